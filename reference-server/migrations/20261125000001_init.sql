@@ -1,0 +1,27 @@
+-- Accounts for the contract's own /api/auth endpoints. Tasks do not reference
+-- this table: tokens may come from an external issuer (Better Auth keeps its
+-- users in its own database), so a task's owner is just the token's `sub`.
+CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    email         TEXT NOT NULL,
+    name          TEXT,
+    password_hash TEXT NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Emails are unique regardless of case.
+CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email));
+
+CREATE TABLE tasks (
+    id          UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id     TEXT NOT NULL,
+    title       VARCHAR(200) NOT NULL CHECK (char_length(title) >= 1),
+    description VARCHAR(1000),
+    completed   BOOLEAN NOT NULL DEFAULT false,
+    -- clock_timestamp, not now(): tasks created in one transaction still get
+    -- distinct times, so "oldest first" stays well defined.
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+    updated_at  TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+
+CREATE INDEX tasks_user_id_created_at_idx ON tasks (user_id, created_at, id);

@@ -1,0 +1,66 @@
+//! The router, its shared state, and the extractors every route uses.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, RawPathParams};
+use axum::http::Request;
+use axum::http::request::Parts;
+use axum::routing::get;
+use sqlx::PgPool;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::{self, Passwords};
+use crate::error::AppError;
+use crate::health;
+use crate::tasks;
+use crate::tokens::TokenKeys;
+
+/// Larger request bodies get 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub tokens: Arc<TokenKeys>,
+    pub passwords: Arc<Passwords>,
+}
+
+/// `axum::Json`, with its rejections turned into `AppError` (422 or 413 with a
+/// JSON body) instead of axum's plain-text answers.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct AppJson<T>(pub T);
+
+/// A named capture of the matched route, percent-decoded.
+pub async fn path_param<S: Send + Sync>(parts: &mut Parts, state: &S, name: &str) -> Option<String> {
+    let params = RawPathParams::from_request_parts(parts, state).await.ok()?;
+    params
+        .iter()
+        .find(|(param, _)| *param == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .nest("/api/auth", auth::router())
+        .merge(tasks::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            // Method and path only: a query string may carry a token.
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}

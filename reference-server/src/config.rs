@@ -1,0 +1,289 @@
+//! Server configuration, read from the environment by the binary or built in
+//! code by whoever embeds the server (the conformance suite, the tests).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// HS256 keys shorter than this are guessable offline from a single token.
+pub const MIN_SECRET_BYTES: usize = 32;
+/// Used when `DATABASE_URL` is unset and `TODO_POSTGRES_IMAGE` does not say otherwise.
+pub const DEFAULT_POSTGRES_IMAGE: &str = "postgres:17-alpine";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8000";
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "BETTER_AUTH_SECRET is not set: set it to a random string of at least {MIN_SECRET_BYTES} bytes (for example the output of `openssl rand -hex 32`)"
+    )]
+    MissingSecret,
+    #[error(
+        "BETTER_AUTH_SECRET is {0} bytes long; it must be at least {MIN_SECRET_BYTES} bytes (for example the output of `openssl rand -hex 32`)"
+    )]
+    ShortSecret(usize),
+    #[error("{var}={value:?} is invalid: {reason}")]
+    Invalid {
+        var: &'static str,
+        value: String,
+        reason: String,
+    },
+}
+
+/// The HS256 signing secret. Its `Debug` output is redacted so that it never
+/// reaches a log line.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Result<Self, ConfigError> {
+        let value = value.into();
+        if value.is_empty() {
+            return Err(ConfigError::MissingSecret);
+        }
+        if value.len() < MIN_SECRET_BYTES {
+            return Err(ConfigError::ShortSecret(value.len()));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// A container image reference, `name:tag`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageRef {
+    pub name: String,
+    pub tag: String,
+}
+
+impl ImageRef {
+    pub fn parse(value: &str) -> Result<Self, ConfigError> {
+        let invalid = |reason: &str| ConfigError::Invalid {
+            var: "TODO_POSTGRES_IMAGE",
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        };
+        // The tag follows the last ':' after the last '/', so that a registry
+        // port (`registry:5000/postgres:17`) is not mistaken for a tag.
+        let name_start = value.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match value[name_start..].rfind(':') {
+            Some(i) => value.split_at(name_start + i),
+            None => return Err(invalid("expected name:tag, e.g. postgres:17-alpine")),
+        };
+        let tag = &tag[1..];
+        if name.is_empty() || tag.is_empty() || value.contains(char::is_whitespace) {
+            return Err(invalid("expected name:tag, e.g. postgres:17-alpine"));
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            tag: tag.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.name, self.tag)
+    }
+}
+
+/// Where the tasks live.
+#[derive(Clone)]
+pub enum DatabaseConfig {
+    /// An existing Postgres (`DATABASE_URL`).
+    Url(String),
+    /// A throwaway Postgres started with testcontainers, removed at shutdown.
+    Container(ImageRef),
+}
+
+impl fmt::Debug for DatabaseConfig {
+    // The URL may carry a password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Url(_) => f.write_str("Url(<redacted>)"),
+            Self::Container(image) => write!(f, "Container({image})"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub secret: Secret,
+    pub database: DatabaseConfig,
+    /// Lifetime of the tokens issued by register and login.
+    pub token_ttl: Duration,
+    /// Clock skew tolerated on `exp` and `nbf`.
+    pub leeway: Duration,
+}
+
+impl Config {
+    /// A configuration with the defaults, listening on an ephemeral loopback port.
+    pub fn new(secret: Secret, database: DatabaseConfig) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            secret,
+            database,
+            token_ttl: DEFAULT_TOKEN_TTL,
+            leeway: DEFAULT_LEEWAY,
+        }
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables documented in the README through `lookup`.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let secret = Secret::new(lookup("BETTER_AUTH_SECRET").unwrap_or_default())?;
+        let database = database_from_lookup(&lookup)?;
+        let bind_value = lookup("TODO_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind = bind_value.parse().map_err(|_| ConfigError::Invalid {
+            var: "TODO_BIND",
+            value: bind_value.clone(),
+            reason: "expected address:port, e.g. 127.0.0.1:8000".to_owned(),
+        })?;
+        Ok(Self {
+            bind,
+            secret,
+            database,
+            token_ttl: seconds(&lookup, "TODO_TOKEN_TTL_SECS", DEFAULT_TOKEN_TTL, 1)?,
+            leeway: seconds(&lookup, "TODO_JWT_LEEWAY_SECS", DEFAULT_LEEWAY, 0)?,
+        })
+    }
+}
+
+/// `DATABASE_URL` when set, otherwise a container from `TODO_POSTGRES_IMAGE`
+/// (or the default image).
+pub fn database_from_lookup(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<DatabaseConfig, ConfigError> {
+    if let Some(url) = lookup("DATABASE_URL").filter(|url| !url.is_empty()) {
+        return Ok(DatabaseConfig::Url(url));
+    }
+    let image = lookup("TODO_POSTGRES_IMAGE")
+        .filter(|image| !image.is_empty())
+        .unwrap_or_else(|| DEFAULT_POSTGRES_IMAGE.to_owned());
+    Ok(DatabaseConfig::Container(ImageRef::parse(&image)?))
+}
+
+fn seconds(
+    lookup: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: Duration,
+    min: u64,
+) -> Result<Duration, ConfigError> {
+    let Some(value) = lookup(var) else {
+        return Ok(default);
+    };
+    match value.trim().parse::<u64>() {
+        Ok(secs) if secs >= min => Ok(Duration::from_secs(secs)),
+        _ => Err(ConfigError::Invalid {
+            var,
+            value,
+            reason: format!("expected a whole number of seconds, at least {min}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn secret_is_required_and_at_least_32_bytes() {
+        assert!(matches!(config(&[]), Err(ConfigError::MissingSecret)));
+        assert!(matches!(
+            config(&[("BETTER_AUTH_SECRET", "")]),
+            Err(ConfigError::MissingSecret)
+        ));
+        assert!(matches!(
+            config(&[("BETTER_AUTH_SECRET", &SECRET[..31])]),
+            Err(ConfigError::ShortSecret(31))
+        ));
+        assert!(config(&[("BETTER_AUTH_SECRET", SECRET)]).is_ok());
+    }
+
+    #[test]
+    fn secret_is_redacted_in_debug_output() {
+        let config = config(&[
+            ("BETTER_AUTH_SECRET", SECRET),
+            ("DATABASE_URL", "postgres://u:hunter2@db/x"),
+        ])
+        .unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains(SECRET), "{debug}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+    }
+
+    #[test]
+    fn defaults() {
+        let config = config(&[("BETTER_AUTH_SECRET", SECRET)]).unwrap();
+        assert_eq!(config.bind.to_string(), DEFAULT_BIND);
+        assert_eq!(config.token_ttl, DEFAULT_TOKEN_TTL);
+        assert_eq!(config.leeway, DEFAULT_LEEWAY);
+        match config.database {
+            DatabaseConfig::Container(image) => assert_eq!(image.to_string(), DEFAULT_POSTGRES_IMAGE),
+            other => panic!("expected a container, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn database_url_wins_over_image() {
+        let config = config(&[
+            ("BETTER_AUTH_SECRET", SECRET),
+            ("DATABASE_URL", "postgres://localhost/todo"),
+            ("TODO_POSTGRES_IMAGE", "local/postgres:15"),
+        ])
+        .unwrap();
+        assert!(matches!(config.database, DatabaseConfig::Url(url) if url == "postgres://localhost/todo"));
+    }
+
+    #[test]
+    fn image_references_parse_with_registry_ports() {
+        let image = ImageRef::parse("registry.local:5000/mirror/postgres:17-alpine").unwrap();
+        assert_eq!(image.name, "registry.local:5000/mirror/postgres");
+        assert_eq!(image.tag, "17-alpine");
+        for bad in ["postgres", "registry:5000/postgres", ":17", "postgres:", "post gres:1"] {
+            assert!(ImageRef::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
+
+    #[test]
+    fn durations_and_bind_are_validated() {
+        let base = ("BETTER_AUTH_SECRET", SECRET);
+        let custom = config(&[base, ("TODO_TOKEN_TTL_SECS", "60"), ("TODO_JWT_LEEWAY_SECS", "0")]).unwrap();
+        assert_eq!(custom.token_ttl, Duration::from_secs(60));
+        assert_eq!(custom.leeway, Duration::ZERO);
+        for (var, value) in [
+            ("TODO_TOKEN_TTL_SECS", "0"),
+            ("TODO_TOKEN_TTL_SECS", "soon"),
+            ("TODO_JWT_LEEWAY_SECS", "-1"),
+            ("TODO_BIND", "localhost"),
+        ] {
+            let err = config(&[base, (var, value)]).unwrap_err();
+            assert!(err.to_string().contains(var), "{err}");
+        }
+    }
+}

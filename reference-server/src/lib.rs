@@ -1,0 +1,19 @@
+//! The reference implementation of the JWT-secured Todo REST API contract
+//! (`contract/openapi.yaml`): axum, sqlx and Postgres.
+//!
+//! [`spawn`] runs it in-process on a Postgres from `DATABASE_URL` or from
+//! testcontainers; the binary does the same from environment variables.
+
+mod app;
+mod auth;
+pub mod config;
+mod database;
+mod error;
+mod health;
+mod server;
+mod tasks;
+pub mod tokens;
+
+pub use config::{Config, ConfigError, DatabaseConfig, ImageRef, Secret};
+pub use database::DatabaseError;
+pub use server::{RunningServer, SpawnError, spawn};

@@ -1,0 +1,100 @@
+//! Running the server in-process: what the binary, the tests and the
+//! conformance suite all call.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::app::{self, AppState};
+use crate::auth::Passwords;
+use crate::config::Config;
+use crate::database::{Database, DatabaseError};
+use crate::tokens::TokenKeys;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SpawnError {
+    #[error("could not listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: io::Error },
+    #[error(transparent)]
+    Database(#[from] DatabaseError),
+    #[error("could not prepare password hashing: {0}")]
+    Passwords(String),
+    #[error("the server failed: {0}")]
+    Serve(io::Error),
+}
+
+/// A server running on the current tokio runtime.
+///
+/// Dropping it also shuts the server down, but only `shutdown` waits until
+/// connections are drained and the Postgres container is removed.
+pub struct RunningServer {
+    addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ip:port`, without a trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, finishes the requests in flight, closes
+    /// the database and removes its container.
+    pub async fn shutdown(self) -> Result<(), SpawnError> {
+        // An error means the server task is already gone; the join tells why.
+        let _ = self.stop.send(());
+        self.task
+            .await
+            .map_err(|error| SpawnError::Serve(io::Error::other(error)))?
+            .map_err(SpawnError::Serve)
+    }
+}
+
+/// Binds `config.bind` (port 0 picks a free port), opens the database,
+/// applies the migrations and starts serving.
+pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
+    // Bind first: a taken port fails before a container is started for nothing.
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| SpawnError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SpawnError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    let database = Database::open(&config.database).await?;
+    let passwords = match Passwords::new().await {
+        Ok(passwords) => passwords,
+        Err(error) => {
+            database.close().await;
+            return Err(SpawnError::Passwords(error.to_string()));
+        }
+    };
+    let state = AppState {
+        pool: database.pool.clone(),
+        tokens: Arc::new(TokenKeys::new(&config.secret, config.token_ttl, config.leeway)),
+        passwords: Arc::new(passwords),
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app::router(state))
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+        database.close().await;
+        served
+    });
+    Ok(RunningServer { addr, stop, task })
+}
