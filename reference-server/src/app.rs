@@ -33,7 +33,11 @@ pub struct AppState {
 pub struct AppJson<T>(pub T);
 
 /// A named capture of the matched route, percent-decoded.
-pub async fn path_param<S: Send + Sync>(parts: &mut Parts, state: &S, name: &str) -> Option<String> {
+pub async fn path_param<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    name: &str,
+) -> Option<String> {
     let params = RawPathParams::from_request_parts(parts, state).await.ok()?;
     params
         .iter()

@@ -244,7 +244,9 @@ mod tests {
         assert_eq!(config.token_ttl, DEFAULT_TOKEN_TTL);
         assert_eq!(config.leeway, DEFAULT_LEEWAY);
         match config.database {
-            DatabaseConfig::Container(image) => assert_eq!(image.to_string(), DEFAULT_POSTGRES_IMAGE),
+            DatabaseConfig::Container(image) => {
+                assert_eq!(image.to_string(), DEFAULT_POSTGRES_IMAGE)
+            }
             other => panic!("expected a container, got {other:?}"),
         }
     }
@@ -257,7 +259,9 @@ mod tests {
             ("TODO_POSTGRES_IMAGE", "local/postgres:15"),
         ])
         .unwrap();
-        assert!(matches!(config.database, DatabaseConfig::Url(url) if url == "postgres://localhost/todo"));
+        assert!(
+            matches!(config.database, DatabaseConfig::Url(url) if url == "postgres://localhost/todo")
+        );
     }
 
     #[test]
@@ -265,7 +269,13 @@ mod tests {
         let image = ImageRef::parse("registry.local:5000/mirror/postgres:17-alpine").unwrap();
         assert_eq!(image.name, "registry.local:5000/mirror/postgres");
         assert_eq!(image.tag, "17-alpine");
-        for bad in ["postgres", "registry:5000/postgres", ":17", "postgres:", "post gres:1"] {
+        for bad in [
+            "postgres",
+            "registry:5000/postgres",
+            ":17",
+            "postgres:",
+            "post gres:1",
+        ] {
             assert!(ImageRef::parse(bad).is_err(), "{bad} should be rejected");
         }
     }
@@ -273,7 +283,12 @@ mod tests {
     #[test]
     fn durations_and_bind_are_validated() {
         let base = ("BETTER_AUTH_SECRET", SECRET);
-        let custom = config(&[base, ("TODO_TOKEN_TTL_SECS", "60"), ("TODO_JWT_LEEWAY_SECS", "0")]).unwrap();
+        let custom = config(&[
+            base,
+            ("TODO_TOKEN_TTL_SECS", "60"),
+            ("TODO_JWT_LEEWAY_SECS", "0"),
+        ])
+        .unwrap();
         assert_eq!(custom.token_ttl, Duration::from_secs(60));
         assert_eq!(custom.leeway, Duration::ZERO);
         for (var, value) in [

@@ -71,7 +71,9 @@ impl Database {
             let id = container.id().to_owned();
             match container.rm().await {
                 Ok(()) => tracing::info!(container = %id, "removed the Postgres container"),
-                Err(error) => tracing::warn!(container = %id, %error, "could not remove the Postgres container"),
+                Err(error) => {
+                    tracing::warn!(container = %id, %error, "could not remove the Postgres container")
+                }
             }
         }
     }

@@ -97,7 +97,9 @@ impl AppError {
     /// token was presented.
     fn www_authenticate(&self) -> Option<&'static str> {
         match self {
-            Self::Unauthorized(AuthFailure::InvalidToken) => Some(r#"Bearer error="invalid_token""#),
+            Self::Unauthorized(AuthFailure::InvalidToken) => {
+                Some(r#"Bearer error="invalid_token""#)
+            }
             Self::Unauthorized(AuthFailure::Missing) | Self::InvalidCredentials => Some("Bearer"),
             _ => None,
         }
@@ -112,11 +114,13 @@ impl IntoResponse for AppError {
             Self::Internal(error) => tracing::error!(%error, "internal error"),
             _ => {}
         }
-        let mut response = (self.status(), Json(json!({ "detail": self.detail() }))).into_response();
+        let mut response =
+            (self.status(), Json(json!({ "detail": self.detail() }))).into_response();
         if let Some(challenge) = self.www_authenticate() {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(challenge),
+            );
         }
         response
     }

@@ -83,7 +83,11 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
     };
     let state = AppState {
         pool: database.pool.clone(),
-        tokens: Arc::new(TokenKeys::new(&config.secret, config.token_ttl, config.leeway)),
+        tokens: Arc::new(TokenKeys::new(
+            &config.secret,
+            config.token_ttl,
+            config.leeway,
+        )),
         passwords: Arc::new(passwords),
     };
     let (stop, stopped) = oneshot::channel::<()>();

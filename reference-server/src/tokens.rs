@@ -87,7 +87,8 @@ impl TokenKeys {
 
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         check_header(token)?;
-        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        let claims =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
         if claims.sub.is_empty() {
             return Err(TokenError::EmptySubject);
         }
@@ -189,8 +190,15 @@ mod tests {
 
     #[test]
     fn rejects_wrong_secret() {
-        let token = sign_raw(&hs256(), &valid_payload(), b"another-secret-0123456789abcdef0123");
-        assert!(matches!(keys().verify(&token), Err(TokenError::Rejected(_))));
+        let token = sign_raw(
+            &hs256(),
+            &valid_payload(),
+            b"another-secret-0123456789abcdef0123",
+        );
+        assert!(matches!(
+            keys().verify(&token),
+            Err(TokenError::Rejected(_))
+        ));
     }
 
     #[test]
@@ -202,7 +210,11 @@ mod tests {
                 "{alg} accepted"
             );
         }
-        let unsigned = format!("{}.{}.", b64(&json!({"alg": "none"})), b64(&valid_payload()));
+        let unsigned = format!(
+            "{}.{}.",
+            b64(&json!({"alg": "none"})),
+            b64(&valid_payload())
+        );
         assert!(keys().verify(&unsigned).is_err());
     }
 
@@ -218,11 +230,26 @@ mod tests {
         let keys = keys();
         let no_exp = sign_raw(&hs256(), &json!({"sub": "user-1"}), SECRET.as_bytes());
         assert!(keys.verify(&no_exp).is_err());
-        let no_sub = sign_raw(&hs256(), &json!({"exp": unix_now() + 60}), SECRET.as_bytes());
+        let no_sub = sign_raw(
+            &hs256(),
+            &json!({"exp": unix_now() + 60}),
+            SECRET.as_bytes(),
+        );
         assert!(keys.verify(&no_sub).is_err());
-        let empty_sub = sign_raw(&hs256(), &json!({"sub": "", "exp": unix_now() + 60}), SECRET.as_bytes());
-        assert!(matches!(keys.verify(&empty_sub), Err(TokenError::EmptySubject)));
-        let numeric_sub = sign_raw(&hs256(), &json!({"sub": 7, "exp": unix_now() + 60}), SECRET.as_bytes());
+        let empty_sub = sign_raw(
+            &hs256(),
+            &json!({"sub": "", "exp": unix_now() + 60}),
+            SECRET.as_bytes(),
+        );
+        assert!(matches!(
+            keys.verify(&empty_sub),
+            Err(TokenError::EmptySubject)
+        ));
+        let numeric_sub = sign_raw(
+            &hs256(),
+            &json!({"sub": 7, "exp": unix_now() + 60}),
+            SECRET.as_bytes(),
+        );
         assert!(keys.verify(&numeric_sub).is_err());
     }
 
@@ -243,10 +270,27 @@ mod tests {
         let keys = keys();
         let now = unix_now();
         let sign = |payload: Value| sign_raw(&hs256(), &payload, SECRET.as_bytes());
-        assert!(keys.verify(&sign(json!({"sub": "u", "exp": now - 3600}))).is_err());
-        assert!(keys.verify(&sign(json!({"sub": "u", "exp": now - 10}))).is_ok(), "within leeway");
-        assert!(keys.verify(&sign(json!({"sub": "u", "exp": now + 600, "nbf": now + 600}))).is_err());
-        assert!(keys.verify(&sign(json!({"sub": "u", "exp": now + 600, "nbf": now + 10}))).is_ok());
+        assert!(
+            keys.verify(&sign(json!({"sub": "u", "exp": now - 3600})))
+                .is_err()
+        );
+        assert!(
+            keys.verify(&sign(json!({"sub": "u", "exp": now - 10})))
+                .is_ok(),
+            "within leeway"
+        );
+        assert!(
+            keys.verify(&sign(
+                json!({"sub": "u", "exp": now + 600, "nbf": now + 600})
+            ))
+            .is_err()
+        );
+        assert!(
+            keys.verify(&sign(
+                json!({"sub": "u", "exp": now + 600, "nbf": now + 10})
+            ))
+            .is_ok()
+        );
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Request extractors that authenticate the bearer token.
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::http::HeaderMap;
 
 use crate::app::{AppState, path_param};
 use crate::error::{AppError, AuthFailure};

@@ -102,7 +102,10 @@ async fn login(
     .await?;
     // Unknown email and wrong password take the same path and the same time.
     let stored_hash = row.as_ref().map(|row| row.password_hash.clone());
-    let verified = state.passwords.verify(request.password, stored_hash).await?;
+    let verified = state
+        .passwords
+        .verify(request.password, stored_hash)
+        .await?;
     let Some(row) = row.filter(|_| verified) else {
         return Err(AppError::InvalidCredentials);
     };
@@ -169,7 +172,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_validated() {
-        assert_eq!(valid_email("  Alice@Example.TEST ").unwrap(), "alice@example.test");
+        assert_eq!(
+            valid_email("  Alice@Example.TEST ").unwrap(),
+            "alice@example.test"
+        );
         for bad in [
             "",
             "alice",
@@ -198,7 +204,10 @@ mod tests {
     fn names_are_optional_and_bounded() {
         assert_eq!(valid_name(None).unwrap(), None);
         assert_eq!(valid_name(Some("  ".into())).unwrap(), None);
-        assert_eq!(valid_name(Some(" Bob ".into())).unwrap().as_deref(), Some("Bob"));
+        assert_eq!(
+            valid_name(Some(" Bob ".into())).unwrap().as_deref(),
+            Some("Bob")
+        );
         assert!(valid_name(Some("x".repeat(101))).is_err());
     }
 }

@@ -90,7 +90,9 @@ fn description(raw: Option<String>) -> Result<Option<String>, AppError> {
 /// Postgres text cannot hold NUL; refusing it here keeps it a 422, not a 500.
 fn no_nul(field: &str, value: &str) -> Result<(), AppError> {
     if value.contains('\0') {
-        return Err(AppError::Unprocessable(format!("{field} must not contain NUL characters")));
+        return Err(AppError::Unprocessable(format!(
+            "{field} must not contain NUL characters"
+        )));
     }
     Ok(())
 }
@@ -105,7 +107,10 @@ mod tests {
 
     #[test]
     fn titles_are_trimmed_and_bounded_in_characters() {
-        assert_eq!(new_task(r#"{"title":"  Buy milk \n"}"#).unwrap().title, "Buy milk");
+        assert_eq!(
+            new_task(r#"{"title":"  Buy milk \n"}"#).unwrap().title,
+            "Buy milk"
+        );
         assert!(new_task(r#"{"title":"   "}"#).is_err());
         let max = "é".repeat(MAX_TITLE_CHARS);
         assert!(new_task(&format!(r#"{{"title":"{max}"}}"#)).is_ok());
@@ -116,7 +121,12 @@ mod tests {
     #[test]
     fn descriptions_are_optional_and_bounded() {
         assert_eq!(new_task(r#"{"title":"t"}"#).unwrap().description, None);
-        assert_eq!(new_task(r#"{"title":"t","description":null}"#).unwrap().description, None);
+        assert_eq!(
+            new_task(r#"{"title":"t","description":null}"#)
+                .unwrap()
+                .description,
+            None
+        );
         let max = "d".repeat(MAX_DESCRIPTION_CHARS);
         assert!(new_task(&format!(r#"{{"title":"t","description":"{max}"}}"#)).is_ok());
         assert!(new_task(&format!(r#"{{"title":"t","description":"{max}d"}}"#)).is_err());
@@ -124,9 +134,17 @@ mod tests {
 
     #[test]
     fn updates_tell_null_from_absent() {
-        let update = |json: &str| serde_json::from_str::<TaskUpdate>(json).unwrap().validate().unwrap();
+        let update = |json: &str| {
+            serde_json::from_str::<TaskUpdate>(json)
+                .unwrap()
+                .validate()
+                .unwrap()
+        };
         assert_eq!(update(r#"{"title":"t"}"#).description, None);
-        assert_eq!(update(r#"{"title":"t","description":null}"#).description, Some(None));
+        assert_eq!(
+            update(r#"{"title":"t","description":null}"#).description,
+            Some(None)
+        );
         assert_eq!(
             update(r#"{"title":"t","description":"d","completed":true}"#).description,
             Some(Some("d".to_owned()))

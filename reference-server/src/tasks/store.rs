@@ -99,8 +99,12 @@ pub async fn toggle(pool: &PgPool, user_id: &str, id: Uuid) -> Result<Option<Tas
 
 /// Whether a task was deleted.
 pub async fn delete(pool: &PgPool, user_id: &str, id: Uuid) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query!("DELETE FROM tasks WHERE id = $1 AND user_id = $2", id, user_id)
-        .execute(pool)
-        .await?;
+    let result = sqlx::query!(
+        "DELETE FROM tasks WHERE id = $1 AND user_id = $2",
+        id,
+        user_id
+    )
+    .execute(pool)
+    .await?;
     Ok(result.rows_affected() > 0)
 }

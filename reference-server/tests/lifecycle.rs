@@ -1,0 +1,314 @@
+//! The server's life: configuration errors, both database paths, graceful
+//! shutdown that removes the container, and readiness when Postgres goes away.
+//!
+//! These start their own servers and containers; they need a Docker engine
+//! and the image named by `TODO_POSTGRES_IMAGE` (default `postgres:17-alpine`).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use testcontainers_modules::postgres::Postgres;
+use testcontainers_modules::testcontainers::runners::AsyncRunner;
+use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt};
+use todo_reference_server::config::DEFAULT_POSTGRES_IMAGE;
+use todo_reference_server::{Config, DatabaseConfig, ImageRef, Secret, spawn};
+
+const SECRET: &str = "lifecycle-test-secret-0123456789abcdef";
+const BINARY: &str = env!("CARGO_BIN_EXE_todo-reference-server");
+
+fn image() -> ImageRef {
+    let image =
+        std::env::var("TODO_POSTGRES_IMAGE").unwrap_or_else(|_| DEFAULT_POSTGRES_IMAGE.to_owned());
+    ImageRef::parse(&image).expect("TODO_POSTGRES_IMAGE is name:tag")
+}
+
+async fn start_postgres() -> (ContainerAsync<Postgres>, String) {
+    let image = image();
+    let container = Postgres::default()
+        .with_name(image.name)
+        .with_tag(image.tag)
+        .start()
+        .await
+        .expect("a Postgres container (is Docker running and the image built?)");
+    let port = container.get_host_port_ipv4(5432).await.unwrap();
+    (
+        container,
+        format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres"),
+    )
+}
+
+/// The server binary, with a clean environment plus `vars`, its log lines
+/// collected from stderr.
+struct ServerProcess {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    log: Vec<String>,
+}
+
+impl ServerProcess {
+    fn start(vars: &[(&str, &str)]) -> Self {
+        let mut command = Command::new(BINARY);
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "info")
+            .envs(vars.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for passthrough in ["DOCKER_HOST", "TODO_POSTGRES_IMAGE", "HOME"] {
+            if let Ok(value) = std::env::var(passthrough) {
+                command.env(passthrough, value);
+            }
+        }
+        let mut child = command.spawn().expect("the server binary starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            lines,
+            log: Vec::new(),
+        }
+    }
+
+    /// Reads log lines until one contains `needle`; returns that line.
+    fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.log.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "no log line with {needle:?} within {timeout:?}; log so far:\n{}",
+                    self.log.join("\n")
+                ),
+            }
+        }
+    }
+
+    fn url(&mut self) -> String {
+        let line = self.wait_for("listening on http://", Duration::from_secs(120));
+        let url = &line[line.find("http://").unwrap()..];
+        url.split_whitespace().next().unwrap().to_owned()
+    }
+
+    fn terminate(&mut self) -> ExitStatus {
+        // SAFETY: sending a signal to our own child process.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        self.wait(Duration::from_secs(60))
+    }
+
+    fn wait(&mut self, timeout: Duration) -> ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                self.log.extend(self.lines.try_iter());
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "the server did not exit within {timeout:?}; log:\n{}",
+                    self.log.join("\n")
+                );
+            }
+            self.log.extend(self.lines.try_iter());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn logged(&self, needle: &str) -> bool {
+        self.log.iter().any(|line| line.contains(needle))
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn container_exists(id: &str) -> bool {
+    Command::new("docker")
+        .args(["inspect", "--format", "{{.Id}}", id])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("the docker client runs")
+        .success()
+}
+
+#[test]
+fn refuses_to_start_without_a_strong_secret() {
+    for (vars, message) in [
+        (vec![], "BETTER_AUTH_SECRET is not set"),
+        (
+            vec![("BETTER_AUTH_SECRET", "too-short")],
+            "must be at least 32 bytes",
+        ),
+    ] {
+        let mut server = ServerProcess::start(&vars);
+        let status = server.wait(Duration::from_secs(10));
+        assert_eq!(status.code(), Some(2), "log:\n{}", server.log.join("\n"));
+        assert!(server.logged(message), "log:\n{}", server.log.join("\n"));
+    }
+}
+
+#[test]
+fn an_unreachable_database_fails_with_a_clear_message_and_no_password() {
+    let mut server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        (
+            "DATABASE_URL",
+            "postgres://postgres:hunter2-secret@127.0.0.1:1/todo",
+        ),
+    ]);
+    let status = server.wait(Duration::from_secs(60));
+    assert!(!status.success());
+    assert!(
+        server.logged("could not connect to Postgres at 127.0.0.1:1/todo"),
+        "log:\n{}",
+        server.log.join("\n")
+    );
+    assert!(!server.logged("hunter2"), "the password reached the log");
+}
+
+#[tokio::test]
+async fn by_default_it_runs_on_a_container_it_removes_at_sigterm() {
+    let mut server =
+        ServerProcess::start(&[("BETTER_AUTH_SECRET", SECRET), ("TODO_BIND", "127.0.0.1:0")]);
+    let ready_line = server.wait_for("Postgres container is ready", Duration::from_secs(120));
+    let id = ready_line
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("container="))
+        .expect("the log names the container")
+        .to_owned();
+    let url = server.url();
+    let ready = reqwest::get(format!("{url}/ready")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert!(container_exists(&id));
+
+    let status = tokio::task::spawn_blocking(move || {
+        let status = server.terminate();
+        (status, server.logged("removed the Postgres container"))
+    })
+    .await
+    .unwrap();
+    assert!(status.0.success(), "exit status {:?}", status.0);
+    assert!(status.1, "no removal logged");
+    assert!(!container_exists(&id), "container {id} outlived the server");
+}
+
+#[tokio::test]
+async fn with_database_url_it_uses_that_database_and_starts_no_container() {
+    let (_postgres, database_url) = start_postgres().await;
+    let mut server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("DATABASE_URL", &database_url),
+    ]);
+    let url = server.url();
+    assert!(server.logged("using the database from DATABASE_URL"));
+    assert!(!server.logged("starting a Postgres container"));
+    assert!(
+        !server.logged("postgres:postgres@"),
+        "credentials reached the log"
+    );
+    let client = reqwest::Client::new();
+    let registered = client
+        .post(format!("{url}/api/auth/register"))
+        .json(&serde_json::json!({"email": "db-url@example.test", "password": "password123"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), 201);
+    let status = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
+    assert!(status.success());
+
+    // The user is in the database we passed, so it really was used.
+    let pool = sqlx::PgPool::connect(&database_url).await.unwrap();
+    let count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'db-url@example.test'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database_and_health_does_not() {
+    let (postgres, database_url) = start_postgres().await;
+    let config = Config::new(
+        Secret::new(SECRET).unwrap(),
+        DatabaseConfig::Url(database_url),
+    );
+    let server = spawn(config).await.unwrap();
+    let url = server.url();
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .unwrap();
+    assert_eq!(
+        client
+            .get(format!("{url}/ready"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // Killed, not stopped: a smart shutdown would wait for our pool to leave.
+    postgres.stop_with_timeout(Some(0)).await.unwrap();
+    let started = Instant::now();
+    let ready = client.get(format!("{url}/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "503 took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        client
+            .get(format!("{url}/health"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    // A request that needs the database is a 503 too, never a 500.
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &serde_json::json!({"sub": "someone", "exp": 4_000_000_000u64}),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap();
+    let list = client
+        .get(format!("{url}/api/someone/tasks"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), 503);
+    server.shutdown().await.unwrap();
+}
