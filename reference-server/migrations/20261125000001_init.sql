@@ -18,10 +18,9 @@ CREATE TABLE tasks (
     title       VARCHAR(200) NOT NULL CHECK (char_length(title) >= 1),
     description VARCHAR(1000),
     completed   BOOLEAN NOT NULL DEFAULT false,
-    -- clock_timestamp, not now(): tasks created in one transaction still get
-    -- distinct times, so "oldest first" stays well defined.
-    created_at  TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
-    updated_at  TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+    -- A new task's two timestamps are equal; updates set updated_at.
+    created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+    updated_at  TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
 CREATE INDEX tasks_user_id_created_at_idx ON tasks (user_id, created_at, id);

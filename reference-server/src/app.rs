@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, RawPathParams};
-use axum::http::Request;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::routing::get;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use sqlx::PgPool;
 use tower_http::trace::TraceLayer;
 
@@ -26,11 +27,26 @@ pub struct AppState {
     pub passwords: Arc<Passwords>,
 }
 
-/// `axum::Json`, with its rejections turned into `AppError` (422 or 413 with a
-/// JSON body) instead of axum's plain-text answers.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// A JSON object body. Unlike `axum::Json`, every rejection is an `AppError`
+/// (422 or 413 with a JSON body, not plain text), and a body that is not an
+/// object is refused even where serde would read a struct from an array.
 pub struct AppJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let Json(value) = Json::<Value>::from_request(request, state).await?;
+        if !value.is_object() {
+            return Err(AppError::Unprocessable(
+                "the body must be a JSON object".to_owned(),
+            ));
+        }
+        serde_json::from_value(value)
+            .map(AppJson)
+            .map_err(|error| AppError::Unprocessable(format!("invalid body: {error}")))
+    }
+}
 
 /// A named capture of the matched route, percent-decoded.
 pub async fn path_param<S: Send + Sync>(
@@ -54,7 +70,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // Method and path only: a query string may carry a token.
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
         }))

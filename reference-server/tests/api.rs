@@ -692,8 +692,8 @@ async fn another_users_tasks_are_invisible_and_untouchable() {
 
     let bobs_list = api
         .call(Method::GET, &bob.tasks(), Some(&bob.token), None)
-        .await
-        .expect(200);
+        .await;
+    bobs_list.expect(200);
     assert!(!bobs_list.text().contains(id));
 
     // Bob's token on Alice's path: 404 everywhere, exactly like a missing task.
