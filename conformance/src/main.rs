@@ -1,12 +1,165 @@
-//! `todo-conformance`: the scenarios arrive with the conformance-suite issue.
-//! Until then this binary says so instead of pretending to pass.
+//! `todo-conformance`: proves a Todo API keeps its security promises.
+//!
+//! Exit codes: 0 every scenario passed (skipped ones are listed with their
+//! reason), 1 a scenario failed, 2 the run could not happen.
+
+mod cli;
+mod features;
+mod http;
+mod report;
+mod steps;
+mod suite;
+mod target;
+mod tokens;
+mod users;
+mod world;
 
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-fn main() -> ExitCode {
+use anyhow::{Context as _, bail};
+use clap::Parser as _;
+
+use cli::Cli;
+use features::Features;
+use suite::Selection;
+use tokens::Minter;
+use users::UserSource;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("todo-conformance: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Errors returned here are setup problems (exit 2); scenario failures are
+/// counted in the tally (exit 1).
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let features = match &cli.features {
+        Some(dir) => Features::from_dir(dir)?,
+        None => Features::embedded()?,
+    };
+    let external = cli.base_url.is_some();
+    let secret = cli.secret.clone().filter(|secret| !secret.is_empty());
+    let users = match (cli.users, external, &secret) {
+        (Some(users), _, _) => users,
+        (None, false, _) | (None, true, Some(_)) => UserSource::Mint,
+        (None, true, None) => bail!(
+            "no token source for {}: pass --secret (or set BETTER_AUTH_SECRET) to mint tokens, or --users register",
+            cli.base_url.as_deref().unwrap_or_default()
+        ),
+    };
+    if external && users == UserSource::Mint && secret.is_none() {
+        bail!("--users mint needs the target's secret: pass --secret or set BETTER_AUTH_SECRET");
+    }
+    let selection = Selection {
+        tags: cli.tags.clone(),
+        name: cli.name.clone(),
+        can_sign: !external || secret.is_some(),
+    };
+    if cli.list {
+        list(&features, &selection);
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let started = Instant::now();
+    let bundled = match &cli.base_url {
+        Some(_) => None,
+        None => Some(target::start_bundled().await?),
+    };
+    let (base_url, secret) = match &bundled {
+        Some(bundled) => (bundled.server.url(), Some(bundled.secret.clone())),
+        None => (cli.base_url.clone().unwrap_or_default(), secret),
+    };
+    let client = http::Client::new(
+        &base_url,
+        Duration::from_secs(cli.timeout),
+        cli.ca_cert.as_deref(),
+    )?;
+    target::preflight(&client).await?;
+    let minter = secret
+        .as_deref()
+        .map(|secret| Minter::hs256(secret.as_bytes()));
     eprintln!(
-        "todo-conformance: the scenarios are not implemented yet; \
-         run the reference server with `cargo run -p todo-reference-server`"
+        "target:  {base_url}{}",
+        if bundled.is_some() {
+            " (bundled reference server)"
+        } else {
+            ""
+        }
     );
-    ExitCode::from(2)
+    eprintln!(
+        "tokens:  {}",
+        match &minter {
+            Some(_) => "HS256, minted by the suite with the target's secret",
+            None => "the target's own, from /api/auth/login (forgeries need no key)",
+        }
+    );
+    eprintln!("users:   {users:?}, fresh for every scenario");
+
+    world::install(world::Context {
+        client,
+        minter,
+        users,
+        show_tokens: cli.show_tokens,
+        notes: Mutex::new(Vec::new()),
+    });
+    let tally = suite::run(
+        features,
+        selection,
+        usize::from(cli.concurrency),
+        cli.junit.as_deref(),
+        cli.json.as_deref(),
+    )
+    .await?;
+
+    for note in world::context()
+        .notes
+        .lock()
+        .map(|notes| notes.clone())
+        .unwrap_or_default()
+    {
+        println!("{note}");
+    }
+    for skipped in &tally.skipped {
+        println!(
+            "[skipped] {}: {} ({})",
+            skipped.feature, skipped.scenario, skipped.reason
+        );
+    }
+    if let Some(bundled) = bundled {
+        bundled
+            .server
+            .shutdown()
+            .await
+            .context("the bundled reference server did not shut down cleanly")?;
+    }
+    println!(
+        "conformance: {} passed, {} failed, {} skipped in {:.1}s",
+        tally.passed,
+        tally.failed,
+        tally.skipped.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(if tally.failed > 0 || tally.execution_failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list(features: &Features, selection: &Selection) {
+    for (feature, scenario, skip) in suite::plan(features, selection) {
+        match skip {
+            None => println!("{feature}: {scenario}"),
+            Some(reason) => println!("{feature}: {scenario}  [skipped: {reason}]"),
+        }
+    }
 }

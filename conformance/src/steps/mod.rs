@@ -1,0 +1,7 @@
+//! Step definitions: thin wrappers over the World's verbs. They live in the
+//! binary crate on purpose: cucumber collects steps at link time, and steps
+//! in a library crate can silently vanish.
+
+pub mod params;
+mod requests;
+mod tasks;

@@ -1,0 +1,152 @@
+//! The vocabulary of the feature files: the `{route}`, `{credentials}`,
+//! `{completion}` and `{input}` parameters of the step expressions.
+
+use std::str::FromStr;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// A contract route, as the scenarios name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "route", regex = "list|create|get|update|delete|toggle|logout")]
+pub enum Route {
+    List,
+    Create,
+    Get,
+    Update,
+    Delete,
+    Toggle,
+    Logout,
+}
+
+impl FromStr for Route {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Ok(match text {
+            "list" => Self::List,
+            "create" => Self::Create,
+            "get" => Self::Get,
+            "update" => Self::Update,
+            "delete" => Self::Delete,
+            "toggle" => Self::Toggle,
+            "logout" => Self::Logout,
+            other => return Err(format!("unknown route {other:?}")),
+        })
+    }
+}
+
+impl Route {
+    /// Method, path and body of this route for `owner`'s path and `task_id`.
+    /// Writes carry a probe title, so that a write that should not have
+    /// happened is easy to spot.
+    pub fn request(self, owner: &str, task_id: &str) -> (Method, String, Option<Value>) {
+        let tasks = format!("/api/{owner}/tasks");
+        let task = format!("{tasks}/{task_id}");
+        let probe = || json!({"title": "conformance probe: this write must not happen", "description": "probe", "completed": true});
+        match self {
+            Self::List => (Method::GET, tasks, None),
+            Self::Create => (Method::POST, tasks, Some(probe())),
+            Self::Get => (Method::GET, task, None),
+            Self::Update => (Method::PUT, task, Some(probe())),
+            Self::Delete => (Method::DELETE, task, None),
+            Self::Toggle => (Method::PATCH, format!("{task}/complete"), None),
+            Self::Logout => (Method::POST, "/api/auth/logout".to_owned(), None),
+        }
+    }
+}
+
+/// What a request presents as its credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
+#[param(
+    name = "credentials",
+    regex = "no Authorization header|Basic credentials|an empty Bearer|a non-JWT Bearer|Alice's token|Bob's token|a token signed with another secret|Bob's token with its payload set to Alice|an alg none token|a token without its signature|a token that expired an hour ago|the same token expiring in an hour"
+)]
+pub enum Credentials {
+    None,
+    Basic,
+    EmptyBearer,
+    NonJwtBearer,
+    AlicesToken,
+    BobsToken,
+    OtherSecret,
+    PayloadSetToAlice,
+    AlgNone,
+    NoSignature,
+    ExpiredAnHourAgo,
+    SameExpiringInAnHour,
+}
+
+impl FromStr for Credentials {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Ok(match text {
+            "no Authorization header" => Self::None,
+            "Basic credentials" => Self::Basic,
+            "an empty Bearer" => Self::EmptyBearer,
+            "a non-JWT Bearer" => Self::NonJwtBearer,
+            "Alice's token" => Self::AlicesToken,
+            "Bob's token" => Self::BobsToken,
+            "a token signed with another secret" => Self::OtherSecret,
+            "Bob's token with its payload set to Alice" => Self::PayloadSetToAlice,
+            "an alg none token" => Self::AlgNone,
+            "a token without its signature" => Self::NoSignature,
+            "a token that expired an hour ago" => Self::ExpiredAnHourAgo,
+            "the same token expiring in an hour" => Self::SameExpiringInAnHour,
+            other => return Err(format!("unknown credentials {other:?}")),
+        })
+    }
+}
+
+/// `completed` or `not completed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "completion", regex = "completed|not completed")]
+pub struct Completion(pub bool);
+
+impl FromStr for Completion {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "completed" => Ok(Self(true)),
+            "not completed" => Ok(Self(false)),
+            other => Err(format!("unknown completion {other:?}")),
+        }
+    }
+}
+
+/// A task body the contract refuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
+#[param(
+    name = "input",
+    regex = "an empty title|a 201-character title|a 1001-character description"
+)]
+pub enum InvalidInput {
+    EmptyTitle,
+    LongTitle,
+    LongDescription,
+}
+
+impl FromStr for InvalidInput {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        Ok(match text {
+            "an empty title" => Self::EmptyTitle,
+            "a 201-character title" => Self::LongTitle,
+            "a 1001-character description" => Self::LongDescription,
+            other => return Err(format!("unknown input {other:?}")),
+        })
+    }
+}
+
+impl InvalidInput {
+    pub fn body(self) -> Value {
+        match self {
+            Self::EmptyTitle => json!({"title": ""}),
+            Self::LongTitle => json!({"title": "t".repeat(201)}),
+            Self::LongDescription => json!({"title": "ok", "description": "d".repeat(1001)}),
+        }
+    }
+}

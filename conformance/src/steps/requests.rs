@@ -1,0 +1,77 @@
+//! Steps about who calls which route with which credentials, and what the
+//! answer must be. Used by the missing, forged, expired and cross-user
+//! token features.
+
+use cucumber::{given, then, when};
+
+use super::params::{Credentials, Route};
+use crate::world::{ContractWorld, Outcome, Owner};
+
+#[given("Alice has a task")]
+async fn alice_has_a_task(world: &mut ContractWorld) -> Outcome {
+    world.give_task(Owner::Alice).await
+}
+
+#[given("Bob has a task")]
+async fn bob_has_a_task(world: &mut ContractWorld) -> Outcome {
+    world.give_task(Owner::Bob).await
+}
+
+#[given("Alice is signed in")]
+async fn alice_is_signed_in(world: &mut ContractWorld) -> Outcome {
+    world.alice().await.map(drop)
+}
+
+#[when(expr = "someone calls {route} on Alice's task with {credentials}")]
+async fn someone_calls(
+    world: &mut ContractWorld,
+    route: Route,
+    credentials: Credentials,
+) -> Outcome {
+    world.call(route, Owner::Alice, credentials).await
+}
+
+#[when(expr = "Bob calls {route} on Alice's task under his own path")]
+async fn bob_calls_under_his_path(world: &mut ContractWorld, route: Route) -> Outcome {
+    world.call(route, Owner::Bob, Credentials::BobsToken).await
+}
+
+#[when(expr = "Bob calls {route} on his own tasks")]
+async fn bob_calls_his_own(world: &mut ContractWorld, route: Route) -> Outcome {
+    world.call(route, Owner::Bob, Credentials::BobsToken).await
+}
+
+#[then(expr = "the answer is {int}")]
+async fn the_answer_is(world: &mut ContractWorld, status: u16) -> Outcome {
+    world.expect_status(status)
+}
+
+#[then("the answer is a client error")]
+async fn the_answer_is_a_client_error(world: &mut ContractWorld) -> Outcome {
+    world.expect_client_error()
+}
+
+#[then("the answer is 401 with a Bearer challenge")]
+async fn the_answer_is_a_challenge(world: &mut ContractWorld) -> Outcome {
+    world.expect_bearer_challenge()
+}
+
+#[then("the answer carries no task data")]
+async fn no_task_data(world: &mut ContractWorld) -> Outcome {
+    world.expect_no_task_data()
+}
+
+#[then("the answer does not mention Alice's task")]
+async fn does_not_mention(world: &mut ContractWorld) -> Outcome {
+    world.expect_no_task_data()
+}
+
+#[then("the answer lists Alice's task")]
+async fn lists_alices_task(world: &mut ContractWorld) -> Outcome {
+    world.expect_mentions_alice_task()
+}
+
+#[then("Alice's tasks are as they were")]
+async fn alices_tasks_unchanged(world: &mut ContractWorld) -> Outcome {
+    world.expect_alice_unchanged().await
+}

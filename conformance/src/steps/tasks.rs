@@ -1,0 +1,122 @@
+//! Steps about an owner's own tasks: the CRUD and stateless features.
+
+use cucumber::{given, then, when};
+use reqwest::Method;
+use serde_json::json;
+
+use super::params::{Completion, InvalidInput};
+use crate::world::{ContractWorld, Outcome};
+
+#[given("Alice has a token the target never issued")]
+async fn minted_token(world: &mut ContractWorld) -> Outcome {
+    world.give_alice_a_minted_token().await
+}
+
+#[when(expr = "Alice creates a task titled {string} described as {string}")]
+async fn create(world: &mut ContractWorld, title: String, description: String) -> Outcome {
+    world
+        .alice_creates(json!({"title": title, "description": description}))
+        .await
+}
+
+#[when(expr = "Alice creates a task with {input}")]
+async fn create_invalid(world: &mut ContractWorld, input: InvalidInput) -> Outcome {
+    world.alice_creates(input.body()).await
+}
+
+#[when("Alice gets that task")]
+async fn get(world: &mut ContractWorld) -> Outcome {
+    world.alice_on_subject(Method::GET, "", None).await
+}
+
+#[when(expr = "Alice updates that task to title {string}, description {string}, {completion}")]
+async fn update(
+    world: &mut ContractWorld,
+    title: String,
+    description: String,
+    completion: Completion,
+) -> Outcome {
+    let body = json!({"title": title, "description": description, "completed": completion.0});
+    world.alice_on_subject(Method::PUT, "", Some(body)).await
+}
+
+#[when("Alice toggles that task")]
+async fn toggle(world: &mut ContractWorld) -> Outcome {
+    world
+        .alice_on_subject(Method::PATCH, "/complete", None)
+        .await
+}
+
+#[when("Alice deletes that task")]
+async fn delete(world: &mut ContractWorld) -> Outcome {
+    world.alice_on_subject(Method::DELETE, "", None).await
+}
+
+#[when("Alice logs out")]
+async fn logout(world: &mut ContractWorld) -> Outcome {
+    let alice = world.alice().await?;
+    world
+        .request(Method::POST, "/api/auth/logout", Some(&alice.token), None)
+        .await;
+    Ok(())
+}
+
+#[then(expr = "the answer is the task titled {string} described as {string}, {completion}")]
+async fn answer_is_task(
+    world: &mut ContractWorld,
+    title: String,
+    description: String,
+    completion: Completion,
+) -> Outcome {
+    world.expect_task(&title, &description, completion.0)
+}
+
+#[then("the answer is that task")]
+async fn answer_is_that_task(world: &mut ContractWorld) -> Outcome {
+    world.expect_subject()
+}
+
+#[then(expr = "a fresh read of that task shows title {string}, description {string}, {completion}")]
+async fn fresh_read_fields(
+    world: &mut ContractWorld,
+    title: String,
+    description: String,
+    completion: Completion,
+) -> Outcome {
+    world.alice_on_subject(Method::GET, "", None).await?;
+    world.expect_status(200)?;
+    world.expect_task(&title, &description, completion.0)
+}
+
+#[then(expr = "a fresh read of that task shows it {completion}")]
+async fn fresh_read_completion(world: &mut ContractWorld, completion: Completion) -> Outcome {
+    world.alice_on_subject(Method::GET, "", None).await?;
+    world.expect_status(200)?;
+    world.expect_completion(completion.0)
+}
+
+#[then("a fresh read of that task gives 404")]
+async fn fresh_read_404(world: &mut ContractWorld) -> Outcome {
+    world.alice_on_subject(Method::GET, "", None).await?;
+    world.expect_status(404)
+}
+
+#[then("Alice's list contains that task")]
+async fn list_contains(world: &mut ContractWorld) -> Outcome {
+    world.expect_list_has_subject(true).await
+}
+
+#[then("Alice's list does not contain that task")]
+async fn list_lacks(world: &mut ContractWorld) -> Outcome {
+    world.expect_list_has_subject(false).await
+}
+
+#[then("Alice has no tasks")]
+async fn no_tasks(world: &mut ContractWorld) -> Outcome {
+    world.expect_alice_has_no_tasks().await
+}
+
+#[then("Alice's token is reported as still valid or revoked")]
+async fn token_after_logout(world: &mut ContractWorld) -> Outcome {
+    world.report_token_after_logout().await
+}

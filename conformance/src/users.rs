@@ -1,0 +1,138 @@
+//! Where a scenario's users come from: tokens minted for fresh made-up users
+//! (the target must trust the suite's key), or accounts registered through
+//! the target's own `/api/auth/register` and `/api/auth/login`.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::http::{Client, Exchange};
+use crate::tokens::{self, Minter};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum UserSource {
+    /// Fresh user ids with tokens signed by the suite (needs --secret).
+    Mint,
+    /// Accounts created with /api/auth/register, tokens from /api/auth/login.
+    Register,
+}
+
+/// A user of one scenario: fresh, so scenarios never share data.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: &'static str,
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
+/// Why an account could not be provisioned, with the exchange that failed.
+#[derive(Debug)]
+pub struct ProvisionError {
+    pub reason: String,
+    pub exchange: Option<Box<Exchange>>,
+}
+
+pub async fn provision(
+    source: UserSource,
+    minter: Option<&Minter>,
+    client: &Client,
+    name: &'static str,
+) -> Result<Account, ProvisionError> {
+    let unique = uuid::Uuid::new_v4().simple().to_string();
+    let local = format!("{}-{unique}", name.to_lowercase());
+    match source {
+        UserSource::Mint => {
+            let minter = minter.ok_or_else(|| ProvisionError {
+                reason: "minting users needs the target's secret (--secret)".to_owned(),
+                exchange: None,
+            })?;
+            let email = format!("{local}@conformance.example");
+            let token = minter.sign(&Minter::claims(&local, &email));
+            Ok(Account {
+                name,
+                id: local,
+                email,
+                token,
+            })
+        }
+        UserSource::Register => {
+            register(client, name, &format!("{local}@conformance.example")).await
+        }
+    }
+}
+
+async fn register(
+    client: &Client,
+    name: &'static str,
+    email: &str,
+) -> Result<Account, ProvisionError> {
+    let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
+    let credentials = json!({"email": email, "password": password, "name": name});
+    let registered = client
+        .send(Method::POST, "/api/auth/register", &[], Some(&credentials))
+        .await;
+    expect_success(&registered, "register")?;
+    let login = json!({"email": email, "password": password});
+    let logged_in = client
+        .send(Method::POST, "/api/auth/login", &[], Some(&login))
+        .await;
+    let body = expect_success(&logged_in, "log in")?;
+    let token = ["token", "access_token"]
+        .iter()
+        .find_map(|field| body.get(*field).and_then(Value::as_str))
+        .ok_or_else(|| ProvisionError {
+            reason: "the login answer has no `token` or `access_token` field".to_owned(),
+            exchange: Some(Box::new(logged_in.clone())),
+        })?
+        .to_owned();
+    // The id the task paths use: the user object's, else the token's claims.
+    let id = body
+        .pointer("/user/id")
+        .and_then(id_text)
+        .or_else(|| {
+            let claims = tokens::payload(&token)?;
+            claims
+                .get("sub")
+                .or_else(|| claims.get("user_id"))
+                .and_then(id_text)
+        })
+        .ok_or_else(|| ProvisionError {
+            reason: "neither the login answer (`user.id`) nor the token (`sub`) names the user"
+                .to_owned(),
+            exchange: Some(Box::new(logged_in.clone())),
+        })?;
+    Ok(Account {
+        name,
+        id,
+        email: email.to_owned(),
+        token,
+    })
+}
+
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(id) => Some(id.clone()),
+        Value::Number(id) => Some(id.to_string()),
+        _ => None,
+    }
+}
+
+fn expect_success(exchange: &Exchange, what: &str) -> Result<Value, ProvisionError> {
+    let failed = |reason: String| ProvisionError {
+        reason,
+        exchange: Some(Box::new(exchange.clone())),
+    };
+    let received = exchange
+        .response
+        .as_ref()
+        .map_err(|error| failed(format!("could not {what}: {error}")))?;
+    if !(200..300).contains(&received.status) {
+        return Err(failed(format!(
+            "could not {what}: status {}",
+            received.status
+        )));
+    }
+    received
+        .json()
+        .ok_or_else(|| failed(format!("could not {what}: the answer is not JSON")))
+}

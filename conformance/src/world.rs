@@ -1,0 +1,681 @@
+//! The scenario World: fresh users, their tasks, the last exchange, and the
+//! domain verbs the steps are made of. Every verb returns `Result`, and a
+//! failure carries the report of what broke.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::http::{Client, Exchange, Received};
+use crate::report::Failure;
+use crate::steps::params::{Credentials, Route};
+use crate::tokens::{self, Minter};
+use crate::users::{self, Account, ProvisionError, UserSource};
+
+/// What every scenario shares: set once before the run.
+pub struct Context {
+    pub client: Client,
+    pub minter: Option<Minter>,
+    pub users: UserSource,
+    pub show_tokens: bool,
+    /// Informational findings and cleanup problems, printed after the run.
+    pub notes: Mutex<Vec<String>>,
+}
+
+static CONTEXT: OnceLock<Arc<Context>> = OnceLock::new();
+
+pub fn install(context: Context) {
+    if CONTEXT.set(Arc::new(context)).is_err() {
+        unreachable!("the context is installed once, before the run");
+    }
+}
+
+pub fn context() -> Arc<Context> {
+    Arc::clone(
+        CONTEXT
+            .get()
+            .expect("the context is installed before the run"),
+    )
+}
+
+impl Context {
+    pub fn note(&self, note: String) {
+        if let Ok(mut notes) = self.notes.lock() {
+            notes.push(note);
+        }
+    }
+}
+
+#[derive(cucumber::World)]
+#[world(init = Self::new)]
+pub struct ContractWorld {
+    ctx: Arc<Context>,
+    /// The feature (one promise per feature) and scenario, for reports.
+    pub promise: String,
+    pub scenario: String,
+    alice: Option<Account>,
+    bob: Option<Account>,
+    /// Alice's task as the target returned it at creation.
+    alice_task: Option<Value>,
+    /// Alice's list right after her task was created.
+    alice_list: Option<Value>,
+    /// "That task" of the CRUD scenarios.
+    subject: Option<Value>,
+    last: Option<Exchange>,
+    /// The claims of the last expired token, for its control.
+    expired_claims: Option<Value>,
+}
+
+impl fmt::Debug for ContractWorld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ContractWorld")
+            .field("promise", &self.promise)
+            .field("scenario", &self.scenario)
+            .field("alice", &self.alice.as_ref().map(|a| &a.id))
+            .field("bob", &self.bob.as_ref().map(|b| &b.id))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whose path a request goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Alice,
+    Bob,
+}
+
+/// A step's result. The failure is boxed: it is large and rare.
+pub type Outcome = Result<(), Box<Failure>>;
+
+impl ContractWorld {
+    fn new() -> Self {
+        Self {
+            ctx: context(),
+            promise: String::new(),
+            scenario: String::new(),
+            alice: None,
+            bob: None,
+            alice_task: None,
+            alice_list: None,
+            subject: None,
+            last: None,
+            expired_claims: None,
+        }
+    }
+
+    /// A failure of this scenario, about the last exchange.
+    pub fn failure(&self, expected: impl Into<String>, actual: impl Into<String>) -> Box<Failure> {
+        self.failure_about(self.last.clone(), expected, actual)
+    }
+
+    fn failure_about(
+        &self,
+        exchange: Option<Exchange>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Box<Failure> {
+        Box::new(Failure {
+            promise: self.promise.clone(),
+            scenario: self.scenario.clone(),
+            expected: expected.into(),
+            actual: actual.into(),
+            exchange,
+            show_tokens: self.ctx.show_tokens,
+        })
+    }
+
+    fn provision_failure(&self, who: &str, error: ProvisionError) -> Box<Failure> {
+        self.failure_about(
+            error.exchange.map(|exchange| *exchange),
+            format!("a fresh user {who} to test with"),
+            error.reason,
+        )
+    }
+
+    // --- users and their tasks --------------------------------------------
+
+    pub async fn alice(&mut self) -> Result<Account, Box<Failure>> {
+        if self.alice.is_none() {
+            let account = self.provision("Alice").await?;
+            self.alice = Some(account);
+        }
+        Ok(self.alice.clone().expect("just provisioned"))
+    }
+
+    pub async fn bob(&mut self) -> Result<Account, Box<Failure>> {
+        if self.bob.is_none() {
+            let account = self.provision("Bob").await?;
+            self.bob = Some(account);
+        }
+        Ok(self.bob.clone().expect("just provisioned"))
+    }
+
+    async fn provision(&self, name: &'static str) -> Result<Account, Box<Failure>> {
+        users::provision(
+            self.ctx.users,
+            self.ctx.minter.as_ref(),
+            &self.ctx.client,
+            name,
+        )
+        .await
+        .map_err(|error| self.provision_failure(name, error))
+    }
+
+    async fn account(&mut self, owner: Owner) -> Result<Account, Box<Failure>> {
+        match owner {
+            Owner::Alice => self.alice().await,
+            Owner::Bob => self.bob().await,
+        }
+    }
+
+    /// Gives Alice a token the suite minted itself for her id.
+    pub async fn give_alice_a_minted_token(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let minter = self.minter()?;
+        let token = minter.sign(&Minter::claims(&alice.id, &alice.email));
+        if let Some(alice) = &mut self.alice {
+            alice.token = token;
+        }
+        Ok(())
+    }
+
+    fn minter(&self) -> Result<&Minter, Box<Failure>> {
+        self.ctx.minter.as_ref().ok_or_else(|| {
+            self.failure_about(
+                None,
+                "a signing key to mint tokens with",
+                "none was given (--secret)",
+            )
+        })
+    }
+
+    /// Creates a task for `owner` with their own token, and remembers it.
+    pub async fn give_task(&mut self, owner: Owner) -> Outcome {
+        let account = self.account(owner).await?;
+        let title = format!(
+            "{}'s private task {}",
+            account.name,
+            uuid::Uuid::new_v4().simple()
+        );
+        let body = json!({"title": title, "description": "created by todo-conformance"});
+        self.request(
+            Method::POST,
+            &tasks_path(&account),
+            Some(&account.token),
+            Some(&body),
+        )
+        .await;
+        self.expect_status(201)?;
+        let task = self.last_json()?;
+        if owner == Owner::Alice {
+            self.alice_task = Some(task.clone());
+            self.subject = Some(task);
+            self.alice_list = Some(self.read_list(&account).await?);
+        }
+        Ok(())
+    }
+
+    /// The owner's list, read with their own token, expecting 200. Leaves
+    /// the last exchange alone.
+    async fn read_list(&self, account: &Account) -> Result<Value, Box<Failure>> {
+        let exchange = self
+            .fetch(
+                Method::GET,
+                &tasks_path(account),
+                Some(&account.token),
+                None,
+            )
+            .await;
+        match exchange
+            .response
+            .as_ref()
+            .map(|received| (received.status, received.json()))
+        {
+            Ok((200, Some(list))) => Ok(list),
+            Ok((status, _)) => Err(self.failure_about(
+                Some(exchange.clone()),
+                format!("200 with {}'s list as JSON", account.name),
+                status.to_string(),
+            )),
+            Err(error) => {
+                Err(self.failure_about(Some(exchange.clone()), "an HTTP answer", error.clone()))
+            }
+        }
+    }
+
+    fn alice_task(&self) -> Result<&Value, Box<Failure>> {
+        self.alice_task.as_ref().ok_or_else(|| {
+            self.failure_about(
+                None,
+                "Alice's task from an earlier step",
+                "no task was created",
+            )
+        })
+    }
+
+    // --- requests -----------------------------------------------------------
+
+    /// Sends a request with an optional bearer token; the exchange becomes
+    /// the last one.
+    pub async fn request(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) {
+        self.last = Some(self.fetch(method, path, token, body).await);
+    }
+
+    async fn fetch(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Exchange {
+        let headers: Vec<(String, String)> = token
+            .map(|token| ("authorization".to_owned(), format!("Bearer {token}")))
+            .into_iter()
+            .collect();
+        self.ctx.client.send(method, path, &headers, body).await
+    }
+
+    /// `route` on Alice's task (or under Bob's path with it), with `credentials`.
+    pub async fn call(&mut self, route: Route, owner: Owner, credentials: Credentials) -> Outcome {
+        let alice = self.alice().await?;
+        let task_id = match self.alice_task.as_ref() {
+            Some(task) => id_of(task),
+            None => "00000000-0000-0000-0000-000000000000".to_owned(),
+        };
+        let path_owner = self.account(owner).await?;
+        let (method, path, body) = route.request(&path_owner.id, &task_id);
+        let headers = self.credentials(credentials, &alice).await?;
+        self.last = Some(
+            self.ctx
+                .client
+                .send(method, &path, &headers, body.as_ref())
+                .await,
+        );
+        Ok(())
+    }
+
+    async fn credentials(
+        &mut self,
+        credentials: Credentials,
+        alice: &Account,
+    ) -> Result<Vec<(String, String)>, Box<Failure>> {
+        let bearer = |token: String| {
+            Ok(vec![(
+                "authorization".to_owned(),
+                format!("Bearer {token}"),
+            )])
+        };
+        let raw = |value: String| Ok(vec![("authorization".to_owned(), value)]);
+        match credentials {
+            Credentials::None => Ok(Vec::new()),
+            Credentials::Basic => raw(format!(
+                "Basic {}",
+                STANDARD.encode(format!("{}:password", alice.email))
+            )),
+            Credentials::EmptyBearer => raw("Bearer ".to_owned()),
+            Credentials::NonJwtBearer => raw("Bearer this-is-not-a-jwt".to_owned()),
+            Credentials::AlicesToken => bearer(alice.token.clone()),
+            Credentials::BobsToken => bearer(self.bob().await?.token),
+            Credentials::OtherSecret => {
+                bearer(tokens::signed_with_another_secret(&self.claims_of(alice)?))
+            }
+            Credentials::PayloadSetToAlice => {
+                let bob = self.bob().await?;
+                bearer(tokens::with_payload(&bob.token, &self.claims_of(alice)?))
+            }
+            Credentials::AlgNone => bearer(tokens::alg_none(&self.claims_of(alice)?)),
+            Credentials::NoSignature => bearer(tokens::without_signature(&alice.token)),
+            Credentials::ExpiredAnHourAgo => {
+                let minter = self.minter()?;
+                let claims = Minter::claims(&alice.id, &alice.email);
+                let mut expired = tokens::with_exp(&claims, -3600);
+                expired["iat"] = json!(tokens::unix_now() - 7200);
+                let token = minter.sign(&expired);
+                self.expired_claims = Some(expired);
+                bearer(token)
+            }
+            Credentials::SameExpiringInAnHour => {
+                let minter = self.minter()?;
+                let expired = self.expired_claims.as_ref().ok_or_else(|| {
+                    self.failure_about(
+                        None,
+                        "an expired token from an earlier step",
+                        "none was sent",
+                    )
+                })?;
+                bearer(minter.sign(&tokens::with_exp(expired, 3600)))
+            }
+        }
+    }
+
+    /// Alice's claims as her real token carries them.
+    fn claims_of(&self, alice: &Account) -> Result<Value, Box<Failure>> {
+        tokens::payload(&alice.token).ok_or_else(|| {
+            self.failure_about(
+                None,
+                "a JWT for Alice to forge variants of",
+                "the target's token is not a JWT with a JSON payload",
+            )
+        })
+    }
+
+    // --- checks ---------------------------------------------------------------
+
+    fn received(&self) -> Result<&Received, Box<Failure>> {
+        match self.last.as_ref().map(|exchange| &exchange.response) {
+            Some(Ok(received)) => Ok(received),
+            Some(Err(error)) => Err(self.failure("an HTTP answer", format!("no answer: {error}"))),
+            None => {
+                Err(self.failure_about(None, "a request in an earlier step", "no request was sent"))
+            }
+        }
+    }
+
+    fn last_json(&self) -> Result<Value, Box<Failure>> {
+        let received = self.received()?;
+        received.json().ok_or_else(|| {
+            self.failure(
+                "a JSON body",
+                format!("{} with a body that is not JSON", received.status),
+            )
+        })
+    }
+
+    pub fn expect_status(&self, expected: u16) -> Outcome {
+        let status = self.received()?.status;
+        if status == expected {
+            Ok(())
+        } else {
+            Err(self.failure(expected.to_string(), status.to_string()))
+        }
+    }
+
+    pub fn expect_client_error(&self) -> Outcome {
+        let status = self.received()?.status;
+        if (400..500).contains(&status) {
+            Ok(())
+        } else {
+            Err(self.failure("a 4xx client error", status.to_string()))
+        }
+    }
+
+    /// 401 with `WWW-Authenticate: Bearer ...` (RFC 6750 §3).
+    pub fn expect_bearer_challenge(&self) -> Outcome {
+        self.expect_status(401)?;
+        let received = self.received()?;
+        match received.header("www-authenticate") {
+            Some(challenge)
+                if challenge
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("bearer") =>
+            {
+                Ok(())
+            }
+            Some(other) => Err(self.failure(
+                "WWW-Authenticate: Bearer",
+                format!("WWW-Authenticate: {other}"),
+            )),
+            None => Err(self.failure(
+                "WWW-Authenticate: Bearer",
+                "401 without a WWW-Authenticate header",
+            )),
+        }
+    }
+
+    /// The body names neither Alice's task id nor its title.
+    pub fn expect_no_task_data(&self) -> Outcome {
+        let text = self.received()?.text();
+        let Some(task) = &self.alice_task else {
+            return Ok(());
+        };
+        let title = task
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if text.contains(&id_of(task)) || (!title.is_empty() && text.contains(title)) {
+            Err(self.failure(
+                "no data of Alice's task in the body",
+                "the body contains Alice's task",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn expect_mentions_alice_task(&self) -> Outcome {
+        let id = id_of(self.alice_task()?);
+        if self.received()?.text().contains(&id) {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("a body listing Alice's task {id}"),
+                "it is not there",
+            ))
+        }
+    }
+
+    /// Alice's list, re-read with her own token, equals the one read right
+    /// after her task was created: nothing added, changed or lost.
+    pub async fn expect_alice_unchanged(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let Some(before) = &self.alice_list else {
+            return Err(self.failure_about(
+                None,
+                "Alice's list from an earlier step",
+                "no list was read",
+            ));
+        };
+        let now = self.read_list(&alice).await?;
+        if &now == before {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("Alice's tasks as they were: {before}"),
+                format!("after the request below they are: {now}"),
+            ))
+        }
+    }
+
+    // --- the owner's own tasks --------------------------------------------------
+
+    /// Alice creates a task; a 2xx answer becomes "that task".
+    pub async fn alice_creates(&mut self, body: Value) -> Outcome {
+        let alice = self.alice().await?;
+        self.request(
+            Method::POST,
+            &tasks_path(&alice),
+            Some(&alice.token),
+            Some(&body),
+        )
+        .await;
+        if self.received()?.status / 100 == 2 {
+            self.subject = Some(self.last_json()?);
+        }
+        Ok(())
+    }
+
+    fn subject_path(&self, alice: &Account) -> Result<String, Box<Failure>> {
+        let subject = self.subject.as_ref().ok_or_else(|| {
+            self.failure_about(None, "a task from an earlier step", "no task was created")
+        })?;
+        Ok(format!("{}/{}", tasks_path(alice), id_of(subject)))
+    }
+
+    /// Alice sends `method` to "that task" (plus `suffix`), with her token.
+    pub async fn alice_on_subject(
+        &mut self,
+        method: Method,
+        suffix: &str,
+        body: Option<Value>,
+    ) -> Outcome {
+        let alice = self.alice().await?;
+        let path = format!("{}{suffix}", self.subject_path(&alice)?);
+        self.request(method, &path, Some(&alice.token), body.as_ref())
+            .await;
+        Ok(())
+    }
+
+    /// The answer is a task with these fields.
+    pub fn expect_task(&self, title: &str, description: &str, completed: bool) -> Outcome {
+        let task = self.last_json()?;
+        let expected = json!({"title": title, "description": description, "completed": completed});
+        let actual = json!({
+            "title": task.get("title"),
+            "description": task.get("description"),
+            "completed": task.get("completed"),
+        });
+        if actual == expected {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("a task with {expected}"),
+                format!("a task with {actual}"),
+            ))
+        }
+    }
+
+    pub fn expect_completion(&self, completed: bool) -> Outcome {
+        let task = self.last_json()?;
+        if task.get("completed") == Some(&Value::Bool(completed)) {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("a task with completed = {completed}"),
+                format!("{task}"),
+            ))
+        }
+    }
+
+    /// The answer is "that task", as it was created or last changed.
+    pub fn expect_subject(&self) -> Outcome {
+        let task = self.last_json()?;
+        let subject = self.subject.clone().unwrap_or_default();
+        let fields = |task: &Value| {
+            ["id", "title", "description", "completed"].map(|field| task.get(field).cloned())
+        };
+        if fields(&task) == fields(&subject) {
+            Ok(())
+        } else {
+            Err(self.failure(format!("the task {subject}"), format!("{task}")))
+        }
+    }
+
+    /// Whether Alice's list, re-read, has "that task".
+    pub async fn expect_list_has_subject(&mut self, present: bool) -> Outcome {
+        let alice = self.alice().await?;
+        let id = self.subject.as_ref().map(id_of).unwrap_or_default();
+        let list = self.read_list(&alice).await?;
+        let found = list
+            .as_array()
+            .is_some_and(|tasks| tasks.iter().any(|task| id_of(task) == id));
+        if found == present {
+            Ok(())
+        } else if present {
+            Err(self.failure(
+                format!("Alice's list to contain task {id}"),
+                format!("her list is {list}"),
+            ))
+        } else {
+            Err(self.failure(
+                format!("Alice's list without task {id}"),
+                format!("her list is {list}"),
+            ))
+        }
+    }
+
+    pub async fn expect_alice_has_no_tasks(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let list = self.read_list(&alice).await?;
+        if list.as_array().is_some_and(Vec::is_empty) {
+            Ok(())
+        } else {
+            Err(self.failure("no task stored for Alice", format!("her list is {list}")))
+        }
+    }
+
+    // --- stateless tokens ---------------------------------------------------------
+
+    /// After Alice's logout: still valid (stateless) or revoked are both
+    /// reported, not failed; anything else fails.
+    pub async fn report_token_after_logout(&mut self) -> Outcome {
+        let logout = self.received()?.status;
+        if logout == 404 || logout == 405 {
+            self.ctx.note(format!(
+                "[informational] {}: the target has no logout route ({logout})",
+                self.promise
+            ));
+            return Ok(());
+        }
+        self.expect_status(200)?;
+        let alice = self.alice().await?;
+        self.request(Method::GET, &tasks_path(&alice), Some(&alice.token), None)
+            .await;
+        let note = match self.received()?.status {
+            200 => {
+                "after logout the token still works: tokens are stateless and stay valid until they expire"
+            }
+            401 => "after logout the token is refused: the target revokes tokens",
+            other => {
+                return Err(self.failure(
+                    "200 (still valid) or 401 (revoked) after logout",
+                    other.to_string(),
+                ));
+            }
+        };
+        self.ctx
+            .note(format!("[informational] {}: {note}", self.promise));
+        Ok(())
+    }
+
+    /// Deletes every task of the scenario's users: they are fresh, so
+    /// nothing else is touched. Problems are noted, not failed.
+    pub async fn clean_up(&mut self) {
+        for account in [self.alice.clone(), self.bob.clone()].into_iter().flatten() {
+            let Ok(Value::Array(tasks)) = self.read_list(&account).await else {
+                continue;
+            };
+            for task in tasks {
+                let id = id_of(&task);
+                let path = format!("{}/{id}", tasks_path(&account));
+                let deleted = self
+                    .fetch(Method::DELETE, &path, Some(&account.token), None)
+                    .await;
+                if !deleted
+                    .status()
+                    .is_some_and(|status| (200..300).contains(&status) || status == 404)
+                {
+                    self.ctx.note(format!(
+                        "cleanup: could not delete task {id} of user {} ({}): status {:?}",
+                        account.id,
+                        self.scenario,
+                        deleted.status()
+                    ));
+                }
+            }
+        }
+    }
+}
+
+pub fn tasks_path(account: &Account) -> String {
+    format!("/api/{}/tasks", account.id)
+}
+
+/// A task's id as text, whether the target uses strings or numbers.
+pub fn id_of(task: &Value) -> String {
+    match task.get("id") {
+        Some(Value::String(id)) => id.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,156 @@
+//! The suite against its bundled reference server: every scenario passes,
+//! and the reports say so. Plus the exit code 2 paths, which need no server.
+//!
+//! The bundled server needs Docker and the image named by
+//! `TODO_POSTGRES_IMAGE` (or `DATABASE_URL`), like the server's own tests.
+
+use std::process::{Command, Output};
+
+const SUITE: &str = env!("CARGO_BIN_EXE_todo-conformance");
+
+fn suite(args: &[&str]) -> Output {
+    Command::new(SUITE)
+        .args(args)
+        .env_remove("BETTER_AUTH_SECRET")
+        .output()
+        .expect("the suite binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn every_scenario_passes_against_the_reference_server() {
+    let dir = std::env::temp_dir().join(format!("todo-conformance-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junit = dir.join("junit.xml");
+    let json = dir.join("cucumber.json");
+    let output = suite(&[
+        "--junit",
+        junit.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    let out = stdout(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stdout:\n{out}\nstderr:\n{}",
+        stderr(&output)
+    );
+
+    let listed = stdout(&suite(&["--list"])).lines().count();
+    let summary = out
+        .lines()
+        .find(|line| line.starts_with("conformance: "))
+        .expect("a summary line");
+    assert!(
+        summary.starts_with(&format!(
+            "conformance: {listed} passed, 0 failed, 0 skipped"
+        )),
+        "{summary} (expected all {listed} listed scenarios to pass)"
+    );
+    assert!(stderr(&output).contains("bundled reference server"));
+
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(junit.matches("<testcase ").count(), listed);
+    assert!(!junit.contains("<failure"), "{junit}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(
+        json.as_array().map(Vec::len),
+        Some(6),
+        "one Cucumber JSON feature per promise"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn tags_and_names_select_scenarios() {
+    let all = stdout(&suite(&["--list"]));
+    let cross_user = stdout(&suite(&["--list", "--tags", "@cross-user"]));
+    assert!(!cross_user.is_empty());
+    assert!(
+        cross_user
+            .lines()
+            .all(|line| line.starts_with("Cross-user isolation: "))
+    );
+    assert_eq!(
+        cross_user.lines().count(),
+        all.lines()
+            .filter(|line| line.starts_with("Cross-user isolation: "))
+            .count()
+    );
+    let named = stdout(&suite(&["--list", "--name", "^Delete"]));
+    assert_eq!(
+        named.trim(),
+        "Full CRUD for the owner: Delete removes the task"
+    );
+}
+
+#[test]
+fn without_a_signing_key_expiry_scenarios_are_skipped_with_the_reason() {
+    let listed = stdout(&suite(&[
+        "--list",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--users",
+        "register",
+    ]));
+    let skipped: Vec<&str> = listed
+        .lines()
+        .filter(|line| line.contains("[skipped: "))
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|line| line.starts_with("Expired token: "))
+    );
+    assert!(
+        skipped.iter().all(|line| line.contains("pass --secret")),
+        "{listed}"
+    );
+}
+
+#[test]
+fn setup_problems_exit_2_with_one_line_saying_what_to_do() {
+    for (args, message) in [
+        (
+            vec!["--base-url", "http://127.0.0.1:9"],
+            "no token source for http://127.0.0.1:9: pass --secret",
+        ),
+        (
+            vec!["--base-url", "http://127.0.0.1:9", "--secret", "s3cret"],
+            "is unreachable",
+        ),
+        (
+            vec!["--base-url", "ftp://example.test", "--secret", "x"],
+            "is not an http(s) URL",
+        ),
+        (
+            vec!["--features", "/nonexistent/features"],
+            "could not read the feature directory",
+        ),
+        (vec!["--concurrency", "0"], "invalid value '0'"),
+        (vec!["--tags", "@a and"], "invalid value '@a and'"),
+        (vec!["--no-such-flag"], "unexpected argument"),
+    ] {
+        let output = suite(&args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}

@@ -1,0 +1,43 @@
+@missing-token
+Feature: Missing token
+  Promise: a request without usable bearer credentials gets 401 with a
+  `WWW-Authenticate: Bearer` challenge, and no task data, on every task route
+  and on logout. Nothing is written.
+
+  Scenario Outline: <route> with <credentials>
+    Given Alice has a task
+    When someone calls <route> on Alice's task with <credentials>
+    Then the answer is 401 with a Bearer challenge
+    And the answer carries no task data
+    And Alice's tasks are as they were
+
+    Examples:
+      | route  | credentials             |
+      | list   | no Authorization header |
+      | create | no Authorization header |
+      | get    | no Authorization header |
+      | update | no Authorization header |
+      | delete | no Authorization header |
+      | toggle | no Authorization header |
+      | logout | no Authorization header |
+      | list   | Basic credentials       |
+      | create | Basic credentials       |
+      | get    | Basic credentials       |
+      | update | Basic credentials       |
+      | delete | Basic credentials       |
+      | toggle | Basic credentials       |
+      | logout | Basic credentials       |
+      | list   | an empty Bearer         |
+      | create | an empty Bearer         |
+      | get    | an empty Bearer         |
+      | update | an empty Bearer         |
+      | delete | an empty Bearer         |
+      | toggle | an empty Bearer         |
+      | logout | an empty Bearer         |
+      | list   | a non-JWT Bearer        |
+      | create | a non-JWT Bearer        |
+      | get    | a non-JWT Bearer        |
+      | update | a non-JWT Bearer        |
+      | delete | a non-JWT Bearer        |
+      | toggle | a non-JWT Bearer        |
+      | logout | a non-JWT Bearer        |

@@ -1,0 +1,42 @@
+@forged-token
+Feature: Forged token
+  Promise: a token the target did not sign, or signed and then altered, gets
+  401 on every route, and a write attempted with it does not happen.
+
+  Scenario Outline: <forgery> on <route>
+    Given Alice has a task
+    When someone calls <route> on Alice's task with <forgery>
+    Then the answer is 401 with a Bearer challenge
+    And the answer carries no task data
+    And Alice's tasks are as they were
+
+    Examples:
+      | route  | forgery                                   |
+      | list   | a token signed with another secret        |
+      | create | a token signed with another secret        |
+      | get    | a token signed with another secret        |
+      | update | a token signed with another secret        |
+      | delete | a token signed with another secret        |
+      | toggle | a token signed with another secret        |
+      | logout | a token signed with another secret        |
+      | list   | Bob's token with its payload set to Alice |
+      | create | Bob's token with its payload set to Alice |
+      | get    | Bob's token with its payload set to Alice |
+      | update | Bob's token with its payload set to Alice |
+      | delete | Bob's token with its payload set to Alice |
+      | toggle | Bob's token with its payload set to Alice |
+      | logout | Bob's token with its payload set to Alice |
+      | list   | an alg none token                         |
+      | create | an alg none token                         |
+      | get    | an alg none token                         |
+      | update | an alg none token                         |
+      | delete | an alg none token                         |
+      | toggle | an alg none token                         |
+      | logout | an alg none token                         |
+      | list   | a token without its signature             |
+      | create | a token without its signature             |
+      | get    | a token without its signature             |
+      | update | a token without its signature             |
+      | delete | a token without its signature             |
+      | toggle | a token without its signature             |
+      | logout | a token without its signature             |

@@ -1,0 +1,30 @@
+@expired-token @needs-signing-key
+Feature: Expired token
+  Promise: a token whose `exp` passed an hour ago gets 401 on every route,
+  and nothing is written. The control, the same claims with a future `exp`,
+  works, so the 401 is about expiry alone.
+
+  Scenario Outline: A token that expired an hour ago, on <route>
+    Given Alice has a task
+    When someone calls <route> on Alice's task with a token that expired an hour ago
+    Then the answer is 401 with a Bearer challenge
+    And the answer carries no task data
+    And Alice's tasks are as they were
+
+    Examples:
+      | route  |
+      | list   |
+      | create |
+      | get    |
+      | update |
+      | delete |
+      | toggle |
+      | logout |
+
+  Scenario: Control: the same token with a future expiry works
+    Given Alice has a task
+    When someone calls list on Alice's task with a token that expired an hour ago
+    Then the answer is 401 with a Bearer challenge
+    When someone calls list on Alice's task with the same token expiring in an hour
+    Then the answer is 200
+    And the answer lists Alice's task

@@ -1,0 +1,42 @@
+@cross-user
+Feature: Cross-user isolation
+  Promise: Alice's tasks are invisible and untouchable for Bob. Every attempt
+  is a 404, the same answer as for a task that does not exist (never a 403,
+  which would confirm that it does), and nothing of Alice's is lost.
+
+  Scenario: Bob's list does not contain Alice's task
+    Given Alice has a task
+    And Bob has a task
+    When Bob calls list on his own tasks
+    Then the answer is 200
+    And the answer does not mention Alice's task
+
+  Scenario Outline: Bob's token on Alice's path: <route>
+    Given Alice has a task
+    When someone calls <route> on Alice's task with Bob's token
+    Then the answer is 404
+    And the answer carries no task data
+    And Alice's tasks are as they were
+
+    Examples:
+      | route  |
+      | list   |
+      | create |
+      | get    |
+      | update |
+      | delete |
+      | toggle |
+
+  Scenario Outline: Alice's task id under Bob's own path: <route>
+    Given Alice has a task
+    When Bob calls <route> on Alice's task under his own path
+    Then the answer is 404
+    And the answer carries no task data
+    And Alice's tasks are as they were
+
+    Examples:
+      | route  |
+      | get    |
+      | update |
+      | delete |
+      | toggle |
