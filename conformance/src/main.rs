@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, bail};
+use anyhow::{anyhow, bail};
 use clap::Parser as _;
 
 use cli::Cli;
@@ -33,7 +33,7 @@ async fn main() -> ExitCode {
     match run(cli).await {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("todo-conformance: {error:#}");
+            eprintln!("todo-conformance: {error}");
             ExitCode::from(2)
         }
     }
@@ -87,6 +87,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let minter = secret
         .as_deref()
         .map(|secret| Minter::hs256(secret.as_bytes()));
+    target::check_users(&client, users, minter.as_ref()).await?;
     eprintln!(
         "target:  {base_url}{}",
         if bundled.is_some() {
@@ -135,11 +136,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         );
     }
     if let Some(bundled) = bundled {
-        bundled
-            .server
-            .shutdown()
-            .await
-            .context("the bundled reference server did not shut down cleanly")?;
+        bundled.server.shutdown().await.map_err(|error| {
+            anyhow!("the bundled reference server did not shut down cleanly: {error}")
+        })?;
     }
     println!(
         "conformance: {} passed, {} failed, {} skipped in {:.1}s",

@@ -17,6 +17,9 @@ const TOKEN_VARIABLE: &str = "TODO_TOKEN";
 pub struct Failure {
     pub promise: String,
     pub scenario: String,
+    /// The target failed a step that only prepares the scenario: no verdict
+    /// on the promise.
+    pub setup: bool,
     pub expected: String,
     pub actual: String,
     pub exchange: Option<Exchange>,
@@ -25,7 +28,15 @@ pub struct Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "promise broken: {} ({})", self.promise, self.scenario)?;
+        if self.setup {
+            writeln!(
+                f,
+                "scenario not set up: {} ({}): the target failed a preparing step, so this is no verdict on the promise",
+                self.promise, self.scenario
+            )?;
+        } else {
+            writeln!(f, "promise broken: {} ({})", self.promise, self.scenario)?;
+        }
         writeln!(f, "expected: {}", self.expected)?;
         writeln!(f, "actual:   {}", self.actual)?;
         let Some(exchange) = &self.exchange else {
@@ -166,6 +177,7 @@ mod tests {
         Failure {
             promise: "Forged token".to_owned(),
             scenario: "alg none on a write route".to_owned(),
+            setup: false,
             expected: "401".to_owned(),
             actual: "200".to_owned(),
             exchange: Some(exchange()),

@@ -21,7 +21,7 @@ use crate::world::ContractWorld;
 const NEEDS_SIGNING_KEY: &str = "needs-signing-key";
 
 #[derive(Debug, thiserror::Error)]
-#[error("could not create the report file {path}: {source}")]
+#[error("could not write the report file {path}: {source}")]
 pub struct ReportFileError {
     path: PathBuf,
     source: io::Error,
@@ -147,7 +147,7 @@ pub async fn run(
     junit: Option<&Path>,
     json: Option<&Path>,
 ) -> Result<Tally, ReportFileError> {
-    let skipped = plan(&features, &selection)
+    let skipped: Vec<Skipped> = plan(&features, &selection)
         .into_iter()
         .filter_map(|(feature, scenario, reason)| {
             reason.map(|reason| Skipped {
@@ -190,10 +190,53 @@ pub async fn run(
             selection.runs(feature, scenario)
         })
         .await;
+    let execution_failed = cucumber::writer::Stats::execution_has_failed(&finished);
+    // The writers flush their files when dropped.
+    drop(finished);
+    if let Some(path) = junit {
+        add_skipped_to_junit(path, &skipped).map_err(|source| ReportFileError {
+            path: path.to_owned(),
+            source,
+        })?;
+    }
     Ok(Tally {
         passed: PASSED.load(Ordering::Relaxed),
         failed: FAILED.load(Ordering::Relaxed),
         skipped,
-        execution_failed: cucumber::writer::Stats::execution_has_failed(&finished),
+        execution_failed,
     })
+}
+
+/// cucumber's JUnit writer never sees the scenarios that could not run; CI
+/// should, as skipped test cases with their reason.
+fn add_skipped_to_junit(path: &Path, skipped: &[Skipped]) -> io::Result<()> {
+    if skipped.is_empty() {
+        return Ok(());
+    }
+    let xml = std::fs::read_to_string(path)?;
+    let Some(end) = xml.rfind("</testsuites>") else {
+        return Err(io::Error::other("the JUnit report has no </testsuites>"));
+    };
+    let mut suite = format!(
+        r#"<testsuite name="Skipped scenarios" tests="{0}" skipped="{0}" failures="0" errors="0">"#,
+        skipped.len()
+    );
+    for scenario in skipped {
+        suite.push_str(&format!(
+            r#"<testcase name="{}: {}"><skipped message="{}"/></testcase>"#,
+            xml_escape(&scenario.feature),
+            xml_escape(&scenario.scenario),
+            xml_escape(scenario.reason)
+        ));
+    }
+    suite.push_str("</testsuite>");
+    std::fs::write(path, format!("{}{suite}{}", &xml[..end], &xml[end..]))
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
 }

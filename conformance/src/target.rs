@@ -5,6 +5,8 @@ use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
 use crate::http::Client;
+use crate::tokens::Minter;
+use crate::users::{self, UserSource};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -16,6 +18,8 @@ pub enum TargetError {
         "the target {url} is unreachable ({reason}); check that it is running and that --base-url is right"
     )]
     Unreachable { url: String, reason: String },
+    #[error("the target refused the suite's users: {reason}; {hint}")]
+    Credentials { reason: String, hint: &'static str },
 }
 
 /// The bundled reference server, with the secret the suite gave it.
@@ -57,4 +61,49 @@ pub async fn preflight(client: &Client) -> Result<(), TargetError> {
             url: client.base_url().to_owned(),
             reason,
         })
+}
+
+/// Makes one user the way the scenarios will and reads their list, so that a
+/// wrong secret or a closed sign-up stops the run with one line instead of
+/// failing every scenario.
+pub async fn check_users(
+    client: &Client,
+    source: UserSource,
+    minter: Option<&Minter>,
+) -> Result<(), TargetError> {
+    let hint = match source {
+        UserSource::Mint => {
+            "check that --secret is the target's token secret (its BETTER_AUTH_SECRET), or try --users register"
+        }
+        UserSource::Register => {
+            "check that the target has /api/auth/register and /api/auth/login, or pass --secret to mint tokens instead"
+        }
+    };
+    let account = users::provision(source, minter, client, "Preflight")
+        .await
+        .map_err(|error| TargetError::Credentials {
+            reason: error.reason,
+            hint,
+        })?;
+    let path = format!("/api/{}/tasks", account.id);
+    let headers = [(
+        "authorization".to_owned(),
+        format!("Bearer {}", account.token),
+    )];
+    let exchange = client.send(Method::GET, &path, &headers, None).await;
+    match exchange.response {
+        Ok(received) if received.status == 200 => Ok(()),
+        Ok(received) => Err(TargetError::Credentials {
+            reason: format!(
+                "GET {path} with a fresh user's token answered {}: {}",
+                received.status,
+                received.text().chars().take(200).collect::<String>()
+            ),
+            hint,
+        }),
+        Err(error) => Err(TargetError::Credentials {
+            reason: format!("GET {path} failed: {error}"),
+            hint,
+        }),
+    }
 }

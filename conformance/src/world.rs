@@ -123,17 +123,18 @@ impl ContractWorld {
             scenario: self.scenario.clone(),
             expected: expected.into(),
             actual: actual.into(),
+            setup: false,
             exchange,
             show_tokens: self.ctx.show_tokens,
         })
     }
 
     fn provision_failure(&self, who: &str, error: ProvisionError) -> Box<Failure> {
-        self.failure_about(
+        as_setup(self.failure_about(
             error.exchange.map(|exchange| *exchange),
             format!("a fresh user {who} to test with"),
             error.reason,
-        )
+        ))
     }
 
     // --- users and their tasks --------------------------------------------
@@ -193,8 +194,13 @@ impl ContractWorld {
         })
     }
 
-    /// Creates a task for `owner` with their own token, and remembers it.
+    /// Creates a task for `owner` with their own token, and remembers it. A
+    /// failure here is a failed preparation, not a broken promise.
     pub async fn give_task(&mut self, owner: Owner) -> Outcome {
+        self.create_own_task(owner).await.map_err(as_setup)
+    }
+
+    async fn create_own_task(&mut self, owner: Owner) -> Outcome {
         let account = self.account(owner).await?;
         let title = format!(
             "{}'s private task {}",
@@ -665,6 +671,11 @@ impl ContractWorld {
             }
         }
     }
+}
+
+fn as_setup(mut failure: Box<Failure>) -> Box<Failure> {
+    failure.setup = true;
+    failure
 }
 
 pub fn tasks_path(account: &Account) -> String {

@@ -154,3 +154,57 @@ fn setup_problems_exit_2_with_one_line_saying_what_to_do() {
         );
     }
 }
+
+/// Against an external target with registration but no secret: the scenarios
+/// that must mint tokens are skipped, with the reason, in the console and in
+/// JUnit, and never counted as passed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scenarios_that_cannot_run_are_reported_skipped() {
+    use todo_reference_server::{Config, Secret, config, spawn};
+    let database = config::database_from_lookup(&|name| std::env::var(name).ok()).unwrap();
+    let secret = Secret::new("reference-test-secret-0123456789abcdef").unwrap();
+    let server = spawn(Config::new(secret, database)).await.unwrap();
+    let junit = std::env::temp_dir().join(format!("todo-conformance-{}.xml", uuid::Uuid::new_v4()));
+    let args = [
+        "--base-url".to_owned(),
+        server.url(),
+        "--users".to_owned(),
+        "register".to_owned(),
+        "--junit".to_owned(),
+        junit.display().to_string(),
+    ];
+    let output = tokio::task::spawn_blocking(move || {
+        suite(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap();
+    server.shutdown().await.unwrap();
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{out}\n{}", stderr(&output));
+
+    let skipped: Vec<&str> = out
+        .lines()
+        .filter(|line| line.starts_with("[skipped] "))
+        .collect();
+    assert!(!skipped.is_empty());
+    assert!(
+        skipped.iter().all(|line| line.contains("pass --secret")),
+        "{skipped:#?}"
+    );
+    let summary = out
+        .lines()
+        .find(|line| line.starts_with("conformance: "))
+        .unwrap();
+    assert!(
+        summary.contains(&format!(", 0 failed, {} skipped", skipped.len())),
+        "{summary}"
+    );
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    std::fs::remove_file(&junit).unwrap();
+    assert_eq!(xml.matches("<skipped message=").count(), skipped.len());
+    assert_eq!(
+        xml.matches("<testcase ").count(),
+        stdout(&suite(&["--list"])).lines().count()
+    );
+}
