@@ -12,8 +12,8 @@ use crate::users::UserSource;
 ///
 /// With no --base-url it starts the bundled reference server (on a
 /// testcontainers Postgres, or DATABASE_URL) and runs every scenario against
-/// it. Exit codes: 0 every scenario passed, 1 a scenario failed, 2 the run
-/// could not happen.
+/// it. Exit codes: 0 every scenario that ran passed (skipped ones are listed
+/// with their reason), 1 a scenario failed, 2 the run could not happen.
 #[derive(Debug, Parser)]
 #[command(name = "todo-conformance", version)]
 pub struct Cli {
@@ -67,11 +67,15 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub features: Option<PathBuf>,
 
+    /// Fail the run on `@should` findings (RFC SHOULDs and hardening) too.
+    #[arg(long)]
+    pub strict: bool,
+
     /// Print tokens in full in failure reports and curl commands.
     #[arg(long)]
     pub show_tokens: bool,
 
-    /// Trust this PEM CA certificate as well as the system's (TLS stays verified).
+    /// Also trust this PEM CA certificate, besides the built-in web PKI roots (TLS stays verified).
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 }

@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::Value;
@@ -51,6 +51,8 @@ pub struct Received {
 pub struct Exchange {
     pub request: SentRequest,
     pub response: Result<Received, String>,
+    /// From sending to the end of the body.
+    pub elapsed: Duration,
 }
 
 impl Received {
@@ -145,11 +147,16 @@ impl Client {
             headers: sent_headers,
             body: body_text,
         };
+        let started = Instant::now();
         let response = match builder.send().await {
             Ok(response) => read(response).await,
             Err(error) => Err(describe(&error)),
         };
-        Exchange { request, response }
+        Exchange {
+            request,
+            response,
+            elapsed: started.elapsed(),
+        }
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Failure {
     /// The target failed a step that only prepares the scenario: no verdict
     /// on the promise.
     pub setup: bool,
+    /// A `@should` check outside `--strict`: reported, not failed.
+    pub non_strict: bool,
     pub expected: String,
     pub actual: String,
     pub exchange: Option<Exchange>,
@@ -32,6 +34,12 @@ impl fmt::Display for Failure {
             writeln!(
                 f,
                 "scenario not set up: {} ({}): the target failed a preparing step, so this is no verdict on the promise",
+                self.promise, self.scenario
+            )?;
+        } else if self.non_strict {
+            writeln!(
+                f,
+                "non-strict finding (a SHOULD; fails the run only with --strict): {} ({})",
                 self.promise, self.scenario
             )?;
         } else {
@@ -170,6 +178,7 @@ mod tests {
                 body: "x".repeat(3000).into_bytes(),
                 truncated: false,
             }),
+            elapsed: std::time::Duration::from_millis(3),
         }
     }
 
@@ -178,6 +187,7 @@ mod tests {
             promise: "Forged token".to_owned(),
             scenario: "alg none on a write route".to_owned(),
             setup: false,
+            non_strict: false,
             expected: "401".to_owned(),
             actual: "200".to_owned(),
             exchange: Some(exchange()),

@@ -10,15 +10,13 @@ use cucumber::event::ScenarioFinished;
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, Scenario};
 use cucumber::tag::Ext as _;
+use cucumber::writer::Stats as _;
 use cucumber::{World as _, WriterExt as _, writer};
 use futures::FutureExt as _;
 use regex::Regex;
 
 use crate::features::Features;
 use crate::world::ContractWorld;
-
-/// Scenarios tagged so need a key the target trusts to mint tokens.
-const NEEDS_SIGNING_KEY: &str = "needs-signing-key";
 
 #[derive(Debug, thiserror::Error)]
 #[error("could not write the report file {path}: {source}")]
@@ -31,7 +29,10 @@ pub struct ReportFileError {
 pub struct Selection {
     pub tags: Option<TagOperation>,
     pub name: Option<Regex>,
-    pub can_sign: bool,
+    /// Tags (without `@`) whose scenarios cannot run here, with the reason.
+    pub unavailable: Vec<(&'static str, String)>,
+    /// `@should` scenarios fail the run too.
+    pub strict: bool,
 }
 
 impl Selection {
@@ -46,15 +47,12 @@ impl Selection {
     }
 
     /// Why a chosen scenario cannot run here, if it cannot.
-    pub fn skip_reason(&self, feature: &Feature, scenario: &Scenario) -> Option<&'static str> {
-        let needs_key = feature
-            .tags
+    pub fn skip_reason(&self, feature: &Feature, scenario: &Scenario) -> Option<String> {
+        let has = |tag: &str| feature.tags.iter().chain(&scenario.tags).any(|t| t == tag);
+        self.unavailable
             .iter()
-            .chain(&scenario.tags)
-            .any(|tag| tag == NEEDS_SIGNING_KEY);
-        (needs_key && !self.can_sign).then_some(
-            "needs a key the target trusts to mint tokens: pass --secret (or set BETTER_AUTH_SECRET)",
-        )
+            .find(|(tag, _)| has(tag))
+            .map(|(_, reason)| reason.clone())
     }
 
     fn runs(&self, feature: &Feature, scenario: &Scenario) -> bool {
@@ -62,18 +60,24 @@ impl Selection {
     }
 }
 
+/// A `@should` scenario: an RFC SHOULD or hardening, not a contract MUST.
+pub fn is_should(feature: &Feature, scenario: &Scenario) -> bool {
+    feature
+        .tags
+        .iter()
+        .chain(&scenario.tags)
+        .any(|tag| tag == "should")
+}
+
 /// A scenario that was chosen but could not run.
 pub struct Skipped {
     pub feature: String,
     pub scenario: String,
-    pub reason: &'static str,
+    pub reason: String,
 }
 
 /// Every chosen scenario, and for those that cannot run, why.
-pub fn plan(
-    features: &Features,
-    selection: &Selection,
-) -> Vec<(String, String, Option<&'static str>)> {
+pub fn plan(features: &Features, selection: &Selection) -> Vec<(String, String, Option<String>)> {
     features
         .0
         .iter()
@@ -96,6 +100,8 @@ pub fn plan(
 pub struct Tally {
     pub passed: usize,
     pub failed: usize,
+    /// Failed `@should` scenarios outside `--strict`.
+    pub non_strict: usize,
     pub skipped: Vec<Skipped>,
     /// Failures outside scenarios (parsing, hooks) count too.
     pub execution_failed: bool,
@@ -103,6 +109,7 @@ pub struct Tally {
 
 static PASSED: AtomicUsize = AtomicUsize::new(0);
 static FAILED: AtomicUsize = AtomicUsize::new(0);
+static NON_STRICT: AtomicUsize = AtomicUsize::new(0);
 
 /// A report file, or nowhere when it was not asked for.
 enum Output {
@@ -147,6 +154,7 @@ pub async fn run(
     junit: Option<&Path>,
     json: Option<&Path>,
 ) -> Result<Tally, ReportFileError> {
+    let strict = selection.strict;
     let skipped: Vec<Skipped> = plan(&features, &selection)
         .into_iter()
         .filter_map(|(feature, scenario, reason)| {
@@ -168,14 +176,16 @@ pub async fn run(
         .with_default_cli()
         .max_concurrent_scenarios(concurrency)
         .fail_on_skipped()
-        .before(|feature, _, scenario, world| {
+        .before(move |feature, _, scenario, world| {
             world.promise = feature.name.clone();
             world.scenario = scenario.name.clone();
+            world.non_strict = !strict && is_should(feature, scenario);
             async {}.boxed_local()
         })
-        .after(|_, _, _, finished, world| {
+        .after(move |feature, _, scenario, finished, world| {
             let counter = match finished {
                 ScenarioFinished::StepPassed => &PASSED,
+                _ if !strict && is_should(feature, scenario) => &NON_STRICT,
                 _ => &FAILED,
             };
             counter.fetch_add(1, Ordering::Relaxed);
@@ -190,7 +200,8 @@ pub async fn run(
             selection.runs(feature, scenario)
         })
         .await;
-    let execution_failed = cucumber::writer::Stats::execution_has_failed(&finished);
+    // Failed steps are in the tally; these are failures outside scenarios.
+    let execution_failed = finished.parsing_errors() + finished.hook_errors() > 0;
     // The writers flush their files when dropped.
     drop(finished);
     if let Some(path) = junit {
@@ -202,6 +213,7 @@ pub async fn run(
     Ok(Tally {
         passed: PASSED.load(Ordering::Relaxed),
         failed: FAILED.load(Ordering::Relaxed),
+        non_strict: NON_STRICT.load(Ordering::Relaxed),
         skipped,
         execution_failed,
     })
@@ -226,7 +238,7 @@ fn add_skipped_to_junit(path: &Path, skipped: &[Skipped]) -> io::Result<()> {
             r#"<testcase name="{}: {}"><skipped message="{}"/></testcase>"#,
             xml_escape(&scenario.feature),
             xml_escape(&scenario.scenario),
-            xml_escape(scenario.reason)
+            xml_escape(&scenario.reason)
         ));
     }
     suite.push_str("</testsuite>");

@@ -107,3 +107,29 @@ pub async fn check_users(
         }),
     }
 }
+
+/// Routes the seed design has and other deployments (Better Auth) may not:
+/// the scenarios that need a missing one are skipped, with the reason.
+pub async fn missing_routes(client: &Client) -> Vec<(&'static str, String)> {
+    let mut missing = Vec::new();
+    let logout = client
+        .send(Method::POST, "/api/auth/logout", &[], None)
+        .await;
+    if let Some(status @ (404 | 405)) = logout.status() {
+        missing.push((
+            "needs-logout",
+            format!("the target has no POST /api/auth/logout ({status})"),
+        ));
+    }
+    let body = serde_json::json!({"email": format!("probe-{}@conformance.example", uuid::Uuid::new_v4().simple()), "password": "Probe-password-1"});
+    let login = client
+        .send(Method::POST, "/api/auth/login", &[], Some(&body))
+        .await;
+    if let Some(status @ (404 | 405)) = login.status() {
+        missing.push((
+            "needs-account-routes",
+            format!("the target has no POST /api/auth/login ({status})"),
+        ));
+    }
+    missing
+}

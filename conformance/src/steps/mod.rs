@@ -2,6 +2,9 @@
 //! binary crate on purpose: cucumber collects steps at link time, and steps
 //! in a library crate can silently vanish.
 
+mod accounts;
+mod attacks;
+mod ownership;
 pub mod params;
 mod requests;
 mod tasks;

@@ -1,4 +1,4 @@
-@expired-token @needs-signing-key
+@must @expired-token @needs-signing-key
 Feature: Expired token
   Promise: a token whose `exp` passed an hour ago gets 401 on every route,
   and nothing is written. The control, the same claims with a future `exp`,
@@ -11,7 +11,7 @@ Feature: Expired token
     And the answer carries no task data
     And Alice's tasks are as they were
 
-    Examples:
+    Examples: task routes
       | route  |
       | list   |
       | create |
@@ -19,6 +19,10 @@ Feature: Expired token
       | update |
       | delete |
       | toggle |
+
+    @needs-logout
+    Examples: logout
+      | route  |
       | logout |
 
   Scenario: Control: the same token with a future expiry works

@@ -1,5 +1,7 @@
 //! Tokens the suite makes: valid ones, when it knows the target's secret, and
-//! forgeries, which need no secret at all.
+//! forgeries, which need no secret at all. `attacks` is the catalogue.
+
+pub mod attacks;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -39,6 +41,25 @@ impl Minter {
     pub fn sign(&self, claims: &Value) -> String {
         sign_hs256(claims, &self.key)
     }
+
+    /// Signs with the trusted key under another header, e.g. HS512.
+    pub fn sign_with(&self, header: &Header, claims: &Value) -> String {
+        jsonwebtoken::encode(header, claims, &self.key).expect("a JSON object always serialises")
+    }
+
+    /// HS256 over an arbitrary header and payload text, which may be JSON
+    /// that serde would never write (duplicate keys).
+    pub fn sign_raw(&self, header: &Value, payload: &str) -> String {
+        let signing_input = format!(
+            "{}.{}",
+            encode_segment(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let signature =
+            jsonwebtoken::crypto::sign(signing_input.as_bytes(), &self.key, Algorithm::HS256)
+                .expect("HMAC signing cannot fail");
+        format!("{signing_input}.{signature}")
+    }
 }
 
 fn sign_hs256(claims: &Value, key: &EncodingKey) -> String {
@@ -68,7 +89,7 @@ pub fn payload(token: &str) -> Option<Value> {
         .map(Value::Object)
 }
 
-fn encode_segment(value: &Value) -> String {
+pub fn encode_segment(value: &Value) -> String {
     URL_SAFE_NO_PAD.encode(value.to_string())
 }
 
@@ -87,11 +108,11 @@ pub fn with_payload(token: &str, claims: &Value) -> String {
     format!("{header}.{}.{signature}", encode_segment(claims))
 }
 
-/// `alg: none`, with an empty signature.
-pub fn alg_none(claims: &Value) -> String {
+/// `alg` (some spelling of `none`), with an empty signature.
+pub fn alg_none_with(alg: &str, claims: &Value) -> String {
     format!(
         "{}.{}.",
-        encode_segment(&json!({"alg": "none", "typ": "JWT"})),
+        encode_segment(&json!({"alg": alg, "typ": "JWT"})),
         encode_segment(claims)
     )
 }
@@ -140,7 +161,7 @@ mod tests {
         let forgeries = [
             signed_with_another_secret(&alice),
             with_payload(&bob_token, &alice),
-            alg_none(&alice),
+            alg_none_with("none", &alice),
             without_signature(&minter.sign(&alice)),
         ];
         for forged in forgeries {

@@ -1,4 +1,4 @@
-@crud
+@must @crud
 Feature: Full CRUD for the owner
   Promise: a valid user can create, read, update, toggle and delete their own
   tasks, every change persists, and invalid input is refused without storing

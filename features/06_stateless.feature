@@ -1,4 +1,4 @@
-@stateless
+@must @stateless
 Feature: No backend state or session storage
   Promise: verification is stateless. A token the target never issued works,
   and logout cannot revoke a stateless token (reported, not failed).

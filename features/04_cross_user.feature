@@ -1,4 +1,4 @@
-@cross-user
+@must @cross-user
 Feature: Cross-user isolation
   Promise: Alice's tasks are invisible and untouchable for Bob. Every attempt
   is a 404, the same answer as for a task that does not exist (never a 403,

@@ -10,9 +10,18 @@ use base64::engine::general_purpose::STANDARD;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+mod accounts;
+mod attacks;
+mod ownership;
+mod tasks;
+
+use ed25519_dalek::SigningKey;
+
 use crate::http::{Client, Exchange, Received};
+use crate::keyserver::KeyServer;
 use crate::report::Failure;
 use crate::steps::params::{Credentials, Route};
+use crate::tokens::attacks::Attack;
 use crate::tokens::{self, Minter};
 use crate::users::{self, Account, ProvisionError, UserSource};
 
@@ -22,6 +31,9 @@ pub struct Context {
     pub minter: Option<Minter>,
     pub users: UserSource,
     pub show_tokens: bool,
+    /// The suite's own key, published by `key_server` for the jku/x5u attacks.
+    pub attacker: SigningKey,
+    pub key_server: KeyServer,
     /// Informational findings and cleanup problems, printed after the run.
     pub notes: Mutex<Vec<String>>,
 }
@@ -57,6 +69,8 @@ pub struct ContractWorld {
     /// The feature (one promise per feature) and scenario, for reports.
     pub promise: String,
     pub scenario: String,
+    /// A `@should` scenario outside `--strict`: its failures are non-strict.
+    pub non_strict: bool,
     alice: Option<Account>,
     bob: Option<Account>,
     /// Alice's task as the target returned it at creation.
@@ -68,6 +82,14 @@ pub struct ContractWorld {
     last: Option<Exchange>,
     /// The claims of the last expired token, for its control.
     expired_claims: Option<Value>,
+    /// The attack of the last request, if it carried one.
+    attack: Option<Attack>,
+    /// Names this scenario's key URL for the jku/x5u attacks.
+    key_id: String,
+    /// Requests of multi-request steps (barrage, neighbours, logins).
+    probes: Vec<(String, Exchange)>,
+    /// The email and password of Alice's registered account.
+    login: Option<(String, String)>,
 }
 
 impl fmt::Debug for ContractWorld {
@@ -97,6 +119,7 @@ impl ContractWorld {
             ctx: context(),
             promise: String::new(),
             scenario: String::new(),
+            non_strict: false,
             alice: None,
             bob: None,
             alice_task: None,
@@ -104,6 +127,10 @@ impl ContractWorld {
             subject: None,
             last: None,
             expired_claims: None,
+            attack: None,
+            key_id: uuid::Uuid::new_v4().simple().to_string(),
+            probes: Vec::new(),
+            login: None,
         }
     }
 
@@ -124,6 +151,7 @@ impl ContractWorld {
             expected: expected.into(),
             actual: actual.into(),
             setup: false,
+            non_strict: self.non_strict,
             exchange,
             show_tokens: self.ctx.show_tokens,
         })
@@ -294,13 +322,23 @@ impl ContractWorld {
     /// `route` on Alice's task (or under Bob's path with it), with `credentials`.
     pub async fn call(&mut self, route: Route, owner: Owner, credentials: Credentials) -> Outcome {
         let alice = self.alice().await?;
+        let headers = self.credentials(credentials, &alice).await?;
+        self.call_with_headers(route, owner, headers).await
+    }
+
+    /// `route` on Alice's task under `owner`'s path, with exactly `headers`.
+    async fn call_with_headers(
+        &mut self,
+        route: Route,
+        owner: Owner,
+        headers: Vec<(String, String)>,
+    ) -> Outcome {
         let task_id = match self.alice_task.as_ref() {
             Some(task) => id_of(task),
             None => "00000000-0000-0000-0000-000000000000".to_owned(),
         };
         let path_owner = self.account(owner).await?;
         let (method, path, body) = route.request(&path_owner.id, &task_id);
-        let headers = self.credentials(credentials, &alice).await?;
         self.last = Some(
             self.ctx
                 .client
@@ -339,7 +377,7 @@ impl ContractWorld {
                 let bob = self.bob().await?;
                 bearer(tokens::with_payload(&bob.token, &self.claims_of(alice)?))
             }
-            Credentials::AlgNone => bearer(tokens::alg_none(&self.claims_of(alice)?)),
+            Credentials::AlgNone => bearer(tokens::alg_none_with("none", &self.claims_of(alice)?)),
             Credentials::NoSignature => bearer(tokens::without_signature(&alice.token)),
             Credentials::ExpiredAnHourAgo => {
                 let minter = self.minter()?;
@@ -491,157 +529,6 @@ impl ContractWorld {
                 format!("after the request below they are: {now}"),
             ))
         }
-    }
-
-    // --- the owner's own tasks --------------------------------------------------
-
-    /// Alice creates a task; a 2xx answer becomes "that task".
-    pub async fn alice_creates(&mut self, body: Value) -> Outcome {
-        let alice = self.alice().await?;
-        self.request(
-            Method::POST,
-            &tasks_path(&alice),
-            Some(&alice.token),
-            Some(&body),
-        )
-        .await;
-        if self.received()?.status / 100 == 2 {
-            self.subject = Some(self.last_json()?);
-        }
-        Ok(())
-    }
-
-    fn subject_path(&self, alice: &Account) -> Result<String, Box<Failure>> {
-        let subject = self.subject.as_ref().ok_or_else(|| {
-            self.failure_about(None, "a task from an earlier step", "no task was created")
-        })?;
-        Ok(format!("{}/{}", tasks_path(alice), id_of(subject)))
-    }
-
-    /// Alice sends `method` to "that task" (plus `suffix`), with her token.
-    pub async fn alice_on_subject(
-        &mut self,
-        method: Method,
-        suffix: &str,
-        body: Option<Value>,
-    ) -> Outcome {
-        let alice = self.alice().await?;
-        let path = format!("{}{suffix}", self.subject_path(&alice)?);
-        self.request(method, &path, Some(&alice.token), body.as_ref())
-            .await;
-        Ok(())
-    }
-
-    /// The answer is a task with these fields.
-    pub fn expect_task(&self, title: &str, description: &str, completed: bool) -> Outcome {
-        let task = self.last_json()?;
-        let expected = json!({"title": title, "description": description, "completed": completed});
-        let actual = json!({
-            "title": task.get("title"),
-            "description": task.get("description"),
-            "completed": task.get("completed"),
-        });
-        if actual == expected {
-            Ok(())
-        } else {
-            Err(self.failure(
-                format!("a task with {expected}"),
-                format!("a task with {actual}"),
-            ))
-        }
-    }
-
-    pub fn expect_completion(&self, completed: bool) -> Outcome {
-        let task = self.last_json()?;
-        if task.get("completed") == Some(&Value::Bool(completed)) {
-            Ok(())
-        } else {
-            Err(self.failure(
-                format!("a task with completed = {completed}"),
-                format!("{task}"),
-            ))
-        }
-    }
-
-    /// The answer is "that task", as it was created or last changed.
-    pub fn expect_subject(&self) -> Outcome {
-        let task = self.last_json()?;
-        let subject = self.subject.clone().unwrap_or_default();
-        let fields = |task: &Value| {
-            ["id", "title", "description", "completed"].map(|field| task.get(field).cloned())
-        };
-        if fields(&task) == fields(&subject) {
-            Ok(())
-        } else {
-            Err(self.failure(format!("the task {subject}"), format!("{task}")))
-        }
-    }
-
-    /// Whether Alice's list, re-read, has "that task".
-    pub async fn expect_list_has_subject(&mut self, present: bool) -> Outcome {
-        let alice = self.alice().await?;
-        let id = self.subject.as_ref().map(id_of).unwrap_or_default();
-        let list = self.read_list(&alice).await?;
-        let found = list
-            .as_array()
-            .is_some_and(|tasks| tasks.iter().any(|task| id_of(task) == id));
-        if found == present {
-            Ok(())
-        } else if present {
-            Err(self.failure(
-                format!("Alice's list to contain task {id}"),
-                format!("her list is {list}"),
-            ))
-        } else {
-            Err(self.failure(
-                format!("Alice's list without task {id}"),
-                format!("her list is {list}"),
-            ))
-        }
-    }
-
-    pub async fn expect_alice_has_no_tasks(&mut self) -> Outcome {
-        let alice = self.alice().await?;
-        let list = self.read_list(&alice).await?;
-        if list.as_array().is_some_and(Vec::is_empty) {
-            Ok(())
-        } else {
-            Err(self.failure("no task stored for Alice", format!("her list is {list}")))
-        }
-    }
-
-    // --- stateless tokens ---------------------------------------------------------
-
-    /// After Alice's logout: still valid (stateless) or revoked are both
-    /// reported, not failed; anything else fails.
-    pub async fn report_token_after_logout(&mut self) -> Outcome {
-        let logout = self.received()?.status;
-        if logout == 404 || logout == 405 {
-            self.ctx.note(format!(
-                "[informational] {}: the target has no logout route ({logout})",
-                self.promise
-            ));
-            return Ok(());
-        }
-        self.expect_status(200)?;
-        let alice = self.alice().await?;
-        self.request(Method::GET, &tasks_path(&alice), Some(&alice.token), None)
-            .await;
-        let note = match self.received()?.status {
-            200 => {
-                "after logout the token still works: tokens are stateless and stay valid until they expire"
-            }
-            401 => "after logout the token is refused: the target revokes tokens",
-            other => {
-                return Err(self.failure(
-                    "200 (still valid) or 401 (revoked) after logout",
-                    other.to_string(),
-                ));
-            }
-        };
-        self.ctx
-            .note(format!("[informational] {}: {note}", self.promise));
-        Ok(())
     }
 
     /// Deletes every task of the scenario's users: they are fresh, so

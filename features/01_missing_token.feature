@@ -1,4 +1,4 @@
-@missing-token
+@must @missing-token
 Feature: Missing token
   Promise: a request without usable bearer credentials gets 401 with a
   `WWW-Authenticate: Bearer` challenge, and no task data, on every task route
@@ -11,7 +11,7 @@ Feature: Missing token
     And the answer carries no task data
     And Alice's tasks are as they were
 
-    Examples:
+    Examples: task routes
       | route  | credentials             |
       | list   | no Authorization header |
       | create | no Authorization header |
@@ -19,25 +19,29 @@ Feature: Missing token
       | update | no Authorization header |
       | delete | no Authorization header |
       | toggle | no Authorization header |
-      | logout | no Authorization header |
       | list   | Basic credentials       |
       | create | Basic credentials       |
       | get    | Basic credentials       |
       | update | Basic credentials       |
       | delete | Basic credentials       |
       | toggle | Basic credentials       |
-      | logout | Basic credentials       |
       | list   | an empty Bearer         |
       | create | an empty Bearer         |
       | get    | an empty Bearer         |
       | update | an empty Bearer         |
       | delete | an empty Bearer         |
       | toggle | an empty Bearer         |
-      | logout | an empty Bearer         |
       | list   | a non-JWT Bearer        |
       | create | a non-JWT Bearer        |
       | get    | a non-JWT Bearer        |
       | update | a non-JWT Bearer        |
       | delete | a non-JWT Bearer        |
       | toggle | a non-JWT Bearer        |
+
+    @needs-logout
+    Examples: logout
+      | route  | credentials             |
+      | logout | no Authorization header |
+      | logout | Basic credentials       |
+      | logout | an empty Bearer         |
       | logout | a non-JWT Bearer        |

@@ -1,0 +1,96 @@
+//! Steps of the attack catalogue: algorithms, lifetime, claims, header
+//! parsing and what refusals reveal.
+
+use std::time::Duration;
+
+use cucumber::{then, when};
+
+use super::params::Route;
+use crate::world::{ContractWorld, Outcome, Owner};
+
+#[when(expr = "someone calls {route} on Alice's task with the attack {string}")]
+async fn attack(world: &mut ContractWorld, route: Route, name: String) -> Outcome {
+    world.call_with_attack(route, &name).await
+}
+
+#[then("the attack is refused")]
+async fn refused(world: &mut ContractWorld) -> Outcome {
+    world.expect_refused()
+}
+
+#[then(expr = "the answer is {int} or {int}")]
+async fn either(world: &mut ContractWorld, one: u16, other: u16) -> Outcome {
+    world.expect_status_among(&[one, other])
+}
+
+#[then(expr = "the answer came within {int} seconds")]
+async fn within(world: &mut ContractWorld, seconds: u64) -> Outcome {
+    world.expect_within(Duration::from_secs(seconds))
+}
+
+#[then("whether the target fetched the attacker's key URL is reported")]
+async fn key_fetch(world: &mut ContractWorld) -> Outcome {
+    world.report_key_fetch()
+}
+
+#[then("whether the attack was accepted is reported")]
+async fn acceptance(world: &mut ContractWorld) -> Outcome {
+    world.report_acceptance()
+}
+
+#[then("the target's leeway on exp is reported")]
+async fn leeway(world: &mut ContractWorld) -> Outcome {
+    world.report_leeway().await
+}
+
+#[then(expr = "the challenge says error=\"invalid_token\"")]
+async fn invalid_token(world: &mut ContractWorld) -> Outcome {
+    world.expect_invalid_token_challenge()
+}
+
+#[when("every attack in the catalogue is sent to Alice's task")]
+async fn barrage(world: &mut ContractWorld) -> Outcome {
+    world.send_catalogue().await
+}
+
+#[then("no attack got a server error or a success")]
+async fn barrage_refused(world: &mut ContractWorld) -> Outcome {
+    world.expect_barrage_refused()
+}
+
+#[then("no answer reveals a stack trace, SQL, a file path or a library version")]
+async fn no_disclosure(world: &mut ContractWorld) -> Outcome {
+    world.expect_no_disclosure()
+}
+
+#[then("Alice's own token still works")]
+async fn token_still_works(world: &mut ContractWorld) -> Outcome {
+    world.expect_alice_token_works().await
+}
+
+#[when(expr = "Alice lists her tasks with the scheme written {string}")]
+async fn with_scheme(world: &mut ContractWorld, scheme: String) -> Outcome {
+    world.list_with_scheme(&scheme).await
+}
+
+#[when(
+    regex = r"^someone lists Alice's tasks with two Authorization headers, (Alice|Bob)'s token first$"
+)]
+async fn two_headers(world: &mut ContractWorld, first: String) -> Outcome {
+    let first = if first == "Bob" {
+        Owner::Bob
+    } else {
+        Owner::Alice
+    };
+    world.list_with_two_headers(first).await
+}
+
+#[when("someone lists Alice's tasks with her token only in the query string")]
+async fn query_token(world: &mut ContractWorld) -> Outcome {
+    world.list_with_token_in_query().await
+}
+
+#[when("someone lists Alice's tasks with her token only in a cookie")]
+async fn cookie_token(world: &mut ContractWorld) -> Outcome {
+    world.list_with_token_in_cookie().await
+}

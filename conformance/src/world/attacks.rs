@@ -1,0 +1,343 @@
+//! Verbs of the attack catalogue: one attack on a route, the whole barrage,
+//! lifetime probes, and the ways a token can travel outside the header.
+
+use std::time::Duration;
+
+use reqwest::Method;
+
+use super::{ContractWorld, Outcome, Owner, tasks_path};
+use crate::report::Failure;
+use crate::steps::params::Route;
+use crate::tokens::attacks::{Attack, Ingredients, Need};
+use crate::tokens::{self, Minter};
+
+/// Leeways probed, in seconds past `exp`.
+const LEEWAY_PROBES: [i64; 5] = [5, 30, 60, 120, 300];
+
+/// Substrings of error bodies that reveal internals (case-insensitive).
+const DISCLOSURES: &[(&str, &str)] = &[
+    ("traceback (most recent call last)", "a Python traceback"),
+    ("panicked at", "a Rust panic"),
+    ("exception in thread", "a Java stack trace"),
+    ("    at ", "a stack trace"),
+    ("sqlstate", "an SQL error"),
+    ("syntax error at or near", "an SQL error"),
+    ("psycopg", "a database driver error"),
+    ("sqlalchemy", "an ORM error"),
+    ("site-packages/", "a file path"),
+    ("node_modules/", "a file path"),
+    ("/usr/lib/", "a file path"),
+    ("/home/", "a file path"),
+    ("file \"/", "a file path"),
+    ("werkzeug/", "a library version"),
+    ("express/", "a library version"),
+    ("jsonwebtoken::", "a library name"),
+];
+
+impl ContractWorld {
+    /// `route` on Alice's task, with the named attack as the bearer token.
+    pub async fn call_with_attack(&mut self, route: Route, name: &str) -> Outcome {
+        let attack = Attack::named(name).ok_or_else(|| {
+            self.failure_about(
+                None,
+                "an attack of the catalogue (see src/tokens/attacks.rs)",
+                format!("no attack is called {name:?}"),
+            )
+        })?;
+        let authorization = self.build(&attack).await?;
+        self.attack = Some(attack);
+        self.call_with_headers(
+            route,
+            Owner::Alice,
+            vec![("authorization".to_owned(), authorization)],
+        )
+        .await
+    }
+
+    /// The attack's Authorization value; provisions Bob when it needs him.
+    async fn build(&mut self, attack: &Attack) -> Result<String, Box<Failure>> {
+        let alice = self.alice().await?;
+        let bob = if attack.uses_bob() {
+            Some(self.bob().await?)
+        } else {
+            None
+        };
+        let with = Ingredients {
+            alice: &alice,
+            bob: bob.as_ref(),
+            minter: self.ctx.minter.as_ref(),
+            attacker: &self.ctx.attacker,
+            key_url: &self.ctx.key_server.url_for(&self.key_id),
+            public_key: None,
+        };
+        attack.authorization(&with).map_err(|missing| {
+            self.failure_about(
+                None,
+                format!("what the attack {:?} is built from", attack.name()),
+                format!("missing: {missing:?}"),
+            )
+        })
+    }
+
+    /// Refused the way the attack allows (401, or 400/413/431 for garbled
+    /// or huge tokens), with no task data.
+    pub fn expect_refused(&self) -> Outcome {
+        let refusals = self.attack.as_ref().map_or(&[401][..], Attack::refusals);
+        let status = self.received()?.status;
+        if !refusals.contains(&status) {
+            let expected = refusals
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let actual = match status {
+                200..=299 => format!("{status}: the target accepted the token"),
+                500..=599 => format!("{status}: the target failed on hostile input"),
+                _ => status.to_string(),
+            };
+            return Err(self.failure(expected, actual));
+        }
+        self.expect_no_task_data()
+    }
+
+    pub fn expect_status_among(&self, statuses: &[u16]) -> Outcome {
+        let status = self.received()?.status;
+        if statuses.contains(&status) {
+            Ok(())
+        } else {
+            let expected = statuses
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(" or ");
+            Err(self.failure(expected, status.to_string()))
+        }
+    }
+
+    pub fn expect_within(&self, limit: Duration) -> Outcome {
+        let exchange = self
+            .last
+            .as_ref()
+            .ok_or_else(|| self.failure("a request", "none was sent"))?;
+        if exchange.elapsed < limit {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("an answer within {limit:?}"),
+                format!("it took {:?}: the payload may have run", exchange.elapsed),
+            ))
+        }
+    }
+
+    /// `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3.1).
+    pub fn expect_invalid_token_challenge(&self) -> Outcome {
+        self.expect_bearer_challenge()?;
+        let challenge = self
+            .received()?
+            .header("www-authenticate")
+            .unwrap_or_default();
+        if challenge.contains("error=\"invalid_token\"") {
+            Ok(())
+        } else {
+            Err(self.failure(
+                r#"WWW-Authenticate: Bearer error="invalid_token""#,
+                format!("WWW-Authenticate: {challenge}"),
+            ))
+        }
+    }
+
+    /// Notes whether the last jku/x5u token made the target fetch its URL.
+    pub fn report_key_fetch(&self) -> Outcome {
+        let fetched = self.ctx.key_server.was_fetched(&self.key_id);
+        let verdict = if fetched {
+            "the target FETCHED the key URL named in the token (it refused the token, but fetching attacker URLs is an SSRF risk)"
+        } else {
+            "the target did not fetch the key URL named in the token"
+        };
+        self.ctx.note(format!(
+            "[informational] {} ({}): {verdict}",
+            self.promise, self.scenario
+        ));
+        Ok(())
+    }
+
+    /// Notes whether the last request was accepted; only a 5xx fails.
+    pub fn report_acceptance(&self) -> Outcome {
+        let status = self.received()?.status;
+        let verdict = match status {
+            200..=299 => "accepted",
+            500..=599 => {
+                return Err(self.failure("any answer but a server error", status.to_string()));
+            }
+            _ => "refused",
+        };
+        self.ctx.note(format!(
+            "[informational] {} ({}): {verdict} ({status})",
+            self.promise, self.scenario
+        ));
+        Ok(())
+    }
+
+    /// Probes tokens a few seconds to minutes past `exp` and notes the
+    /// largest one accepted.
+    pub async fn report_leeway(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let minter = self.minter()?;
+        let mut tokens = Vec::new();
+        for seconds in LEEWAY_PROBES {
+            let claims = tokens::with_exp(&Minter::claims(&alice.id, &alice.email), -seconds);
+            tokens.push((seconds, minter.sign(&claims)));
+        }
+        let mut accepted = None;
+        for (seconds, token) in tokens {
+            self.request(Method::GET, &tasks_path(&alice), Some(&token), None)
+                .await;
+            match self.received()?.status {
+                200 => accepted = Some(seconds),
+                500..=599 => {
+                    return Err(self.failure("no server error for an expired token", "a 5xx"));
+                }
+                _ => {}
+            }
+        }
+        let verdict = match accepted {
+            Some(seconds) => format!("accepts tokens up to {seconds} s past exp (its leeway)"),
+            None => format!("refuses tokens {} s past exp", LEEWAY_PROBES[0]),
+        };
+        self.ctx.note(format!(
+            "[informational] {}: the target {verdict}",
+            self.promise
+        ));
+        Ok(())
+    }
+
+    // --- the barrage ----------------------------------------------------------
+
+    /// Every attack the run can build, on Alice's list.
+    pub async fn send_catalogue(&mut self) -> Outcome {
+        let can_sign = self.ctx.minter.is_some();
+        for attack in Attack::catalogue() {
+            let buildable = match attack.need() {
+                Need::Nothing | Need::Bob => true,
+                Need::SigningKey => can_sign,
+                Need::PublicKey => false,
+            };
+            if !buildable {
+                continue;
+            }
+            let authorization = self.build(&attack).await?;
+            self.call_with_headers(
+                Route::List,
+                Owner::Alice,
+                vec![("authorization".to_owned(), authorization)],
+            )
+            .await?;
+            if let Some(exchange) = self.last.clone() {
+                self.probes.push((attack.name(), exchange));
+            }
+        }
+        Ok(())
+    }
+
+    /// No attack got a 2xx (except a future `iat`, which the contract does
+    /// not forbid) or a 5xx.
+    pub fn expect_barrage_refused(&self) -> Outcome {
+        for (name, exchange) in &self.probes {
+            let status = exchange.status();
+            let bad = match status {
+                Some(500..=599) | None => true,
+                Some(200..=299) => Attack::named(name) != Some(Attack::IatAhead),
+                _ => false,
+            };
+            if bad {
+                return Err(self.failure_about(
+                    Some(exchange.clone()),
+                    format!(
+                        "a refusal of the attack {name:?}, neither a success nor a server error"
+                    ),
+                    status.map_or("no answer".to_owned(), |status| status.to_string()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn expect_no_disclosure(&self) -> Outcome {
+        for (name, exchange) in &self.probes {
+            let Ok(received) = &exchange.response else {
+                continue;
+            };
+            let body = received.text().to_lowercase();
+            if let Some((needle, what)) =
+                DISCLOSURES.iter().find(|(needle, _)| body.contains(needle))
+            {
+                return Err(self.failure_about(
+                    Some(exchange.clone()),
+                    format!("a refusal of {name:?} that reveals no internals"),
+                    format!("the body reveals {what} ({needle:?})"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// jwt_tool's persistence check: after everything, the real token works.
+    pub async fn expect_alice_token_works(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        self.request(Method::GET, &tasks_path(&alice), Some(&alice.token), None)
+            .await;
+        self.expect_status(200)?;
+        self.expect_mentions_alice_task()
+    }
+
+    // --- where the token travels ----------------------------------------------
+
+    pub async fn list_with_scheme(&mut self, scheme: &str) -> Outcome {
+        let alice = self.alice().await?;
+        let value = format!("{scheme} {}", alice.token);
+        self.call_with_headers(
+            Route::List,
+            Owner::Alice,
+            vec![("authorization".to_owned(), value)],
+        )
+        .await
+    }
+
+    /// Alice's list with both tokens, `first` first.
+    pub async fn list_with_two_headers(&mut self, first: Owner) -> Outcome {
+        let alice = self.alice().await?;
+        let bob = self.bob().await?;
+        let (first, second) = match first {
+            Owner::Alice => (alice.token, bob.token),
+            Owner::Bob => (bob.token, alice.token),
+        };
+        let headers = [first, second]
+            .into_iter()
+            .map(|token| ("authorization".to_owned(), format!("Bearer {token}")))
+            .collect();
+        self.call_with_headers(Route::List, Owner::Alice, headers)
+            .await
+    }
+
+    /// RFC 6750 §2.3's URI query parameter, which leaks into logs.
+    pub async fn list_with_token_in_query(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let path = format!("{}?access_token={}", tasks_path(&alice), alice.token);
+        self.last = Some(self.ctx.client.send(Method::GET, &path, &[], None).await);
+        Ok(())
+    }
+
+    /// The token under the cookie names implementations commonly read.
+    pub async fn list_with_token_in_cookie(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let cookie = ["token", "access_token", "jwt", "auth_token"]
+            .map(|name| format!("{name}={}", alice.token))
+            .join("; ");
+        self.call_with_headers(
+            Route::List,
+            Owner::Alice,
+            vec![("cookie".to_owned(), cookie)],
+        )
+        .await
+    }
+}

@@ -1,0 +1,157 @@
+//! Verbs of the owner's own tasks: the CRUD and stateless features.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{ContractWorld, Outcome, id_of, tasks_path};
+use crate::report::Failure;
+use crate::users::Account;
+
+impl ContractWorld {
+    /// Alice creates a task; a 2xx answer becomes "that task".
+    pub async fn alice_creates(&mut self, body: Value) -> Outcome {
+        let alice = self.alice().await?;
+        self.request(
+            Method::POST,
+            &tasks_path(&alice),
+            Some(&alice.token),
+            Some(&body),
+        )
+        .await;
+        if self.received()?.status / 100 == 2 {
+            self.subject = Some(self.last_json()?);
+        }
+        Ok(())
+    }
+
+    fn subject_path(&self, alice: &Account) -> Result<String, Box<Failure>> {
+        let subject = self.subject.as_ref().ok_or_else(|| {
+            self.failure_about(None, "a task from an earlier step", "no task was created")
+        })?;
+        Ok(format!("{}/{}", tasks_path(alice), id_of(subject)))
+    }
+
+    /// Alice sends `method` to "that task" (plus `suffix`), with her token.
+    pub async fn alice_on_subject(
+        &mut self,
+        method: Method,
+        suffix: &str,
+        body: Option<Value>,
+    ) -> Outcome {
+        let alice = self.alice().await?;
+        let path = format!("{}{suffix}", self.subject_path(&alice)?);
+        self.request(method, &path, Some(&alice.token), body.as_ref())
+            .await;
+        Ok(())
+    }
+
+    /// The answer is a task with these fields.
+    pub fn expect_task(&self, title: &str, description: &str, completed: bool) -> Outcome {
+        let task = self.last_json()?;
+        let expected = json!({"title": title, "description": description, "completed": completed});
+        let actual = json!({
+            "title": task.get("title"),
+            "description": task.get("description"),
+            "completed": task.get("completed"),
+        });
+        if actual == expected {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("a task with {expected}"),
+                format!("a task with {actual}"),
+            ))
+        }
+    }
+
+    pub fn expect_completion(&self, completed: bool) -> Outcome {
+        let task = self.last_json()?;
+        if task.get("completed") == Some(&Value::Bool(completed)) {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("a task with completed = {completed}"),
+                format!("{task}"),
+            ))
+        }
+    }
+
+    /// The answer is "that task", as it was created or last changed.
+    pub fn expect_subject(&self) -> Outcome {
+        let task = self.last_json()?;
+        let subject = self.subject.clone().unwrap_or_default();
+        let fields = |task: &Value| {
+            ["id", "title", "description", "completed"].map(|field| task.get(field).cloned())
+        };
+        if fields(&task) == fields(&subject) {
+            Ok(())
+        } else {
+            Err(self.failure(format!("the task {subject}"), format!("{task}")))
+        }
+    }
+
+    /// Whether Alice's list, re-read, has "that task".
+    pub async fn expect_list_has_subject(&mut self, present: bool) -> Outcome {
+        let alice = self.alice().await?;
+        let id = self.subject.as_ref().map(id_of).unwrap_or_default();
+        let list = self.read_list(&alice).await?;
+        let found = list
+            .as_array()
+            .is_some_and(|tasks| tasks.iter().any(|task| id_of(task) == id));
+        if found == present {
+            Ok(())
+        } else if present {
+            Err(self.failure(
+                format!("Alice's list to contain task {id}"),
+                format!("her list is {list}"),
+            ))
+        } else {
+            Err(self.failure(
+                format!("Alice's list without task {id}"),
+                format!("her list is {list}"),
+            ))
+        }
+    }
+
+    pub async fn expect_alice_has_no_tasks(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let list = self.read_list(&alice).await?;
+        if list.as_array().is_some_and(Vec::is_empty) {
+            Ok(())
+        } else {
+            Err(self.failure("no task stored for Alice", format!("her list is {list}")))
+        }
+    }
+
+    /// After Alice's logout: still valid (stateless) or revoked are both
+    /// reported, not failed; anything else fails.
+    pub async fn report_token_after_logout(&mut self) -> Outcome {
+        let logout = self.received()?.status;
+        if logout == 404 || logout == 405 {
+            self.ctx.note(format!(
+                "[informational] {}: the target has no logout route ({logout})",
+                self.promise
+            ));
+            return Ok(());
+        }
+        self.expect_status(200)?;
+        let alice = self.alice().await?;
+        self.request(Method::GET, &tasks_path(&alice), Some(&alice.token), None)
+            .await;
+        let note = match self.received()?.status {
+            200 => {
+                "after logout the token still works: tokens are stateless and stay valid until they expire"
+            }
+            401 => "after logout the token is refused: the target revokes tokens",
+            other => {
+                return Err(self.failure(
+                    "200 (still valid) or 401 (revoked) after logout",
+                    other.to_string(),
+                ));
+            }
+        };
+        self.ctx
+            .note(format!("[informational] {}: {note}", self.promise));
+        Ok(())
+    }
+}

@@ -1,0 +1,109 @@
+@forgery
+Feature: Algorithm and signature attacks
+  A verifier takes the algorithm and the key from its own configuration, never
+  from the token (RFC 8725 §3.1, §3.2; jwt_tool's playbook). Every token here
+  is one the target must refuse: 401, never a 2xx, never a 5xx, and nothing
+  written.
+
+  @must
+  Scenario Outline: <attack> on <route>
+    Given Alice has a task
+    When someone calls <route> on Alice's task with the attack "<attack>"
+    Then the attack is refused
+    And Alice's tasks are as they were
+
+    Examples:
+      | route  | attack                                     |
+      | list   | alg none                                   |
+      | list   | alg None                                   |
+      | list   | alg NONE                                   |
+      | list   | alg nOnE                                   |
+      | update | alg nOnE                                   |
+      | list   | a null signature                           |
+      | delete | a null signature                           |
+      | list   | HMAC with an empty key                     |
+      | toggle | HMAC with an empty key                     |
+      | list   | an embedded HMAC jwk (CVE-2018-0114)       |
+      | list   | an embedded EdDSA jwk (CVE-2018-0114)      |
+      | list   | kid path traversal with an empty key       |
+      | list   | kid SQL injection with the key 1           |
+      | list   | sub swapped under the original signature   |
+      | list   | exp pushed out under the original signature |
+      | list   | non-base64url characters                   |
+      | list   | five segments (JWE-shaped)                 |
+      | list   | whitespace inside the token                |
+      | list   | a 64 KiB token                             |
+
+  @must
+  Scenario Outline: HMAC with the well-known weak secret "<secret>"
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "HMAC with the weak secret <secret>"
+    Then the attack is refused
+
+    Examples:
+      | secret                                 |
+      | secret                                 |
+      | changeme                               |
+      | your-secret-key                        |
+      | your-256-bit-secret                    |
+      | a-string-secret-at-least-256-bits-long |
+      | shhhhh                                 |
+      | secretkey                              |
+      | supersecret                            |
+      | mysecret                               |
+      | jwt_secret                             |
+      | your_jwt_secret                        |
+      | password                               |
+      | 123456                                 |
+      | test                                   |
+      | key                                    |
+
+  @must @needs-signing-key
+  Scenario Outline: <attack>, with the right secret
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "<attack>"
+    Then the attack is refused
+
+    Examples:
+      | attack                                 |
+      | HS384 with the right secret            |
+      | HS512 with the right secret            |
+      | a crit header naming an unknown extension |
+      | exp as a string                        |
+      | nbf as a string                        |
+
+  @should @needs-signing-key
+  Scenario: Duplicate sub keys in the payload
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "duplicate sub keys"
+    Then the attack is refused
+
+  @must
+  Scenario Outline: <attack> is refused, and whether the key URL was fetched is reported
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "<attack>"
+    Then the attack is refused
+    And whether the target fetched the attacker's key URL is reported
+
+    Examples:
+      | attack                       |
+      | jku pointing at the suite    |
+      | x5u pointing at the suite    |
+
+  @must
+  Scenario: A kid carrying a shell payload does not run
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "kid shell injection with an empty key"
+    Then the attack is refused
+    And the answer came within 3 seconds
+
+  @must @needs-public-key
+  Scenario Outline: <attack>
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "<attack>"
+    Then the attack is refused
+
+    Examples:
+      | attack                                   |
+      | the public key as an HS256 secret        |
+      | a psychic ES256 signature (CVE-2022-21449) |

@@ -1,0 +1,31 @@
+@lifetime @needs-signing-key
+Feature: Token lifetime
+  The contract requires `exp`; `nbf` is honoured (RFC 7519 §4.1.4, §4.1.5).
+  Leeway and a future `iat` are reported, not judged.
+
+  @must
+  Scenario Outline: <attack> on <route>
+    Given Alice has a task
+    When someone calls <route> on Alice's task with the attack "<attack>"
+    Then the attack is refused
+    And Alice's tasks are as they were
+
+    Examples:
+      | route  | attack                 |
+      | list   | expired 10 minutes ago |
+      | create | expired 10 minutes ago |
+      | list   | no exp                 |
+      | create | no exp                 |
+      | list   | nbf an hour ahead      |
+      | create | nbf an hour ahead      |
+
+  @should
+  Scenario: The leeway on exp is reported
+    Given Alice has a task
+    Then the target's leeway on exp is reported
+
+  @should
+  Scenario: A token issued in the future is reported
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "iat an hour ahead"
+    Then whether the attack was accepted is reported

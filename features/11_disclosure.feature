@@ -1,0 +1,24 @@
+@disclosure
+Feature: What refusals reveal
+  A refusal names the Bearer scheme (RFC 6750 §3), never fails with a 5xx on
+  hostile input, and reveals no stack trace, SQL, file path or library
+  version. After the whole barrage, the valid token still works.
+
+  @should
+  Scenario: A refused token is answered with error="invalid_token"
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "alg none"
+    Then the challenge says error="invalid_token"
+
+  @must
+  Scenario: The whole catalogue gets no 5xx, and the valid token still works after it
+    Given Alice has a task
+    When every attack in the catalogue is sent to Alice's task
+    Then no attack got a server error or a success
+    And Alice's own token still works
+
+  @should
+  Scenario: No refusal reveals internals
+    Given Alice has a task
+    When every attack in the catalogue is sent to Alice's task
+    Then no answer reveals a stack trace, SQL, a file path or a library version
