@@ -12,6 +12,10 @@ pub const DEFAULT_POSTGRES_IMAGE: &str = "postgres:17-alpine";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8000";
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
+/// Longer lifetimes make a stolen token good for too long.
+pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+/// A leeway beyond this is no longer clock skew.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(60 * 60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -157,8 +161,20 @@ impl Config {
             bind,
             secret,
             database,
-            token_ttl: seconds(&lookup, "TODO_TOKEN_TTL_SECS", DEFAULT_TOKEN_TTL, 1)?,
-            leeway: seconds(&lookup, "TODO_JWT_LEEWAY_SECS", DEFAULT_LEEWAY, 0)?,
+            token_ttl: seconds(
+                &lookup,
+                "TODO_TOKEN_TTL_SECS",
+                DEFAULT_TOKEN_TTL,
+                1,
+                MAX_TOKEN_TTL,
+            )?,
+            leeway: seconds(
+                &lookup,
+                "TODO_JWT_LEEWAY_SECS",
+                DEFAULT_LEEWAY,
+                0,
+                MAX_LEEWAY,
+            )?,
         })
     }
 }
@@ -182,16 +198,20 @@ fn seconds(
     var: &'static str,
     default: Duration,
     min: u64,
+    max: Duration,
 ) -> Result<Duration, ConfigError> {
     let Some(value) = lookup(var) else {
         return Ok(default);
     };
     match value.trim().parse::<u64>() {
-        Ok(secs) if secs >= min => Ok(Duration::from_secs(secs)),
+        Ok(secs) if (min..=max.as_secs()).contains(&secs) => Ok(Duration::from_secs(secs)),
         _ => Err(ConfigError::Invalid {
             var,
             value,
-            reason: format!("expected a whole number of seconds, at least {min}"),
+            reason: format!(
+                "expected a whole number of seconds from {min} to {}",
+                max.as_secs()
+            ),
         }),
     }
 }
@@ -295,6 +315,9 @@ mod tests {
             ("TODO_TOKEN_TTL_SECS", "0"),
             ("TODO_TOKEN_TTL_SECS", "soon"),
             ("TODO_JWT_LEEWAY_SECS", "-1"),
+            ("TODO_JWT_LEEWAY_SECS", "3601"),
+            ("TODO_TOKEN_TTL_SECS", "99999999999999999999"),
+            ("TODO_TOKEN_TTL_SECS", "31536001"),
             ("TODO_BIND", "localhost"),
         ] {
             let err = config(&[base, (var, value)]).unwrap_err();

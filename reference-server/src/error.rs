@@ -39,7 +39,7 @@ pub enum AppError {
     #[error("{0}")]
     Unprocessable(String),
     #[error("database unavailable: {0}")]
-    Unavailable(sqlx::Error),
+    Unavailable(String),
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("{0}")]
@@ -51,7 +51,7 @@ impl From<sqlx::Error> for AppError {
         match error {
             // The database is down or saturated: a retry may work, so say 503.
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                Self::Unavailable(error)
+                Self::Unavailable(error.to_string())
             }
             other => Self::Database(other),
         }
@@ -123,6 +123,12 @@ impl IntoResponse for AppError {
             );
         }
         response
+    }
+}
+
+impl From<crate::auth::PasswordError> for AppError {
+    fn from(error: crate::auth::PasswordError) -> Self {
+        Self::Internal(error.to_string())
     }
 }
 

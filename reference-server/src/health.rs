@@ -21,7 +21,9 @@ pub async fn health() -> Json<Value> {
 pub async fn ready(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
     match tokio::time::timeout(READY_TIMEOUT, sqlx::query("SELECT 1").execute(&state.pool)).await {
         Ok(Ok(_)) => Ok(Json(json!({ "status": "ready" }))),
-        Ok(Err(error)) => Err(AppError::Unavailable(error)),
-        Err(_) => Err(AppError::Unavailable(sqlx::Error::PoolTimedOut)),
+        Ok(Err(error)) => Err(AppError::Unavailable(error.to_string())),
+        Err(_) => Err(AppError::Unavailable(format!(
+            "no answer within {READY_TIMEOUT:?}"
+        ))),
     }
 }

@@ -32,9 +32,20 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> anyhow::Result<()> {
-    let server = spawn(config).await?;
+    // Listen for signals before starting: Ctrl-C while the container starts
+    // stops the start instead of killing the process with the container up.
+    let signal = shutdown_signal();
+    tokio::pin!(signal);
+    let server = tokio::select! {
+        server = spawn(config) => server?,
+        result = &mut signal => {
+            result?;
+            tracing::info!("interrupted while starting");
+            return Ok(());
+        }
+    };
     tracing::info!("listening on {}", server.url());
-    shutdown_signal().await?;
+    signal.await?;
     tracing::info!("shutting down");
     server.shutdown().await?;
     Ok(())

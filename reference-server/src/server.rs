@@ -10,7 +10,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::app::{self, AppState};
-use crate::auth::Passwords;
+use crate::auth::{PasswordError, Passwords};
 use crate::config::Config;
 use crate::database::{Database, DatabaseError};
 use crate::tokens::TokenKeys;
@@ -22,7 +22,7 @@ pub enum SpawnError {
     #[error(transparent)]
     Database(#[from] DatabaseError),
     #[error("could not prepare password hashing: {0}")]
-    Passwords(String),
+    Passwords(#[from] PasswordError),
     #[error("the server failed: {0}")]
     Serve(io::Error),
 }
@@ -78,7 +78,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
         Ok(passwords) => passwords,
         Err(error) => {
             database.close().await;
-            return Err(SpawnError::Passwords(error.to_string()));
+            return Err(SpawnError::Passwords(error));
         }
     };
     let state = AppState {

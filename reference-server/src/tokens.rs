@@ -26,8 +26,8 @@ pub enum TokenError {
     Algorithm(String),
     #[error("token has a `crit` header")]
     Critical,
-    #[error("token has an empty `sub`")]
-    EmptySubject,
+    #[error("token has an empty `sub`, or one with NUL")]
+    InvalidSubject,
     #[error("token rejected: {0}")]
     Rejected(#[from] jsonwebtoken::errors::Error),
 }
@@ -94,8 +94,9 @@ impl TokenKeys {
         check_header(token)?;
         let claims =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
-        if claims.sub.is_empty() {
-            return Err(TokenError::EmptySubject);
+        // No user is called "", and Postgres text cannot hold NUL.
+        if claims.sub.is_empty() || claims.sub.contains('\0') {
+            return Err(TokenError::InvalidSubject);
         }
         Ok(claims)
     }
@@ -247,7 +248,7 @@ mod tests {
         );
         assert!(matches!(
             keys.verify(&empty_sub),
-            Err(TokenError::EmptySubject)
+            Err(TokenError::InvalidSubject)
         ));
         let numeric_sub = sign_raw(
             &hs256(),

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 pub use extract::{Authenticated, Caller};
-pub use password::Passwords;
+pub use password::{PasswordError, Passwords};
 
 use crate::app::{AppJson, AppState};
 use crate::error::AppError;
@@ -94,12 +94,17 @@ async fn login(
     AppJson(request): AppJson<LoginRequest>,
 ) -> Result<Json<AuthResponse>, AppError> {
     let email = request.email.trim().to_lowercase();
-    let row = sqlx::query!(
-        "SELECT id, email, name, password_hash FROM users WHERE lower(email) = $1",
-        email,
-    )
-    .fetch_optional(&state.pool)
-    .await?;
+    // Postgres text cannot hold NUL: such an email is simply unknown.
+    let row = if email.contains('\0') {
+        None
+    } else {
+        sqlx::query!(
+            "SELECT id, email, name, password_hash FROM users WHERE lower(email) = $1",
+            email,
+        )
+        .fetch_optional(&state.pool)
+        .await?
+    };
     // Unknown email and wrong password take the same path and the same time.
     let stored_hash = row.as_ref().map(|row| row.password_hash.clone());
     let verified = state
