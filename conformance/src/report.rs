@@ -2,6 +2,9 @@
 //! the response, and a curl command that reproduces it.
 
 use std::fmt::{self, Write as _};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::http::Exchange;
 
@@ -51,7 +54,14 @@ impl fmt::Display for Failure {
             return Ok(());
         };
         let request = &exchange.request;
-        writeln!(f, "request:  {request}")?;
+        let shown = |text: &str| {
+            if self.show_tokens {
+                text.to_owned()
+            } else {
+                conceal(text)
+            }
+        };
+        writeln!(f, "request:  {} {}", request.method, shown(&request.url))?;
         for (name, value) in &request.headers {
             writeln!(f, "          {name}: {}", self.shown_header(name, value))?;
         }
@@ -59,16 +69,16 @@ impl fmt::Display for Failure {
             writeln!(
                 f,
                 "          {}",
-                excerpt(body.as_bytes(), BODY_EXCERPT_BYTES)
+                shown(&excerpt(body.as_bytes(), BODY_EXCERPT_BYTES))
             )?;
         }
         match &exchange.response {
             Ok(received) => {
                 writeln!(f, "response: {}", received.status)?;
                 for (name, value) in &received.headers {
-                    writeln!(f, "          {name}: {value}")?;
+                    writeln!(f, "          {name}: {}", shown(value))?;
                 }
-                let mut body = excerpt(&received.body, BODY_EXCERPT_BYTES);
+                let mut body = shown(&excerpt(&received.body, BODY_EXCERPT_BYTES));
                 if received.truncated {
                     body.push_str(" [cut at 1 MiB]");
                 }
@@ -78,10 +88,10 @@ impl fmt::Display for Failure {
         }
         writeln!(f, "reproduce:")?;
         write!(f, "  {}", curl(exchange, self.show_tokens))?;
-        if !self.show_tokens && has_bearer(exchange) {
+        if !self.show_tokens && carries_token(exchange) {
             write!(
                 f,
-                "\n  (set {TOKEN_VARIABLE} to the token; rerun with --show-tokens to print it inline)"
+                "\n  (set {TOKEN_VARIABLE} to the token; rerun with --show-tokens to print tokens and passwords inline)"
             )?;
         }
         Ok(())
@@ -90,12 +100,34 @@ impl fmt::Display for Failure {
 
 impl Failure {
     fn shown_header(&self, name: &str, value: &str) -> String {
-        if self.show_tokens || !name.eq_ignore_ascii_case("authorization") {
+        if self.show_tokens {
             value.to_owned()
-        } else {
+        } else if name.eq_ignore_ascii_case("authorization") {
             redact_credentials(value)
+        } else {
+            conceal(value)
         }
     }
+}
+
+/// JWS compact serializations, wherever they appear.
+static JWT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*").expect("a valid regex")
+});
+/// JSON members that carry credentials.
+static SECRET_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#""(password|token|access_token|refresh_token)"\s*:\s*"[^"]*""#)
+        .expect("a valid regex")
+});
+
+/// Tokens cut to a prefix and credential members hidden.
+fn conceal(text: &str) -> String {
+    let hidden = SECRET_MEMBER.replace_all(text, r#""$1":"<hidden>""#);
+    JWT.replace_all(&hidden, |token: &regex::Captures| {
+        let prefix: String = token[0].chars().take(TOKEN_PREFIX_CHARS).collect();
+        format!("{prefix}…")
+    })
+    .into_owned()
 }
 
 /// `Bearer eyJhbGciOiJI…`: enough to tell tokens apart, not enough to use one.
@@ -105,36 +137,82 @@ pub fn redact_credentials(value: &str) -> String {
             let prefix: String = credentials.chars().take(TOKEN_PREFIX_CHARS).collect();
             format!("{scheme} {prefix}…")
         }
-        _ => value.to_owned(),
+        _ => conceal(value),
     }
 }
 
-fn has_bearer(exchange: &Exchange) -> bool {
-    exchange.request.headers.iter().any(|(name, value)| {
-        name.eq_ignore_ascii_case("authorization")
-            && value.to_ascii_lowercase().starts_with("bearer ")
-    })
+/// The credentials of a `Bearer` header, if it has any.
+fn bearer_credentials(name: &str, value: &str) -> Option<(String, String)> {
+    let (scheme, credentials) = value.split_once(' ')?;
+    (name.eq_ignore_ascii_case("authorization")
+        && scheme.eq_ignore_ascii_case("bearer")
+        && !credentials.is_empty())
+    .then(|| (scheme.to_owned(), credentials.to_owned()))
 }
 
-/// A shell command that sends the same request.
-pub fn curl(exchange: &Exchange, show_tokens: bool) -> String {
+fn carries_token(exchange: &Exchange) -> bool {
     let request = &exchange.request;
-    let mut command = format!("curl -sS -i -X {} {}", request.method, quote(&request.url));
-    for (name, value) in &request.headers {
-        let is_bearer = name.eq_ignore_ascii_case("authorization")
-            && value.to_ascii_lowercase().starts_with("bearer ")
-            && value.len() > "bearer ".len();
-        if is_bearer && !show_tokens {
-            let scheme = &value[..value.find(' ').unwrap_or(0)];
-            let _ = write!(command, " -H \"{name}: {scheme} ${TOKEN_VARIABLE}\"");
+    JWT.is_match(&request.url)
+        || request
+            .body
+            .as_deref()
+            .is_some_and(|body| SECRET_MEMBER.is_match(body) || JWT.is_match(body))
+        || request
+            .headers
+            .iter()
+            .any(|(name, value)| bearer_credentials(name, value).is_some() || JWT.is_match(value))
+}
+
+/// A shell command that sends the same request. Unless `show_tokens`,
+/// tokens read from `$TODO_TOKEN` and credential members are hidden.
+pub fn curl(exchange: &Exchange, show_tokens: bool) -> String {
+    let word = |text: &str| {
+        if show_tokens {
+            quote(text)
         } else {
-            let _ = write!(command, " -H {}", quote(&format!("{name}: {value}")));
+            quote_around_tokens(text)
+        }
+    };
+    let request = &exchange.request;
+    let mut command = format!("curl -sS -i -X {} {}", request.method, word(&request.url));
+    for (name, value) in &request.headers {
+        match bearer_credentials(name, value) {
+            Some((scheme, _)) if !show_tokens => {
+                let _ = write!(
+                    command,
+                    " -H {}\"${TOKEN_VARIABLE}\"",
+                    quote(&format!("{name}: {scheme} "))
+                );
+            }
+            _ => {
+                let _ = write!(command, " -H {}", word(&format!("{name}: {value}")));
+            }
         }
     }
     if let Some(body) = &request.body {
-        let _ = write!(command, " --data-raw {}", quote(body));
+        let body = if show_tokens {
+            body.clone()
+        } else {
+            SECRET_MEMBER
+                .replace_all(body, r#""$1":"<hidden>""#)
+                .into_owned()
+        };
+        let _ = write!(command, " --data-raw {}", word(&body));
     }
     command
+}
+
+/// Single-quoted, with every token replaced by `"$TODO_TOKEN"`.
+fn quote_around_tokens(text: &str) -> String {
+    let mut word = String::new();
+    let mut rest = 0;
+    for token in JWT.find_iter(text) {
+        word.push_str(&quote(&text[rest..token.start()]));
+        word.push_str(&format!("\"${TOKEN_VARIABLE}\""));
+        rest = token.end();
+    }
+    word.push_str(&quote(&text[rest..]));
+    word
 }
 
 /// Single-quoted for a POSIX shell.
@@ -202,7 +280,7 @@ mod tests {
         assert!(!report.contains(TOKEN), "{report}");
         assert!(report.contains("Bearer eyJhbGciOiJI…"), "{report}");
         assert!(
-            report.contains("-H \"authorization: Bearer $TODO_TOKEN\""),
+            report.contains("-H 'authorization: Bearer '\"$TODO_TOKEN\""),
             "{report}"
         );
         assert!(failure(true).contains(TOKEN));
@@ -227,5 +305,51 @@ mod tests {
                  -H 'content-type: application/json' --data-raw '{{\"title\":\"it'\\''s\"}}'"
             )
         );
+    }
+}
+
+#[cfg(test)]
+mod concealment {
+    use super::*;
+    use crate::http::SentRequest;
+    use reqwest::Method;
+
+    const JWT_TEXT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+
+    #[test]
+    fn tokens_and_passwords_are_hidden_everywhere() {
+        let exchange = Exchange {
+            request: SentRequest {
+                method: Method::POST,
+                url: format!("http://h/api/a/tasks?access_token={JWT_TEXT}"),
+                headers: vec![("cookie".to_owned(), format!("token={JWT_TEXT}"))],
+                body: Some(r#"{"email":"a@b.c","password":"hunter2-secret"}"#.to_owned()),
+            },
+            response: Ok(crate::http::Received {
+                status: 200,
+                headers: vec![],
+                body: format!(r#"{{"token":"{JWT_TEXT}"}}"#).into_bytes(),
+                truncated: false,
+            }),
+            elapsed: std::time::Duration::ZERO,
+        };
+        let report = Failure {
+            promise: "p".to_owned(),
+            scenario: "s".to_owned(),
+            setup: true,
+            non_strict: false,
+            expected: "e".to_owned(),
+            actual: "a".to_owned(),
+            exchange: Some(exchange.clone()),
+            show_tokens: false,
+        }
+        .to_string();
+        assert!(!report.contains(JWT_TEXT), "{report}");
+        assert!(!report.contains("hunter2"), "{report}");
+        assert!(
+            report.contains("access_token='\"$TODO_TOKEN\"''"),
+            "{report}"
+        );
+        assert!(curl(&exchange, true).contains("hunter2-secret"));
     }
 }

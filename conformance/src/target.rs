@@ -4,7 +4,7 @@
 use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
-use crate::http::Client;
+use crate::http::{Client, Exchange};
 use crate::tokens::Minter;
 use crate::users::{self, UserSource};
 
@@ -90,21 +90,49 @@ pub async fn check_users(
         "authorization".to_owned(),
         format!("Bearer {}", account.token),
     )];
-    let exchange = client.send(Method::GET, &path, &headers, None).await;
-    match exchange.response {
-        Ok(received) if received.status == 200 => Ok(()),
-        Ok(received) => Err(TargetError::Credentials {
-            reason: format!(
-                "GET {path} with a fresh user's token answered {}: {}",
-                received.status,
-                received.text().chars().take(200).collect::<String>()
-            ),
+    let listed = client.send(Method::GET, &path, &headers, None).await;
+    if listed.status() != Some(200) {
+        return Err(TargetError::Credentials {
+            reason: describe(&format!("GET {path} with a fresh user's token"), &listed),
             hint,
-        }),
-        Err(error) => Err(TargetError::Credentials {
-            reason: format!("GET {path} failed: {error}"),
-            hint,
-        }),
+        });
+    }
+    // Some targets tie tasks to rows of their own users table and cannot
+    // store a task for a user they never saw.
+    let probe = serde_json::json!({"title": "todo-conformance preflight"});
+    let created = client
+        .send(Method::POST, &path, &headers, Some(&probe))
+        .await;
+    let task = created
+        .response
+        .as_ref()
+        .ok()
+        .filter(|r| (200..300).contains(&r.status))
+        .and_then(|r| r.json());
+    let Some(id) = task
+        .as_ref()
+        .map(crate::world::id_of)
+        .filter(|id| !id.is_empty())
+    else {
+        return Err(TargetError::Credentials {
+            reason: describe(&format!("POST {path} for a fresh user"), &created),
+            hint: "the target cannot store a task for a user it never saw (a foreign key to its users table?): use --users register",
+        });
+    };
+    client
+        .send(Method::DELETE, &format!("{path}/{id}"), &headers, None)
+        .await;
+    Ok(())
+}
+
+fn describe(what: &str, exchange: &Exchange) -> String {
+    match &exchange.response {
+        Ok(received) => format!(
+            "{what} answered {}: {}",
+            received.status,
+            received.text().chars().take(200).collect::<String>()
+        ),
+        Err(error) => format!("{what} failed: {error}"),
     }
 }
 

@@ -88,6 +88,8 @@ pub struct ContractWorld {
     key_id: String,
     /// Requests of multi-request steps (barrage, neighbours, logins).
     probes: Vec<(String, Exchange)>,
+    /// Ids of the tasks this scenario created, deleted when it ends.
+    created: Vec<String>,
     /// The email and password of Alice's registered account.
     login: Option<(String, String)>,
 }
@@ -130,6 +132,7 @@ impl ContractWorld {
             attack: None,
             key_id: uuid::Uuid::new_v4().simple().to_string(),
             probes: Vec::new(),
+            created: Vec::new(),
             login: None,
         }
     }
@@ -243,6 +246,7 @@ impl ContractWorld {
             Some(&body),
         )
         .await;
+        self.remember_created();
         self.expect_status(201)?;
         let task = self.last_json()?;
         if owner == Owner::Alice {
@@ -345,6 +349,10 @@ impl ContractWorld {
                 .send(method, &path, &headers, body.as_ref())
                 .await,
         );
+        if route == Route::Create {
+            // A create that should have been refused may still have stored a task.
+            self.remember_created();
+        }
         Ok(())
     }
 
@@ -479,7 +487,7 @@ impl ContractWorld {
 
     /// The body names neither Alice's task id nor its title.
     pub fn expect_no_task_data(&self) -> Outcome {
-        let text = self.received()?.text();
+        let received = self.received()?;
         let Some(task) = &self.alice_task else {
             return Ok(());
         };
@@ -487,7 +495,10 @@ impl ContractWorld {
             .get("title")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        if text.contains(&id_of(task)) || (!title.is_empty() && text.contains(title)) {
+        let names_task = received
+            .json()
+            .is_some_and(|body| mentions_task(&body, &id_of(task)));
+        if names_task || (!title.is_empty() && received.text().contains(title)) {
             Err(self.failure(
                 "no data of Alice's task in the body",
                 "the body contains Alice's task",
@@ -499,7 +510,11 @@ impl ContractWorld {
 
     pub fn expect_mentions_alice_task(&self) -> Outcome {
         let id = id_of(self.alice_task()?);
-        if self.received()?.text().contains(&id) {
+        if self
+            .received()?
+            .json()
+            .is_some_and(|body| mentions_task(&body, &id))
+        {
             Ok(())
         } else {
             Err(self.failure(
@@ -531,30 +546,53 @@ impl ContractWorld {
         }
     }
 
-    /// Deletes every task of the scenario's users: they are fresh, so
-    /// nothing else is touched. Problems are noted, not failed.
+    /// Deletes the tasks this scenario created, and only those, even when a
+    /// broken target would let it delete others'. Problems are noted, not
+    /// failed.
     pub async fn clean_up(&mut self) {
-        for account in [self.alice.clone(), self.bob.clone()].into_iter().flatten() {
-            let Ok(Value::Array(tasks)) = self.read_list(&account).await else {
-                continue;
-            };
-            for task in tasks {
-                let id = id_of(&task);
-                let path = format!("{}/{id}", tasks_path(&account));
-                let deleted = self
-                    .fetch(Method::DELETE, &path, Some(&account.token), None)
-                    .await;
-                if !deleted
-                    .status()
-                    .is_some_and(|status| (200..300).contains(&status) || status == 404)
-                {
-                    self.ctx.note(format!(
-                        "cleanup: could not delete task {id} of user {} ({}): status {:?}",
-                        account.id,
-                        self.scenario,
-                        deleted.status()
-                    ));
+        let owners: Vec<Account> = [self.alice.clone(), self.bob.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        for id in std::mem::take(&mut self.created) {
+            let mut statuses = Vec::new();
+            for owner in &owners {
+                let path = format!("{}/{id}", tasks_path(owner));
+                let status = self
+                    .fetch(Method::DELETE, &path, Some(&owner.token), None)
+                    .await
+                    .status();
+                statuses.push(status);
+                if status.is_some_and(|status| (200..300).contains(&status)) {
+                    break;
                 }
+            }
+            let gone = statuses
+                .iter()
+                .flatten()
+                .any(|status| (200..300).contains(status) || *status == 404);
+            if !gone {
+                self.ctx.note(format!(
+                    "cleanup: could not delete task {id} ({}): statuses {statuses:?}",
+                    self.scenario
+                ));
+            }
+        }
+    }
+
+    /// Remembers the task a 2xx answer created, for `clean_up`.
+    fn remember_created(&mut self) {
+        let created = self
+            .last
+            .as_ref()
+            .and_then(|exchange| exchange.response.as_ref().ok());
+        if let Some(task) = created
+            .filter(|received| (200..300).contains(&received.status))
+            .and_then(|r| r.json())
+        {
+            let id = id_of(&task);
+            if !id.is_empty() {
+                self.created.push(id);
             }
         }
     }
@@ -567,6 +605,17 @@ fn as_setup(mut failure: Box<Failure>) -> Box<Failure> {
 
 pub fn tasks_path(account: &Account) -> String {
     format!("/api/{}/tasks", account.id)
+}
+
+/// Whether `body` holds, at any depth, an object whose `id` is `id`.
+fn mentions_task(body: &Value, id: &str) -> bool {
+    match body {
+        Value::Array(items) => items.iter().any(|item| mentions_task(item, id)),
+        Value::Object(fields) => {
+            id_of(body) == id || fields.values().any(|value| mentions_task(value, id))
+        }
+        _ => false,
+    }
 }
 
 /// A task's id as text, whether the target uses strings or numbers.

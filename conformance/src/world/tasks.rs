@@ -18,6 +18,7 @@ impl ContractWorld {
             Some(&body),
         )
         .await;
+        self.remember_created();
         if self.received()?.status / 100 == 2 {
             self.subject = Some(self.last_json()?);
         }
