@@ -81,13 +81,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 
     let started = Instant::now();
+    // Listen before starting anything: a signal while the bundled server's
+    // container starts must not leave the container behind.
+    let interrupt = interrupted();
+    tokio::pin!(interrupt);
     let bundled = match &cli.base_url {
         Some(_) => None,
-        None => Some(target::start_bundled().await?),
+        None => tokio::select! {
+            bundled = target::start_bundled() => Some(bundled?),
+            signal = &mut interrupt => bail!("interrupted ({}) while starting the bundled server", signal.unwrap_or("signal")),
+        },
     };
     let outcome = tokio::select! {
         outcome = check_and_run(&cli, features, selection, users, secret, bundled.as_ref()) => outcome,
-        signal = interrupted() => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
+        signal = &mut interrupt => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
     };
     if let Some(bundled) = bundled {
         bundled.server.shutdown().await.map_err(|error| {
