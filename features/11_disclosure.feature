@@ -10,6 +10,12 @@ Feature: What refusals reveal
     When someone calls list on Alice's task with the attack "alg none"
     Then the challenge says error="invalid_token"
 
+  @should
+  Scenario: Every 401 of the catalogue names the Bearer scheme with error="invalid_token"
+    Given Alice has a task
+    When every attack in the catalogue is sent to Alice's task
+    Then every 401 says WWW-Authenticate: Bearer error="invalid_token"
+
   @must
   Scenario: The whole catalogue gets no 5xx, and the valid token still works after it
     Given Alice has a task

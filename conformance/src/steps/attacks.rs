@@ -58,6 +58,11 @@ async fn barrage_refused(world: &mut ContractWorld) -> Outcome {
     world.expect_barrage_refused()
 }
 
+#[then(expr = "every 401 says WWW-Authenticate: Bearer error=\"invalid_token\"")]
+async fn barrage_challenges(world: &mut ContractWorld) -> Outcome {
+    world.expect_barrage_challenges()
+}
+
 #[then("no answer reveals a stack trace, SQL, a file path or a library version")]
 async fn no_disclosure(world: &mut ContractWorld) -> Outcome {
     world.expect_no_disclosure()

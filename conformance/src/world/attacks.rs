@@ -262,6 +262,34 @@ impl ContractWorld {
         Ok(())
     }
 
+    /// RFC 6750 §3.1: a presented token that is refused gets
+    /// `error="invalid_token"` in its challenge.
+    pub fn expect_barrage_challenges(&self) -> Outcome {
+        for (name, exchange) in &self.probes {
+            let Ok(received) = &exchange.response else {
+                continue;
+            };
+            if received.status != 401 {
+                continue;
+            }
+            let challenge = received.header("www-authenticate").unwrap_or_default();
+            let bearer = challenge
+                .trim_start()
+                .to_ascii_lowercase()
+                .starts_with("bearer");
+            if !bearer || !challenge.contains("error=\"invalid_token\"") {
+                return Err(self.failure_about(
+                    Some(exchange.clone()),
+                    format!(
+                        r#"WWW-Authenticate: Bearer error="invalid_token" on the 401 for {name:?}"#
+                    ),
+                    format!("WWW-Authenticate: {challenge:?}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     pub fn expect_no_disclosure(&self) -> Outcome {
         for (name, exchange) in &self.probes {
             let Ok(received) = &exchange.response else {
