@@ -790,11 +790,17 @@ fn timestamp(value: &Value) -> chrono::DateTime<chrono::FixedOffset> {
 async fn nul_characters_are_refused_not_a_server_error() {
     let api = Api::new();
     let login = json!({"email": "a\u{0}@example.test", "password": "password123"});
-    api.call(Method::POST, "/api/auth/login", None, Some(login)).await.expect(401);
+    api.call(Method::POST, "/api/auth/login", None, Some(login))
+        .await
+        .expect(401);
     let register = json!({"email": "a\u{0}@example.test", "password": "password123"});
-    api.call(Method::POST, "/api/auth/register", None, Some(register)).await.expect(400);
+    api.call(Method::POST, "/api/auth/register", None, Some(register))
+        .await
+        .expect(400);
     let sub = "nul\u{0}user";
     let token = token_for(sub);
     let path = format!("/api/{}/tasks", sub.replace('\u{0}', "%00"));
-    api.call(Method::GET, &path, Some(&token), None).await.expect(401);
+    api.call(Method::GET, &path, Some(&token), None)
+        .await
+        .expect(401);
 }
