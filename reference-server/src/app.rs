@@ -15,7 +15,7 @@ use crate::auth::{self, Passwords};
 use crate::error::AppError;
 use crate::health;
 use crate::tasks;
-use crate::tokens::TokenKeys;
+use crate::tokens::Verifier;
 
 /// Larger request bodies get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -23,7 +23,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
-    pub tokens: Arc<TokenKeys>,
+    pub tokens: Arc<Verifier>,
     pub passwords: Arc<Passwords>,
 }
 
@@ -65,7 +65,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
-        .nest("/api/auth", auth::router())
+        .nest("/api/auth", auth::router(state.tokens.issuer().is_some()))
         .merge(tasks::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// HS256 keys shorter than this are guessable offline from a single token.
@@ -17,12 +18,21 @@ pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 /// A leeway beyond this is no longer clock skew.
 pub const MAX_LEEWAY: Duration = Duration::from_secs(60 * 60);
 
+/// How often, at most, an unknown `kid` may refresh the JWKS.
+pub const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(30);
+/// Where Better Auth publishes its keys, below its base URL.
+pub const BETTER_AUTH_JWKS_PATH: &str = "/api/auth/jwks";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "BETTER_AUTH_SECRET is not set: set it to a random string of at least {MIN_SECRET_BYTES} bytes (for example the output of `openssl rand -hex 32`)"
+        "no token verification is configured: set BETTER_AUTH_SECRET to the shared HS256 secret (at least {MIN_SECRET_BYTES} bytes, e.g. `openssl rand -hex 32`), or BETTER_AUTH_URL (or BETTER_AUTH_JWKS_URL / BETTER_AUTH_JWKS_FILE) to verify Better Auth's tokens against its JWKS"
     )]
     MissingSecret,
+    #[error(
+        "{0} does not say which issuer and audience to expect: set BETTER_AUTH_URL, or BETTER_AUTH_ISSUER and BETTER_AUTH_AUDIENCE"
+    )]
+    MissingIssuer(&'static str),
     #[error(
         "BETTER_AUTH_SECRET is {0} bytes long; it must be at least {MIN_SECRET_BYTES} bytes (for example the output of `openssl rand -hex 32`)"
     )]
@@ -120,10 +130,31 @@ impl fmt::Debug for DatabaseConfig {
     }
 }
 
+/// Where Better Auth's public keys come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwksLocation {
+    Url(String),
+    File(PathBuf),
+}
+
+/// Verification of Better Auth's asymmetric tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwksConfig {
+    pub location: JwksLocation,
+    /// Required `iss` and `aud`: Better Auth's base URL unless overridden.
+    pub issuer: String,
+    pub audience: String,
+    /// At most one refresh per interval for unknown kids.
+    pub refresh_interval: Duration,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub bind: SocketAddr,
-    pub secret: Secret,
+    /// HS256 verification, and the tokens register and login issue.
+    pub secret: Option<Secret>,
+    /// Better Auth's JWKS; both modes may be on together.
+    pub jwks: Option<JwksConfig>,
     pub database: DatabaseConfig,
     /// Lifetime of the tokens issued by register and login.
     pub token_ttl: Duration,
@@ -132,11 +163,12 @@ pub struct Config {
 }
 
 impl Config {
-    /// A configuration with the defaults, listening on an ephemeral loopback port.
+    /// HS256 with `secret` and the defaults, on an ephemeral loopback port.
     pub fn new(secret: Secret, database: DatabaseConfig) -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            secret,
+            secret: Some(secret),
+            jwks: None,
             database,
             token_ttl: DEFAULT_TOKEN_TTL,
             leeway: DEFAULT_LEEWAY,
@@ -149,7 +181,14 @@ impl Config {
 
     /// Reads the variables documented in the README through `lookup`.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let secret = Secret::new(lookup("BETTER_AUTH_SECRET").unwrap_or_default())?;
+        let secret = match lookup("BETTER_AUTH_SECRET").filter(|secret| !secret.is_empty()) {
+            Some(secret) => Some(Secret::new(secret)?),
+            None => None,
+        };
+        let jwks = jwks_from_lookup(&lookup)?;
+        if secret.is_none() && jwks.is_none() {
+            return Err(ConfigError::MissingSecret);
+        }
         let database = database_from_lookup(&lookup)?;
         let bind_value = lookup("TODO_BIND").unwrap_or_else(|| DEFAULT_BIND.to_owned());
         let bind = bind_value.parse().map_err(|_| ConfigError::Invalid {
@@ -160,6 +199,7 @@ impl Config {
         Ok(Self {
             bind,
             secret,
+            jwks,
             database,
             token_ttl: seconds(
                 &lookup,
@@ -177,6 +217,66 @@ impl Config {
             )?,
         })
     }
+}
+
+/// JWKS mode, from `BETTER_AUTH_JWKS_FILE`, `BETTER_AUTH_JWKS_URL` or
+/// `BETTER_AUTH_URL` (in that order of precedence), if any is set.
+fn jwks_from_lookup(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<JwksConfig>, ConfigError> {
+    let get = |name: &str| {
+        lookup(name)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    let base = get("BETTER_AUTH_URL").map(|url| url.trim_end_matches('/').to_owned());
+    let (location, variable) = match (
+        get("BETTER_AUTH_JWKS_FILE"),
+        get("BETTER_AUTH_JWKS_URL"),
+        &base,
+    ) {
+        (Some(file), _, _) => (
+            JwksLocation::File(PathBuf::from(file)),
+            "BETTER_AUTH_JWKS_FILE",
+        ),
+        (None, Some(url), _) => (JwksLocation::Url(url), "BETTER_AUTH_JWKS_URL"),
+        (None, None, Some(base)) => (
+            JwksLocation::Url(format!("{base}{BETTER_AUTH_JWKS_PATH}")),
+            "BETTER_AUTH_URL",
+        ),
+        (None, None, None) => return Ok(None),
+    };
+    if let JwksLocation::Url(url) = &location
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Err(ConfigError::Invalid {
+            var: variable,
+            value: url.clone(),
+            reason: "expected an http(s) URL".to_owned(),
+        });
+    }
+    // Better Auth sets both to its base URL, which a JWKS URL usually reveals.
+    let derived = base.or_else(|| match &location {
+        JwksLocation::Url(url) => url.strip_suffix(BETTER_AUTH_JWKS_PATH).map(str::to_owned),
+        JwksLocation::File(_) => None,
+    });
+    let issuer = get("BETTER_AUTH_ISSUER").or_else(|| derived.clone());
+    let audience = get("BETTER_AUTH_AUDIENCE").or(derived);
+    let (Some(issuer), Some(audience)) = (issuer, audience) else {
+        return Err(ConfigError::MissingIssuer(variable));
+    };
+    Ok(Some(JwksConfig {
+        location,
+        issuer,
+        audience,
+        refresh_interval: seconds(
+            lookup,
+            "TODO_JWKS_REFRESH_SECS",
+            DEFAULT_JWKS_REFRESH,
+            1,
+            MAX_LEEWAY,
+        )?,
+    }))
 }
 
 /// `DATABASE_URL` when set, otherwise a container from `TODO_POSTGRES_IMAGE`
@@ -229,6 +329,62 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn jwks_mode_defaults_to_the_better_auth_base_url() {
+        let jwks_only = config(&[("BETTER_AUTH_URL", "https://auth.example.com/")]).unwrap();
+        assert!(jwks_only.secret.is_none());
+        let jwks = jwks_only.jwks.unwrap();
+        assert_eq!(
+            jwks.location,
+            JwksLocation::Url("https://auth.example.com/api/auth/jwks".to_owned())
+        );
+        assert_eq!(
+            (jwks.issuer.as_str(), jwks.audience.as_str()),
+            ("https://auth.example.com", "https://auth.example.com")
+        );
+        assert_eq!(jwks.refresh_interval, DEFAULT_JWKS_REFRESH);
+
+        let derived = super::Config::from_lookup(|name| {
+            (name == "BETTER_AUTH_JWKS_URL")
+                .then(|| "http://127.0.0.1:3000/api/auth/jwks".to_owned())
+        })
+        .unwrap()
+        .jwks
+        .unwrap();
+        assert_eq!(derived.issuer, "http://127.0.0.1:3000");
+
+        let overridden = config(&[
+            ("BETTER_AUTH_JWKS_FILE", "/etc/jwks.json"),
+            ("BETTER_AUTH_ISSUER", "todo-auth"),
+            ("BETTER_AUTH_AUDIENCE", "todo-api"),
+            ("BETTER_AUTH_SECRET", SECRET),
+        ])
+        .unwrap();
+        assert!(overridden.secret.is_some(), "both modes at once");
+        let jwks = overridden.jwks.unwrap();
+        assert_eq!(
+            jwks.location,
+            JwksLocation::File(PathBuf::from("/etc/jwks.json"))
+        );
+        assert_eq!(
+            (jwks.issuer.as_str(), jwks.audience.as_str()),
+            ("todo-auth", "todo-api")
+        );
+    }
+
+    #[test]
+    fn jwks_mode_needs_an_issuer_and_an_http_url() {
+        assert!(matches!(
+            config(&[("BETTER_AUTH_JWKS_FILE", "/etc/jwks.json")]),
+            Err(ConfigError::MissingIssuer("BETTER_AUTH_JWKS_FILE"))
+        ));
+        assert!(matches!(
+            config(&[("BETTER_AUTH_JWKS_URL", "https://keys.example.com/jwks.json")]),
+            Err(ConfigError::MissingIssuer("BETTER_AUTH_JWKS_URL"))
+        ));
+        assert!(config(&[("BETTER_AUTH_URL", "auth.example.com")]).is_err());
     }
 
     #[test]

@@ -12,8 +12,9 @@ use tokio::task::JoinHandle;
 use crate::app::{self, AppState};
 use crate::auth::{PasswordError, Passwords};
 use crate::config::Config;
+use crate::config::JwksLocation;
 use crate::database::{Database, DatabaseError};
-use crate::tokens::TokenKeys;
+use crate::tokens::{JwksError, JwksVerifier, TokenKeys, Verifier};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpawnError {
@@ -21,6 +22,8 @@ pub enum SpawnError {
     Bind { addr: SocketAddr, source: io::Error },
     #[error(transparent)]
     Database(#[from] DatabaseError),
+    #[error(transparent)]
+    Jwks(#[from] JwksError),
     #[error("could not prepare password hashing: {0}")]
     Passwords(#[from] PasswordError),
     #[error("the server failed: {0}")]
@@ -73,6 +76,17 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
         addr: config.bind,
         source,
     })?;
+    // Before the database: a broken JWKS file fails fast.
+    let verifier = verifier(&config)?;
+    if let Some(jwks) = &config.jwks {
+        tracing::info!(
+            keys = ?jwks.location,
+            issuer = %jwks.issuer,
+            audience = %jwks.audience,
+            hs256 = config.secret.is_some(),
+            "verifying Better Auth's tokens against its JWKS"
+        );
+    }
     let database = Database::open(&config.database).await?;
     let passwords = match Passwords::new().await {
         Ok(passwords) => passwords,
@@ -83,11 +97,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
     };
     let state = AppState {
         pool: database.pool.clone(),
-        tokens: Arc::new(TokenKeys::new(
-            &config.secret,
-            config.token_ttl,
-            config.leeway,
-        )),
+        tokens: Arc::new(verifier),
         passwords: Arc::new(passwords),
     };
     let (stop, stopped) = oneshot::channel::<()>();
@@ -101,4 +111,27 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
         served
     });
     Ok(RunningServer { addr, stop, task })
+}
+
+fn verifier(config: &Config) -> Result<Verifier, JwksError> {
+    let hs256 = config
+        .secret
+        .as_ref()
+        .map(|secret| TokenKeys::new(secret, config.token_ttl, config.leeway));
+    let jwks = match &config.jwks {
+        None => None,
+        Some(jwks) => Some(match &jwks.location {
+            JwksLocation::Url(url) => JwksVerifier::from_url(
+                url,
+                &jwks.issuer,
+                &jwks.audience,
+                config.leeway,
+                jwks.refresh_interval,
+            )?,
+            JwksLocation::File(path) => {
+                JwksVerifier::from_file(path, &jwks.issuer, &jwks.audience, config.leeway)?
+            }
+        }),
+    };
+    Ok(Verifier::new(hs256, jwks))
 }

@@ -30,18 +30,17 @@ impl ContractWorld {
         let alice = self.alice().await?;
         let bob = self.bob().await?;
         let received = self.received()?.clone();
-        if (200..300).contains(&received.status) {
-            if let Some(owner) = received
-                .json()
-                .and_then(|task| task.get("user_id").cloned())
-            {
-                if owner != Value::String(alice.id.clone()) {
-                    return Err(self.failure(
-                        format!("the task to stay Alice's ({})", alice.id),
-                        format!("the answer says user_id {owner}"),
-                    ));
-                }
-            }
+        let answered_owner = received
+            .json()
+            .filter(|_| (200..300).contains(&received.status))
+            .and_then(|task| task.get("user_id").cloned());
+        if let Some(owner) =
+            answered_owner.filter(|owner| *owner != Value::String(alice.id.clone()))
+        {
+            return Err(self.failure(
+                format!("the task to stay Alice's ({})", alice.id),
+                format!("the answer says user_id {owner}"),
+            ));
         }
         let bobs = self.read_list(&bob).await?;
         let leaked = bobs.as_array().into_iter().flatten().any(|task| {

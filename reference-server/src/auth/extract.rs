@@ -7,6 +7,7 @@ use axum::http::request::Parts;
 
 use crate::app::{AppState, path_param};
 use crate::error::{AppError, AuthFailure};
+use crate::tokens::TokenError;
 
 /// The subject of a valid bearer token.
 pub struct Authenticated {
@@ -18,12 +19,20 @@ impl FromRequestParts<AppState> for Authenticated {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let token = bearer_token(&parts.headers)?;
-        let claims = state.tokens.verify(token).map_err(|error| {
-            // The reason helps whoever runs the server; the client only learns
-            // that the token was refused.
-            tracing::debug!(%error, "bearer token rejected");
-            AppError::Unauthorized(AuthFailure::InvalidToken)
-        })?;
+        let claims = state
+            .tokens
+            .verify(token)
+            .await
+            .map_err(|error| match error {
+                // Not the token's fault: the issuer's keys cannot be fetched.
+                TokenError::IssuerUnavailable(reason) => AppError::Unavailable(reason),
+                error => {
+                    // The reason helps whoever runs the server; the client only
+                    // learns that the token was refused.
+                    tracing::debug!(%error, "bearer token rejected");
+                    AppError::Unauthorized(AuthFailure::InvalidToken)
+                }
+            })?;
         Ok(Self {
             user_id: claims.sub,
         })

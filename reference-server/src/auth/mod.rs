@@ -26,11 +26,17 @@ const MAX_NAME_CHARS: usize = 100;
 /// Postgres' code for a unique constraint violation.
 const UNIQUE_VIOLATION: &str = "23505";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/register", post(register))
-        .route("/login", post(login))
-        .route("/logout", post(logout))
+/// Register and login exist only when the server has a secret to issue
+/// tokens with; with Better Auth as the issuer they are its business.
+pub fn router(issues_tokens: bool) -> Router<AppState> {
+    let router = Router::new().route("/logout", post(logout));
+    if issues_tokens {
+        router
+            .route("/register", post(register))
+            .route("/login", post(login))
+    } else {
+        router
+    }
 }
 
 #[derive(Deserialize)]
@@ -85,7 +91,7 @@ async fn register(
         _ => AppError::from(error),
     })?;
     let user = User { id, email, name };
-    let token = state.tokens.issue(&user.id, &user.email)?;
+    let token = issuer(&state)?.issue(&user.id, &user.email)?;
     Ok((StatusCode::CREATED, Json(AuthResponse { token, user })))
 }
 
@@ -119,7 +125,7 @@ async fn login(
         email: row.email,
         name: row.name,
     };
-    let token = state.tokens.issue(&user.id, &user.email)?;
+    let token = issuer(&state)?.issue(&user.id, &user.email)?;
     Ok(Json(AuthResponse { token, user }))
 }
 
@@ -127,6 +133,11 @@ async fn logout(_: Authenticated) -> Json<Value> {
     Json(json!({
         "detail": "Logged out. Tokens are stateless: this token stays valid until it expires."
     }))
+}
+
+/// The HS256 keys to issue with; the routes exist only when there are some.
+fn issuer(state: &AppState) -> Result<&crate::tokens::TokenKeys, AppError> {
+    state.tokens.issuer().ok_or(AppError::NotFound)
 }
 
 /// Lower-cased and trimmed: emails are unique regardless of case.

@@ -1,47 +1,13 @@
-//! Issuing and verifying the HS256 bearer tokens.
-//!
-//! Verification is deliberately narrow: exactly HS256, `exp` and `sub`
-//! required, `nbf` honoured, a small leeway, no `crit` extensions, and a size
-//! cap. Anything else is rejected before or by `jsonwebtoken`.
+//! HS256 with the shared secret: the tokens register and login issue, and
+//! the seed design's verification.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use super::{Claims, TokenError, unix_now};
 use crate::config::Secret;
-
-/// Larger tokens are refused before any parsing.
-pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
-
-#[derive(Debug, thiserror::Error)]
-pub enum TokenError {
-    #[error("token longer than {MAX_TOKEN_BYTES} bytes")]
-    TooLong,
-    #[error("token is not a JWS compact serialization")]
-    Malformed,
-    #[error("algorithm {0:?} is not allowed")]
-    Algorithm(String),
-    #[error("token has a `crit` header")]
-    Critical,
-    #[error("token has an empty `sub`, or one with NUL")]
-    InvalidSubject,
-    #[error("token rejected: {0}")]
-    Rejected(#[from] jsonwebtoken::errors::Error),
-}
-
-/// The claims the server relies on; others are ignored. Types are strict: a
-/// string `exp` or a numeric `sub` fails to deserialize and the token is
-/// rejected.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Claims {
-    pub sub: String,
-    pub exp: u64,
-    #[serde(default)]
-    pub nbf: Option<u64>,
-}
 
 /// The claims of the tokens issued by register and login.
 #[derive(Serialize)]
@@ -61,15 +27,10 @@ pub struct TokenKeys {
 
 impl TokenKeys {
     pub fn new(secret: &Secret, ttl: Duration, leeway: Duration) -> Self {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        validation.validate_nbf = true;
-        validation.validate_aud = false;
-        validation.leeway = leeway.as_secs();
         Self {
             encoding: EncodingKey::from_secret(secret.expose()),
             decoding: DecodingKey::from_secret(secret.expose()),
-            validation,
+            validation: super::validation(Algorithm::HS256, leeway),
             ttl,
         }
     }
@@ -90,68 +51,39 @@ impl TokenKeys {
         )?)
     }
 
+    /// Checks the signature and the claims of a token whose header says HS256.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
-        check_header(token)?;
-        let claims =
-            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
-        // No user is called "", and Postgres text cannot hold NUL.
-        if claims.sub.is_empty() || claims.sub.contains('\0') {
-            return Err(TokenError::InvalidSubject);
-        }
-        Ok(claims)
+        Ok(jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims)
     }
-}
-
-/// The checks `jsonwebtoken` does not make: size, shape, the literal `alg`
-/// and `crit` (RFC 7515 §4.1.11: an unknown critical extension must fail).
-fn check_header(token: &str) -> Result<(), TokenError> {
-    if token.len() > MAX_TOKEN_BYTES {
-        return Err(TokenError::TooLong);
-    }
-    let mut segments = token.split('.');
-    let (Some(header), Some(_), Some(_), None) = (
-        segments.next(),
-        segments.next(),
-        segments.next(),
-        segments.next(),
-    ) else {
-        return Err(TokenError::Malformed);
-    };
-    let header = URL_SAFE_NO_PAD
-        .decode(header)
-        .map_err(|_| TokenError::Malformed)?;
-    let header: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&header).map_err(|_| TokenError::Malformed)?;
-    match header.get("alg") {
-        Some(serde_json::Value::String(alg)) if alg == "HS256" => {}
-        Some(other) => return Err(TokenError::Algorithm(other.to_string())),
-        None => return Err(TokenError::Malformed),
-    }
-    if header.contains_key("crit") {
-        return Err(TokenError::Critical);
-    }
-    Ok(())
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tokens::{MAX_TOKEN_BYTES, Verifier};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use serde_json::{Value, json};
 
     const SECRET: &str = "unit-test-secret-0123456789abcdef0123";
 
-    fn keys() -> TokenKeys {
-        TokenKeys::new(
-            &Secret::new(SECRET).unwrap(),
-            Duration::from_secs(3600),
-            Duration::from_secs(30),
+    fn keys() -> Verifier {
+        Verifier::new(
+            Some(TokenKeys::new(
+                &Secret::new(SECRET).unwrap(),
+                Duration::from_secs(3600),
+                Duration::from_secs(30),
+            )),
+            None,
         )
+    }
+
+    /// The HS256 path does no I/O: a current-thread runtime is enough.
+    fn verify(verifier: &Verifier, token: &str) -> Result<Claims, TokenError> {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(verifier.verify(token))
     }
 
     fn b64(value: &Value) -> String {
@@ -180,9 +112,13 @@ mod tests {
 
     #[test]
     fn issued_tokens_verify() {
-        let keys = keys();
-        let token = keys.issue("user-1", "a@example.test").unwrap();
-        let claims = keys.verify(&token).unwrap();
+        let issuer = TokenKeys::new(
+            &Secret::new(SECRET).unwrap(),
+            Duration::from_secs(3600),
+            Duration::from_secs(30),
+        );
+        let token = issuer.issue("user-1", "a@example.test").unwrap();
+        let claims = verify(&keys(), &token).unwrap();
         assert_eq!(claims.sub, "user-1");
         assert!(claims.exp.abs_diff(unix_now() + 3600) <= 1);
     }
@@ -190,7 +126,7 @@ mod tests {
     #[test]
     fn hand_signed_token_verifies() {
         let token = sign_raw(&hs256(), &valid_payload(), SECRET.as_bytes());
-        assert_eq!(keys().verify(&token).unwrap().sub, "user-1");
+        assert_eq!(verify(&keys(), &token).unwrap().sub, "user-1");
     }
 
     #[test]
@@ -201,7 +137,7 @@ mod tests {
             b"another-secret-0123456789abcdef0123",
         );
         assert!(matches!(
-            keys().verify(&token),
+            verify(&keys(), &token),
             Err(TokenError::Rejected(_))
         ));
     }
@@ -211,7 +147,7 @@ mod tests {
         for alg in ["none", "None", "HS384", "HS512", "RS256", "EdDSA"] {
             let token = sign_raw(&json!({"alg": alg}), &valid_payload(), SECRET.as_bytes());
             assert!(
-                matches!(keys().verify(&token), Err(TokenError::Algorithm(_))),
+                matches!(verify(&keys(), &token), Err(TokenError::Algorithm(_))),
                 "{alg} accepted"
             );
         }
@@ -220,34 +156,34 @@ mod tests {
             b64(&json!({"alg": "none"})),
             b64(&valid_payload())
         );
-        assert!(keys().verify(&unsigned).is_err());
+        assert!(verify(&keys(), &unsigned).is_err());
     }
 
     #[test]
     fn rejects_crit_header() {
         let header = json!({"alg": "HS256", "crit": ["exp"], "exp": 1});
         let token = sign_raw(&header, &valid_payload(), SECRET.as_bytes());
-        assert!(matches!(keys().verify(&token), Err(TokenError::Critical)));
+        assert!(matches!(verify(&keys(), &token), Err(TokenError::Critical)));
     }
 
     #[test]
     fn requires_exp_and_sub() {
         let keys = keys();
         let no_exp = sign_raw(&hs256(), &json!({"sub": "user-1"}), SECRET.as_bytes());
-        assert!(keys.verify(&no_exp).is_err());
+        assert!(verify(&keys, &no_exp).is_err());
         let no_sub = sign_raw(
             &hs256(),
             &json!({"exp": unix_now() + 60}),
             SECRET.as_bytes(),
         );
-        assert!(keys.verify(&no_sub).is_err());
+        assert!(verify(&keys, &no_sub).is_err());
         let empty_sub = sign_raw(
             &hs256(),
             &json!({"sub": "", "exp": unix_now() + 60}),
             SECRET.as_bytes(),
         );
         assert!(matches!(
-            keys.verify(&empty_sub),
+            verify(&keys, &empty_sub),
             Err(TokenError::InvalidSubject)
         ));
         let numeric_sub = sign_raw(
@@ -255,7 +191,7 @@ mod tests {
             &json!({"sub": 7, "exp": unix_now() + 60}),
             SECRET.as_bytes(),
         );
-        assert!(keys.verify(&numeric_sub).is_err());
+        assert!(verify(&keys, &numeric_sub).is_err());
     }
 
     #[test]
@@ -266,7 +202,7 @@ mod tests {
             json!({"sub": "user-1", "exp": unix_now() + 600, "nbf": "0"}),
         ] {
             let token = sign_raw(&hs256(), &payload, SECRET.as_bytes());
-            assert!(keys().verify(&token).is_err(), "{payload} accepted");
+            assert!(verify(&keys(), &token).is_err(), "{payload} accepted");
         }
     }
 
@@ -275,25 +211,23 @@ mod tests {
         let keys = keys();
         let now = unix_now();
         let sign = |payload: Value| sign_raw(&hs256(), &payload, SECRET.as_bytes());
+        assert!(verify(&keys, &sign(json!({"sub": "u", "exp": now - 3600}))).is_err());
         assert!(
-            keys.verify(&sign(json!({"sub": "u", "exp": now - 3600})))
-                .is_err()
-        );
-        assert!(
-            keys.verify(&sign(json!({"sub": "u", "exp": now - 10})))
-                .is_ok(),
+            verify(&keys, &sign(json!({"sub": "u", "exp": now - 10}))).is_ok(),
             "within leeway"
         );
         assert!(
-            keys.verify(&sign(
-                json!({"sub": "u", "exp": now + 600, "nbf": now + 600})
-            ))
+            verify(
+                &keys,
+                &sign(json!({"sub": "u", "exp": now + 600, "nbf": now + 600}))
+            )
             .is_err()
         );
         assert!(
-            keys.verify(&sign(
-                json!({"sub": "u", "exp": now + 600, "nbf": now + 10})
-            ))
+            verify(
+                &keys,
+                &sign(json!({"sub": "u", "exp": now + 600, "nbf": now + 10}))
+            )
             .is_ok()
         );
     }
@@ -311,13 +245,13 @@ mod tests {
             format!("!!!.{rest}"),
             format!("{}.{rest}", URL_SAFE_NO_PAD.encode(b"[1,2]")),
         ] {
-            assert!(keys.verify(&bad).is_err(), "{bad} accepted");
+            assert!(verify(&keys, &bad).is_err(), "{bad} accepted");
         }
         let padded = sign_raw(
             &hs256(),
             &json!({"sub": "u", "exp": unix_now() + 60, "pad": "x".repeat(MAX_TOKEN_BYTES)}),
             SECRET.as_bytes(),
         );
-        assert!(matches!(keys.verify(&padded), Err(TokenError::TooLong)));
+        assert!(matches!(verify(&keys, &padded), Err(TokenError::TooLong)));
     }
 }
