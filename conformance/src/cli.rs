@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
 use cucumber::gherkin::tagexpr::TagOperation;
 use regex::Regex;
 
@@ -17,6 +17,9 @@ use crate::users::UserSource;
 #[derive(Debug, Parser)]
 #[command(name = "todo-conformance", version)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Base URL of the implementation to test, e.g. https://api.example.com.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -30,8 +33,29 @@ pub struct Cli {
     )]
     pub secret: Option<String>,
 
-    /// Where users come from: `mint` (default; needs --secret) or `register`
-    /// (the target's /api/auth/register and /api/auth/login).
+    /// A private JWK the target trusts (e.g. exported from Better Auth with
+    /// jwks.disablePrivateKeyEncryption, or written by `todo-conformance
+    /// issuer`): tokens are minted in Better Auth's format with it.
+    #[arg(long, value_name = "FILE")]
+    pub signing_key: Option<PathBuf>,
+
+    /// The `iss` of tokens minted with --signing-key (default: --better-auth).
+    #[arg(long, value_name = "URL")]
+    pub token_issuer: Option<String>,
+
+    /// The `aud` of tokens minted with --signing-key (default: the issuer).
+    #[arg(long, value_name = "URL")]
+    pub token_audience: Option<String>,
+
+    /// A Better Auth server: users sign up there (/api/auth/sign-up/email)
+    /// and get their JWTs from /api/auth/token; its JWKS gives the public key.
+    #[arg(long, value_name = "URL")]
+    pub better_auth: Option<String>,
+
+    /// Where users come from: `mint` (needs --secret or --signing-key),
+    /// `register` (the target's /api/auth/register and /api/auth/login) or
+    /// `better-auth` (needs --better-auth). Default: better-auth when
+    /// --better-auth is given, else mint.
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub users: Option<UserSource>,
 
@@ -78,4 +102,26 @@ pub struct Cli {
     /// Also trust this PEM CA certificate, besides the built-in web PKI roots (TLS stays verified).
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Be the token issuer: serve a JWKS of a fresh Ed25519 key on loopback,
+    /// write the private key for --signing-key, and run until Ctrl-C.
+    Issuer(IssuerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IssuerArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Where to write the private JWK (created with mode 0600).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "todo-conformance-issuer.jwk.json"
+    )]
+    pub key_out: PathBuf,
 }

@@ -1,6 +1,7 @@
-//! A loopback HTTP endpoint that serves the suite's own public key, for the
-//! `jku` and `x5u` attacks, and remembers which key URLs were fetched: a
-//! target that fetches a key URL from a token is one step from trusting it.
+//! A loopback HTTP endpoint that serves a JWKS of the suite's own keys: for
+//! the `jku` and `x5u` attacks, where it remembers which key URLs were
+//! fetched (a target that fetches a key URL from a token is one step from
+//! trusting it), and for `todo-conformance issuer`.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -20,9 +21,10 @@ pub struct KeyServer {
 }
 
 impl KeyServer {
-    /// Serves `jwks` at every `/keys/{id}` on an ephemeral loopback port.
-    pub async fn start(jwks: &Value) -> std::io::Result<Self> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+    /// Serves `jwks` at every path of loopback port `port` (0: any free
+    /// one), and records fetches of `/keys/{id}`.
+    pub async fn start(jwks: &Value, port: u16) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let base = format!("http://{}", listener.local_addr()?);
         let fetched = Arc::new(Mutex::new(HashSet::new()));
         let body = jwks.to_string();
@@ -33,6 +35,10 @@ impl KeyServer {
             }
         });
         Ok(Self { base, fetched })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base
     }
 
     pub fn url_for(&self, id: &str) -> String {

@@ -6,8 +6,10 @@
 mod cli;
 mod features;
 mod http;
+mod issuer;
 mod keyserver;
 mod report;
+mod sources;
 mod steps;
 mod suite;
 mod target;
@@ -25,10 +27,10 @@ use ed25519_dalek::SigningKey;
 use keyserver::KeyServer;
 use serde_json::json;
 
-use cli::Cli;
+use cli::{Cli, Command};
 use features::Features;
+use sources::Sources;
 use suite::Selection;
-use tokens::Minter;
 use users::UserSource;
 
 #[tokio::main]
@@ -46,35 +48,30 @@ async fn main() -> ExitCode {
 /// Errors returned here are setup problems (exit 2); scenario failures are
 /// counted in the tally (exit 1).
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let Some(Command::Issuer(args)) = &cli.command {
+        issuer::serve(args).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let features = match &cli.features {
         Some(dir) => Features::from_dir(dir)?,
         None => Features::embedded()?,
     };
-    let external = cli.base_url.is_some();
-    let secret = cli.secret.clone().filter(|secret| !secret.is_empty());
-    let users = match (cli.users, external, &secret) {
-        (Some(UserSource::Register), _, _) => UserSource::Register,
-        (_, false, _) | (_, true, Some(_)) => UserSource::Mint,
-        (_, true, None) => bail!(
-            "no token source for {}: pass --secret (or set BETTER_AUTH_SECRET) to mint tokens, or --users register",
-            cli.base_url.as_deref().unwrap_or_default()
-        ),
+    // The bundled server gets a fresh secret of the suite's choosing.
+    let bundled_secret = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let sources = match cli.base_url {
+        Some(_) => Sources::external(&cli)?,
+        None => Sources::bundled(&cli, &bundled_secret),
     };
-    let mut selection = Selection {
+    let selection = Selection {
         tags: cli.tags.clone(),
         name: cli.name.clone(),
         strict: cli.strict,
-        unavailable: vec![(
-            "needs-public-key",
-            "needs the target's public key, which the suite cannot take yet (JWKS support comes with the Better Auth issue)".to_owned(),
-        )],
+        unavailable: sources.unavailable(),
     };
-    if external && secret.is_none() {
-        selection.unavailable.push((
-            "needs-signing-key",
-            "needs a key the target trusts to mint tokens: pass --secret (or set BETTER_AUTH_SECRET)".to_owned(),
-        ));
-    }
     if cli.list {
         list(&features, &selection);
         return Ok(ExitCode::SUCCESS);
@@ -88,16 +85,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let bundled = match &cli.base_url {
         Some(_) => None,
         None => tokio::select! {
-            bundled = target::start_bundled() => Some(bundled?),
+            bundled = target::start_bundled(&bundled_secret) => Some(bundled?),
             signal = &mut interrupt => bail!("interrupted ({}) while starting the bundled server", signal.unwrap_or("signal")),
         },
     };
+    let base_url = match &bundled {
+        Some(server) => server.url(),
+        None => cli.base_url.clone().unwrap_or_default(),
+    };
     let outcome = tokio::select! {
-        outcome = check_and_run(&cli, features, selection, users, secret, bundled.as_ref()) => outcome,
+        outcome = check_and_run(&cli, features, selection, sources, &base_url, bundled.is_some()) => outcome,
         signal = &mut interrupt => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
     };
-    if let Some(bundled) = bundled {
-        bundled.server.shutdown().await.map_err(|error| {
+    if let Some(server) = bundled {
+        server.shutdown().await.map_err(|error| {
             anyhow!("the bundled reference server did not shut down cleanly: {error}")
         })?;
     }
@@ -128,30 +129,35 @@ async fn check_and_run(
     cli: &Cli,
     features: Features,
     mut selection: Selection,
-    users: UserSource,
-    secret: Option<String>,
-    bundled: Option<&target::Bundled>,
+    sources: Sources,
+    base_url: &str,
+    bundled: bool,
 ) -> anyhow::Result<suite::Tally> {
-    let (base_url, secret) = match bundled {
-        Some(bundled) => (bundled.server.url(), Some(bundled.secret.clone())),
-        None => (cli.base_url.clone().unwrap_or_default(), secret),
+    let timeout = Duration::from_secs(cli.timeout);
+    let client = http::Client::new(base_url, timeout, cli.ca_cert.as_deref())?;
+    let better_auth = match &sources.better_auth {
+        Some(url) => Some(http::Client::new(url, timeout, cli.ca_cert.as_deref())?),
+        None => None,
     };
-    let client = http::Client::new(
-        &base_url,
-        Duration::from_secs(cli.timeout),
-        cli.ca_cert.as_deref(),
-    )?;
     target::preflight(&client).await?;
-    let minter = secret
-        .as_deref()
-        .map(|secret| Minter::hs256(secret.as_bytes()));
-    target::check_users(&client, users, minter.as_ref()).await?;
+    let public_key = match (&better_auth, &sources.minter) {
+        (Some(better_auth), _) => Some(target::better_auth_public_key(better_auth).await?),
+        (None, Some(minter)) => minter.public_key(),
+        (None, None) => None,
+    };
+    target::check_users(
+        &client,
+        sources.users,
+        sources.minter.as_ref(),
+        better_auth.as_ref(),
+    )
+    .await?;
     selection
         .unavailable
         .extend(target::missing_routes(&client).await);
     eprintln!(
         "target:  {base_url}{}",
-        if bundled.is_some() {
+        if bundled {
             " (bundled reference server)"
         } else {
             ""
@@ -159,12 +165,33 @@ async fn check_and_run(
     );
     eprintln!(
         "tokens:  {}",
-        match &minter {
-            Some(_) => "HS256, minted by the suite with the target's secret",
-            None => "the target's own, from /api/auth/login (forgeries need no key)",
+        match &sources.minter {
+            Some(minter) => minter.describe(),
+            None =>
+                "the target's own (forgeries need no key); no key to mint valid tokens".to_owned(),
         }
     );
-    eprintln!("users:   {users:?}, fresh for every scenario");
+    eprintln!(
+        "users:   {}, fresh for every scenario",
+        match sources.users {
+            UserSource::Mint => "made up, with minted tokens".to_owned(),
+            UserSource::Register => "registered on the target's /api/auth/register".to_owned(),
+            UserSource::BetterAuth => format!(
+                "signed up on Better Auth at {}",
+                sources.better_auth.as_deref().unwrap_or_default()
+            ),
+        }
+    );
+    eprintln!(
+        "keys:    {}",
+        match &public_key {
+            Some(key) => format!(
+                "the target's public key {} (key-confusion attacks run)",
+                key.kid
+            ),
+            None => "no public key of the target (key-confusion attacks skipped)".to_owned(),
+        }
+    );
     eprintln!(
         "strict:  {}",
         if cli.strict {
@@ -175,12 +202,17 @@ async fn check_and_run(
     );
 
     let attacker = SigningKey::from_bytes(&tokens::attacks::random_bytes());
-    let key_server =
-        KeyServer::start(&json!({"keys": [tokens::attacks::public_jwk(&attacker)]})).await?;
+    let key_server = KeyServer::start(
+        &json!({"keys": [tokens::attacks::public_jwk(&attacker)]}),
+        0,
+    )
+    .await?;
     world::install(world::Context {
         client,
-        minter,
-        users,
+        minter: sources.minter,
+        public_key,
+        better_auth,
+        users: sources.users,
         show_tokens: cli.show_tokens,
         attacker,
         key_server,

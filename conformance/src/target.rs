@@ -5,7 +5,7 @@ use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
 use crate::http::{Client, Exchange};
-use crate::tokens::Minter;
+use crate::tokens::{Minter, PublicKey};
 use crate::users::{self, UserSource};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,15 +22,9 @@ pub enum TargetError {
     Credentials { reason: String, hint: &'static str },
 }
 
-/// The bundled reference server, with the secret the suite gave it.
-pub struct Bundled {
-    pub server: RunningServer,
-    pub secret: String,
-}
-
-/// Starts the reference server on an ephemeral loopback port, with a fresh
-/// random secret, on `DATABASE_URL` or a testcontainers Postgres.
-pub async fn start_bundled() -> Result<Bundled, TargetError> {
+/// Starts the reference server on an ephemeral loopback port, with the
+/// suite's `secret`, on `DATABASE_URL` or a testcontainers Postgres.
+pub async fn start_bundled(secret: &str) -> Result<RunningServer, TargetError> {
     let database = config::database_from_lookup(&|name| std::env::var(name).ok())?;
     let description = match &database {
         todo_reference_server::DatabaseConfig::Url(_) => "the Postgres at DATABASE_URL".to_owned(),
@@ -39,14 +33,9 @@ pub async fn start_bundled() -> Result<Bundled, TargetError> {
         }
     };
     eprintln!("starting the bundled reference server on {description}...");
-    let secret = format!(
-        "{}{}",
-        uuid::Uuid::new_v4().simple(),
-        uuid::Uuid::new_v4().simple()
-    );
-    let config = Config::new(Secret::new(secret.clone())?, database);
+    let config = Config::new(Secret::new(secret)?, database);
     let server = todo_reference_server::spawn(config).await?;
-    Ok(Bundled { server, secret })
+    Ok(server)
 }
 
 /// Any HTTP answer at all proves the target is there; only a transport
@@ -70,16 +59,20 @@ pub async fn check_users(
     client: &Client,
     source: UserSource,
     minter: Option<&Minter>,
+    better_auth: Option<&Client>,
 ) -> Result<(), TargetError> {
     let hint = match source {
         UserSource::Mint => {
-            "check that --secret is the target's token secret (its BETTER_AUTH_SECRET), or try --users register"
+            "check that --secret is the target's token secret (its BETTER_AUTH_SECRET), or that the target trusts --signing-key with that --token-issuer/--token-audience"
+        }
+        UserSource::BetterAuth => {
+            "check that --better-auth is the URL of the Better Auth server whose JWKS the target trusts, with email and password sign-up enabled"
         }
         UserSource::Register => {
             "check that the target has /api/auth/register and /api/auth/login, or pass --secret to mint tokens instead"
         }
     };
-    let account = users::provision(source, minter, client, "Preflight")
+    let account = users::provision(source, minter, client, better_auth, "Preflight")
         .await
         .map_err(|error| TargetError::Credentials {
             reason: error.reason,
@@ -160,4 +153,29 @@ pub async fn missing_routes(client: &Client) -> Vec<(&'static str, String)> {
         ));
     }
     missing
+}
+
+/// The first Ed25519 key of a Better Auth server's JWKS, which also creates
+/// the key when Better Auth has not yet (it does so lazily).
+pub async fn better_auth_public_key(better_auth: &Client) -> Result<PublicKey, TargetError> {
+    let unusable = |reason: String| TargetError::Credentials {
+        reason: format!("{}/api/auth/jwks: {reason}", better_auth.base_url()),
+        hint: "check the --better-auth URL",
+    };
+    let exchange = better_auth
+        .send(Method::GET, "/api/auth/jwks", &[], None)
+        .await;
+    let received = exchange.response.map_err(unusable)?;
+    if received.status != 200 {
+        return Err(unusable(format!("status {}", received.status)));
+    }
+    received
+        .json()
+        .and_then(|jwks| {
+            jwks.get("keys")?
+                .as_array()?
+                .iter()
+                .find_map(PublicKey::from_jwk)
+        })
+        .ok_or_else(|| unusable("no Ed25519 key in the JWKS".to_owned()))
 }

@@ -14,6 +14,8 @@ pub enum UserSource {
     Mint,
     /// Accounts created with /api/auth/register, tokens from /api/auth/login.
     Register,
+    /// Accounts signed up on Better Auth, JWTs from its /api/auth/token.
+    BetterAuth,
 }
 
 /// A user of one scenario: fresh, so scenarios never share data.
@@ -36,6 +38,7 @@ pub async fn provision(
     source: UserSource,
     minter: Option<&Minter>,
     client: &Client,
+    better_auth: Option<&Client>,
     name: &'static str,
 ) -> Result<Account, ProvisionError> {
     let unique = uuid::Uuid::new_v4().simple().to_string();
@@ -43,11 +46,12 @@ pub async fn provision(
     match source {
         UserSource::Mint => {
             let minter = minter.ok_or_else(|| ProvisionError {
-                reason: "minting users needs the target's secret (--secret)".to_owned(),
+                reason: "minting users needs a key the target trusts (--secret or --signing-key)"
+                    .to_owned(),
                 exchange: None,
             })?;
             let email = format!("{local}@conformance.example");
-            let token = minter.sign(&Minter::claims(&local, &email));
+            let token = minter.sign(&minter.claims(&local, &email));
             Ok(Account {
                 name,
                 id: local,
@@ -57,6 +61,13 @@ pub async fn provision(
         }
         UserSource::Register => {
             register(client, name, &format!("{local}@conformance.example")).await
+        }
+        UserSource::BetterAuth => {
+            let better_auth = better_auth.ok_or_else(|| ProvisionError {
+                reason: "Better Auth users need --better-auth URL".to_owned(),
+                exchange: None,
+            })?;
+            sign_up(better_auth, name, &format!("{local}@conformance.example")).await
         }
     }
 }
@@ -100,6 +111,59 @@ async fn register(
             reason: "neither the login answer (`user.id`) nor the token (`sub`) names the user"
                 .to_owned(),
             exchange: Some(Box::new(logged_in.clone())),
+        })?;
+    Ok(Account {
+        name,
+        id,
+        email: email.to_owned(),
+        token,
+    })
+}
+
+/// Better Auth: sign up (which signs in), then trade the session cookie for
+/// a JWT at /api/auth/token.
+async fn sign_up(
+    better_auth: &Client,
+    name: &'static str,
+    email: &str,
+) -> Result<Account, ProvisionError> {
+    let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
+    let body = json!({"email": email, "password": password, "name": name});
+    let signed_up = better_auth
+        .send(Method::POST, "/api/auth/sign-up/email", &[], Some(&body))
+        .await;
+    expect_success(&signed_up, "sign up on Better Auth")?;
+    let cookie = signed_up
+        .response
+        .as_ref()
+        .map(|received| {
+            received
+                .headers
+                .iter()
+                .filter(|(header, _)| header.eq_ignore_ascii_case("set-cookie"))
+                .filter_map(|(_, value)| value.split(';').next())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .unwrap_or_default();
+    let session = [("cookie".to_owned(), cookie)];
+    let issued = better_auth
+        .send(Method::GET, "/api/auth/token", &session, None)
+        .await;
+    let body = expect_success(&issued, "get a JWT from Better Auth's /api/auth/token")?;
+    let token = body
+        .get("token")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ProvisionError {
+            reason: "Better Auth's /api/auth/token answer has no `token`".to_owned(),
+            exchange: Some(Box::new(issued.clone())),
+        })?
+        .to_owned();
+    let id = tokens::payload(&token)
+        .and_then(|claims| claims.get("sub").and_then(id_text))
+        .ok_or_else(|| ProvisionError {
+            reason: "Better Auth's token has no `sub`".to_owned(),
+            exchange: Some(Box::new(issued.clone())),
         })?;
     Ok(Account {
         name,

@@ -5,12 +5,12 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signer, SigningKey};
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Value, json};
 
 use super::{
-    Minter, alg_none_with, encode_segment, payload, unix_now, with_exp, with_payload,
-    without_signature,
+    Minter, PublicKey, alg_none_with, encode_segment, payload, seed_claims, unix_now, with_exp,
+    with_payload, without_signature,
 };
 use crate::users::Account;
 
@@ -62,6 +62,7 @@ pub enum Attack {
     Jku,
     X5u,
     PublicKeyAsHmac,
+    RawPublicKeyAsHmac,
     PsychicEs256,
     Expired10Minutes,
     NoExp,
@@ -80,6 +81,8 @@ pub enum Need {
     Bob,
     /// The key the target trusts, to sign otherwise-valid tokens.
     SigningKey,
+    /// The target's HS256 secret itself (HS384/HS512 with it).
+    Secret,
     /// The target's public key.
     PublicKey,
 }
@@ -92,7 +95,7 @@ pub struct Ingredients<'a> {
     /// The suite's own Ed25519 key, published at `key_url`.
     pub attacker: &'a SigningKey,
     pub key_url: &'a str,
-    pub public_key: Option<&'a [u8]>,
+    pub public_key: Option<&'a PublicKey>,
 }
 
 /// The `kid` the suite's published key carries.
@@ -131,6 +134,7 @@ impl Attack {
             Self::Jku,
             Self::X5u,
             Self::PublicKeyAsHmac,
+            Self::RawPublicKeyAsHmac,
             Self::PsychicEs256,
             Self::Expired10Minutes,
             Self::NoExp,
@@ -183,6 +187,7 @@ impl Attack {
             Self::Jku => "jku pointing at the suite",
             Self::X5u => "x5u pointing at the suite",
             Self::PublicKeyAsHmac => "the public key as an HS256 secret",
+            Self::RawPublicKeyAsHmac => "the raw public key bytes as an HS256 secret",
             Self::PsychicEs256 => "a psychic ES256 signature (CVE-2022-21449)",
             Self::Expired10Minutes => "expired 10 minutes ago",
             Self::NoExp => "no exp",
@@ -201,9 +206,8 @@ impl Attack {
 
     pub fn need(&self) -> Need {
         match self {
+            Self::Hs384 | Self::Hs512 => Need::Secret,
             Self::DuplicateSub
-            | Self::Hs384
-            | Self::Hs512
             | Self::Crit
             | Self::ExpString
             | Self::NbfString
@@ -214,7 +218,9 @@ impl Attack {
             | Self::NoSub
             | Self::EmptySub
             | Self::NumericSub => Need::SigningKey,
-            Self::PublicKeyAsHmac | Self::PsychicEs256 => Need::PublicKey,
+            Self::PublicKeyAsHmac | Self::RawPublicKeyAsHmac | Self::PsychicEs256 => {
+                Need::PublicKey
+            }
             _ => Need::Nothing,
         }
     }
@@ -238,10 +244,11 @@ impl Attack {
     fn token(&self, with: &Ingredients) -> Result<String, Need> {
         let alice_claims = || {
             payload(&with.alice.token)
-                .unwrap_or_else(|| Minter::claims(&with.alice.id, &with.alice.email))
+                .unwrap_or_else(|| seed_claims(&with.alice.id, &with.alice.email))
         };
-        let fresh = || Minter::claims(&with.alice.id, &with.alice.email);
         let minter = || with.minter.ok_or(Need::SigningKey);
+        let fresh = || minter().map(|minter| minter.claims(&with.alice.id, &with.alice.email));
+        let public_key = || with.public_key.ok_or(Need::PublicKey);
         let hs256 = json!({"alg": "HS256", "typ": "JWT"});
         Ok(match self {
             Self::AlgNone(alg) => alg_none_with(alg, &alice_claims()),
@@ -294,43 +301,51 @@ impl Attack {
                 sign_hmac(&hs256, &claims, &random_bytes())
             }
             Self::WeakSecret(secret) => sign_hmac(&hs256, &alice_claims(), secret.as_bytes()),
-            Self::Hs384 => minter()?.sign_with(&Header::new(Algorithm::HS384), &fresh()),
-            Self::Hs512 => minter()?.sign_with(&Header::new(Algorithm::HS512), &fresh()),
+            Self::Hs384 => minter()?
+                .sign_hmac_as(Algorithm::HS384, &fresh()?)
+                .ok_or(Need::Secret)?,
+            Self::Hs512 => minter()?
+                .sign_hmac_as(Algorithm::HS512, &fresh()?)
+                .ok_or(Need::Secret)?,
             Self::Crit => {
-                let header = json!({"alg": "HS256", "typ": "JWT", "crit": ["x-todo-conformance"], "x-todo-conformance": true});
-                minter()?.sign_raw(&header, &fresh().to_string())
+                let extra = json!({"crit": ["x-todo-conformance"], "x-todo-conformance": true});
+                minter()?.sign_raw(&extra, &fresh()?.to_string())
             }
             Self::ExpString => {
-                let mut claims = fresh();
+                let mut claims = fresh()?;
                 claims["exp"] = json!((unix_now() + 600).to_string());
                 minter()?.sign(&claims)
             }
             Self::NbfString => {
-                let mut claims = fresh();
+                let mut claims = fresh()?;
                 claims["nbf"] = json!((unix_now() - 60).to_string());
                 minter()?.sign(&claims)
             }
             Self::DuplicateSub => {
                 // Serialised by hand: serde_json cannot write a duplicate key.
                 let bob = with.bob.ok_or(Need::Bob)?;
-                let claims = fresh().to_string();
+                let claims = fresh()?.to_string();
                 let sub = serde_json::to_string(&bob.id).unwrap_or_default();
                 let payload = format!("{},\"sub\":{sub}}}", claims.trim_end_matches('}'));
-                minter()?.sign_raw(&hs256, &payload)
+                minter()?.sign_raw(&json!({}), &payload)
             }
             Self::Jku | Self::X5u => {
                 let field = if *self == Self::Jku { "jku" } else { "x5u" };
                 let header = json!({"alg": "EdDSA", "kid": ATTACKER_KID, field: with.key_url});
                 sign_eddsa(&header, &alice_claims(), with.attacker)
             }
-            Self::PublicKeyAsHmac => sign_hmac(
-                &hs256,
-                &alice_claims(),
-                with.public_key.ok_or(Need::PublicKey)?,
-            ),
+            Self::PublicKeyAsHmac | Self::RawPublicKeyAsHmac => {
+                let key = public_key()?;
+                let header = json!({"alg": "HS256", "typ": "JWT", "kid": key.kid});
+                let secret = if *self == Self::PublicKeyAsHmac {
+                    key.pem.as_bytes()
+                } else {
+                    &key.raw[..]
+                };
+                sign_hmac(&header, &alice_claims(), secret)
+            }
             Self::PsychicEs256 => {
-                with.public_key.ok_or(Need::PublicKey)?;
-                let header = json!({"alg": "ES256", "typ": "JWT"});
+                let header = json!({"alg": "ES256", "typ": "JWT", "kid": public_key()?.kid});
                 let signing_input = format!(
                     "{}.{}",
                     encode_segment(&header),
@@ -338,27 +353,27 @@ impl Attack {
                 );
                 format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode([0u8; 64]))
             }
-            Self::Expired10Minutes => minter()?.sign(&with_exp(&fresh(), -600)),
-            Self::NoExp => minter()?.sign(&without(&fresh(), "exp")),
+            Self::Expired10Minutes => minter()?.sign(&with_exp(&fresh()?, -600)),
+            Self::NoExp => minter()?.sign(&without(&fresh()?, "exp")),
             Self::NbfAhead => {
-                let mut claims = with_exp(&fresh(), 7200);
+                let mut claims = with_exp(&fresh()?, 7200);
                 claims["nbf"] = json!(unix_now() + 3600);
                 minter()?.sign(&claims)
             }
             Self::IatAhead => {
-                let mut claims = with_exp(&fresh(), 7200);
+                let mut claims = with_exp(&fresh()?, 7200);
                 claims["iat"] = json!(unix_now() + 3600);
                 minter()?.sign(&claims)
             }
-            Self::NoSub => minter()?.sign(&without(&without(&fresh(), "sub"), "user_id")),
+            Self::NoSub => minter()?.sign(&without(&without(&fresh()?, "sub"), "user_id")),
             Self::EmptySub => {
-                let mut claims = fresh();
+                let mut claims = fresh()?;
                 claims["sub"] = json!("");
                 claims["user_id"] = json!("");
                 minter()?.sign(&claims)
             }
             Self::NumericSub => {
-                let mut claims = fresh();
+                let mut claims = fresh()?;
                 claims["sub"] = json!(1);
                 claims["user_id"] = json!(1);
                 minter()?.sign(&claims)

@@ -8,8 +8,8 @@ use reqwest::Method;
 use super::{ContractWorld, Outcome, Owner, tasks_path};
 use crate::report::Failure;
 use crate::steps::params::Route;
-use crate::tokens::attacks::{Attack, Ingredients, Need};
-use crate::tokens::{self, Minter};
+use crate::tokens;
+use crate::tokens::attacks::{Attack, Ingredients};
 
 /// Leeways probed, in seconds past `exp`.
 const LEEWAY_PROBES: [i64; 5] = [5, 30, 60, 120, 300];
@@ -68,7 +68,7 @@ impl ContractWorld {
             minter: self.ctx.minter.as_ref(),
             attacker: &self.ctx.attacker,
             key_url: &self.ctx.key_server.url_for(&self.key_id),
-            public_key: None,
+            public_key: self.ctx.public_key.as_ref(),
         };
         attack.authorization(&with).map_err(|missing| {
             self.failure_about(
@@ -185,7 +185,7 @@ impl ContractWorld {
         let minter = self.minter()?;
         let mut tokens = Vec::new();
         for seconds in LEEWAY_PROBES {
-            let claims = tokens::with_exp(&Minter::claims(&alice.id, &alice.email), -seconds);
+            let claims = tokens::with_exp(&minter.claims(&alice.id, &alice.email), -seconds);
             tokens.push((seconds, minter.sign(&claims)));
         }
         let mut accepted = None;
@@ -215,14 +215,8 @@ impl ContractWorld {
 
     /// Every attack the run can build, on Alice's list.
     pub async fn send_catalogue(&mut self) -> Outcome {
-        let can_sign = self.ctx.minter.is_some();
         for attack in Attack::catalogue() {
-            let buildable = match attack.need() {
-                Need::Nothing | Need::Bob => true,
-                Need::SigningKey => can_sign,
-                Need::PublicKey => false,
-            };
-            if !buildable {
+            if !self.ctx.can_build(attack.need()) {
                 continue;
             }
             let authorization = self.build(&attack).await?;

@@ -21,14 +21,18 @@ use crate::http::{Client, Exchange, Received};
 use crate::keyserver::KeyServer;
 use crate::report::Failure;
 use crate::steps::params::{Credentials, Route};
-use crate::tokens::attacks::Attack;
-use crate::tokens::{self, Minter};
+use crate::tokens::attacks::{Attack, Need};
+use crate::tokens::{self, Minter, PublicKey};
 use crate::users::{self, Account, ProvisionError, UserSource};
 
 /// What every scenario shares: set once before the run.
 pub struct Context {
     pub client: Client,
     pub minter: Option<Minter>,
+    /// The target's public key, for the key-confusion attacks.
+    pub public_key: Option<PublicKey>,
+    /// The Better Auth server users sign up on, with `--users better-auth`.
+    pub better_auth: Option<Client>,
     pub users: UserSource,
     pub show_tokens: bool,
     /// The suite's own key, published by `key_server` for the jku/x5u attacks.
@@ -55,6 +59,16 @@ pub fn context() -> Arc<Context> {
 }
 
 impl Context {
+    /// Whether this run has what an attack needs.
+    pub fn can_build(&self, need: Need) -> bool {
+        match need {
+            Need::Nothing | Need::Bob => true,
+            Need::SigningKey => self.minter.is_some(),
+            Need::Secret => matches!(self.minter, Some(Minter::Hs256(_))),
+            Need::PublicKey => self.public_key.is_some(),
+        }
+    }
+
     pub fn note(&self, note: String) {
         if let Ok(mut notes) = self.notes.lock() {
             notes.push(note);
@@ -191,6 +205,7 @@ impl ContractWorld {
             self.ctx.users,
             self.ctx.minter.as_ref(),
             &self.ctx.client,
+            self.ctx.better_auth.as_ref(),
             name,
         )
         .await
@@ -208,7 +223,7 @@ impl ContractWorld {
     pub async fn give_alice_a_minted_token(&mut self) -> Outcome {
         let alice = self.alice().await?;
         let minter = self.minter()?;
-        let token = minter.sign(&Minter::claims(&alice.id, &alice.email));
+        let token = minter.sign(&minter.claims(&alice.id, &alice.email));
         if let Some(alice) = &mut self.alice {
             alice.token = token;
         }
@@ -389,7 +404,7 @@ impl ContractWorld {
             Credentials::NoSignature => bearer(tokens::without_signature(&alice.token)),
             Credentials::ExpiredAnHourAgo => {
                 let minter = self.minter()?;
-                let claims = Minter::claims(&alice.id, &alice.email);
+                let claims = minter.claims(&alice.id, &alice.email);
                 let mut expired = tokens::with_exp(&claims, -3600);
                 expired["iat"] = json!(tokens::unix_now() - 7200);
                 let token = minter.sign(&expired);

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# ci/interop-better-auth.sh - interop test against a real Better Auth issuer
+# (ci/better-auth.sh, better-auth 1.7.25 with its jwt plugin):
+#   1. the reference server in JWKS mode trusts Better Auth's EdDSA tokens, and
+#      the suite, with users signed up on Better Auth (--better-auth), passes
+#      every applicable scenario with --strict;
+#   2. the suite as the issuer (`todo-conformance issuer`, --signing-key):
+#      the same server passes everything, with full coverage;
+#   3. the common misconfiguration: the reference server in HS256-only mode,
+#      even with Better Auth's own secret, refuses every Better Auth token.
+# Needs Node.js and npm (for better-auth), the PostgreSQL 15 binaries (a local
+# cluster) and a built workspace (it runs cargo build first).
+# Usage: ci/interop-better-auth.sh      (exit 0 when all three hold)
+set -euo pipefail
+
+PROG=$(basename "$0")
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d)
+# The cluster runs as the postgres user, which must reach its directory.
+chmod 755 "$WORK"
+SUITE="$ROOT/target/debug/todo-conformance"
+SERVER="$ROOT/target/debug/todo-reference-server"
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  "$ROOT/ci/better-auth.sh" stop >/dev/null 2>&1 || true
+  LOCAL_PG_DIR="$WORK/pg" "$ROOT/ci/local-postgres.sh" stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log "building"
+(cd "$ROOT" && cargo build --quiet -p todo-reference-server -p todo-conformance)
+
+# Each server gets a database of its own.
+export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${INTEROP_PG_PORT:-55435}"
+database_url=$("$ROOT/ci/local-postgres.sh" start)
+database() {
+  local name=$1
+  psql "$database_url" --quiet --no-psqlrc -c "CREATE DATABASE $name" >/dev/null
+  printf '%s\n' "${database_url%/*}/$name"
+}
+
+# Starts the reference server with the given environment; prints its URL.
+start_server() {
+  local port=$1 log_file="$WORK/server-$1.log"
+  shift
+  env -u BETTER_AUTH_SECRET -u BETTER_AUTH_URL "$@" TODO_BIND="127.0.0.1:$port" RUST_LOG=info \
+    "$SERVER" >"$log_file" 2>&1 &
+  PIDS+=("$!")
+  for _ in $(seq 100); do
+    curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { echo "http://127.0.0.1:$port"; return; }
+    sleep 0.1
+  done
+  cat "$log_file" >&2
+  die "the reference server on port $port did not start"
+}
+
+log "starting Better Auth"
+better_auth=$("$ROOT/ci/better-auth.sh" start)
+
+log "1/3: reference server in JWKS mode, users signed up on Better Auth"
+jwks_server=$(start_server 18201 BETTER_AUTH_URL="$better_auth" DATABASE_URL="$(database interop_jwks)")
+"$SUITE" --base-url "$jwks_server" --better-auth "$better_auth" --strict --concurrency 8 \
+  --junit "$ROOT/target/interop-better-auth.xml" >"$WORK/run1.out" 2>&1 \
+  || { cat "$WORK/run1.out"; die "the suite failed against the JWKS-mode server with Better Auth's users"; }
+grep '^conformance: ' "$WORK/run1.out" >&2
+
+log "2/3: the suite as the issuer, minting in Better Auth's format"
+"$SUITE" issuer --key-out "$WORK/issuer.jwk.json" >"$WORK/issuer.out" 2>&1 &
+PIDS+=("$!")
+for _ in $(seq 50); do grep -q '^JWKS:' "$WORK/issuer.out" 2>/dev/null && break; sleep 0.1; done
+issuer=$(sed -n 's|^JWKS: *\(http://[^ ]*\)/api/auth/jwks$|\1|p' "$WORK/issuer.out")
+[ -n "$issuer" ] || { cat "$WORK/issuer.out"; die "todo-conformance issuer did not start"; }
+issuer_server=$(start_server 18202 BETTER_AUTH_URL="$issuer" DATABASE_URL="$(database interop_issuer)")
+"$SUITE" --base-url "$issuer_server" --signing-key "$WORK/issuer.jwk.json" --token-issuer "$issuer" \
+  --strict --concurrency 8 >"$WORK/run2.out" 2>&1 \
+  || { cat "$WORK/run2.out"; die "the suite failed against the JWKS-mode server with its own issuer"; }
+grep -E '^(conformance: |\[skipped\])' "$WORK/run2.out" >&2
+
+log "3/3: the misconfiguration: HS256 only, with Better Auth's own secret"
+secret=${BETTER_AUTH_SECRET:-test-only-better-auth-secret-NOT-FOR-PRODUCTION-0123456789}
+hs256_server=$(start_server 18203 BETTER_AUTH_SECRET="$secret" DATABASE_URL="$(database interop_hs256)")
+status=0
+"$SUITE" --base-url "$hs256_server" --better-auth "$better_auth" >"$WORK/run3.out" 2>&1 || status=$?
+if [ "$status" != 2 ] || ! grep -q "refused the suite's users" "$WORK/run3.out"; then
+  cat "$WORK/run3.out"
+  die "expected the HS256-only server to refuse Better Auth's tokens (exit 2), got exit $status"
+fi
+log "as expected, the HS256-only server refuses Better Auth's tokens: $(grep -o "answered 401[^;]*" "$WORK/run3.out" | head -1)"
+log "interop with Better Auth: all three checks hold"

@@ -1,0 +1,117 @@
+//! Where the run's tokens, users and public key come from, decided from the
+//! flags, and which scenarios that leaves unable to run, with how to regain
+//! them.
+
+use crate::cli::Cli;
+use crate::tokens::{KeyError, Minter, SigningIdentity};
+use crate::users::UserSource;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error(
+        "no token source for {0}: pass --secret (or set BETTER_AUTH_SECRET), --signing-key FILE, --better-auth URL, or --users register"
+    )]
+    Nothing(String),
+    #[error("--users mint needs a key to mint with: --secret or --signing-key")]
+    MintWithoutKey,
+    #[error("--users better-auth needs --better-auth URL")]
+    BetterAuthWithoutUrl,
+    #[error(
+        "--signing-key needs the `iss` to claim: pass --token-issuer URL (what the target expects, usually Better Auth's base URL) or --better-auth URL"
+    )]
+    SigningKeyWithoutIssuer,
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+pub struct Sources {
+    pub minter: Option<Minter>,
+    pub users: UserSource,
+    pub better_auth: Option<String>,
+}
+
+impl Sources {
+    /// For the bundled reference server, whose secret the suite chose.
+    pub fn bundled(cli: &Cli, secret: &str) -> Self {
+        Self {
+            minter: Some(Minter::hs256(secret.as_bytes())),
+            users: if cli.users == Some(UserSource::Register) {
+                UserSource::Register
+            } else {
+                UserSource::Mint
+            },
+            better_auth: None,
+        }
+    }
+
+    /// For `--base-url`.
+    pub fn external(cli: &Cli) -> Result<Self, SourceError> {
+        let secret = cli.secret.as_deref().filter(|secret| !secret.is_empty());
+        let better_auth = cli
+            .better_auth
+            .as_ref()
+            .map(|url| url.trim_end_matches('/').to_owned());
+        // A private key is the more specific choice: it wins over a secret.
+        let minter = match (&cli.signing_key, secret) {
+            (Some(path), _) => {
+                let issuer = cli
+                    .token_issuer
+                    .clone()
+                    .or_else(|| better_auth.clone())
+                    .ok_or(SourceError::SigningKeyWithoutIssuer)?;
+                let audience = cli.token_audience.clone().unwrap_or_else(|| issuer.clone());
+                Some(Minter::BetterAuth(Box::new(SigningIdentity::read(
+                    path, &issuer, &audience,
+                )?)))
+            }
+            (None, Some(secret)) => Some(Minter::hs256(secret.as_bytes())),
+            (None, None) => None,
+        };
+        let users = match (cli.users, &better_auth, &minter) {
+            (Some(UserSource::Mint), _, None) => return Err(SourceError::MintWithoutKey),
+            (Some(UserSource::BetterAuth), None, _) => {
+                return Err(SourceError::BetterAuthWithoutUrl);
+            }
+            (Some(users), _, _) => users,
+            (None, Some(_), _) => UserSource::BetterAuth,
+            (None, None, Some(_)) => UserSource::Mint,
+            (None, None, None) => {
+                return Err(SourceError::Nothing(
+                    cli.base_url.clone().unwrap_or_default(),
+                ));
+            }
+        };
+        Ok(Self {
+            minter,
+            users,
+            better_auth,
+        })
+    }
+
+    /// Tags whose scenarios cannot run with these sources, and why.
+    pub fn unavailable(&self) -> Vec<(&'static str, String)> {
+        let mut unavailable = Vec::new();
+        if self.minter.is_none() {
+            unavailable.push((
+                "needs-signing-key",
+                "needs a key the target trusts to mint tokens: pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`".to_owned(),
+            ));
+        }
+        if !matches!(self.minter, Some(Minter::Hs256(_))) {
+            unavailable.push((
+                "needs-secret",
+                "needs the target's HS256 secret: pass --secret".to_owned(),
+            ));
+        }
+        let public_key =
+            self.better_auth.is_some() || matches!(self.minter, Some(Minter::BetterAuth(_)));
+        if !public_key {
+            unavailable.push((
+                "needs-public-key",
+                "needs the target's public key: pass --better-auth URL (its JWKS) or --signing-key"
+                    .to_owned(),
+            ));
+        }
+        unavailable
+    }
+}
