@@ -80,7 +80,7 @@ mod tests {
 
     #[tokio::test]
     async fn serves_the_keys_and_remembers_fetches() {
-        let server = KeyServer::start(&serde_json::json!({"keys": []}))
+        let server = KeyServer::start(&serde_json::json!({"keys": []}), 0)
             .await
             .unwrap();
         assert!(!server.was_fetched("abc"));

@@ -158,6 +158,30 @@ fn setup_problems_exit_2_with_one_line_saying_what_to_do() {
         (vec!["--concurrency", "0"], "invalid value '0'"),
         (vec!["--tags", "@a and"], "invalid value '@a and'"),
         (vec!["--no-such-flag"], "unexpected argument"),
+        (
+            vec![
+                "--base-url",
+                "http://127.0.0.1:9",
+                "--signing-key",
+                "/dev/null",
+            ],
+            "--signing-key needs the `iss` to claim",
+        ),
+        (
+            vec![
+                "--base-url",
+                "http://127.0.0.1:9",
+                "--signing-key",
+                "/nonexistent.jwk",
+                "--token-issuer",
+                "x",
+            ],
+            "could not read the signing key /nonexistent.jwk",
+        ),
+        (
+            vec!["--base-url", "http://127.0.0.1:9", "--users", "better-auth"],
+            "--users better-auth needs --better-auth URL",
+        ),
     ] {
         let output = suite(&args);
         assert_eq!(

@@ -301,12 +301,18 @@ impl Attack {
                 sign_hmac(&hs256, &claims, &random_bytes())
             }
             Self::WeakSecret(secret) => sign_hmac(&hs256, &alice_claims(), secret.as_bytes()),
-            Self::Hs384 => minter()?
-                .sign_hmac_as(Algorithm::HS384, &fresh()?)
-                .ok_or(Need::Secret)?,
-            Self::Hs512 => minter()?
-                .sign_hmac_as(Algorithm::HS512, &fresh()?)
-                .ok_or(Need::Secret)?,
+            Self::Hs384 | Self::Hs512 => {
+                let algorithm = if *self == Self::Hs384 {
+                    Algorithm::HS384
+                } else {
+                    Algorithm::HS512
+                };
+                let minter = with.minter.ok_or(Need::Secret)?;
+                let claims = minter.claims(&with.alice.id, &with.alice.email);
+                minter
+                    .sign_hmac_as(algorithm, &claims)
+                    .ok_or(Need::Secret)?
+            }
             Self::Crit => {
                 let extra = json!({"crit": ["x-todo-conformance"], "x-todo-conformance": true});
                 minter()?.sign_raw(&extra, &fresh()?.to_string())
@@ -471,22 +477,18 @@ mod tests {
         let minter = Minter::hs256(SECRET);
         let alice = account(
             "Alice",
-            minter.sign(&Minter::claims("alice", "alice@example.test")),
+            minter.sign(&seed_claims("alice", "alice@example.test")),
         );
-        let bob = account(
-            "Bob",
-            minter.sign(&Minter::claims("bob", "bob@example.test")),
-        );
+        let bob = account("Bob", minter.sign(&seed_claims("bob", "bob@example.test")));
         let attacker = SigningKey::from_bytes(&random_bytes());
-        let public_key =
-            b"-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n";
+        let public_key = PublicKey::from_jwk(&public_jwk(&attacker)).unwrap();
         let with = Ingredients {
             alice: &alice,
             bob: Some(&bob),
             minter: Some(&minter),
             attacker: &attacker,
             key_url: "http://127.0.0.1:9/keys/x",
-            public_key: Some(public_key),
+            public_key: Some(&public_key),
         };
         assert!(verifies(&alice.token), "the control must verify");
         for attack in Attack::catalogue() {
@@ -508,9 +510,9 @@ mod tests {
         let minter = Minter::hs256(SECRET);
         let alice = account(
             "Alice",
-            minter.sign(&Minter::claims("alice", "a@example.test")),
+            minter.sign(&seed_claims("alice", "a@example.test")),
         );
-        let bob = account("Bob", minter.sign(&Minter::claims("bob", "b@example.test")));
+        let bob = account("Bob", minter.sign(&seed_claims("bob", "b@example.test")));
         let attacker = SigningKey::from_bytes(&random_bytes());
         let with = Ingredients {
             alice: &alice,
@@ -534,9 +536,9 @@ mod tests {
         let minter = Minter::hs256(SECRET);
         let alice = account(
             "Alice",
-            minter.sign(&Minter::claims("alice", "a@example.test")),
+            minter.sign(&seed_claims("alice", "a@example.test")),
         );
-        let bob = account("Bob", minter.sign(&Minter::claims("bob", "b@example.test")));
+        let bob = account("Bob", minter.sign(&seed_claims("bob", "b@example.test")));
         let attacker = SigningKey::from_bytes(&random_bytes());
         let with = Ingredients {
             alice: &alice,

@@ -355,4 +355,54 @@ mod tests {
         let fresh = with_exp(&expired, 3600);
         assert!(verify(&Minter::hs256(SECRET).sign(&fresh)));
     }
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/better-auth");
+
+    fn captured_identity() -> SigningIdentity {
+        let path = format!("{FIXTURES}/variants/plain-key/issuer-private.jwk.json");
+        let base = "http://127.0.0.1:3000";
+        SigningIdentity::read(std::path::Path::new(&path), base, base).unwrap()
+    }
+
+    #[test]
+    fn better_auth_tokens_are_reproduced_byte_for_byte() {
+        let minter = Minter::BetterAuth(Box::new(captured_identity()));
+        for file in ["token-user-a.jwt", "token-user-b.jwt"] {
+            let captured =
+                std::fs::read_to_string(format!("{FIXTURES}/variants/plain-key/{file}")).unwrap();
+            let captured = captured.trim();
+            let payload = URL_SAFE_NO_PAD
+                .decode(captured.split('.').nth(1).unwrap())
+                .unwrap();
+            let minted = minter.sign_raw(&json!({}), std::str::from_utf8(&payload).unwrap());
+            assert_eq!(minted, captured, "{file}");
+        }
+    }
+
+    #[test]
+    fn better_auth_claims_come_in_better_auths_order() {
+        let minter = Minter::BetterAuth(Box::new(captured_identity()));
+        let claims = minter.claims("user-1", "u@example.test");
+        let names: Vec<&str> = claims
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let captured =
+            std::fs::read_to_string(format!("{FIXTURES}/variants/plain-key/token-user-a.jwt"))
+                .unwrap();
+        let captured = payload(captured.trim()).unwrap();
+        let captured_names: Vec<&str> = captured
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(names, captured_names);
+        assert_eq!(
+            claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+            900
+        );
+    }
 }
