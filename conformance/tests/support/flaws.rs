@@ -1,0 +1,628 @@
+//! The flaw catalogue: every `Bug` of the test server, its scenario family,
+//! what it gets wrong, and exactly which scenarios must catch it. The kill
+//! matrix runs all of them; the negative controls run the five promises.
+
+use super::run::Scenario;
+use super::server::Bug;
+
+pub const MISSING: &str = "Missing token";
+pub const FORGED: &str = "Forged token";
+pub const EXPIRED: &str = "Expired token";
+pub const CROSS_USER: &str = "Cross-user isolation";
+pub const CRUD: &str = "Full CRUD for the owner";
+pub const STATELESS: &str = "No backend state or session storage";
+pub const ALGORITHMS: &str = "Algorithm and signature attacks";
+pub const LIFETIME: &str = "Token lifetime";
+pub const CLAIMS: &str = "Subject claims";
+pub const HEADERS: &str = "Authorization header parsing";
+pub const DISCLOSURE: &str = "What refusals reveal";
+pub const BOLA: &str = "Object-level authorization in depth";
+pub const ACCOUNTS: &str = "Account endpoints";
+
+/// Scenarios a flaw must fail.
+#[derive(Debug, Clone, Copy)]
+pub enum Catch {
+    /// This one scenario.
+    Is(&'static str, &'static str),
+    /// Every scenario of the feature.
+    Feature(&'static str),
+    /// Every scenario of the feature except those whose names start so.
+    AllBut(&'static str, &'static [&'static str]),
+    /// Every scenario of the feature whose name starts so.
+    Prefix(&'static str, &'static str),
+}
+
+impl Catch {
+    pub fn matches(&self, (feature, scenario): &Scenario) -> bool {
+        match *self {
+            Self::Is(f, s) => feature == f && scenario == s,
+            Self::Feature(f) => feature == f,
+            Self::AllBut(f, spared) => {
+                feature == f && !spared.iter().any(|prefix| scenario.starts_with(prefix))
+            }
+            Self::Prefix(f, prefix) => feature == f && scenario.starts_with(prefix),
+        }
+    }
+}
+
+pub struct Flaw {
+    pub bug: Bug,
+    /// The scenario family (feature tag) the flaw belongs to.
+    pub family: &'static str,
+    /// The mistake, as a reviewer would describe it.
+    pub what: &'static str,
+    /// The scenarios that must fail; every other one must pass.
+    pub caught_by: &'static [Catch],
+    /// Text the run must print (informational reports).
+    pub notes: &'static [&'static str],
+    /// Users come from `--users register` instead of minted tokens.
+    pub register: bool,
+    /// `--concurrency` of the run, when it must differ from the default.
+    pub concurrency: Option<u16>,
+}
+
+const BARRAGE: Catch = Catch::Is(
+    DISCLOSURE,
+    "The whole catalogue gets no 5xx, and the valid token still works after it",
+);
+const INTERNALS: Catch = Catch::Is(DISCLOSURE, "No refusal reveals internals");
+const INVALID_TOKEN: Catch = Catch::Is(
+    DISCLOSURE,
+    "A refused token is answered with error=\"invalid_token\"",
+);
+const EVERY_CHALLENGE: Catch = Catch::Is(
+    DISCLOSURE,
+    "Every 401 of the catalogue names the Bearer scheme with error=\"invalid_token\"",
+);
+const QUERY_TOKEN: Catch = Catch::Is(HEADERS, "A token in the query string is not accepted");
+const LOGOUT_WITHOUT_TOKEN: Catch = Catch::Is(ACCOUNTS, "Logout without a token is refused");
+
+const fn attack(scenario: &'static str) -> Catch {
+    Catch::Is(ALGORITHMS, scenario)
+}
+
+/// An attack of the "signed with the key the target trusts" outline, by
+/// the attack's name (the outline's wording is not part of the promise).
+const fn signed(attack: &'static str) -> Catch {
+    Catch::Prefix(ALGORITHMS, attack)
+}
+
+const fn lifetime(scenario: &'static str) -> Catch {
+    Catch::Is(LIFETIME, scenario)
+}
+
+const fn flaw(
+    bug: Bug,
+    family: &'static str,
+    what: &'static str,
+    caught_by: &'static [Catch],
+) -> Flaw {
+    Flaw {
+        bug,
+        family,
+        what,
+        caught_by,
+        notes: &[],
+        register: false,
+        concurrency: None,
+    }
+}
+
+/// Every flaw, the correct server first.
+pub const FLAWS: &[Flaw] = &[
+    flaw(
+        Bug::None,
+        "—",
+        "Nothing: the correct server passes every scenario with `--strict`.",
+        &[],
+    ),
+    Flaw {
+        register: true,
+        ..flaw(
+            Bug::None,
+            "—",
+            "Nothing, with users from `--users register`: the correct server passes every scenario with `--strict`.",
+            &[],
+        )
+    },
+    // --- the five promises ------------------------------------------------------
+    flaw(
+        Bug::AcceptsMissingToken,
+        "@missing-token",
+        "Requests with no, Basic, empty or non-JWT credentials are served as the path's user.",
+        &[
+            Catch::Feature(MISSING),
+            LOGOUT_WITHOUT_TOKEN,
+            QUERY_TOKEN,
+            attack("five segments (JWE-shaped) on list"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::SkipsSignatureCheck,
+        "@forged-token",
+        "Reads the payload without looking at the header or the signature (the claims are still checked).",
+        &[
+            Catch::Feature(FORGED),
+            Catch::AllBut(
+                ALGORITHMS,
+                &[
+                    "non-base64url characters on list",
+                    "five segments (JWE-shaped) on list",
+                    "whitespace inside the token on list",
+                    "a 64 KiB token on list",
+                    "exp as a string",
+                    "nbf as a string",
+                    "Duplicate sub keys in the payload",
+                ],
+            ),
+            INVALID_TOKEN,
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::AcceptsExpiredTokens,
+        "@expired-token",
+        "Checks the signature but never looks at `exp`.",
+        &[
+            Catch::Feature(EXPIRED),
+            lifetime("expired 10 minutes ago on list"),
+            lifetime("expired 10 minutes ago on create"),
+            lifetime("no exp on list"),
+            lifetime("no exp on create"),
+            signed("exp as a string"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::IgnoresOwner,
+        "@cross-user",
+        "Authenticates, but never compares the token's `sub` with the path: lists and creates under the path's user, finds tasks by id alone.",
+        // Bob's list is read under his own path, which stays scoped.
+        &[Catch::AllBut(
+            CROSS_USER,
+            &["Bob's list does not contain Alice's task"],
+        )],
+    ),
+    flaw(
+        Bug::LosesUpdates,
+        "@crud",
+        "PUT and toggle answer as if they had worked but store nothing.",
+        &[
+            Catch::Is(CRUD, "Update persists every field"),
+            Catch::Is(CRUD, "Toggle persists"),
+        ],
+    ),
+    Flaw {
+        concurrency: Some(1),
+        ..flaw(
+            Bug::ListsEveryonesTasks,
+            "@cross-user",
+            "The list is `SELECT * FROM tasks`: everyone's tasks, on anyone's path. Run one scenario at a time, so that what else is listed is deterministic.",
+            &[
+                Catch::Is(CROSS_USER, "Bob's list does not contain Alice's task"),
+                // Bob's list then shows Alice's probe task.
+                Catch::Is(
+                    BOLA,
+                    "A create carrying Bob's user_id stores the task for Alice only",
+                ),
+                Catch::Is(
+                    BOLA,
+                    "An update carrying Bob's user_id does not move the task",
+                ),
+            ],
+        )
+    },
+    flaw(
+        Bug::DropsDescriptionOnCreate,
+        "@crud",
+        "Create maps every field but `description`, which is lost.",
+        &[Catch::Is(
+            CRUD,
+            "Create echoes the task and the list contains it",
+        )],
+    ),
+    flaw(
+        Bug::GetOmitsDescription,
+        "@crud",
+        "GET of one task uses the list-view serializer, which leaves out `description`.",
+        &[
+            Catch::Is(CRUD, "Get returns the task"),
+            Catch::Is(CRUD, "Update persists every field"),
+        ],
+    ),
+    flaw(
+        Bug::AcceptsInvalidInput,
+        "@crud",
+        "Stores any title and description: empty, or longer than the contract allows.",
+        &[
+            Catch::Is(CRUD, "an empty title is refused and nothing is created"),
+            Catch::Is(
+                CRUD,
+                "a 201-character title is refused and nothing is created",
+            ),
+            Catch::Is(
+                CRUD,
+                "a 1001-character description is refused and nothing is created",
+            ),
+        ],
+    ),
+    // --- forgery ----------------------------------------------------------------
+    flaw(
+        Bug::AlgNoneDenylistIsCaseSensitive,
+        "@forgery",
+        "A case-sensitive denylist refuses `alg: \"none\"`, but algorithms are looked up case-insensitively: `None`, `NONE` and `nOnE` are unsigned and accepted.",
+        &[
+            attack("alg None on list"),
+            attack("alg NONE on list"),
+            attack("alg nOnE on list"),
+            attack("alg nOnE on update"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::EmptyKeyInKeyRing,
+        "@forgery",
+        "The rotation key ring holds the secret and an unset \"previous\" secret, the empty string: HMAC with an empty key verifies, whatever the `kid`.",
+        &[
+            attack("HMAC with an empty key on list"),
+            attack("HMAC with an empty key on toggle"),
+            attack("kid path traversal with an empty key on list"),
+            attack("A kid carrying a shell payload does not run"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::WeakSecret,
+        "@forgery",
+        "Deployed with the tutorial secret `secret` (the suite is given it as `--secret`).",
+        &[
+            attack("HMAC with the well-known weak secret \"secret\""),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::AllowsHs384AndHs512,
+        "@forgery",
+        "The allow-list is the HMAC family: HS384 and HS512 with the secret verify.",
+        &[
+            signed("HS384 with the right secret"),
+            signed("HS512 with the right secret"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::TrustsEmbeddedJwk,
+        "@forgery",
+        "Verifies with the `jwk` embedded in the header when there is one (CVE-2018-0114).",
+        &[
+            attack("an embedded HMAC jwk (CVE-2018-0114) on list"),
+            attack("an embedded EdDSA jwk (CVE-2018-0114) on list"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::TrustsKeyUrl,
+        "@forgery",
+        "Fetches the JWKS named by the header's `jku` (or `x5u`) and verifies with it.",
+        &[
+            Catch::Prefix(ALGORITHMS, "jku pointing at the suite"),
+            Catch::Prefix(ALGORITHMS, "x5u pointing at the suite"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::KidIsAFilePath,
+        "@forgery",
+        "Reads the key from the file the `kid` names under its key directory, unsanitised: `../../dev/null` is an empty key.",
+        &[
+            attack("kid path traversal with an empty key on list"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::KidInSqlQuery,
+        "@forgery",
+        "Looks the key up with `SELECT key FROM keys WHERE kid = '<kid>'`, built by concatenation: `x' UNION SELECT '1'--` makes `1` the key.",
+        &[attack("kid SQL injection with the key 1 on list"), BARRAGE],
+    ),
+    flaw(
+        Bug::KidInShellCommand,
+        "@forgery",
+        "Reads the key with `sh -c \"cat keys/<kid>\"`: the payload's sleeps run (simulated, capped at 4 s); the key it yields is empty and refused, so only the time gives it away.",
+        &[attack("A kid carrying a shell payload does not run")],
+    ),
+    flaw(
+        Bug::IgnoresCrit,
+        "@forgery",
+        "Ignores the `crit` header (RFC 7515 §4.1.11: an unknown critical extension must fail).",
+        &[signed("a crit header naming an unknown extension"), BARRAGE],
+    ),
+    flaw(
+        Bug::CoercesStringDates,
+        "@forgery",
+        "Coerces numeric strings in `exp` and `nbf` to numbers, JavaScript-style.",
+        &[
+            signed("exp as a string"),
+            signed("nbf as a string"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::DuplicateClaimsLastWins,
+        "@forgery",
+        "Parses the payload into a map, so of two `sub` keys the last one wins.",
+        &[attack("Duplicate sub keys in the payload")],
+    ),
+    flaw(
+        Bug::SubUnwrapPanics,
+        "@forgery",
+        "Reads `sub` with `.as_str().unwrap()`: a missing or numeric `sub` is a 500.",
+        &[
+            Catch::Is(CLAIMS, "A token with no sub"),
+            Catch::Is(CLAIMS, "A token with a numeric sub"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::FalsySubSkipsOwnerCheck,
+        "@forgery",
+        "`if (sub && sub !== userId) return 404`: a missing or empty `sub` is falsy and skips the owner check.",
+        &[
+            Catch::Is(CLAIMS, "A token with no sub"),
+            Catch::Is(CLAIMS, "A token with an empty sub"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::HugeTokenCrashes,
+        "@forgery",
+        "Tokens over 8 KiB crash the parser: 500.",
+        &[attack("a 64 KiB token on list"), BARRAGE],
+    ),
+    // --- lifetime ---------------------------------------------------------------
+    flaw(
+        Bug::ExpOptional,
+        "@lifetime",
+        "Checks `exp` when there is one, and accepts tokens without.",
+        &[
+            lifetime("no exp on list"),
+            lifetime("no exp on create"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::IgnoresNbf,
+        "@lifetime",
+        "Never looks at `nbf`.",
+        &[
+            lifetime("nbf an hour ahead on list"),
+            lifetime("nbf an hour ahead on create"),
+            signed("nbf as a string"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
+        Bug::ExcessiveLeeway,
+        "@lifetime",
+        "Allows a quarter of an hour of clock skew on `exp` and `nbf`.",
+        &[
+            lifetime("expired 10 minutes ago on list"),
+            lifetime("expired 10 minutes ago on create"),
+            BARRAGE,
+        ],
+    ),
+    // --- header parsing -----------------------------------------------------------
+    flaw(
+        Bug::CaseSensitiveScheme,
+        "@header",
+        "Accepts only `Bearer` spelt exactly so, though the scheme is case-insensitive.",
+        &[
+            Catch::Is(
+                HEADERS,
+                "The scheme written \"bearer\" is accepted for a valid token",
+            ),
+            Catch::Is(
+                HEADERS,
+                "The scheme written \"BEARER\" is accepted for a valid token",
+            ),
+        ],
+    ),
+    flaw(
+        Bug::FirstAuthorizationHeaderWins,
+        "@header",
+        "Of two Authorization headers, uses the first.",
+        &[
+            Catch::Is(
+                HEADERS,
+                "Two Authorization headers, Bob's token first, never authorize as the wrong user",
+            ),
+            Catch::Is(
+                HEADERS,
+                "Two Authorization headers, Alice's token first, never authorize as the wrong user",
+            ),
+        ],
+    ),
+    flaw(
+        Bug::AcceptsQueryToken,
+        "@header",
+        "Takes `?access_token=` from the URL when there is no Authorization header.",
+        &[QUERY_TOKEN],
+    ),
+    // --- disclosure ---------------------------------------------------------------
+    flaw(
+        Bug::NoChallenge,
+        "@disclosure",
+        "Answers 401 without any `WWW-Authenticate` header.",
+        &[
+            Catch::Feature(MISSING),
+            Catch::Feature(FORGED),
+            Catch::Feature(EXPIRED),
+            LOGOUT_WITHOUT_TOKEN,
+            QUERY_TOKEN,
+            INVALID_TOKEN,
+            EVERY_CHALLENGE,
+        ],
+    ),
+    flaw(
+        Bug::ChallengeWithoutError,
+        "@disclosure",
+        "Challenges with a bare `Bearer`, without `error=\"invalid_token\"`, when a token was refused.",
+        &[INVALID_TOKEN, EVERY_CHALLENGE],
+    ),
+    flaw(
+        Bug::BacktraceInErrors,
+        "@disclosure",
+        "Refusals of a presented token carry the verifier's error and its backtrace (file paths, crate names).",
+        &[INTERNALS],
+    ),
+    flaw(
+        Bug::PanicsOnBadBase64,
+        "@disclosure",
+        "`URL_SAFE_NO_PAD.decode(segment).unwrap()`: a token that is not base64url is a 500 whose body is the panic message.",
+        &[
+            attack("non-base64url characters on list"),
+            attack("whitespace inside the token on list"),
+            BARRAGE,
+            INTERNALS,
+        ],
+    ),
+    flaw(
+        Bug::LocksOutAfterRefusals,
+        "@disclosure",
+        "After 20 refused tokens naming a `sub` (unverified), locks that user out, valid token or not: anyone can lock anyone out.",
+        &[BARRAGE],
+    ),
+    // --- object-level authorization -------------------------------------------------
+    flaw(
+        Bug::MassAssignmentOnCreate,
+        "@bola",
+        "A `user_id` in a create body decides the task's owner.",
+        &[Catch::Is(
+            BOLA,
+            "A create carrying Bob's user_id stores the task for Alice only",
+        )],
+    ),
+    flaw(
+        Bug::MassAssignmentOnUpdate,
+        "@bola",
+        "A `user_id` in an update body moves the task to that user.",
+        &[Catch::Is(
+            BOLA,
+            "An update carrying Bob's user_id does not move the task",
+        )],
+    ),
+    flaw(
+        Bug::MissingTaskIs200Null,
+        "@bola",
+        "GET of a task that is not the caller's answers 200 with `null` instead of 404.",
+        &[
+            Catch::Is(BOLA, "Guessed neighbours of Alice's task id are not found"),
+            Catch::Is(CRUD, "Delete removes the task"),
+            Catch::Is(CROSS_USER, "Alice's task id under Bob's own path: get"),
+        ],
+    ),
+    // --- accounts -------------------------------------------------------------------
+    flaw(
+        Bug::LoginRevealsUnknownEmail,
+        "@accounts",
+        "Login answers an unknown email with another body than a wrong password.",
+        &[Catch::Is(
+            ACCOUNTS,
+            "Login does not tell an unknown email from a wrong password",
+        )],
+    ),
+    flaw(
+        Bug::DuplicateRegisterCrashes,
+        "@accounts",
+        "A duplicate email hits the unique index unhandled: 500.",
+        &[Catch::Is(
+            ACCOUNTS,
+            "A duplicate registration is refused, not a server error",
+        )],
+    ),
+    flaw(
+        Bug::AcceptsWeakPasswords,
+        "@accounts",
+        "Registers any password, however short.",
+        &[Catch::Is(ACCOUNTS, "A weak password is refused")],
+    ),
+    flaw(
+        Bug::LogoutWithoutAuth,
+        "@accounts",
+        "Logout never authenticates: 200 for anyone.",
+        &[
+            Catch::Is(MISSING, "logout with no Authorization header"),
+            Catch::Is(MISSING, "logout with Basic credentials"),
+            Catch::Is(MISSING, "logout with an empty Bearer"),
+            Catch::Is(MISSING, "logout with a non-JWT Bearer"),
+            Catch::Is(FORGED, "a token signed with another secret on logout"),
+            Catch::Is(
+                FORGED,
+                "Bob's token with its payload set to Alice on logout",
+            ),
+            Catch::Is(FORGED, "an alg none token on logout"),
+            Catch::Is(FORGED, "a token without its signature on logout"),
+            Catch::Is(EXPIRED, "A token that expired an hour ago, on logout"),
+            LOGOUT_WITHOUT_TOKEN,
+        ],
+    ),
+    // --- statelessness -----------------------------------------------------------
+    Flaw {
+        register: true,
+        ..flaw(
+            Bug::StatefulSessions,
+            "@stateless",
+            "Keeps a session table: only tokens it issued at login (and not logged out) work. Run with `--users register`, since minted users cannot even pass the preflight.",
+            &[
+                Catch::Is(STATELESS, "A token minted by the suite works for CRUD"),
+                Catch::Is(
+                    EXPIRED,
+                    "Control: the same token with a future expiry works",
+                ),
+            ],
+        )
+    },
+    flaw(
+        Bug::RevokedTokensGet403,
+        "@stateless",
+        "Logout puts the token on a denylist, and a denylisted token gets 403 instead of 401.",
+        &[Catch::Is(
+            STATELESS,
+            "After logout the token still works until it expires",
+        )],
+    ),
+    // --- flaws the suite only reports -----------------------------------------------
+    Flaw {
+        notes: &["(A token sent only in a cookie is reported): accepted (200)"],
+        ..flaw(
+            Bug::AcceptsCookieToken,
+            "@header",
+            "Takes the token from a `token`/`access_token`/`jwt` cookie. Informational by design: reported, not failed.",
+            &[],
+        )
+    },
+    Flaw {
+        notes: &["the target FETCHED the key URL"],
+        ..flaw(
+            Bug::FetchesKeyUrl,
+            "@forgery",
+            "Fetches the `jku`/`x5u` URL of a token (an SSRF risk), then refuses the token. Informational by design: reported, not failed.",
+            &[],
+        )
+    },
+    flaw(
+        Bug::NoTokenSizeCap,
+        "@forgery",
+        "No size cap on tokens: a 64 KiB token is parsed and HMACed, then refused for its signature. Invisible from outside: no scenario can tell.",
+        &[],
+    ),
+];
+
+/// The flaw of `bug` (the first, for `Bug::None`).
+pub fn of(bug: Bug) -> &'static Flaw {
+    FLAWS
+        .iter()
+        .find(|flaw| flaw.bug == bug)
+        .expect("every bug is in the catalogue")
+}

@@ -1,0 +1,266 @@
+//! Running the built suite binary against a test server, bounded in time,
+//! and reading its verdicts: the exit code, the tally line and the failure
+//! reports.
+
+use std::collections::BTreeSet;
+use std::io::Read as _;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+
+use super::server::{self, Bug};
+
+/// The suite binary under test.
+pub const SUITE: &str = env!("CARGO_BIN_EXE_todo-conformance");
+/// A run takes about a second; this only stops a hung one.
+pub const RUN_DEADLINE: Duration = Duration::from_secs(120);
+
+/// A scenario: (feature, scenario) names.
+pub type Scenario = (String, String);
+
+/// How to run the suite.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--strict`: `@should` findings fail the run.
+    pub strict: bool,
+    /// `--users register` instead of minted users.
+    pub register: bool,
+    /// `--junit FILE`.
+    pub junit: Option<PathBuf>,
+    /// `--concurrency N` instead of [`CONCURRENCY`].
+    pub concurrency: Option<u16>,
+}
+
+/// What one run of the suite showed.
+#[derive(Debug)]
+pub struct Run {
+    pub bug: Bug,
+    /// `None`: killed at the deadline.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The tally line's counts; `None` when there was no tally line.
+    pub tally: Option<Tally>,
+    /// Scenarios reported as `promise broken:`.
+    pub broken: BTreeSet<Scenario>,
+    /// Scenarios reported as non-strict findings.
+    pub findings: BTreeSet<Scenario>,
+    /// Scenarios reported as not set up.
+    pub not_set_up: BTreeSet<Scenario>,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub non_strict: usize,
+    pub skipped: usize,
+}
+
+impl Run {
+    /// Everything the run printed, for assertion messages.
+    pub fn dump(&self) -> String {
+        format!(
+            "{:?}: exit code {:?} after {:.2?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.bug, self.code, self.elapsed, self.stdout, self.stderr
+        )
+    }
+
+    /// Every scenario the run reported as failing, at any level.
+    pub fn failing(&self) -> BTreeSet<Scenario> {
+        self.broken
+            .iter()
+            .chain(&self.findings)
+            .chain(&self.not_set_up)
+            .cloned()
+            .collect()
+    }
+}
+
+/// A multi-thread runtime for the test servers.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+}
+
+/// Scenarios in flight at once, unless a run says otherwise.
+pub const CONCURRENCY: u16 = 8;
+
+pub fn suite_command(base_url: &str, secret: &str, concurrency: u16) -> Command {
+    let mut command = Command::new(SUITE);
+    command
+        .args(["--base-url", base_url, "--secret", secret])
+        .args(["--concurrency", &concurrency.to_string(), "--timeout", "5"])
+        .env_remove("BETTER_AUTH_SECRET")
+        .env_remove("DATABASE_URL")
+        .env_remove("CLICOLOR_FORCE")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    command
+}
+
+/// Every scenario the suite has, from `--list`, with whether it is skipped
+/// whatever the target (`@needs-public-key`). `tags` narrows the list.
+pub fn listed(tags: Option<&str>) -> Vec<(Scenario, bool)> {
+    let mut command = suite_command("http://127.0.0.1:9", "unused-secret", CONCURRENCY);
+    command.arg("--list");
+    if let Some(tags) = tags {
+        command.args(["--tags", tags]);
+    }
+    let output = command.output().expect("run the suite with --list");
+    assert!(output.status.success(), "--list failed: {output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .map(|line| {
+            let (line, skipped) = match line.split_once("  [skipped: ") {
+                Some((line, _)) => (line, true),
+                None => (line, false),
+            };
+            let (feature, scenario) = line.split_once(": ").expect("`feature: scenario`");
+            ((feature.to_owned(), scenario.to_owned()), skipped)
+        })
+        .collect()
+}
+
+/// The scenarios that run against a target with every route, in `--list`
+/// order, and the number skipped whatever the target.
+pub fn runnable() -> &'static (Vec<Scenario>, usize) {
+    static RUNNABLE: OnceLock<(Vec<Scenario>, usize)> = OnceLock::new();
+    RUNNABLE.get_or_init(|| {
+        let all = listed(None);
+        let skipped = all.iter().filter(|(_, skipped)| *skipped).count();
+        let runnable: Vec<Scenario> = all
+            .into_iter()
+            .filter(|(_, skipped)| !skipped)
+            .map(|(scenario, _)| scenario)
+            .collect();
+        assert!(runnable.len() > 100, "too few scenarios: {runnable:?}");
+        (runnable, skipped)
+    })
+}
+
+/// The `@should` scenarios.
+pub fn should_scenarios() -> &'static BTreeSet<Scenario> {
+    static SHOULD: OnceLock<BTreeSet<Scenario>> = OnceLock::new();
+    SHOULD.get_or_init(|| {
+        listed(Some("@should"))
+            .into_iter()
+            .map(|(scenario, _)| scenario)
+            .collect()
+    })
+}
+
+fn strip_ansi(text: &str) -> String {
+    Regex::new("\x1b\\[[0-9;]*[A-Za-z]")
+        .expect("a valid regex")
+        .replace_all(text, "")
+        .into_owned()
+}
+
+/// Runs the command to completion (or kills it at the deadline), reading its
+/// output on threads so that a full pipe never blocks it.
+fn run_bounded(mut command: Command) -> (Option<i32>, String, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the suite binary");
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = pipe.read_to_end(&mut text);
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped stdout")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped stderr")));
+    let started = Instant::now();
+    let code = loop {
+        if let Some(status) = child.try_wait().expect("wait for the suite") {
+            break status.code();
+        }
+        if started.elapsed() > RUN_DEADLINE {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = stdout.join().expect("stdout reader");
+    let stderr = stderr.join().expect("stderr reader");
+    (code, strip_ansi(&stdout), strip_ansi(&stderr))
+}
+
+/// Starts the server with `bug` on `runtime` and runs the whole suite
+/// against it, blocking this thread.
+pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) -> Run {
+    let secret = server::secret_for(bug);
+    let server = runtime.block_on(server::start(bug, &secret));
+    let concurrency = options.concurrency.unwrap_or(CONCURRENCY);
+    let mut command = suite_command(&server.url, &secret, concurrency);
+    if options.strict {
+        command.arg("--strict");
+    }
+    if options.register {
+        command.args(["--users", "register"]);
+    }
+    if let Some(path) = &options.junit {
+        command.arg("--junit").arg(path);
+    }
+    let started = Instant::now();
+    let (code, stdout, stderr) = run_bounded(command);
+    let elapsed = started.elapsed();
+    drop(server);
+    let reports = |prefix: &str, suffix: &str| -> BTreeSet<Scenario> {
+        stdout
+            .lines()
+            .filter_map(|line| line.split_once(prefix).map(|(_, rest)| rest.trim_end()))
+            .filter_map(|report| {
+                let (feature, rest) = report.split_once(" (")?;
+                let scenario = rest.strip_suffix(suffix)?;
+                Some((feature.to_owned(), scenario.to_owned()))
+            })
+            .collect()
+    };
+    Run {
+        bug,
+        code,
+        tally: tally(&stdout),
+        broken: reports("promise broken: ", ")"),
+        findings: reports(
+            "non-strict finding (a SHOULD; fails the run only with --strict): ",
+            ")",
+        ),
+        not_set_up: reports(
+            "scenario not set up: ",
+            "): the target failed a preparing step, so this is no verdict on the promise",
+        ),
+        stdout,
+        stderr,
+        elapsed,
+    }
+}
+
+/// The counts of the final tally line.
+fn tally(stdout: &str) -> Option<Tally> {
+    let line = Regex::new(
+        r"(?m)^conformance: (\d+) passed, (\d+) failed, (\d+) non-strict, (\d+) skipped in [0-9.]+s$",
+    )
+    .expect("a valid regex");
+    let counts = line.captures_iter(stdout).last()?;
+    let count = |index: usize| counts[index].parse::<usize>().expect("a count");
+    Some(Tally {
+        passed: count(1),
+        failed: count(2),
+        non_strict: count(3),
+        skipped: count(4),
+    })
+}
