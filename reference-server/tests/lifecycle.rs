@@ -156,7 +156,7 @@ fn container_exists(id: &str) -> bool {
 #[test]
 fn refuses_to_start_without_a_strong_secret() {
     for (vars, message) in [
-        (vec![], "BETTER_AUTH_SECRET is not set"),
+        (vec![], "no token verification is configured"),
         (
             vec![("BETTER_AUTH_SECRET", "too-short")],
             "must be at least 32 bytes",
