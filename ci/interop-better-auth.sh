@@ -45,15 +45,19 @@ database() {
   printf '%s\n' "${database_url%/*}/$name"
 }
 
-# Starts the reference server with the given environment; prints its URL.
+# Starts the reference server with the given environment and sets
+# SERVER_URL. Not called in $(...): the pid must reach PIDS for cleanup.
 start_server() {
   local port=$1 log_file="$WORK/server-$1.log"
   shift
+  if curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; then
+    die "port $port is already taken by another server"
+  fi
   env -u BETTER_AUTH_SECRET -u BETTER_AUTH_URL "$@" TODO_BIND="127.0.0.1:$port" RUST_LOG=info \
     "$SERVER" >"$log_file" 2>&1 &
   PIDS+=("$!")
   for _ in $(seq 100); do
-    curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { echo "http://127.0.0.1:$port"; return; }
+    curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && { SERVER_URL="http://127.0.0.1:$port"; return; }
     sleep 0.1
   done
   cat "$log_file" >&2
@@ -64,7 +68,8 @@ log "starting Better Auth"
 better_auth=$("$ROOT/ci/better-auth.sh" start)
 
 log "1/3: reference server in JWKS mode, users signed up on Better Auth"
-jwks_server=$(start_server 18201 BETTER_AUTH_URL="$better_auth" DATABASE_URL="$(database interop_jwks)")
+start_server 18201 BETTER_AUTH_URL="$better_auth" DATABASE_URL="$(database interop_jwks)"
+jwks_server=$SERVER_URL
 "$SUITE" --base-url "$jwks_server" --better-auth "$better_auth" --strict --concurrency 8 \
   --junit "$ROOT/target/interop-better-auth.xml" >"$WORK/run1.out" 2>&1 \
   || { cat "$WORK/run1.out"; die "the suite failed against the JWKS-mode server with Better Auth's users"; }
@@ -76,7 +81,8 @@ PIDS+=("$!")
 for _ in $(seq 50); do grep -q '^JWKS:' "$WORK/issuer.out" 2>/dev/null && break; sleep 0.1; done
 issuer=$(sed -n 's|^JWKS: *\(http://[^ ]*\)/api/auth/jwks$|\1|p' "$WORK/issuer.out")
 [ -n "$issuer" ] || { cat "$WORK/issuer.out"; die "todo-conformance issuer did not start"; }
-issuer_server=$(start_server 18202 BETTER_AUTH_URL="$issuer" DATABASE_URL="$(database interop_issuer)")
+start_server 18202 BETTER_AUTH_URL="$issuer" DATABASE_URL="$(database interop_issuer)"
+issuer_server=$SERVER_URL
 "$SUITE" --base-url "$issuer_server" --signing-key "$WORK/issuer.jwk.json" --token-issuer "$issuer" \
   --strict --concurrency 8 >"$WORK/run2.out" 2>&1 \
   || { cat "$WORK/run2.out"; die "the suite failed against the JWKS-mode server with its own issuer"; }
@@ -84,7 +90,8 @@ grep -E '^(conformance: |\[skipped\])' "$WORK/run2.out" >&2
 
 log "3/3: the misconfiguration: HS256 only, with Better Auth's own secret"
 secret=${BETTER_AUTH_SECRET:-test-only-better-auth-secret-NOT-FOR-PRODUCTION-0123456789}
-hs256_server=$(start_server 18203 BETTER_AUTH_SECRET="$secret" DATABASE_URL="$(database interop_hs256)")
+start_server 18203 BETTER_AUTH_SECRET="$secret" DATABASE_URL="$(database interop_hs256)"
+hs256_server=$SERVER_URL
 status=0
 "$SUITE" --base-url "$hs256_server" --better-auth "$better_auth" >"$WORK/run3.out" 2>&1 || status=$?
 if [ "$status" != 2 ] || ! grep -q "refused the suite's users" "$WORK/run3.out"; then

@@ -40,3 +40,16 @@ Feature: Cross-user isolation
       | update |
       | delete |
       | toggle |
+
+  @should
+  Scenario Outline: Bob's 404 for Alice's task looks like a missing task's: <route>
+    Given Alice has a task
+    When Bob calls <route> on Alice's task under his own path
+    Then the answer is the same as Bob's <route> of a task that does not exist
+
+    Examples:
+      | route  |
+      | get    |
+      | update |
+      | delete |
+      | toggle |

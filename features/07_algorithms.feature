@@ -86,8 +86,8 @@ Feature: Algorithm and signature attacks
   Scenario Outline: <attack> is refused, and whether the key URL was fetched is reported
     Given Alice has a task
     When someone calls list on Alice's task with the attack "<attack>"
-    Then the attack is refused
-    And whether the target fetched the attacker's key URL is reported
+    Then whether the target fetched the attacker's key URL is reported
+    And the attack is refused
 
     Examples:
       | attack                       |

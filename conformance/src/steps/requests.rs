@@ -75,3 +75,8 @@ async fn lists_alices_task(world: &mut ContractWorld) -> Outcome {
 async fn alices_tasks_unchanged(world: &mut ContractWorld) -> Outcome {
     world.expect_alice_unchanged().await
 }
+
+#[then(expr = "the answer is the same as Bob's {route} of a task that does not exist")]
+async fn same_as_missing(world: &mut ContractWorld, route: Route) -> Outcome {
+    world.expect_same_as_missing(route).await
+}

@@ -493,8 +493,8 @@ mod tests {
         assert!(verifies(&alice.token), "the control must verify");
         for attack in Attack::catalogue() {
             let token = attack.token(&with).unwrap();
-            // Validly signed on purpose: they test the claim and header
-            // checks of the target, which jsonwebtoken does not make.
+            // Validly signed on purpose: they test the target's claim and
+            // header checks, not its signature check.
             if matches!(
                 attack,
                 Attack::Crit | Attack::DuplicateSub | Attack::IatAhead | Attack::EmptySub

@@ -5,6 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome, id_of, tasks_path};
+use crate::http::Exchange;
+use crate::steps::params::Route;
 
 /// The title of the mass-assignment probes.
 const PROBE_TITLE: &str = "mass assignment probe";
@@ -61,6 +63,32 @@ impl ContractWorld {
             self.expect_status(200)?;
         }
         Ok(())
+    }
+
+    /// The last answer has the status and body of `route` on a task id that
+    /// exists nowhere, so it tells Bob nothing about Alice's task.
+    pub async fn expect_same_as_missing(&mut self, route: Route) -> Outcome {
+        let bob = self.bob().await?;
+        let (method, path, body) = route.request(&bob.id, &uuid::Uuid::new_v4().to_string());
+        let missing = self
+            .fetch(method, &path, Some(&bob.token), body.as_ref())
+            .await;
+        let answer = |exchange: &Exchange| {
+            exchange
+                .response
+                .as_ref()
+                .ok()
+                .map(|r| (r.status, r.json()))
+        };
+        let (probe, control) = (self.last.as_ref().and_then(answer), answer(&missing));
+        if probe == control {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("the answer for a task that does not exist: {control:?}"),
+                format!("{probe:?}: the target tells Bob that Alice's task exists"),
+            ))
+        }
     }
 
     /// Reads ids next to Alice's task id, with her own token.
