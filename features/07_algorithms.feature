@@ -111,4 +111,8 @@ Feature: Algorithm and signature attacks
       | attack                                       |
       | the public key as an HS256 secret            |
       | the raw public key bytes as an HS256 secret  |
+
+    @needs-p256-key
+    Examples: against an ES256 key
+      | attack                                       |
       | a psychic ES256 signature (CVE-2022-21449)   |

@@ -48,7 +48,8 @@ pub struct Cli {
     pub token_audience: Option<String>,
 
     /// A Better Auth server: users sign up there (/api/auth/sign-up/email)
-    /// and get their JWTs from /api/auth/token; its JWKS gives the public key.
+    /// and get their JWTs from /api/auth/token; its JWKS gives the public key
+    /// for the key-confusion attacks (Ed25519 keys).
     #[arg(long, value_name = "URL")]
     pub better_auth: Option<String>,
 

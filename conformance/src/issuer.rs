@@ -4,7 +4,7 @@
 //! expired or forged token for a target that trusts it.
 
 use std::io::Write as _;
-use std::os::unix::fs::OpenOptionsExt as _;
+use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
 
 use anyhow::Context as _;
 use serde_json::json;
@@ -43,6 +43,8 @@ pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
                 args.key_out.display()
             )
         })?;
+    // An existing file keeps its mode on open: make sure it is private.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
     writeln!(file, "{:#}", identity.private_jwk())?;
 
     println!("JWKS:        {base}/api/auth/jwks");

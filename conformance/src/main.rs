@@ -64,7 +64,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     );
     let sources = match cli.base_url {
         Some(_) => Sources::external(&cli)?,
-        None => Sources::bundled(&cli, &bundled_secret),
+        None => Sources::bundled(&cli, &bundled_secret)?,
     };
     let selection = Selection {
         tags: cli.tags.clone(),
@@ -141,10 +141,16 @@ async fn check_and_run(
     };
     target::preflight(&client).await?;
     let public_key = match (&better_auth, &sources.minter) {
-        (Some(better_auth), _) => Some(target::better_auth_public_key(better_auth).await?),
+        (Some(better_auth), _) => target::better_auth_public_key(better_auth).await?,
         (None, Some(minter)) => minter.public_key(),
         (None, None) => None,
     };
+    if public_key.is_none() {
+        selection.unavailable.push((
+            "needs-public-key",
+            "needs the target's public key, and the suite reads only Ed25519 keys: the JWKS had none".to_owned(),
+        ));
+    }
     target::check_users(
         &client,
         sources.users,
@@ -152,6 +158,17 @@ async fn check_and_run(
         better_auth.as_ref(),
     )
     .await?;
+    // Users from elsewhere prove nothing about the minter. A refused minted
+    // token is a finding of its own (a stateful target fails the stateless
+    // promise), but also the sign of a stray BETTER_AUTH_SECRET: say so now.
+    if let (Some(minter), false) = (&sources.minter, sources.users == UserSource::Mint)
+        && let Err(refused) =
+            target::check_users(&client, UserSource::Mint, Some(minter), None).await
+    {
+        eprintln!(
+            "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
+        );
+    }
     selection
         .unavailable
         .extend(target::missing_routes(&client).await);

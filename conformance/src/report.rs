@@ -14,6 +14,8 @@ const BODY_EXCERPT_BYTES: usize = 1024;
 const TOKEN_PREFIX_CHARS: usize = 12;
 /// The variable the curl command reads the token from.
 const TOKEN_VARIABLE: &str = "TODO_TOKEN";
+/// The variable the curl command reads a session cookie from.
+const COOKIE_VARIABLE: &str = "TODO_COOKIE";
 
 /// A broken promise, with everything needed to see and reproduce it.
 #[derive(Debug)]
@@ -76,7 +78,7 @@ impl fmt::Display for Failure {
             Ok(received) => {
                 writeln!(f, "response: {}", received.status)?;
                 for (name, value) in &received.headers {
-                    writeln!(f, "          {name}: {}", shown(value))?;
+                    writeln!(f, "          {name}: {}", self.shown_header(name, value))?;
                 }
                 let mut body = shown(&excerpt(&received.body, BODY_EXCERPT_BYTES));
                 if received.truncated {
@@ -91,7 +93,7 @@ impl fmt::Display for Failure {
         if !self.show_tokens && carries_token(exchange) {
             write!(
                 f,
-                "\n  (set {TOKEN_VARIABLE} to the token; rerun with --show-tokens to print tokens and passwords inline)"
+                "\n  (set {TOKEN_VARIABLE} to the token, or {COOKIE_VARIABLE} to the session cookie; rerun with --show-tokens to print credentials inline)"
             )?;
         }
         Ok(())
@@ -104,11 +106,19 @@ impl Failure {
             value.to_owned()
         } else if name.eq_ignore_ascii_case("authorization") {
             redact_credentials(value)
+        } else if SESSION_HEADERS
+            .iter()
+            .any(|header| name.eq_ignore_ascii_case(header))
+        {
+            "<hidden: a session credential>".to_owned()
         } else {
             conceal(value)
         }
     }
 }
+
+/// Headers that carry session credentials (Better Auth's among them).
+const SESSION_HEADERS: &[&str] = &["cookie", "set-cookie", "set-auth-token"];
 
 /// JWS compact serializations, wherever they appear.
 static JWT: LazyLock<Regex> = LazyLock::new(|| {
@@ -157,10 +167,13 @@ fn carries_token(exchange: &Exchange) -> bool {
             .body
             .as_deref()
             .is_some_and(|body| SECRET_MEMBER.is_match(body) || JWT.is_match(body))
-        || request
-            .headers
-            .iter()
-            .any(|(name, value)| bearer_credentials(name, value).is_some() || JWT.is_match(value))
+        || request.headers.iter().any(|(name, value)| {
+            bearer_credentials(name, value).is_some()
+                || JWT.is_match(value)
+                || SESSION_HEADERS
+                    .iter()
+                    .any(|header| name.eq_ignore_ascii_case(header))
+        })
 }
 
 /// A shell command that sends the same request. Unless `show_tokens`,
@@ -176,6 +189,18 @@ pub fn curl(exchange: &Exchange, show_tokens: bool) -> String {
     let request = &exchange.request;
     let mut command = format!("curl -sS -i -X {} {}", request.method, word(&request.url));
     for (name, value) in &request.headers {
+        if !show_tokens
+            && SESSION_HEADERS
+                .iter()
+                .any(|header| name.eq_ignore_ascii_case(header))
+        {
+            let _ = write!(
+                command,
+                " -H {}\"${COOKIE_VARIABLE}\"",
+                quote(&format!("{name}: "))
+            );
+            continue;
+        }
         match bearer_credentials(name, value) {
             Some((scheme, _)) if !show_tokens => {
                 let _ = write!(

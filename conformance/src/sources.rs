@@ -20,6 +20,8 @@ pub enum SourceError {
         "--signing-key needs the `iss` to claim: pass --token-issuer URL (what the target expects, usually Better Auth's base URL) or --better-auth URL"
     )]
     SigningKeyWithoutIssuer,
+    #[error("{0} only applies to an external target: add --base-url")]
+    NeedsBaseUrl(&'static str),
     #[error(transparent)]
     Key(#[from] KeyError),
 }
@@ -32,16 +34,30 @@ pub struct Sources {
 
 impl Sources {
     /// For the bundled reference server, whose secret the suite chose.
-    pub fn bundled(cli: &Cli, secret: &str) -> Self {
-        Self {
-            minter: Some(Minter::hs256(secret.as_bytes())),
-            users: if cli.users == Some(UserSource::Register) {
-                UserSource::Register
-            } else {
-                UserSource::Mint
-            },
-            better_auth: None,
+    pub fn bundled(cli: &Cli, secret: &str) -> Result<Self, SourceError> {
+        let external_only = [
+            ("--signing-key", cli.signing_key.is_some()),
+            ("--better-auth", cli.better_auth.is_some()),
+            ("--token-issuer", cli.token_issuer.is_some()),
+            ("--token-audience", cli.token_audience.is_some()),
+            (
+                "--users better-auth",
+                cli.users == Some(UserSource::BetterAuth),
+            ),
+        ];
+        if let Some((flag, _)) = external_only.iter().find(|(_, given)| *given) {
+            return Err(SourceError::NeedsBaseUrl(flag));
         }
+        let users = if cli.users == Some(UserSource::Register) {
+            UserSource::Register
+        } else {
+            UserSource::Mint
+        };
+        Ok(Self {
+            minter: Some(Minter::hs256(secret.as_bytes())),
+            users,
+            better_auth: None,
+        })
     }
 
     /// For `--base-url`.
@@ -97,6 +113,10 @@ impl Sources {
                 "needs a key the target trusts to mint tokens: pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`".to_owned(),
             ));
         }
+        unavailable.push((
+            "needs-p256-key",
+            "needs the target's ES256 (P-256) public key, and the suite reads only Ed25519 keys so far".to_owned(),
+        ));
         if !matches!(self.minter, Some(Minter::Hs256(_))) {
             unavailable.push((
                 "needs-secret",

@@ -155,9 +155,12 @@ pub async fn missing_routes(client: &Client) -> Vec<(&'static str, String)> {
     missing
 }
 
-/// The first Ed25519 key of a Better Auth server's JWKS, which also creates
-/// the key when Better Auth has not yet (it does so lazily).
-pub async fn better_auth_public_key(better_auth: &Client) -> Result<PublicKey, TargetError> {
+/// The first Ed25519 key of a Better Auth server's JWKS (asking for it also
+/// makes Better Auth create its key, which it does lazily), or `None` when
+/// it has keys of other types only.
+pub async fn better_auth_public_key(
+    better_auth: &Client,
+) -> Result<Option<PublicKey>, TargetError> {
     let unusable = |reason: String| TargetError::Credentials {
         reason: format!("{}/api/auth/jwks: {reason}", better_auth.base_url()),
         hint: "check the --better-auth URL",
@@ -169,13 +172,12 @@ pub async fn better_auth_public_key(better_auth: &Client) -> Result<PublicKey, T
     if received.status != 200 {
         return Err(unusable(format!("status {}", received.status)));
     }
-    received
+    let jwks = received
         .json()
-        .and_then(|jwks| {
-            jwks.get("keys")?
-                .as_array()?
-                .iter()
-                .find_map(PublicKey::from_jwk)
-        })
-        .ok_or_else(|| unusable("no Ed25519 key in the JWKS".to_owned()))
+        .ok_or_else(|| unusable("not JSON".to_owned()))?;
+    let keys = jwks
+        .get("keys")
+        .and_then(|keys| keys.as_array())
+        .ok_or_else(|| unusable("no `keys` array".to_owned()))?;
+    Ok(keys.iter().find_map(PublicKey::from_jwk))
 }

@@ -10,7 +10,7 @@ use crate::tokens::{self, Minter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum UserSource {
-    /// Fresh user ids with tokens signed by the suite (needs --secret).
+    /// Fresh user ids with tokens signed by the suite (needs --secret or --signing-key).
     Mint,
     /// Accounts created with /api/auth/register, tokens from /api/auth/login.
     Register,
@@ -173,7 +173,7 @@ async fn sign_up(
     })
 }
 
-fn id_text(value: &Value) -> Option<String> {
+pub fn id_text(value: &Value) -> Option<String> {
     match value {
         Value::String(id) => Some(id.clone()),
         Value::Number(id) => Some(id.to_string()),

@@ -231,6 +231,9 @@ impl Attack {
         match self {
             Self::Huge => &[401, 400, 413, 431],
             Self::NonBase64Url | Self::FiveSegments | Self::Whitespace => &[401, 400],
+            // RFC 7519 §4 lets a parser take the last of duplicate members:
+            // the last `sub` is Bob's, whose 404 on Alice's path is no leak.
+            Self::DuplicateSub => &[401, 404],
             _ => &[401],
         }
     }

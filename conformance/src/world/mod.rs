@@ -235,7 +235,7 @@ impl ContractWorld {
             self.failure_about(
                 None,
                 "a signing key to mint tokens with",
-                "none was given (--secret)",
+                "none was given (--secret or --signing-key)",
             )
         })
     }

@@ -349,10 +349,10 @@ pub const FLAWS: &[Flaw] = &[
         ],
     ),
     flaw(
-        Bug::DuplicateClaimsLastWins,
+        Bug::DuplicateClaimsFirstWins,
         "@forgery",
-        "Parses the payload into a map, so of two `sub` keys the last one wins.",
-        &[attack("Duplicate sub keys in the payload")],
+        "Of two `sub` keys takes the first, which RFC 7519 §4 forbids (reject, or take the last).",
+        &[attack("Duplicate sub keys in the payload"), BARRAGE],
     ),
     flaw(
         Bug::SubUnwrapPanics,

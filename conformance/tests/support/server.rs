@@ -104,7 +104,7 @@ pub enum Bug {
     /// JavaScript-style coercion: a numeric string is accepted as `exp`/`nbf`.
     CoercesStringDates,
     /// Parses the payload into a map, so of duplicate keys the last wins.
-    DuplicateClaimsLastWins,
+    DuplicateClaimsFirstWins,
     /// Reads `sub` with `.as_str().unwrap()`: a missing or non-string `sub`
     /// is a 500.
     SubUnwrapPanics,
@@ -751,11 +751,11 @@ impl App {
 
     /// The payload's claims, typed by the server's rules (or a bug's).
     fn identity(&self, payload: &[u8]) -> Result<Identity, Refusal> {
-        let claims = if self.bug == Bug::DuplicateClaimsLastWins {
+        let claims = if self.bug == Bug::DuplicateClaimsFirstWins {
             let map: Map<String, Value> =
                 serde_json::from_slice(payload).map_err(|_| self.invalid())?;
             RawClaims {
-                sub: map.get("sub").cloned(),
+                sub: first_member(payload, "sub").or_else(|| map.get("sub").cloned()),
                 exp: map.get("exp").cloned(),
                 nbf: map.get("nbf").cloned(),
             }
@@ -1246,4 +1246,15 @@ async fn remove(
     app.find(&mut store, &user_id, id)?;
     store.tasks.remove(&id);
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// The value of the first `"name":` member in a JSON text: what a parser
+/// that keeps the first of duplicate keys would see (RFC 7519 §4 forbids it).
+fn first_member(payload: &[u8], name: &str) -> Option<Value> {
+    let text = std::str::from_utf8(payload).ok()?;
+    let start = text.find(&format!("\"{name}\":"))? + name.len() + 3;
+    serde_json::Deserializer::from_str(&text[start..])
+        .into_iter::<Value>()
+        .next()?
+        .ok()
 }

@@ -18,6 +18,8 @@ use super::{Claims, TokenError};
 
 /// How long a JWKS fetch may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// The algorithms a JWKS key can be for here.
+const SUPPORTED: [&str; 5] = ["EdDSA", "ES256", "ES384", "RS256", "PS256"];
 /// Larger JWKS documents are refused.
 const MAX_JWKS_BYTES: usize = 256 * 1024;
 
@@ -144,6 +146,10 @@ impl JwksVerifier {
         alg: &str,
         kid: Option<&str>,
     ) -> Result<Claims, TokenError> {
+        // Only algorithms some key could have may cost a lookup (and a fetch).
+        if !SUPPORTED.contains(&alg) {
+            return Err(TokenError::Algorithm(alg.to_owned()));
+        }
         let kid = kid.ok_or_else(|| TokenError::UnknownKey(String::new()))?;
         let (key, algorithm) = self.key(kid).await?;
         // The algorithm comes from the key; the header may only agree.
@@ -203,7 +209,7 @@ impl JwksVerifier {
 }
 
 async fn fetch(client: &reqwest::Client, url: &str) -> Result<Keys, String> {
-    let response = client
+    let mut response = client
         .get(url)
         .send()
         .await
@@ -211,9 +217,14 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<Keys, String> {
     if !response.status().is_success() {
         return Err(format!("{url} answered {}", response.status()));
     }
-    let body = response.bytes().await.map_err(|error| error.to_string())?;
-    if body.len() > MAX_JWKS_BYTES {
-        return Err(format!("{url} sent a JWKS over {MAX_JWKS_BYTES} bytes"));
+    // Read with a running cap: a hostile or broken issuer cannot make the
+    // server buffer an endless body.
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|error| error.to_string())? {
+        if body.len() + chunk.len() > MAX_JWKS_BYTES {
+            return Err(format!("{url} sent a JWKS over {MAX_JWKS_BYTES} bytes"));
+        }
+        body.extend_from_slice(&chunk);
     }
     let document: Value =
         serde_json::from_slice(&body).map_err(|error| format!("{url}: {error}"))?;
