@@ -5,7 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signer, SigningKey};
-use jsonwebtoken::{Algorithm, EncodingKey};
+use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 
 use super::{
@@ -409,14 +409,7 @@ pub fn random_bytes() -> [u8; 32] {
 
 /// HS256 over any header, with any key, even an empty one.
 fn sign_hmac(header: &Value, claims: &Value, key: &[u8]) -> String {
-    let signing_input = format!("{}.{}", encode_segment(header), encode_segment(claims));
-    let signature = jsonwebtoken::crypto::sign(
-        signing_input.as_bytes(),
-        &EncodingKey::from_secret(key),
-        Algorithm::HS256,
-    )
-    .unwrap_or_default();
-    format!("{signing_input}.{signature}")
+    Minter::hs256(key).sign_raw(header, &claims.to_string())
 }
 
 fn sign_eddsa(header: &Value, claims: &Value, key: &SigningKey) -> String {
@@ -455,6 +448,16 @@ mod tests {
         }
     }
 
+    /// Alice and Bob with valid tokens from `minter`.
+    fn alice_and_bob(minter: &Minter) -> (Account, Account) {
+        let alice = account(
+            "Alice",
+            minter.sign(&seed_claims("alice", "a@example.test")),
+        );
+        let bob = account("Bob", minter.sign(&seed_claims("bob", "b@example.test")));
+        (alice, bob)
+    }
+
     fn verifies(token: &str) -> bool {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub"]);
@@ -478,11 +481,7 @@ mod tests {
     #[test]
     fn no_attack_verifies_under_a_strict_hs256_verifier() {
         let minter = Minter::hs256(SECRET);
-        let alice = account(
-            "Alice",
-            minter.sign(&seed_claims("alice", "alice@example.test")),
-        );
-        let bob = account("Bob", minter.sign(&seed_claims("bob", "bob@example.test")));
+        let (alice, bob) = alice_and_bob(&minter);
         let attacker = SigningKey::from_bytes(&random_bytes());
         let public_key = PublicKey::from_jwk(&public_jwk(&attacker)).unwrap();
         let with = Ingredients {
@@ -511,11 +510,7 @@ mod tests {
     #[test]
     fn attacks_say_what_they_miss() {
         let minter = Minter::hs256(SECRET);
-        let alice = account(
-            "Alice",
-            minter.sign(&seed_claims("alice", "a@example.test")),
-        );
-        let bob = account("Bob", minter.sign(&seed_claims("bob", "b@example.test")));
+        let (alice, bob) = alice_and_bob(&minter);
         let attacker = SigningKey::from_bytes(&random_bytes());
         let with = Ingredients {
             alice: &alice,
@@ -537,11 +532,7 @@ mod tests {
     #[test]
     fn the_duplicate_key_payload_has_both_subs() {
         let minter = Minter::hs256(SECRET);
-        let alice = account(
-            "Alice",
-            minter.sign(&seed_claims("alice", "a@example.test")),
-        );
-        let bob = account("Bob", minter.sign(&seed_claims("bob", "b@example.test")));
+        let (alice, bob) = alice_and_bob(&minter);
         let attacker = SigningKey::from_bytes(&random_bytes());
         let with = Ingredients {
             alice: &alice,
