@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use super::{ContractWorld, Outcome, Owner, tasks_path};
+use super::{ContractWorld, Outcome, Owner, says_invalid_token, tasks_path};
 use crate::report::Failure;
 use crate::steps::params::Route;
 use crate::tokens;
@@ -136,7 +136,7 @@ impl ContractWorld {
             .received()?
             .header("www-authenticate")
             .unwrap_or_default();
-        if challenge.contains("error=\"invalid_token\"") {
+        if says_invalid_token(challenge) {
             Ok(())
         } else {
             Err(self.failure(
@@ -267,11 +267,7 @@ impl ContractWorld {
                 continue;
             }
             let challenge = received.header("www-authenticate").unwrap_or_default();
-            let bearer = challenge
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("bearer");
-            if !bearer || !challenge.contains("error=\"invalid_token\"") {
+            if !says_invalid_token(challenge) {
                 return Err(self.failure_about(
                     Some(exchange.clone()),
                     format!(

@@ -481,14 +481,7 @@ impl ContractWorld {
         self.expect_status(401)?;
         let received = self.received()?;
         match received.header("www-authenticate") {
-            Some(challenge)
-                if challenge
-                    .trim_start()
-                    .to_ascii_lowercase()
-                    .starts_with("bearer") =>
-            {
-                Ok(())
-            }
+            Some(challenge) if names_bearer(challenge) => Ok(()),
             Some(other) => Err(self.failure(
                 "WWW-Authenticate: Bearer",
                 format!("WWW-Authenticate: {other}"),
@@ -611,6 +604,19 @@ impl ContractWorld {
             }
         }
     }
+}
+
+/// A `WWW-Authenticate` challenge for the Bearer scheme (RFC 6750 §3).
+fn names_bearer(challenge: &str) -> bool {
+    challenge
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("bearer")
+}
+
+/// A Bearer challenge that says the presented token was refused (§3.1).
+fn says_invalid_token(challenge: &str) -> bool {
+    names_bearer(challenge) && challenge.contains("error=\"invalid_token\"")
 }
 
 fn as_setup(mut failure: Box<Failure>) -> Box<Failure> {

@@ -401,24 +401,20 @@ mod tests {
         .unwrap();
         let first = runtime.block_on(verifier.key("some-kid"));
         assert!(matches!(first, Err(TokenError::IssuerUnavailable(_))));
-        let started = runtime.block_on(async {
-            verifier
-                .last_refresh
-                .lock()
-                .await
-                .as_ref()
-                .map(|last| last.at)
-        });
+        let refreshed_at = || {
+            runtime.block_on(async {
+                verifier
+                    .last_refresh
+                    .lock()
+                    .await
+                    .as_ref()
+                    .map(|last| last.at)
+            })
+        };
+        let started = refreshed_at();
         let second = runtime.block_on(verifier.key("another-kid"));
         assert!(matches!(second, Err(TokenError::IssuerUnavailable(_))));
-        let after = runtime.block_on(async {
-            verifier
-                .last_refresh
-                .lock()
-                .await
-                .as_ref()
-                .map(|last| last.at)
-        });
+        let after = refreshed_at();
         assert_eq!(
             started, after,
             "a second unknown kid within the interval must not refetch"
