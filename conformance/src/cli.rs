@@ -54,11 +54,29 @@ pub struct Cli {
     pub better_auth: Option<String>,
 
     /// Where users come from: `mint` (needs --secret or --signing-key),
-    /// `register` (the target's /api/auth/register and /api/auth/login) or
-    /// `better-auth` (needs --better-auth). Default: better-auth when
-    /// --better-auth is given, else mint.
+    /// `register` (the target's /api/auth/register and /api/auth/login),
+    /// `better-auth` (needs --better-auth) or `given` (two existing users,
+    /// see --given-users). Default: better-auth when --better-auth is given,
+    /// else mint.
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub users: Option<UserSource>,
+
+    /// With --users given: a TOML file with [alice] and [bob], each with a
+    /// `token` (and optional `id`) or an `email` and `password` to log in
+    /// with. Without it: TODO_ALICE_TOKEN and TODO_BOB_TOKEN (and optional
+    /// TODO_ALICE_ID, TODO_BOB_ID) from the environment.
+    #[arg(long, value_name = "FILE")]
+    pub given_users: Option<PathBuf>,
+
+    /// The target's shape: `seed` (the contract, built in) or a TOML
+    /// profile file (see profiles/ and docs/profiles.md).
+    #[arg(long, default_value = "seed", value_name = "NAME|FILE")]
+    pub profile: String,
+
+    /// Known findings to accept (TOML, see docs/profiles.md): they do not
+    /// fail the run, but one that stops happening does.
+    #[arg(long, value_name = "FILE")]
+    pub expect_failures: Option<PathBuf>,
 
     /// Run only scenarios whose tags match, e.g. '@cross-user and not @crud'.
     #[arg(long, value_name = "EXPR")]
@@ -72,6 +90,11 @@ pub struct Cli {
     #[arg(long)]
     pub list: bool,
 
+    /// Print what the run would send (routes, preflight, every scenario's
+    /// steps), and exit without sending anything.
+    #[arg(long)]
+    pub dry_run: bool,
+
     /// Write a JUnit XML report to FILE.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
@@ -79,6 +102,16 @@ pub struct Cli {
     /// Write a Cucumber JSON report to FILE.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+
+    /// Write a self-contained HTML report (promise matrix, every finding
+    /// with its request, response and curl) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// Write this run's findings to FILE in the --expect-failures format,
+    /// to start a list of accepted findings from.
+    #[arg(long, value_name = "FILE")]
+    pub record_failures: Option<PathBuf>,
 
     /// Scenarios run at once.
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024), value_name = "N")]

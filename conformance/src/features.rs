@@ -95,6 +95,19 @@ impl Features {
             .map(Self)
     }
 
+    /// Every scenario as `Feature: Scenario`, the way `--list` names it.
+    pub fn scenario_ids(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .flat_map(|feature| {
+                feature
+                    .scenarios
+                    .iter()
+                    .map(|scenario| format!("{}: {}", feature.name, scenario.name))
+            })
+            .collect()
+    }
+
     pub fn from_dir(dir: &Path) -> Result<Self, FeatureError> {
         let entries = std::fs::read_dir(dir).map_err(|source| FeatureError::ReadDir {
             path: dir.to_owned(),
@@ -173,19 +186,8 @@ mod tests {
         let embedded = Features::embedded().unwrap();
         let dir =
             Features::from_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../features")).unwrap();
-        let names = |features: &Features| -> Vec<String> {
-            features
-                .0
-                .iter()
-                .flat_map(|f| {
-                    f.scenarios
-                        .iter()
-                        .map(|s| format!("{}: {}", f.name, s.name))
-                })
-                .collect()
-        };
-        assert_eq!(names(&embedded), names(&dir));
-        assert!(names(&embedded).len() > 40);
+        assert_eq!(embedded.scenario_ids(), dir.scenario_ids());
+        assert!(embedded.scenario_ids().len() > 40);
     }
 
     #[test]

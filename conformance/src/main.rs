@@ -1,22 +1,32 @@
 //! `todo-conformance`: proves a Todo API keeps its security promises.
 //!
-//! Exit codes: 0 every scenario passed (skipped ones are listed with their
-//! reason), 1 a scenario failed, 2 the run could not happen.
+//! Exit codes: 0 no finding fails the run (skipped, non-strict and accepted
+//! findings are listed), 1 a scenario failed, an accepted finding stopped
+//! happening or a created task was left behind, 2 the run could not happen.
 
 mod cli;
+mod dry_run;
+mod expected;
 mod features;
+mod hints;
+mod html;
 mod http;
 mod issuer;
+mod junit;
 mod keyserver;
+mod profile;
 mod report;
+mod results;
 mod sources;
 mod steps;
 mod suite;
+mod summary;
 mod target;
 mod tokens;
 mod users;
 mod world;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -28,10 +38,13 @@ use keyserver::KeyServer;
 use serde_json::json;
 
 use cli::{Cli, Command};
+use expected::ExpectedFailures;
 use features::Features;
+use profile::Profile;
+use results::RunReport;
 use sources::Sources;
 use suite::Selection;
-use users::UserSource;
+use users::{GivenUsers, Provisioning, UserSource};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -46,7 +59,7 @@ async fn main() -> ExitCode {
 }
 
 /// Errors returned here are setup problems (exit 2); scenario failures are
-/// counted in the tally (exit 1).
+/// counted in the results (exit 1).
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(Command::Issuer(args)) = &cli.command {
         issuer::serve(args).await?;
@@ -56,6 +69,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(dir) => Features::from_dir(dir)?,
         None => Features::embedded()?,
     };
+    let profile = Profile::load(&cli.profile)?;
     // The bundled server gets a fresh secret of the suite's choosing.
     let bundled_secret = format!(
         "{}{}",
@@ -63,8 +77,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         uuid::Uuid::new_v4().simple()
     );
     let sources = match cli.base_url {
-        Some(_) => Sources::external(&cli)?,
-        None => Sources::bundled(&cli, &bundled_secret)?,
+        Some(_) => Sources::external(&cli, &profile)?,
+        None => Sources::bundled(&cli, &bundled_secret, &profile)?,
+    };
+    let expected = match &cli.expect_failures {
+        Some(path) => Some(ExpectedFailures::load(path, &features.scenario_ids())?),
+        None => None,
     };
     let selection = Selection {
         tags: cli.tags.clone(),
@@ -76,8 +94,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         list(&features, &selection);
         return Ok(ExitCode::SUCCESS);
     }
+    if cli.dry_run {
+        dry_run::print(&cli, &profile, &sources, &features, &selection);
+        return Ok(ExitCode::SUCCESS);
+    }
 
     let started = Instant::now();
+    let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     // Listen before starting anything: a signal while the bundled server's
     // container starts must not leave the container behind.
     let interrupt = interrupted();
@@ -94,34 +117,71 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => cli.base_url.clone().unwrap_or_default(),
     };
     let outcome = tokio::select! {
-        outcome = check_and_run(&cli, features, selection, sources, &base_url, bundled.is_some()) => outcome,
+        outcome = check_and_run(&cli, features, selection, sources, profile.clone(), &base_url, bundled.is_some()) => outcome,
         signal = &mut interrupt => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
+    };
+    // Whatever happened, delete what the suite created, before the
+    // bundled server (and its database) goes away.
+    let left_behind = match world::installed() {
+        Some(context) => context.sweep().await,
+        None => Vec::new(),
     };
     if let Some(server) = bundled {
         server.shutdown().await.map_err(|error| {
             anyhow!("the bundled reference server did not shut down cleanly: {error}")
         })?;
     }
-    let tally = outcome?;
-    println!(
-        "conformance: {} passed, {} failed, {} non-strict, {} skipped in {:.1}s",
-        tally.passed,
-        tally.failed,
-        tally.non_strict,
-        tally.skipped.len(),
-        started.elapsed().as_secs_f64()
-    );
-    if !tally.skipped.is_empty() {
-        println!(
-            "warning: {} scenarios did not run; the checks they make are NOT verified by this run (reasons above)",
-            tally.skipped.len()
+    if !left_behind.is_empty() {
+        eprintln!(
+            "left behind: {} task(s) the suite created and could not delete: {}",
+            left_behind.len(),
+            left_behind.join(", ")
         );
     }
-    Ok(if tally.failed > 0 || tally.execution_failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let tally = outcome?;
+    let mut scenarios = tally.results;
+    let not_run = expected
+        .as_ref()
+        .map(|expected| expected.apply(&mut scenarios))
+        .unwrap_or_default();
+    let report = RunReport {
+        target: base_url,
+        profile: cli.profile.clone(),
+        started_at,
+        duration_secs: started.elapsed().as_secs_f64(),
+        strict: cli.strict,
+        scenarios,
+        informational: world::installed()
+            .and_then(|context| context.notes.lock().ok().map(|notes| notes.clone()))
+            .unwrap_or_default(),
+        left_behind,
+    };
+    summary::print(&report, &not_run);
+    write_reports(&cli, &report)?;
+    Ok(
+        if report.fails_run() || tally.execution_failed || !report.left_behind.is_empty() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// The report files that were asked for.
+fn write_reports(cli: &Cli, report: &RunReport) -> anyhow::Result<()> {
+    let write = |path: &Option<PathBuf>, text: String| -> anyhow::Result<()> {
+        if let Some(path) = path {
+            std::fs::write(path, text)
+                .map_err(|error| anyhow!("could not write {}: {error}", path.display()))?;
+        }
+        Ok(())
+    };
+    write(&cli.junit, junit::render(report))?;
+    write(&cli.html, html::render(report))?;
+    if let Some(path) = &cli.record_failures {
+        ExpectedFailures::record(&report.scenarios, path)?;
+    }
+    Ok(())
 }
 
 /// Preflight, then the scenarios; the bundled server, if any, is already up.
@@ -130,6 +190,7 @@ async fn check_and_run(
     features: Features,
     mut selection: Selection,
     sources: Sources,
+    profile: Profile,
     base_url: &str,
     bundled: bool,
 ) -> anyhow::Result<suite::Tally> {
@@ -139,7 +200,7 @@ async fn check_and_run(
         Some(url) => Some(http::Client::new(url, timeout, cli.ca_cert.as_deref())?),
         None => None,
     };
-    target::preflight(&client).await?;
+    target::preflight(&client, &profile).await?;
     let public_key = match (&better_auth, &sources.minter) {
         (Some(better_auth), _) => target::better_auth_public_key(better_auth).await?,
         (None, Some(minter)) => minter.public_key(),
@@ -151,19 +212,29 @@ async fn check_and_run(
             "needs the target's public key, and the suite reads only Ed25519 keys: the JWKS had none".to_owned(),
         ));
     }
-    target::check_users(
-        &client,
-        sources.users,
-        sources.minter.as_ref(),
-        better_auth.as_ref(),
-    )
-    .await?;
+    let given = match sources.users {
+        UserSource::Given => Some(
+            GivenUsers::load(cli.given_users.as_deref(), &client, &profile)
+                .await
+                .map_err(|error| anyhow!("--users given: {}", error.reason))?,
+        ),
+        _ => None,
+    };
+    let provisioning = |source| Provisioning {
+        source,
+        minter: sources.minter.as_ref(),
+        client: &client,
+        better_auth: better_auth.as_ref(),
+        given: given.as_ref(),
+        profile: &profile,
+    };
+    target::check_users(&provisioning(sources.users)).await?;
     // Users from elsewhere prove nothing about the minter. A refused minted
     // token is a finding of its own (a stateful target fails the stateless
     // promise), but also the sign of a stray BETTER_AUTH_SECRET: say so now.
-    if let (Some(minter), false) = (&sources.minter, sources.users == UserSource::Mint)
-        && let Err(refused) =
-            target::check_users(&client, UserSource::Mint, Some(minter), None).await
+    if sources.minter.is_some()
+        && sources.users != UserSource::Mint
+        && let Err(refused) = target::check_users(&provisioning(UserSource::Mint)).await
     {
         eprintln!(
             "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
@@ -171,7 +242,13 @@ async fn check_and_run(
     }
     selection
         .unavailable
-        .extend(target::missing_routes(&client).await);
+        .extend(target::missing_routes(&client, &profile).await);
+    // Given users are shared: scenarios run one at a time, so that each
+    // sees only its own changes.
+    let concurrency = match sources.users {
+        UserSource::Given => 1,
+        _ => usize::from(cli.concurrency),
+    };
     eprintln!(
         "target:  {base_url}{}",
         if bundled {
@@ -180,6 +257,7 @@ async fn check_and_run(
             ""
         }
     );
+    eprintln!("profile: {} ({})", profile.name, profile.description);
     eprintln!(
         "tokens:  {}",
         match &sources.minter {
@@ -189,14 +267,21 @@ async fn check_and_run(
         }
     );
     eprintln!(
-        "users:   {}, fresh for every scenario",
+        "users:   {}",
         match sources.users {
-            UserSource::Mint => "made up, with minted tokens".to_owned(),
-            UserSource::Register => "registered on the target's /api/auth/register".to_owned(),
+            UserSource::Mint => "made up, with minted tokens, fresh for every scenario".to_owned(),
+            UserSource::Register => format!(
+                "registered on the target's {}, fresh for every scenario",
+                profile.routes.register
+            ),
             UserSource::BetterAuth => format!(
-                "signed up on Better Auth at {}",
+                "signed up on Better Auth at {}, fresh for every scenario",
                 sources.better_auth.as_deref().unwrap_or_default()
             ),
+            UserSource::Given => given.as_ref().map_or_else(String::new, |given| format!(
+                "given: Alice {} and Bob {}, shared, so scenarios run one at a time",
+                given.alice.id, given.bob.id
+            )),
         }
     );
     eprintln!(
@@ -212,9 +297,9 @@ async fn check_and_run(
     eprintln!(
         "strict:  {}",
         if cli.strict {
-            "@should checks fail the run"
+            "deviations and @should checks fail the run"
         } else {
-            "@should checks are reported as non-strict"
+            "deviations and @should checks are reported as non-strict"
         }
     );
 
@@ -230,34 +315,16 @@ async fn check_and_run(
         public_key,
         better_auth,
         users: sources.users,
+        given,
+        profile,
+        strict: cli.strict,
         show_tokens: cli.show_tokens,
         attacker,
         key_server,
         notes: Mutex::new(Vec::new()),
+        ledger: Mutex::new(Vec::new()),
     });
-    let tally = suite::run(
-        features,
-        selection,
-        usize::from(cli.concurrency),
-        cli.junit.as_deref(),
-        cli.json.as_deref(),
-    )
-    .await?;
-    for note in world::context()
-        .notes
-        .lock()
-        .map(|notes| notes.clone())
-        .unwrap_or_default()
-    {
-        println!("{note}");
-    }
-    for skipped in &tally.skipped {
-        println!(
-            "[skipped] {}: {} ({})",
-            skipped.feature, skipped.scenario, skipped.reason
-        );
-    }
-    Ok(tally)
+    Ok(suite::run(features, selection, concurrency, cli.json.as_deref()).await?)
 }
 
 /// Ctrl-C or SIGTERM: the run stops, and the bundled server and its

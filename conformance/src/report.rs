@@ -6,6 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::hints;
 use crate::http::Exchange;
 
 /// How much of a response body the report shows.
@@ -17,16 +18,56 @@ const TOKEN_VARIABLE: &str = "TODO_TOKEN";
 /// The variable the curl command reads a session cookie from.
 const COOKIE_VARIABLE: &str = "TODO_COOKIE";
 
-/// A broken promise, with everything needed to see and reproduce it.
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grade {
+    /// A security promise broken.
+    Broken,
+    /// A contract deviation that exposes no data (403 for 404, a missing
+    /// challenge): reported; fails the run only with `--strict`.
+    Deviation,
+    /// A `@should` check outside `--strict`: reported, not failed.
+    Should,
+    /// The target failed a step that only prepares the scenario: no verdict
+    /// on the promise, but the run cannot pass either.
+    NotSetUp,
+}
+
+impl Grade {
+    const ALL: [Self; 4] = [Self::Broken, Self::Deviation, Self::Should, Self::NotSetUp];
+
+    /// The first words of a report of this grade.
+    fn headline(self) -> &'static str {
+        match self {
+            Self::Broken => "promise broken",
+            Self::Deviation => {
+                "contract deviation (no data exposed; fails the run only with --strict)"
+            }
+            Self::Should => "non-strict finding (a SHOULD; fails the run only with --strict)",
+            Self::NotSetUp => "scenario not set up",
+        }
+    }
+
+    /// The grade a report was written with. Step failures reach the run's
+    /// hooks only as their text, so the headline carries the grade.
+    pub fn of_report(report: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|grade| report.starts_with(grade.headline()))
+            .unwrap_or(Self::Broken)
+    }
+
+    pub fn is_non_strict(self) -> bool {
+        matches!(self, Self::Deviation | Self::Should)
+    }
+}
+
+/// A finding, with everything needed to see and reproduce it.
 #[derive(Debug)]
 pub struct Failure {
     pub promise: String,
     pub scenario: String,
-    /// The target failed a step that only prepares the scenario: no verdict
-    /// on the promise.
-    pub setup: bool,
-    /// A `@should` check outside `--strict`: reported, not failed.
-    pub non_strict: bool,
+    pub grade: Grade,
     pub expected: String,
     pub actual: String,
     pub exchange: Option<Exchange>,
@@ -35,23 +76,25 @@ pub struct Failure {
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.setup {
-            writeln!(
+        write!(
+            f,
+            "{}: {} ({})",
+            self.grade.headline(),
+            self.promise,
+            self.scenario
+        )?;
+        if self.grade == Grade::NotSetUp {
+            write!(
                 f,
-                "scenario not set up: {} ({}): the target failed a preparing step, so this is no verdict on the promise",
-                self.promise, self.scenario
+                ": the target failed a preparing step, so this is no verdict on the promise"
             )?;
-        } else if self.non_strict {
-            writeln!(
-                f,
-                "non-strict finding (a SHOULD; fails the run only with --strict): {} ({})",
-                self.promise, self.scenario
-            )?;
-        } else {
-            writeln!(f, "promise broken: {} ({})", self.promise, self.scenario)?;
         }
+        writeln!(f)?;
         writeln!(f, "expected: {}", self.expected)?;
         writeln!(f, "actual:   {}", self.actual)?;
+        if let Some(hint) = hints::hint(self) {
+            writeln!(f, "hint:     {hint}")?;
+        }
         let Some(exchange) = &self.exchange else {
             return Ok(());
         };
@@ -289,8 +332,7 @@ mod tests {
         Failure {
             promise: "Forged token".to_owned(),
             scenario: "alg none on a write route".to_owned(),
-            setup: false,
-            non_strict: false,
+            grade: Grade::Broken,
             expected: "401".to_owned(),
             actual: "200".to_owned(),
             exchange: Some(exchange()),
@@ -361,8 +403,7 @@ mod concealment {
         let report = Failure {
             promise: "p".to_owned(),
             scenario: "s".to_owned(),
-            setup: true,
-            non_strict: false,
+            grade: Grade::NotSetUp,
             expected: "e".to_owned(),
             actual: "a".to_owned(),
             exchange: Some(exchange.clone()),

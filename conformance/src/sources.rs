@@ -3,6 +3,7 @@
 //! them.
 
 use crate::cli::Cli;
+use crate::profile::Profile;
 use crate::tokens::{KeyError, Minter, SigningIdentity};
 use crate::users::UserSource;
 
@@ -14,6 +15,8 @@ pub enum SourceError {
     Nothing(String),
     #[error("--users mint needs a key to mint with: --secret or --signing-key")]
     MintWithoutKey,
+    #[error("--given-users goes with --users given")]
+    GivenUsersWithout,
     #[error("--users better-auth needs --better-auth URL")]
     BetterAuthWithoutUrl,
     #[error(
@@ -34,7 +37,7 @@ pub struct Sources {
 
 impl Sources {
     /// For the bundled reference server, whose secret the suite chose.
-    pub fn bundled(cli: &Cli, secret: &str) -> Result<Self, SourceError> {
+    pub fn bundled(cli: &Cli, secret: &str, profile: &Profile) -> Result<Self, SourceError> {
         let external_only = [
             ("--signing-key", cli.signing_key.is_some()),
             ("--better-auth", cli.better_auth.is_some()),
@@ -44,6 +47,8 @@ impl Sources {
                 "--users better-auth",
                 cli.users == Some(UserSource::BetterAuth),
             ),
+            ("--users given", cli.users == Some(UserSource::Given)),
+            ("--given-users", cli.given_users.is_some()),
         ];
         if let Some((flag, _)) = external_only.iter().find(|(_, given)| *given) {
             return Err(SourceError::NeedsBaseUrl(flag));
@@ -54,14 +59,14 @@ impl Sources {
             UserSource::Mint
         };
         Ok(Self {
-            minter: Some(Minter::hs256(secret.as_bytes())),
+            minter: Some(Minter::hs256(secret.as_bytes(), &profile.claims)),
             users,
             better_auth: None,
         })
     }
 
     /// For `--base-url`.
-    pub fn external(cli: &Cli) -> Result<Self, SourceError> {
+    pub fn external(cli: &Cli, profile: &Profile) -> Result<Self, SourceError> {
         let secret = cli.secret.as_deref().filter(|secret| !secret.is_empty());
         let better_auth = cli
             .better_auth
@@ -73,22 +78,31 @@ impl Sources {
                 let issuer = cli
                     .token_issuer
                     .clone()
+                    .or_else(|| profile.claims.issuer.clone())
                     .or_else(|| better_auth.clone())
                     .ok_or(SourceError::SigningKeyWithoutIssuer)?;
-                let audience = cli.token_audience.clone().unwrap_or_else(|| issuer.clone());
+                let audience = cli
+                    .token_audience
+                    .clone()
+                    .or_else(|| profile.claims.audience.clone())
+                    .unwrap_or_else(|| issuer.clone());
                 Some(Minter::BetterAuth(Box::new(SigningIdentity::read(
                     path, &issuer, &audience,
                 )?)))
             }
-            (None, Some(secret)) => Some(Minter::hs256(secret.as_bytes())),
+            (None, Some(secret)) => Some(Minter::hs256(secret.as_bytes(), &profile.claims)),
             (None, None) => None,
         };
         let users = match (cli.users, &better_auth, &minter) {
             (Some(UserSource::Mint), _, None) => return Err(SourceError::MintWithoutKey),
+            (Some(users), _, _) if users != UserSource::Given && cli.given_users.is_some() => {
+                return Err(SourceError::GivenUsersWithout);
+            }
             (Some(UserSource::BetterAuth), None, _) => {
                 return Err(SourceError::BetterAuthWithoutUrl);
             }
             (Some(users), _, _) => users,
+            (None, _, _) if cli.given_users.is_some() => UserSource::Given,
             (None, Some(_), _) => UserSource::BetterAuth,
             (None, None, Some(_)) => UserSource::Mint,
             (None, None, None) => {
@@ -117,7 +131,7 @@ impl Sources {
             "needs-p256-key",
             "needs the target's ES256 (P-256) public key, and the suite reads only Ed25519 keys so far".to_owned(),
         ));
-        if !matches!(self.minter, Some(Minter::Hs256(_))) {
+        if !matches!(self.minter, Some(Minter::Hs256(..))) {
             unavailable.push((
                 "needs-secret",
                 "needs the target's HS256 secret: pass --secret".to_owned(),

@@ -1,12 +1,13 @@
-//! Running the scenarios: selection, skips with their reasons, the console,
-//! JUnit and Cucumber JSON writers, cleanup after each scenario, and the tally.
+//! Running the scenarios: selection, skips with their reasons, the console
+//! and Cucumber JSON writers, cleanup after each scenario, and each
+//! scenario's verdict.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-use cucumber::event::ScenarioFinished;
+use cucumber::event::{ScenarioFinished, StepError};
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, Scenario};
 use cucumber::tag::Ext as _;
@@ -16,6 +17,8 @@ use futures::FutureExt as _;
 use regex::Regex;
 
 use crate::features::Features;
+use crate::report::Grade;
+use crate::results::{ScenarioResult, Verdict};
 use crate::world::ContractWorld;
 
 #[derive(Debug, thiserror::Error)]
@@ -69,13 +72,6 @@ pub fn is_should(feature: &Feature, scenario: &Scenario) -> bool {
         .any(|tag| tag == "should")
 }
 
-/// A scenario that was chosen but could not run.
-pub struct Skipped {
-    pub feature: String,
-    pub scenario: String,
-    pub reason: String,
-}
-
 /// Every chosen scenario, and for those that cannot run, why.
 pub fn plan(features: &Features, selection: &Selection) -> Vec<(String, String, Option<String>)> {
     features
@@ -98,18 +94,41 @@ pub fn plan(features: &Features, selection: &Selection) -> Vec<(String, String, 
 }
 
 pub struct Tally {
-    pub passed: usize,
-    pub failed: usize,
-    /// Failed `@should` scenarios outside `--strict`.
-    pub non_strict: usize,
-    pub skipped: Vec<Skipped>,
+    /// Every chosen scenario: those that ran, then those that could not.
+    pub results: Vec<ScenarioResult>,
     /// Failures outside scenarios (parsing, hooks) count too.
     pub execution_failed: bool,
 }
 
-static PASSED: AtomicUsize = AtomicUsize::new(0);
-static FAILED: AtomicUsize = AtomicUsize::new(0);
-static NON_STRICT: AtomicUsize = AtomicUsize::new(0);
+/// The scenarios that ran, as the after-hook saw them end.
+static RESULTS: Mutex<Vec<ScenarioResult>> = Mutex::new(Vec::new());
+
+/// A finished scenario's verdict and report. Step failures arrive as the
+/// text of their report (cucumber panics with it); its headline tells the
+/// grade.
+fn verdict_of(finished: &ScenarioFinished, strict: bool) -> (Verdict, Option<String>) {
+    let report = match finished {
+        ScenarioFinished::StepPassed => return (Verdict::Passed, None),
+        ScenarioFinished::StepFailed(_, _, StepError::Panic(payload))
+        | ScenarioFinished::BeforeHookFailed(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| {
+                payload
+                    .downcast_ref::<&str>()
+                    .map(|text| (*text).to_owned())
+            })
+            .unwrap_or_else(|| "a step panicked without a message".to_owned()),
+        ScenarioFinished::StepFailed(_, _, error) => error.to_string(),
+        ScenarioFinished::StepSkipped => "a step matches no step definition".to_owned(),
+    };
+    let verdict = if !strict && Grade::of_report(&report).is_non_strict() {
+        Verdict::NonStrict
+    } else {
+        Verdict::Failed
+    };
+    (verdict, Some(report))
+}
 
 /// A report file, or nowhere when it was not asked for.
 enum Output {
@@ -151,23 +170,22 @@ pub async fn run(
     features: Features,
     selection: Selection,
     concurrency: usize,
-    junit: Option<&Path>,
     json: Option<&Path>,
 ) -> Result<Tally, ReportFileError> {
     let strict = selection.strict;
-    let skipped: Vec<Skipped> = plan(&features, &selection)
+    let skipped: Vec<ScenarioResult> = plan(&features, &selection)
         .into_iter()
-        .filter_map(|(feature, scenario, reason)| {
-            reason.map(|reason| Skipped {
-                feature,
+        .filter_map(|(promise, scenario, reason)| {
+            reason.map(|reason| ScenarioResult {
+                promise,
                 scenario,
-                reason,
+                verdict: Verdict::Skipped { reason },
+                report: None,
             })
         })
         .collect();
     let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
         .summarized()
-        .tee::<ContractWorld, _>(writer::JUnit::for_tee(Output::create(junit)?, 0))
         .tee::<ContractWorld, _>(writer::Json::for_tee(Output::create(json)?))
         .normalized();
     let finished = ContractWorld::cucumber::<&str>()
@@ -183,12 +201,15 @@ pub async fn run(
             async {}.boxed_local()
         })
         .after(move |feature, _, scenario, finished, world| {
-            let counter = match finished {
-                ScenarioFinished::StepPassed => &PASSED,
-                _ if !strict && is_should(feature, scenario) => &NON_STRICT,
-                _ => &FAILED,
-            };
-            counter.fetch_add(1, Ordering::Relaxed);
+            let (verdict, report) = verdict_of(finished, strict);
+            if let Ok(mut results) = RESULTS.lock() {
+                results.push(ScenarioResult {
+                    promise: feature.name.clone(),
+                    scenario: scenario.name.clone(),
+                    verdict,
+                    report,
+                });
+            }
             async move {
                 if let Some(world) = world {
                     world.clean_up().await;
@@ -200,55 +221,17 @@ pub async fn run(
             selection.runs(feature, scenario)
         })
         .await;
-    // Failed steps are in the tally; these are failures outside scenarios.
+    // Failed steps are in the results; these are failures outside scenarios.
     let execution_failed = finished.parsing_errors() + finished.hook_errors() > 0;
     // The writers flush their files when dropped.
     drop(finished);
-    if let Some(path) = junit {
-        add_skipped_to_junit(path, &skipped).map_err(|source| ReportFileError {
-            path: path.to_owned(),
-            source,
-        })?;
-    }
+    let mut results = RESULTS
+        .lock()
+        .map(|mut results| std::mem::take(&mut *results))
+        .unwrap_or_default();
+    results.extend(skipped);
     Ok(Tally {
-        passed: PASSED.load(Ordering::Relaxed),
-        failed: FAILED.load(Ordering::Relaxed),
-        non_strict: NON_STRICT.load(Ordering::Relaxed),
-        skipped,
+        results,
         execution_failed,
     })
-}
-
-/// cucumber's JUnit writer never sees the scenarios that could not run; CI
-/// should, as skipped test cases with their reason.
-fn add_skipped_to_junit(path: &Path, skipped: &[Skipped]) -> io::Result<()> {
-    if skipped.is_empty() {
-        return Ok(());
-    }
-    let xml = std::fs::read_to_string(path)?;
-    let Some(end) = xml.rfind("</testsuites>") else {
-        return Err(io::Error::other("the JUnit report has no </testsuites>"));
-    };
-    let mut suite = format!(
-        r#"<testsuite name="Skipped scenarios" tests="{0}" skipped="{0}" failures="0" errors="0">"#,
-        skipped.len()
-    );
-    for scenario in skipped {
-        suite.push_str(&format!(
-            r#"<testcase name="{}: {}"><skipped message="{}"/></testcase>"#,
-            xml_escape(&scenario.feature),
-            xml_escape(&scenario.scenario),
-            xml_escape(&scenario.reason)
-        ));
-    }
-    suite.push_str("</testsuite>");
-    std::fs::write(path, format!("{}{suite}{}", &xml[..end], &xml[end..]))
-}
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }

@@ -5,8 +5,10 @@ use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
 use crate::http::{Client, Exchange};
-use crate::tokens::{Minter, PublicKey};
-use crate::users::{self, UserSource};
+use crate::profile::Profile;
+use crate::steps::params::Route;
+use crate::tokens::PublicKey;
+use crate::users::{Provisioning, UserSource};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -40,8 +42,8 @@ pub async fn start_bundled(secret: &str) -> Result<RunningServer, TargetError> {
 
 /// Any HTTP answer at all proves the target is there; only a transport
 /// error stops the run.
-pub async fn preflight(client: &Client) -> Result<(), TargetError> {
-    let probe = format!("/api/preflight-{}/tasks", uuid::Uuid::new_v4().simple());
+pub async fn preflight(client: &Client, profile: &Profile) -> Result<(), TargetError> {
+    let probe = profile.tasks_path(&format!("preflight-{}", uuid::Uuid::new_v4().simple()));
     let exchange = client.send(Method::GET, &probe, &[], None).await;
     exchange
         .response
@@ -52,48 +54,52 @@ pub async fn preflight(client: &Client) -> Result<(), TargetError> {
         })
 }
 
-/// Makes one user the way the scenarios will and reads their list, so that a
-/// wrong secret or a closed sign-up stops the run with one line instead of
+/// Makes one user the way the scenarios will, reads their list, and stores
+/// and deletes a task, so that a wrong secret, a closed sign-up or a target
+/// that needs its own user rows stops the run with one line instead of
 /// failing every scenario.
-pub async fn check_users(
-    client: &Client,
-    source: UserSource,
-    minter: Option<&Minter>,
-    better_auth: Option<&Client>,
-) -> Result<(), TargetError> {
-    let hint = match source {
+pub async fn check_users(users: &Provisioning<'_>) -> Result<(), TargetError> {
+    let hint = match users.source {
         UserSource::Mint => {
-            "check that --secret is the target's token secret (its BETTER_AUTH_SECRET), or that the target trusts --signing-key with that --token-issuer/--token-audience"
+            "check that --secret is the target's token secret (its BETTER_AUTH_SECRET or JWT_SECRET), that the profile's claims name the user the way the target reads it, or that the target trusts --signing-key with that --token-issuer/--token-audience"
         }
         UserSource::BetterAuth => {
             "check that --better-auth is the URL of the Better Auth server whose JWKS the target trusts, with email and password sign-up enabled"
         }
         UserSource::Register => {
-            "check that the target has /api/auth/register and /api/auth/login, or pass --secret to mint tokens instead"
+            "check that the target has the profile's register and login routes, or pass --secret to mint tokens instead"
+        }
+        UserSource::Given => {
+            "check that the given tokens are current (Better Auth's live 15 minutes) and belong to users of this target"
         }
     };
-    let account = users::provision(source, minter, client, better_auth, "Preflight")
+    let account = users
+        .provision("Preflight")
         .await
         .map_err(|error| TargetError::Credentials {
             reason: error.reason,
             hint,
         })?;
-    let path = format!("/api/{}/tasks", account.id);
+    let profile = users.profile;
     let headers = [(
         "authorization".to_owned(),
         format!("Bearer {}", account.token),
     )];
-    let listed = client.send(Method::GET, &path, &headers, None).await;
-    if listed.status() != Some(200) {
+    let path = profile.list_path(&account.id);
+    let listed = users.client.send(Method::GET, &path, &headers, None).await;
+    if !listed
+        .status()
+        .is_some_and(|status| profile.success(Route::List).contains(&status))
+    {
         return Err(TargetError::Credentials {
-            reason: describe(&format!("GET {path} with a fresh user's token"), &listed),
+            reason: describe(&format!("GET {path} as a {}", who(users.source)), &listed),
             hint,
         });
     }
-    // Some targets tie tasks to rows of their own users table and cannot
-    // store a task for a user they never saw.
-    let probe = serde_json::json!({"title": "todo-conformance preflight"});
-    let created = client
+    let path = profile.tasks_path(&account.id);
+    let probe = profile.body(&serde_json::json!({"title": "todo-conformance preflight"}));
+    let created = users
+        .client
         .send(Method::POST, &path, &headers, Some(&probe))
         .await;
     let task = created
@@ -104,24 +110,47 @@ pub async fn check_users(
         .and_then(|r| r.json());
     let Some(id) = task
         .as_ref()
-        .map(crate::world::id_of)
+        .map(|task| profile.id_of(task))
         .filter(|id| !id.is_empty())
     else {
         return Err(TargetError::Credentials {
-            reason: describe(&format!("POST {path} for a fresh user"), &created),
-            hint: "the target cannot store a task for a user it never saw (a foreign key to its users table?): use --users register",
+            reason: describe(
+                &format!("creating a task as a {}", who(users.source)),
+                &created,
+            ),
+            hint: match users.source {
+                UserSource::Mint => {
+                    "the backend may require users to exist (a foreign key to its users table): use --users register|better-auth|given"
+                }
+                _ => "check the profile's tasks route and field names (--profile)",
+            },
         });
     };
-    client
-        .send(Method::DELETE, &format!("{path}/{id}"), &headers, None)
+    users
+        .client
+        .send(
+            Method::DELETE,
+            &profile.task_path(&account.id, &id),
+            &headers,
+            None,
+        )
         .await;
     Ok(())
+}
+
+fn who(source: UserSource) -> &'static str {
+    match source {
+        UserSource::Mint => "minted user",
+        UserSource::Register => "registered user",
+        UserSource::BetterAuth => "Better Auth user",
+        UserSource::Given => "given user",
+    }
 }
 
 fn describe(what: &str, exchange: &Exchange) -> String {
     match &exchange.response {
         Ok(received) => format!(
-            "{what} answered {}: {}",
+            "{what} gave {}: {}",
             received.status,
             received.text().chars().take(200).collect::<String>()
         ),
@@ -131,25 +160,37 @@ fn describe(what: &str, exchange: &Exchange) -> String {
 
 /// Routes the seed design has and other deployments (Better Auth) may not:
 /// the scenarios that need a missing one are skipped, with the reason.
-pub async fn missing_routes(client: &Client) -> Vec<(&'static str, String)> {
+pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(&'static str, String)> {
     let mut missing = Vec::new();
+    if !profile.user_in_path() {
+        missing.push((
+            "user-in-path",
+            format!(
+                "the profile's routes ({}) take the user from the token: there is no path naming another user",
+                profile.routes.tasks
+            ),
+        ));
+    }
     let logout = client
-        .send(Method::POST, "/api/auth/logout", &[], None)
+        .send(Method::POST, &profile.routes.logout, &[], None)
         .await;
     if let Some(status @ (404 | 405)) = logout.status() {
         missing.push((
             "needs-logout",
-            format!("the target has no POST /api/auth/logout ({status})"),
+            format!(
+                "the target has no POST {} ({status})",
+                profile.routes.logout
+            ),
         ));
     }
     let body = serde_json::json!({"email": format!("probe-{}@conformance.example", uuid::Uuid::new_v4().simple()), "password": "Probe-password-1"});
     let login = client
-        .send(Method::POST, "/api/auth/login", &[], Some(&body))
+        .send(Method::POST, &profile.routes.login, &[], Some(&body))
         .await;
     if let Some(status @ (404 | 405)) = login.status() {
         missing.push((
             "needs-account-routes",
-            format!("the target has no POST /api/auth/login ({status})"),
+            format!("the target has no POST {} ({status})", profile.routes.login),
         ));
     }
     missing

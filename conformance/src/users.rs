@@ -1,11 +1,16 @@
 //! Where a scenario's users come from: tokens minted for fresh made-up users
-//! (the target must trust the suite's key), or accounts registered through
-//! the target's own `/api/auth/register` and `/api/auth/login`.
+//! (the target must trust the suite's key), accounts registered through the
+//! target's own register and login routes or signed up on Better Auth, or
+//! two existing users given to the suite.
+
+use std::path::Path;
 
 use reqwest::Method;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::http::{Client, Exchange};
+use crate::profile::Profile;
 use crate::tokens::{self, Minter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,6 +21,9 @@ pub enum UserSource {
     Register,
     /// Accounts signed up on Better Auth, JWTs from its /api/auth/token.
     BetterAuth,
+    /// Two existing users (--given-users, or TODO_ALICE_TOKEN and
+    /// TODO_BOB_TOKEN), for deployments where sign-up is closed.
+    Given,
 }
 
 /// A user of one scenario: fresh, so scenarios never share data.
@@ -34,58 +42,225 @@ pub struct ProvisionError {
     pub exchange: Option<Box<Exchange>>,
 }
 
-pub async fn provision(
-    source: UserSource,
-    minter: Option<&Minter>,
-    client: &Client,
-    better_auth: Option<&Client>,
-    name: &'static str,
-) -> Result<Account, ProvisionError> {
-    let unique = uuid::Uuid::new_v4().simple().to_string();
-    let local = format!("{}-{unique}", name.to_lowercase());
-    match source {
-        UserSource::Mint => {
-            let minter = minter.ok_or_else(|| ProvisionError {
-                reason: "minting users needs a key the target trusts (--secret or --signing-key)"
-                    .to_owned(),
-                exchange: None,
-            })?;
-            let email = format!("{local}@conformance.example");
-            let token = minter.sign(&minter.claims(&local, &email));
-            Ok(Account {
-                name,
-                id: local,
-                email,
-                token,
-            })
-        }
-        UserSource::Register => {
-            register(client, name, &format!("{local}@conformance.example")).await
-        }
-        UserSource::BetterAuth => {
-            let better_auth = better_auth.ok_or_else(|| ProvisionError {
-                reason: "Better Auth users need --better-auth URL".to_owned(),
-                exchange: None,
-            })?;
-            sign_up(better_auth, name, &format!("{local}@conformance.example")).await
+/// What provisioning a user needs; borrowed from the run's context.
+pub struct Provisioning<'a> {
+    pub source: UserSource,
+    pub minter: Option<&'a Minter>,
+    pub client: &'a Client,
+    pub better_auth: Option<&'a Client>,
+    pub given: Option<&'a GivenUsers>,
+    pub profile: &'a Profile,
+}
+
+impl Provisioning<'_> {
+    /// A user named `name` (Alice, Bob, Preflight): fresh, except given
+    /// users, where every name but Bob's is Alice.
+    pub async fn provision(&self, name: &'static str) -> Result<Account, ProvisionError> {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        let local = format!("{}-{unique}", name.to_lowercase());
+        let email = format!("{local}@conformance.example");
+        match self.source {
+            UserSource::Mint => {
+                let minter = self.minter.ok_or_else(|| {
+                    ProvisionError::new(
+                        "minting users needs a key the target trusts (--secret or --signing-key)",
+                    )
+                })?;
+                let token = minter.sign(&minter.claims(&local, &email));
+                Ok(Account {
+                    name,
+                    id: local,
+                    email,
+                    token,
+                })
+            }
+            UserSource::Register => register(self.client, self.profile, name, &email).await,
+            UserSource::BetterAuth => {
+                let better_auth = self.better_auth.ok_or_else(|| {
+                    ProvisionError::new("Better Auth users need --better-auth URL")
+                })?;
+                sign_up(better_auth, name, &email).await
+            }
+            UserSource::Given => {
+                let given = self.given.ok_or_else(|| {
+                    ProvisionError::new("--users given needs --given-users FILE or TODO_ALICE_TOKEN and TODO_BOB_TOKEN")
+                })?;
+                Ok(if name == "Bob" {
+                    given.bob.clone()
+                } else {
+                    given.alice.clone()
+                })
+            }
         }
     }
 }
 
+impl ProvisionError {
+    fn new(reason: &str) -> Self {
+        Self {
+            reason: reason.to_owned(),
+            exchange: None,
+        }
+    }
+}
+
+/// Two existing users of the target, shared by every scenario.
+#[derive(Debug, Clone)]
+pub struct GivenUsers {
+    pub alice: Account,
+    pub bob: Account,
+}
+
+/// One user of a `--given-users` file: a token, or credentials to log in.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GivenUser {
+    token: Option<String>,
+    id: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GivenFile {
+    alice: GivenUser,
+    bob: GivenUser,
+}
+
+impl GivenUsers {
+    /// From `file`, or from TODO_ALICE_TOKEN / TODO_BOB_TOKEN (and optional
+    /// TODO_ALICE_ID / TODO_BOB_ID). Users with credentials log in at the
+    /// profile's login route.
+    pub async fn load(
+        file: Option<&Path>,
+        client: &Client,
+        profile: &Profile,
+    ) -> Result<Self, ProvisionError> {
+        let given = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|error| {
+                    ProvisionError::new(&format!(
+                        "could not read --given-users {}: {error}",
+                        path.display()
+                    ))
+                })?;
+                toml::from_str::<GivenFile>(&text).map_err(|error| {
+                    ProvisionError::new(&format!(
+                        "--given-users {} is not valid: {error}",
+                        path.display()
+                    ))
+                })?
+            }
+            None => {
+                let from_env = |who: &str| GivenUser {
+                    token: std::env::var(format!("TODO_{who}_TOKEN")).ok(),
+                    id: std::env::var(format!("TODO_{who}_ID")).ok(),
+                    ..GivenUser::default()
+                };
+                GivenFile {
+                    alice: from_env("ALICE"),
+                    bob: from_env("BOB"),
+                }
+            }
+        };
+        let alice = given.alice.account("Alice", client, profile).await?;
+        let bob = given.bob.account("Bob", client, profile).await?;
+        if alice.id == bob.id {
+            return Err(ProvisionError::new(&format!(
+                "the given Alice and Bob are the same user ({}): cross-user checks need two",
+                alice.id
+            )));
+        }
+        Ok(Self { alice, bob })
+    }
+}
+
+impl GivenUser {
+    async fn account(
+        self,
+        name: &'static str,
+        client: &Client,
+        profile: &Profile,
+    ) -> Result<Account, ProvisionError> {
+        let upper = name.to_uppercase();
+        let mut account = match (self.token, self.email, self.password) {
+            (Some(token), email, None) => {
+                let id = self
+                    .id
+                    .clone()
+                    .or_else(|| user_id_claim(&token, profile))
+                    .ok_or_else(|| {
+                        ProvisionError::new(&format!(
+                            "{name}'s token names no user in {:?}: give {name}'s `id` (or TODO_{upper}_ID)",
+                            profile.claims.user_id
+                        ))
+                    })?;
+                Account {
+                    name,
+                    id,
+                    email: email.unwrap_or_default(),
+                    token,
+                }
+            }
+            (None, Some(email), Some(password)) => {
+                log_in(client, profile, name, &email, &password).await?
+            }
+            _ => {
+                return Err(ProvisionError::new(&format!(
+                    "{name} needs a `token`, or an `email` and `password` (from the environment: TODO_{upper}_TOKEN)"
+                )));
+            }
+        };
+        if let Some(id) = self.id {
+            account.id = id;
+        }
+        Ok(account)
+    }
+}
+
+/// The user id a token carries under the profile's claim names.
+fn user_id_claim(token: &str, profile: &Profile) -> Option<String> {
+    let claims = tokens::payload(token)?;
+    profile
+        .claims
+        .user_id
+        .iter()
+        .find_map(|name| claims.get(name).and_then(id_text))
+}
+
 async fn register(
     client: &Client,
+    profile: &Profile,
     name: &'static str,
     email: &str,
 ) -> Result<Account, ProvisionError> {
     let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
     let credentials = json!({"email": email, "password": password, "name": name});
     let registered = client
-        .send(Method::POST, "/api/auth/register", &[], Some(&credentials))
+        .send(
+            Method::POST,
+            &profile.routes.register,
+            &[],
+            Some(&credentials),
+        )
         .await;
     expect_success(&registered, "register")?;
+    log_in(client, profile, name, email, &password).await
+}
+
+/// A token from the profile's login route; the user id from the answer's
+/// `user.id`, else from the token's claims.
+async fn log_in(
+    client: &Client,
+    profile: &Profile,
+    name: &'static str,
+    email: &str,
+    password: &str,
+) -> Result<Account, ProvisionError> {
     let login = json!({"email": email, "password": password});
     let logged_in = client
-        .send(Method::POST, "/api/auth/login", &[], Some(&login))
+        .send(Method::POST, &profile.routes.login, &[], Some(&login))
         .await;
     let body = expect_success(&logged_in, "log in")?;
     let token = ["token", "access_token"]
@@ -96,20 +271,15 @@ async fn register(
             exchange: Some(Box::new(logged_in.clone())),
         })?
         .to_owned();
-    // The id the task paths use: the user object's, else the token's claims.
     let id = body
         .pointer("/user/id")
         .and_then(id_text)
-        .or_else(|| {
-            let claims = tokens::payload(&token)?;
-            claims
-                .get("sub")
-                .or_else(|| claims.get("user_id"))
-                .and_then(id_text)
-        })
+        .or_else(|| user_id_claim(&token, profile))
         .ok_or_else(|| ProvisionError {
-            reason: "neither the login answer (`user.id`) nor the token (`sub`) names the user"
-                .to_owned(),
+            reason: format!(
+                "neither the login answer (`user.id`) nor the token ({:?}) names the user",
+                profile.claims.user_id
+            ),
             exchange: Some(Box::new(logged_in.clone())),
         })?;
     Ok(Account {

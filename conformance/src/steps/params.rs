@@ -6,6 +6,8 @@ use std::str::FromStr;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::profile::Profile;
+
 /// A contract route, as the scenarios name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
 #[param(name = "route", regex = "list|create|get|update|delete|toggle|logout")]
@@ -23,36 +25,49 @@ impl FromStr for Route {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        Ok(match text {
-            "list" => Self::List,
-            "create" => Self::Create,
-            "get" => Self::Get,
-            "update" => Self::Update,
-            "delete" => Self::Delete,
-            "toggle" => Self::Toggle,
-            "logout" => Self::Logout,
-            other => return Err(format!("unknown route {other:?}")),
-        })
+        [
+            Self::List,
+            Self::Create,
+            Self::Get,
+            Self::Update,
+            Self::Delete,
+            Self::Toggle,
+            Self::Logout,
+        ]
+        .into_iter()
+        .find(|route| route.name() == text)
+        .ok_or_else(|| format!("unknown route {text:?}"))
     }
 }
 
 impl Route {
-    /// Method, path and body of this route for `owner`'s path and `task_id`.
-    /// Writes carry a probe title, so that a write that should not have
-    /// happened is easy to spot.
-    pub fn request(self, owner: &str, task_id: &str) -> (Method, String, Option<Value>) {
-        let tasks = format!("/api/{owner}/tasks");
-        let task = format!("{tasks}/{task_id}");
-        let probe = || json!({"title": "conformance probe: this write must not happen", "description": "probe", "completed": true});
+    /// The name the scenarios use.
+    pub fn name(self) -> &'static str {
         match self {
-            Self::List => (Method::GET, tasks, None),
-            Self::Create => (Method::POST, tasks, Some(probe())),
-            Self::Get => (Method::GET, task, None),
-            Self::Update => (Method::PUT, task, Some(probe())),
-            Self::Delete => (Method::DELETE, task, None),
-            Self::Toggle => (Method::PATCH, format!("{task}/complete"), None),
-            Self::Logout => (Method::POST, "/api/auth/logout".to_owned(), None),
+            Self::List => "list",
+            Self::Create => "create",
+            Self::Get => "get",
+            Self::Update => "update",
+            Self::Delete => "delete",
+            Self::Toggle => "toggle",
+            Self::Logout => "logout",
         }
+    }
+
+    /// Method, path and body of this route for `owner`'s path and `task_id`,
+    /// as `profile` shapes them. Writes carry a probe title, so that a write
+    /// that should not have happened is easy to spot.
+    pub fn request(
+        self,
+        profile: &Profile,
+        owner: &str,
+        task_id: &str,
+    ) -> (Method, String, Option<Value>) {
+        let (method, path) = profile.route(self, owner, task_id);
+        let body = matches!(self, Self::Create | Self::Update).then(|| {
+            profile.body(&json!({"title": "conformance probe: this write must not happen", "description": "probe", "completed": true}))
+        });
+        (method, path, body)
     }
 }
 

@@ -46,6 +46,11 @@ async fn the_answer_is(world: &mut ContractWorld, status: u16) -> Outcome {
     world.expect_status(status)
 }
 
+#[then(expr = "the {route} succeeds")]
+async fn the_route_succeeds(world: &mut ContractWorld, route: Route) -> Outcome {
+    world.expect_success(route)
+}
+
 #[then("the answer is a client error")]
 async fn the_answer_is_a_client_error(world: &mut ContractWorld) -> Outcome {
     world.expect_client_error()

@@ -1,10 +1,9 @@
 //! Steps about an owner's own tasks: the CRUD and stateless features.
 
 use cucumber::{given, then, when};
-use reqwest::Method;
 use serde_json::json;
 
-use super::params::{Completion, InvalidInput};
+use super::params::{Completion, InvalidInput, Route};
 use crate::world::{ContractWorld, Outcome};
 
 #[given("Alice has a token the target never issued")]
@@ -26,7 +25,7 @@ async fn create_invalid(world: &mut ContractWorld, input: InvalidInput) -> Outco
 
 #[when("Alice gets that task")]
 async fn get(world: &mut ContractWorld) -> Outcome {
-    world.alice_on_subject(Method::GET, "", None).await
+    world.alice_on_subject(Route::Get, None).await
 }
 
 #[when(expr = "Alice updates that task to title {string}, description {string}, {completion}")]
@@ -37,28 +36,22 @@ async fn update(
     completion: Completion,
 ) -> Outcome {
     let body = json!({"title": title, "description": description, "completed": completion.0});
-    world.alice_on_subject(Method::PUT, "", Some(body)).await
+    world.alice_on_subject(Route::Update, Some(body)).await
 }
 
 #[when("Alice toggles that task")]
 async fn toggle(world: &mut ContractWorld) -> Outcome {
-    world
-        .alice_on_subject(Method::PATCH, "/complete", None)
-        .await
+    world.alice_on_subject(Route::Toggle, None).await
 }
 
 #[when("Alice deletes that task")]
 async fn delete(world: &mut ContractWorld) -> Outcome {
-    world.alice_on_subject(Method::DELETE, "", None).await
+    world.alice_on_subject(Route::Delete, None).await
 }
 
 #[when("Alice logs out")]
 async fn logout(world: &mut ContractWorld) -> Outcome {
-    let alice = world.alice().await?;
-    world
-        .request(Method::POST, "/api/auth/logout", Some(&alice.token), None)
-        .await;
-    Ok(())
+    world.alice_logs_out().await
 }
 
 #[then(expr = "the answer is the task titled {string} described as {string}, {completion}")]
@@ -83,21 +76,21 @@ async fn fresh_read_fields(
     description: String,
     completion: Completion,
 ) -> Outcome {
-    world.alice_on_subject(Method::GET, "", None).await?;
-    world.expect_status(200)?;
+    world.alice_on_subject(Route::Get, None).await?;
+    world.expect_success(Route::Get)?;
     world.expect_task(&title, &description, completion.0)
 }
 
 #[then(expr = "a fresh read of that task shows it {completion}")]
 async fn fresh_read_completion(world: &mut ContractWorld, completion: Completion) -> Outcome {
-    world.alice_on_subject(Method::GET, "", None).await?;
-    world.expect_status(200)?;
+    world.alice_on_subject(Route::Get, None).await?;
+    world.expect_success(Route::Get)?;
     world.expect_completion(completion.0)
 }
 
 #[then("a fresh read of that task gives 404")]
 async fn fresh_read_404(world: &mut ContractWorld) -> Outcome {
-    world.alice_on_subject(Method::GET, "", None).await?;
+    world.alice_on_subject(Route::Get, None).await?;
     world.expect_status(404)
 }
 

@@ -12,6 +12,7 @@ use super::{
     Minter, PublicKey, alg_none_with, encode_segment, payload, seed_claims, unix_now, with_exp,
     with_payload, without_signature,
 };
+use crate::profile::Claims;
 use crate::users::Account;
 
 /// Secrets from tutorials, docs and samples that end up in production.
@@ -409,7 +410,7 @@ pub fn random_bytes() -> [u8; 32] {
 
 /// HS256 over any header, with any key, even an empty one.
 fn sign_hmac(header: &Value, claims: &Value, key: &[u8]) -> String {
-    Minter::hs256(key).sign_raw(header, &claims.to_string())
+    Minter::hs256(key, &Claims::default()).sign_raw(header, &claims.to_string())
 }
 
 fn sign_eddsa(header: &Value, claims: &Value, key: &SigningKey) -> String {
@@ -480,7 +481,7 @@ mod tests {
 
     #[test]
     fn no_attack_verifies_under_a_strict_hs256_verifier() {
-        let minter = Minter::hs256(SECRET);
+        let minter = Minter::hs256(SECRET, &Claims::default());
         let (alice, bob) = alice_and_bob(&minter);
         let attacker = SigningKey::from_bytes(&random_bytes());
         let public_key = PublicKey::from_jwk(&public_jwk(&attacker)).unwrap();
@@ -509,7 +510,7 @@ mod tests {
 
     #[test]
     fn attacks_say_what_they_miss() {
-        let minter = Minter::hs256(SECRET);
+        let minter = Minter::hs256(SECRET, &Claims::default());
         let (alice, bob) = alice_and_bob(&minter);
         let attacker = SigningKey::from_bytes(&random_bytes());
         let with = Ingredients {
@@ -531,7 +532,7 @@ mod tests {
 
     #[test]
     fn the_duplicate_key_payload_has_both_subs() {
-        let minter = Minter::hs256(SECRET);
+        let minter = Minter::hs256(SECRET, &Claims::default());
         let (alice, bob) = alice_and_bob(&minter);
         let attacker = SigningKey::from_bytes(&random_bytes());
         let with = Ingredients {

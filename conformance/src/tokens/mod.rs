@@ -11,6 +11,8 @@ use ed25519_dalek::{Signer, SigningKey};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Map, Value, json};
 
+use crate::profile::Claims;
+
 /// How long the suite's own valid tokens live: Better Auth's default.
 const LIFETIME_SECS: u64 = 15 * 60;
 
@@ -26,9 +28,9 @@ pub enum KeyError {
 
 /// Signs valid tokens the target trusts.
 pub enum Minter {
-    /// HS256 with the target's secret, in the seed design's format: `sub`,
-    /// `user_id`, `email`, `iat` and `exp`.
-    Hs256(EncodingKey),
+    /// HS256 with the target's secret, with the profile's claims (the seed
+    /// design's: `sub`, `user_id`, `email`, `iat` and `exp`).
+    Hs256(EncodingKey, Box<Claims>),
     /// A private key the target's JWKS vouches for, in Better Auth's format.
     BetterAuth(Box<SigningIdentity>),
 }
@@ -141,14 +143,14 @@ impl SigningIdentity {
 }
 
 impl Minter {
-    pub fn hs256(secret: &[u8]) -> Self {
-        Self::Hs256(EncodingKey::from_secret(secret))
+    pub fn hs256(secret: &[u8], claims: &Claims) -> Self {
+        Self::Hs256(EncodingKey::from_secret(secret), Box::new(claims.clone()))
     }
 
     /// The claims of a fresh token for `user_id`, in this minter's format.
     pub fn claims(&self, user_id: &str, email: &str) -> Value {
         match self {
-            Self::Hs256(_) => seed_claims(user_id, email),
+            Self::Hs256(_, shape) => claims_shaped(shape, user_id, email),
             Self::BetterAuth(identity) => {
                 // Better Auth's order: the user row, then sub, exp, iss, aud.
                 let now = unix_now();
@@ -178,7 +180,7 @@ impl Minter {
     /// (duplicate keys), under this minter's header plus `extra` members.
     pub fn sign_raw(&self, extra: &Value, payload: &str) -> String {
         let mut header = match self {
-            Self::Hs256(_) => json!({"alg": "HS256", "typ": "JWT"}),
+            Self::Hs256(..) => json!({"alg": "HS256", "typ": "JWT"}),
             Self::BetterAuth(identity) => json!({"alg": "EdDSA", "kid": identity.kid}),
         };
         for (name, value) in extra.as_object().into_iter().flatten() {
@@ -190,7 +192,7 @@ impl Minter {
             URL_SAFE_NO_PAD.encode(payload)
         );
         let signature = match self {
-            Self::Hs256(key) => {
+            Self::Hs256(key, _) => {
                 jsonwebtoken::crypto::sign(signing_input.as_bytes(), key, Algorithm::HS256)
                     .expect("HMAC signing cannot fail")
             }
@@ -204,7 +206,7 @@ impl Minter {
     /// HS256's secret under another HMAC algorithm (HS384, HS512).
     pub fn sign_hmac_as(&self, algorithm: Algorithm, claims: &Value) -> Option<String> {
         match self {
-            Self::Hs256(key) => jsonwebtoken::encode(&Header::new(algorithm), claims, key).ok(),
+            Self::Hs256(key, _) => jsonwebtoken::encode(&Header::new(algorithm), claims, key).ok(),
             Self::BetterAuth(_) => None,
         }
     }
@@ -212,7 +214,7 @@ impl Minter {
     /// The public half, when the minter's key is asymmetric.
     pub fn public_key(&self) -> Option<PublicKey> {
         match self {
-            Self::Hs256(_) => None,
+            Self::Hs256(..) => None,
             Self::BetterAuth(identity) => Some(PublicKey::ed25519(
                 identity.kid.clone(),
                 identity.key.verifying_key().to_bytes().to_vec(),
@@ -223,7 +225,7 @@ impl Minter {
     /// What the run header says about the tokens.
     pub fn describe(&self) -> String {
         match self {
-            Self::Hs256(_) => "HS256, minted by the suite with the target's secret".to_owned(),
+            Self::Hs256(..) => "HS256, minted by the suite with the target's secret".to_owned(),
             Self::BetterAuth(identity) => format!(
                 "EdDSA in Better Auth's format, minted by the suite with key {} (iss {}, aud {})",
                 identity.kid, identity.issuer, identity.audience
@@ -234,14 +236,28 @@ impl Minter {
 
 /// The seed design's claims: `sub`, `user_id`, `email`, `iat`, `exp`.
 pub fn seed_claims(user_id: &str, email: &str) -> Value {
+    claims_shaped(&Claims::default(), user_id, email)
+}
+
+/// A fresh token's claims as a profile names them: the user id under each
+/// of its names, the email, `iat`, `exp`, then `iss`, `aud` and extras.
+fn claims_shaped(shape: &Claims, user_id: &str, email: &str) -> Value {
     let now = unix_now();
-    json!({
-        "sub": user_id,
-        "user_id": user_id,
-        "email": email,
-        "iat": now,
-        "exp": now + LIFETIME_SECS,
-    })
+    let mut claims = Map::new();
+    for name in &shape.user_id {
+        claims.insert(name.clone(), json!(user_id));
+    }
+    claims.insert(shape.email.clone(), json!(email));
+    claims.insert("iat".to_owned(), json!(now));
+    claims.insert("exp".to_owned(), json!(now + LIFETIME_SECS));
+    if let Some(issuer) = &shape.issuer {
+        claims.insert("iss".to_owned(), json!(issuer));
+    }
+    if let Some(audience) = &shape.audience {
+        claims.insert("aud".to_owned(), json!(audience));
+    }
+    claims.extend(shape.extra.clone());
+    Value::Object(claims)
 }
 
 pub fn unix_now() -> u64 {
@@ -273,7 +289,7 @@ pub fn encode_segment(value: &Value) -> String {
 /// HS256 under a random secret the target cannot know.
 pub fn signed_with_another_secret(claims: &Value) -> String {
     let secret = format!("{}{}", uuid::Uuid::new_v4(), uuid::Uuid::new_v4());
-    Minter::hs256(secret.as_bytes()).sign(claims)
+    Minter::hs256(secret.as_bytes(), &Claims::default()).sign(claims)
 }
 
 /// `token`'s header and signature around a different payload: the signature
@@ -318,7 +334,7 @@ mod tests {
     #[test]
     fn minted_tokens_carry_the_seed_claims_and_verify() {
         let claims = seed_claims("u-1", "u1@example.test");
-        let token = Minter::hs256(SECRET).sign(&claims);
+        let token = Minter::hs256(SECRET, &Claims::default()).sign(&claims);
         assert!(verify(&token));
         let payload = payload(&token).unwrap();
         for claim in ["sub", "user_id", "email", "iat", "exp"] {
@@ -332,7 +348,7 @@ mod tests {
 
     #[test]
     fn forgeries_do_not_verify_but_keep_the_claims() {
-        let minter = Minter::hs256(SECRET);
+        let minter = Minter::hs256(SECRET, &Claims::default());
         let alice = seed_claims("alice", "a@example.test");
         let bob_token = minter.sign(&seed_claims("bob", "b@example.test"));
         let forgeries = [
@@ -351,9 +367,13 @@ mod tests {
     fn expiry_moves_both_ways() {
         let claims = seed_claims("u", "u@example.test");
         let expired = with_exp(&claims, -3600);
-        assert!(!verify(&Minter::hs256(SECRET).sign(&expired)));
+        assert!(!verify(
+            &Minter::hs256(SECRET, &Claims::default()).sign(&expired)
+        ));
         let fresh = with_exp(&expired, 3600);
-        assert!(verify(&Minter::hs256(SECRET).sign(&fresh)));
+        assert!(verify(
+            &Minter::hs256(SECRET, &Claims::default()).sign(&fresh)
+        ));
     }
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/better-auth");

@@ -15,15 +15,15 @@ impl ContractWorld {
         );
         let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
         self.register(&email, &password).await;
-        self.expect_success().map_err(super::as_setup)?;
+        self.expect_registered().map_err(super::as_setup)?;
         self.login = Some((email, password));
         Ok(())
     }
 
     pub async fn register(&mut self, email: &str, password: &str) {
         let body = json!({"email": email, "password": password, "name": "Conformance"});
-        self.request(Method::POST, "/api/auth/register", None, Some(&body))
-            .await;
+        let path = self.ctx.profile.routes.register.clone();
+        self.request(Method::POST, &path, None, Some(&body)).await;
     }
 
     pub async fn register_alice_again(&mut self) -> Outcome {
@@ -42,7 +42,12 @@ impl ContractWorld {
         for (label, email) in [("wrong password", email), ("unknown email", unknown)] {
             let body = json!({"email": email, "password": "Wrong-password-123"});
             let exchange = self
-                .fetch(Method::POST, "/api/auth/login", None, Some(&body))
+                .fetch(
+                    Method::POST,
+                    &self.ctx.profile.routes.login,
+                    None,
+                    Some(&body),
+                )
                 .await;
             self.probes.push((label.to_owned(), exchange));
         }
@@ -87,7 +92,7 @@ impl ContractWorld {
         }
     }
 
-    fn expect_success(&self) -> Outcome {
+    fn expect_registered(&self) -> Outcome {
         let status = self.received()?.status;
         if (200..300).contains(&status) {
             Ok(())

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use super::{ContractWorld, Outcome, Owner, says_invalid_token, tasks_path};
+use super::{ContractWorld, Outcome, Owner, says_invalid_token};
 use crate::report::Failure;
 use crate::steps::params::Route;
 use crate::tokens;
@@ -139,7 +139,7 @@ impl ContractWorld {
         if says_invalid_token(challenge) {
             Ok(())
         } else {
-            Err(self.failure(
+            Err(self.deviation(
                 r#"WWW-Authenticate: Bearer error="invalid_token""#,
                 format!("WWW-Authenticate: {challenge}"),
             ))
@@ -154,10 +154,8 @@ impl ContractWorld {
         } else {
             "the target did not fetch the key URL named in the token"
         };
-        self.ctx.note(format!(
-            "[informational] {} ({}): {verdict}",
-            self.promise, self.scenario
-        ));
+        self.ctx
+            .note(&self.promise, &self.scenario, verdict.to_owned());
         Ok(())
     }
 
@@ -171,10 +169,11 @@ impl ContractWorld {
             }
             _ => "refused",
         };
-        self.ctx.note(format!(
-            "[informational] {} ({}): {verdict} ({status})",
-            self.promise, self.scenario
-        ));
+        self.ctx.note(
+            &self.promise,
+            &self.scenario,
+            format!("{verdict} ({status})"),
+        );
         Ok(())
     }
 
@@ -190,10 +189,12 @@ impl ContractWorld {
         }
         let mut accepted = None;
         for (seconds, token) in tokens {
-            self.request(Method::GET, &tasks_path(&alice), Some(&token), None)
+            self.request(Method::GET, &self.list_path(&alice), Some(&token), None)
                 .await;
             match self.received()?.status {
-                200 => accepted = Some(seconds),
+                status if self.ctx.profile.success(Route::List).contains(&status) => {
+                    accepted = Some(seconds);
+                }
                 500..=599 => {
                     return Err(self.failure("no server error for an expired token", "a 5xx"));
                 }
@@ -204,10 +205,11 @@ impl ContractWorld {
             Some(seconds) => format!("accepts tokens up to {seconds} s past exp (its leeway)"),
             None => format!("refuses tokens {} s past exp", LEEWAY_PROBES[0]),
         };
-        self.ctx.note(format!(
-            "[informational] {}: the target {verdict}",
-            self.promise
-        ));
+        self.ctx.note(
+            &self.promise,
+            &self.scenario,
+            format!("the target {verdict}"),
+        );
         Ok(())
     }
 
@@ -268,13 +270,13 @@ impl ContractWorld {
             }
             let challenge = received.header("www-authenticate").unwrap_or_default();
             if !says_invalid_token(challenge) {
-                return Err(self.failure_about(
+                return Err(self.as_deviation(self.failure_about(
                     Some(exchange.clone()),
                     format!(
                         r#"WWW-Authenticate: Bearer error="invalid_token" on the 401 for {name:?}"#
                     ),
                     format!("WWW-Authenticate: {challenge:?}"),
-                ));
+                )));
             }
         }
         Ok(())
@@ -302,9 +304,14 @@ impl ContractWorld {
     /// jwt_tool's persistence check: after everything, the real token works.
     pub async fn expect_alice_token_works(&mut self) -> Outcome {
         let alice = self.alice().await?;
-        self.request(Method::GET, &tasks_path(&alice), Some(&alice.token), None)
-            .await;
-        self.expect_status(200)?;
+        self.request(
+            Method::GET,
+            &self.list_path(&alice),
+            Some(&alice.token),
+            None,
+        )
+        .await;
+        self.expect_success(Route::List)?;
         self.expect_mentions_alice_task()
     }
 
@@ -340,7 +347,9 @@ impl ContractWorld {
     /// RFC 6750 §2.3's URI query parameter, which leaks into logs.
     pub async fn list_with_token_in_query(&mut self) -> Outcome {
         let alice = self.alice().await?;
-        let path = format!("{}?access_token={}", tasks_path(&alice), alice.token);
+        let list = self.list_path(&alice);
+        let separator = if list.contains('?') { '&' } else { '?' };
+        let path = format!("{list}{separator}access_token={}", alice.token);
         self.last = Some(self.ctx.client.send(Method::GET, &path, &[], None).await);
         Ok(())
     }

@@ -19,11 +19,13 @@ use ed25519_dalek::SigningKey;
 
 use crate::http::{Client, Exchange, Received};
 use crate::keyserver::KeyServer;
-use crate::report::Failure;
+use crate::profile::{Profile, id_text};
+use crate::report::{Failure, Grade};
+use crate::results::Informational;
 use crate::steps::params::{Credentials, Route};
 use crate::tokens::attacks::{Attack, Need};
 use crate::tokens::{self, Minter, PublicKey};
-use crate::users::{self, Account, ProvisionError, UserSource};
+use crate::users::{Account, GivenUsers, ProvisionError, Provisioning, UserSource};
 
 /// What every scenario shares: set once before the run.
 pub struct Context {
@@ -34,12 +36,29 @@ pub struct Context {
     /// The Better Auth server users sign up on, with `--users better-auth`.
     pub better_auth: Option<Client>,
     pub users: UserSource,
+    /// The users of `--users given`.
+    pub given: Option<GivenUsers>,
+    pub profile: Profile,
+    /// Deviations and `@should` findings fail the run too.
+    pub strict: bool,
     pub show_tokens: bool,
     /// The suite's own key, published by `key_server` for the jku/x5u attacks.
     pub attacker: SigningKey,
     pub key_server: KeyServer,
-    /// Informational findings and cleanup problems, printed after the run.
-    pub notes: Mutex<Vec<String>>,
+    /// Informational findings, printed and reported after the run.
+    pub notes: Mutex<Vec<Informational>>,
+    /// Tasks the suite created and has not deleted yet.
+    pub ledger: Mutex<Vec<Created>>,
+}
+
+/// A task the suite created, with who may delete it.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub id: String,
+    /// The scenario's users: a broken target may have stored it under either.
+    pub owners: Vec<Account>,
+    /// The world that created it.
+    scenario: String,
 }
 
 static CONTEXT: OnceLock<Arc<Context>> = OnceLock::new();
@@ -51,11 +70,12 @@ pub fn install(context: Context) {
 }
 
 pub fn context() -> Arc<Context> {
-    Arc::clone(
-        CONTEXT
-            .get()
-            .expect("the context is installed before the run"),
-    )
+    installed().expect("the context is installed before the run")
+}
+
+/// The context, once a run has installed it.
+pub fn installed() -> Option<Arc<Context>> {
+    CONTEXT.get().map(Arc::clone)
 }
 
 impl Context {
@@ -64,15 +84,83 @@ impl Context {
         match need {
             Need::Nothing | Need::Bob => true,
             Need::SigningKey => self.minter.is_some(),
-            Need::Secret => matches!(self.minter, Some(Minter::Hs256(_))),
+            Need::Secret => matches!(self.minter, Some(Minter::Hs256(..))),
             Need::PublicKey => self.public_key.is_some(),
         }
     }
 
-    pub fn note(&self, note: String) {
-        if let Ok(mut notes) = self.notes.lock() {
-            notes.push(note);
+    pub fn provisioning(&self) -> Provisioning<'_> {
+        Provisioning {
+            source: self.users,
+            minter: self.minter.as_ref(),
+            client: &self.client,
+            better_auth: self.better_auth.as_ref(),
+            given: self.given.as_ref(),
+            profile: &self.profile,
         }
+    }
+
+    pub fn note(&self, promise: &str, scenario: &str, text: String) {
+        if let Ok(mut notes) = self.notes.lock() {
+            notes.push(Informational {
+                promise: promise.to_owned(),
+                scenario: scenario.to_owned(),
+                text,
+            });
+        }
+    }
+
+    /// Deletes every task still in the ledger (after Ctrl-C, say), and
+    /// returns the ids of those that could not be deleted.
+    pub async fn sweep(&self) -> Vec<String> {
+        let remaining = self.take_ledger(|_| true);
+        let mut left = Vec::new();
+        for created in remaining {
+            if !self.delete_created(&created).await {
+                left.push(created.id);
+            }
+        }
+        left
+    }
+
+    fn take_ledger(&self, which: impl Fn(&Created) -> bool) -> Vec<Created> {
+        let Ok(mut ledger) = self.ledger.lock() else {
+            return Vec::new();
+        };
+        let (taken, kept) = std::mem::take(&mut *ledger).into_iter().partition(which);
+        *ledger = kept;
+        taken
+    }
+
+    fn record(&self, created: Created) {
+        if let Ok(mut ledger) = self.ledger.lock() {
+            ledger.push(created);
+        }
+    }
+
+    /// Deletes a task the suite created, and only such a task, with each
+    /// of its scenario's users in turn. Whether it is gone: deleted, or 404
+    /// because a step already deleted it.
+    async fn delete_created(&self, created: &Created) -> bool {
+        let mut gone = false;
+        for owner in &created.owners {
+            let path = self.profile.task_path(&owner.id, &created.id);
+            let headers = [(
+                "authorization".to_owned(),
+                format!("Bearer {}", owner.token),
+            )];
+            match self
+                .client
+                .send(Method::DELETE, &path, &headers, None)
+                .await
+                .status()
+            {
+                Some(200..=299) => return true,
+                Some(404) => gone = true,
+                _ => {}
+            }
+        }
+        gone
     }
 }
 
@@ -87,6 +175,8 @@ pub struct ContractWorld {
     pub non_strict: bool,
     alice: Option<Account>,
     bob: Option<Account>,
+    /// The ids of the tasks a given Alice had before this scenario.
+    alice_baseline: Vec<String>,
     /// Alice's task as the target returned it at creation.
     alice_task: Option<Value>,
     /// Alice's list right after her task was created.
@@ -98,12 +188,11 @@ pub struct ContractWorld {
     expired_claims: Option<Value>,
     /// The attack of the last request, if it carried one.
     attack: Option<Attack>,
-    /// Names this scenario's key URL for the jku/x5u attacks.
+    /// Names this scenario: its key URL for the jku/x5u attacks, and its
+    /// tasks in the ledger.
     key_id: String,
     /// Requests of multi-request steps (barrage, neighbours, logins).
     probes: Vec<(String, Exchange)>,
-    /// Ids of the tasks this scenario created, deleted when it ends.
-    created: Vec<String>,
     /// The email and password of Alice's registered account.
     login: Option<(String, String)>,
 }
@@ -138,6 +227,7 @@ impl ContractWorld {
             non_strict: false,
             alice: None,
             bob: None,
+            alice_baseline: Vec::new(),
             alice_task: None,
             alice_list: None,
             subject: None,
@@ -146,7 +236,6 @@ impl ContractWorld {
             attack: None,
             key_id: uuid::Uuid::new_v4().simple().to_string(),
             probes: Vec::new(),
-            created: Vec::new(),
             login: None,
         }
     }
@@ -167,11 +256,31 @@ impl ContractWorld {
             scenario: self.scenario.clone(),
             expected: expected.into(),
             actual: actual.into(),
-            setup: false,
-            non_strict: self.non_strict,
+            grade: if self.non_strict {
+                Grade::Should
+            } else {
+                Grade::Broken
+            },
             exchange,
             show_tokens: self.ctx.show_tokens,
         })
+    }
+
+    /// A harmless deviation from the contract about the last exchange: no
+    /// data exposed, so it fails the run only with `--strict`.
+    pub fn deviation(
+        &self,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> Box<Failure> {
+        self.as_deviation(self.failure(expected, actual))
+    }
+
+    fn as_deviation(&self, mut failure: Box<Failure>) -> Box<Failure> {
+        if !self.ctx.strict {
+            failure.grade = Grade::Deviation;
+        }
+        failure
     }
 
     fn provision_failure(&self, who: &str, error: ProvisionError) -> Box<Failure> {
@@ -187,6 +296,11 @@ impl ContractWorld {
     pub async fn alice(&mut self) -> Result<Account, Box<Failure>> {
         if self.alice.is_none() {
             let account = self.provision("Alice").await?;
+            // A given Alice has tasks of her own: they are not this scenario's.
+            if self.ctx.users == UserSource::Given {
+                let tasks = self.read_list(&account).await.map_err(as_setup)?;
+                self.alice_baseline = tasks.as_array().into_iter().flatten().map(id_of).collect();
+            }
             self.alice = Some(account);
         }
         Ok(self.alice.clone().expect("just provisioned"))
@@ -201,15 +315,11 @@ impl ContractWorld {
     }
 
     async fn provision(&self, name: &'static str) -> Result<Account, Box<Failure>> {
-        users::provision(
-            self.ctx.users,
-            self.ctx.minter.as_ref(),
-            &self.ctx.client,
-            self.ctx.better_auth.as_ref(),
-            name,
-        )
-        .await
-        .map_err(|error| self.provision_failure(name, error))
+        self.ctx
+            .provisioning()
+            .provision(name)
+            .await
+            .map_err(|error| self.provision_failure(name, error))
     }
 
     async fn account(&mut self, owner: Owner) -> Result<Account, Box<Failure>> {
@@ -253,17 +363,20 @@ impl ContractWorld {
             account.name,
             uuid::Uuid::new_v4().simple()
         );
-        let body = json!({"title": title, "description": "created by todo-conformance"});
+        let body = self
+            .ctx
+            .profile
+            .body(&json!({"title": title, "description": "created by todo-conformance"}));
         self.request(
             Method::POST,
-            &tasks_path(&account),
+            &self.tasks_path(&account),
             Some(&account.token),
             Some(&body),
         )
         .await;
         self.remember_created();
-        self.expect_status(201)?;
-        let task = self.last_json()?;
+        self.expect_success(Route::Create)?;
+        let task = self.last_task()?;
         if owner == Owner::Alice {
             self.alice_task = Some(task.clone());
             self.subject = Some(task);
@@ -272,32 +385,46 @@ impl ContractWorld {
         Ok(())
     }
 
-    /// The owner's list, read with their own token, expecting 200. Leaves
-    /// the last exchange alone.
+    /// The owner's tasks (in the contract's shape, as a JSON array), read
+    /// with their own token. Leaves the last exchange alone.
     async fn read_list(&self, account: &Account) -> Result<Value, Box<Failure>> {
         let exchange = self
             .fetch(
                 Method::GET,
-                &tasks_path(account),
+                &self.list_path(account),
                 Some(&account.token),
                 None,
             )
             .await;
-        match exchange
+        let failed = |expected: String, actual: String| {
+            self.failure_about(Some(exchange.clone()), expected, actual)
+        };
+        let received = exchange
             .response
             .as_ref()
-            .map(|received| (received.status, received.json()))
-        {
-            Ok((200, Some(list))) => Ok(list),
-            Ok((status, _)) => Err(self.failure_about(
-                Some(exchange.clone()),
-                format!("200 with {}'s list as JSON", account.name),
-                status.to_string(),
-            )),
-            Err(error) => {
-                Err(self.failure_about(Some(exchange.clone()), "an HTTP answer", error.clone()))
-            }
+            .map_err(|error| failed("an HTTP answer".to_owned(), error.clone()))?;
+        let success = self.ctx.profile.success(Route::List);
+        if !success.contains(&received.status) {
+            return Err(failed(
+                format!("{} with {}'s list", statuses(success), account.name),
+                received.status.to_string(),
+            ));
         }
+        let answer = received.json().ok_or_else(|| {
+            failed(
+                format!("{}'s list as JSON", account.name),
+                "a body that is not JSON".to_owned(),
+            )
+        })?;
+        let list = self
+            .ctx
+            .profile
+            .tasks_in(&answer)
+            .map_err(|reason| failed(format!("{}'s list", account.name), reason))?;
+        if let Some(truncated) = list.truncated {
+            self.ctx.note(&self.promise, &self.scenario, truncated);
+        }
+        Ok(Value::Array(list.tasks))
     }
 
     fn alice_task(&self) -> Result<&Value, Box<Failure>> {
@@ -357,7 +484,7 @@ impl ContractWorld {
             None => "00000000-0000-0000-0000-000000000000".to_owned(),
         };
         let path_owner = self.account(owner).await?;
-        let (method, path, body) = route.request(&path_owner.id, &task_id);
+        let (method, path, body) = route.request(&self.ctx.profile, &path_owner.id, &task_id);
         self.last = Some(
             self.ctx
                 .client
@@ -458,10 +585,42 @@ impl ContractWorld {
         })
     }
 
+    /// The last answer as a task in the contract's shape.
+    fn last_task(&self) -> Result<Value, Box<Failure>> {
+        Ok(self.ctx.profile.task(&self.last_json()?))
+    }
+
+    /// The last answer is one of the statuses the profile counts as
+    /// `route`'s success.
+    pub fn expect_success(&self, route: Route) -> Outcome {
+        let status = self.received()?.status;
+        let success = self.ctx.profile.success(route);
+        if success.contains(&status) {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!(
+                    "{} ({} succeeding, profile {})",
+                    statuses(success),
+                    route.name(),
+                    self.ctx.profile.name
+                ),
+                status.to_string(),
+            ))
+        }
+    }
+
+    /// A 403 where 404 is due is a deviation, not a breach, when it shows
+    /// no task data: it confirms that the task exists, and no more.
     pub fn expect_status(&self, expected: u16) -> Outcome {
         let status = self.received()?.status;
         if status == expected {
             Ok(())
+        } else if (expected, status) == (404, 403) && self.expect_no_task_data().is_ok() {
+            Err(self.deviation(
+                "404, the answer for a task that does not exist",
+                "403 without task data: it tells the caller the task exists",
+            ))
         } else {
             Err(self.failure(expected.to_string(), status.to_string()))
         }
@@ -482,11 +641,11 @@ impl ContractWorld {
         let received = self.received()?;
         match received.header("www-authenticate") {
             Some(challenge) if names_bearer(challenge) => Ok(()),
-            Some(other) => Err(self.failure(
+            Some(other) => Err(self.deviation(
                 "WWW-Authenticate: Bearer",
                 format!("WWW-Authenticate: {other}"),
             )),
-            None => Err(self.failure(
+            None => Err(self.deviation(
                 "WWW-Authenticate: Bearer",
                 "401 without a WWW-Authenticate header",
             )),
@@ -505,7 +664,7 @@ impl ContractWorld {
             .unwrap_or_default();
         let names_task = received
             .json()
-            .is_some_and(|body| mentions_task(&body, &id_of(task)));
+            .is_some_and(|body| mentions_task(&self.ctx.profile, &body, &id_of(task)));
         if names_task || (!title.is_empty() && received.text().contains(title)) {
             Err(self.failure(
                 "no data of Alice's task in the body",
@@ -521,7 +680,7 @@ impl ContractWorld {
         if self
             .received()?
             .json()
-            .is_some_and(|body| mentions_task(&body, &id))
+            .is_some_and(|body| mentions_task(&self.ctx.profile, &body, &id))
         {
             Ok(())
         } else {
@@ -555,40 +714,20 @@ impl ContractWorld {
     }
 
     /// Deletes the tasks this scenario created, and only those, even when a
-    /// broken target would let it delete others'. Problems are noted, not
-    /// failed.
+    /// broken target would let it delete others'. What cannot be deleted
+    /// stays in the ledger, and the run reports it as left behind.
     pub async fn clean_up(&mut self) {
-        let owners: Vec<Account> = [self.alice.clone(), self.bob.clone()]
-            .into_iter()
-            .flatten()
-            .collect();
-        for id in std::mem::take(&mut self.created) {
-            let mut statuses = Vec::new();
-            for owner in &owners {
-                let path = format!("{}/{id}", tasks_path(owner));
-                let status = self
-                    .fetch(Method::DELETE, &path, Some(&owner.token), None)
-                    .await
-                    .status();
-                statuses.push(status);
-                if status.is_some_and(|status| (200..300).contains(&status)) {
-                    break;
-                }
-            }
-            let gone = statuses
-                .iter()
-                .flatten()
-                .any(|status| (200..300).contains(status) || *status == 404);
-            if !gone {
-                self.ctx.note(format!(
-                    "cleanup: could not delete task {id} ({}): statuses {statuses:?}",
-                    self.scenario
-                ));
+        let mine = self
+            .ctx
+            .take_ledger(|created| created.scenario == self.key_id);
+        for created in mine {
+            if !self.ctx.delete_created(&created).await {
+                self.ctx.record(created);
             }
         }
     }
 
-    /// Remembers the task a 2xx answer created, for `clean_up`.
+    /// Records the task a 2xx answer created, for `clean_up`.
     fn remember_created(&mut self) {
         let created = self
             .last
@@ -598,12 +737,38 @@ impl ContractWorld {
             .filter(|received| (200..300).contains(&received.status))
             .and_then(|r| r.json())
         {
-            let id = id_of(&task);
+            let id = self.ctx.profile.id_of(&task);
             if !id.is_empty() {
-                self.created.push(id);
+                self.ctx.record(Created {
+                    id,
+                    owners: [self.alice.clone(), self.bob.clone()]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
+                    scenario: self.key_id.clone(),
+                });
             }
         }
     }
+
+    /// The path of `account`'s tasks.
+    pub fn tasks_path(&self, account: &Account) -> String {
+        self.ctx.profile.tasks_path(&account.id)
+    }
+
+    /// The path that lists `account`'s tasks.
+    pub fn list_path(&self, account: &Account) -> String {
+        self.ctx.profile.list_path(&account.id)
+    }
+}
+
+/// `204`, or `200 or 204`.
+fn statuses(codes: &[u16]) -> String {
+    codes
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 /// A `WWW-Authenticate` challenge for the Bearer scheme (RFC 6750 §3).
@@ -620,30 +785,25 @@ fn says_invalid_token(challenge: &str) -> bool {
 }
 
 fn as_setup(mut failure: Box<Failure>) -> Box<Failure> {
-    failure.setup = true;
+    failure.grade = Grade::NotSetUp;
     failure
 }
 
-pub fn tasks_path(account: &Account) -> String {
-    format!("/api/{}/tasks", account.id)
-}
-
-/// Whether `body` holds, at any depth, an object whose `id` is `id`.
-fn mentions_task(body: &Value, id: &str) -> bool {
+/// Whether `body` holds, at any depth, an object whose id is `id`.
+fn mentions_task(profile: &Profile, body: &Value, id: &str) -> bool {
     match body {
-        Value::Array(items) => items.iter().any(|item| mentions_task(item, id)),
+        Value::Array(items) => items.iter().any(|item| mentions_task(profile, item, id)),
         Value::Object(fields) => {
-            id_of(body) == id || fields.values().any(|value| mentions_task(value, id))
+            profile.id_of(body) == id
+                || fields
+                    .values()
+                    .any(|value| mentions_task(profile, value, id))
         }
         _ => false,
     }
 }
 
-/// A task's id as text, whether the target uses strings or numbers.
+/// The id of a task in the contract's shape (see `Profile::task`).
 pub fn id_of(task: &Value) -> String {
-    match task.get("id") {
-        Some(Value::String(id)) => id.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
-    }
+    id_text(task.get("id"))
 }

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{ContractWorld, Outcome, id_of, tasks_path};
+use super::{ContractWorld, Outcome, id_of};
 use crate::http::Exchange;
 use crate::steps::params::Route;
 
@@ -23,7 +23,7 @@ impl ContractWorld {
     pub async fn alice_updates_naming_bob(&mut self) -> Outcome {
         let bob = self.bob().await?;
         let body = json!({"title": PROBE_TITLE, "user_id": bob.id, "owner_id": bob.id});
-        self.alice_on_subject(Method::PUT, "", Some(body)).await
+        self.alice_on_subject(Route::Update, Some(body)).await
     }
 
     /// Whatever the target answered, the task is still Alice's: a `user_id`
@@ -60,8 +60,8 @@ impl ContractWorld {
             ));
         }
         if self.subject.is_some() {
-            self.alice_on_subject(Method::GET, "", None).await?;
-            self.expect_status(200)?;
+            self.alice_on_subject(Route::Get, None).await?;
+            self.expect_success(Route::Get)?;
         }
         Ok(())
     }
@@ -70,7 +70,11 @@ impl ContractWorld {
     /// exists nowhere, so it tells Bob nothing about Alice's task.
     pub async fn expect_same_as_missing(&mut self, route: Route) -> Outcome {
         let bob = self.bob().await?;
-        let (method, path, body) = route.request(&bob.id, &uuid::Uuid::new_v4().to_string());
+        let (method, path, body) = route.request(
+            &self.ctx.profile,
+            &bob.id,
+            &uuid::Uuid::new_v4().to_string(),
+        );
         let missing = self
             .fetch(method, &path, Some(&bob.token), body.as_ref())
             .await;
@@ -97,7 +101,7 @@ impl ContractWorld {
         let alice = self.alice().await?;
         let id = id_of(self.alice_task()?);
         for neighbour in neighbours(&id) {
-            let path = format!("{}/{neighbour}", tasks_path(&alice));
+            let path = self.ctx.profile.task_path(&alice.id, &neighbour);
             let exchange = self
                 .fetch(Method::GET, &path, Some(&alice.token), None)
                 .await;

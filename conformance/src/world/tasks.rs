@@ -3,44 +3,37 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{ContractWorld, Outcome, id_of, tasks_path};
-use crate::report::Failure;
-use crate::users::Account;
+use super::{ContractWorld, Outcome, id_of};
+use crate::steps::params::Route;
 
 impl ContractWorld {
     /// Alice creates a task; a 2xx answer becomes "that task".
     pub async fn alice_creates(&mut self, body: Value) -> Outcome {
         let alice = self.alice().await?;
+        let body = self.ctx.profile.body(&body);
         self.request(
             Method::POST,
-            &tasks_path(&alice),
+            &self.tasks_path(&alice),
             Some(&alice.token),
             Some(&body),
         )
         .await;
         self.remember_created();
         if self.received()?.status / 100 == 2 {
-            self.subject = Some(self.last_json()?);
+            self.subject = Some(self.last_task()?);
         }
         Ok(())
     }
 
-    fn subject_path(&self, alice: &Account) -> Result<String, Box<Failure>> {
+    /// Alice calls `route` on "that task", with her token and `body` (in
+    /// the contract's names).
+    pub async fn alice_on_subject(&mut self, route: Route, body: Option<Value>) -> Outcome {
+        let alice = self.alice().await?;
         let subject = self.subject.as_ref().ok_or_else(|| {
             self.failure_about(None, "a task from an earlier step", "no task was created")
         })?;
-        Ok(format!("{}/{}", tasks_path(alice), id_of(subject)))
-    }
-
-    /// Alice sends `method` to "that task" (plus `suffix`), with her token.
-    pub async fn alice_on_subject(
-        &mut self,
-        method: Method,
-        suffix: &str,
-        body: Option<Value>,
-    ) -> Outcome {
-        let alice = self.alice().await?;
-        let path = format!("{}{suffix}", self.subject_path(&alice)?);
+        let (method, path) = self.ctx.profile.route(route, &alice.id, &id_of(subject));
+        let body = body.map(|body| self.ctx.profile.body(&body));
         self.request(method, &path, Some(&alice.token), body.as_ref())
             .await;
         Ok(())
@@ -48,7 +41,7 @@ impl ContractWorld {
 
     /// The answer is a task with these fields.
     pub fn expect_task(&self, title: &str, description: &str, completed: bool) -> Outcome {
-        let task = self.last_json()?;
+        let task = self.last_task()?;
         let expected = json!({"title": title, "description": description, "completed": completed});
         let actual = json!({
             "title": task.get("title"),
@@ -66,7 +59,7 @@ impl ContractWorld {
     }
 
     pub fn expect_completion(&self, completed: bool) -> Outcome {
-        let task = self.last_json()?;
+        let task = self.last_task()?;
         if task.get("completed") == Some(&Value::Bool(completed)) {
             Ok(())
         } else {
@@ -79,7 +72,7 @@ impl ContractWorld {
 
     /// The answer is "that task", as it was created or last changed.
     pub fn expect_subject(&self) -> Outcome {
-        let task = self.last_json()?;
+        let task = self.last_task()?;
         let subject = self.subject.clone().unwrap_or_default();
         let fields = |task: &Value| {
             ["id", "title", "description", "completed"].map(|field| task.get(field).cloned())
@@ -114,14 +107,35 @@ impl ContractWorld {
         }
     }
 
+    /// Nothing was stored for Alice: her list has no task but those she
+    /// had before the scenario (none, unless she is a given user).
     pub async fn expect_alice_has_no_tasks(&mut self) -> Outcome {
         let alice = self.alice().await?;
         let list = self.read_list(&alice).await?;
-        if list.as_array().is_some_and(Vec::is_empty) {
+        let stored: Vec<&Value> = list
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|task| !self.alice_baseline.contains(&id_of(task)))
+            .collect();
+        if stored.is_empty() {
             Ok(())
         } else {
-            Err(self.failure("no task stored for Alice", format!("her list is {list}")))
+            Err(self.failure(
+                "no task stored for Alice",
+                format!(
+                    "her list has {}",
+                    Value::from(stored.into_iter().cloned().collect::<Vec<_>>())
+                ),
+            ))
         }
+    }
+
+    pub async fn alice_logs_out(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let (method, path) = self.ctx.profile.route(Route::Logout, &alice.id, "");
+        self.request(method, &path, Some(&alice.token), None).await;
+        Ok(())
     }
 
     /// After Alice's logout: still valid (stateless) or revoked are both
@@ -129,18 +143,25 @@ impl ContractWorld {
     pub async fn report_token_after_logout(&mut self) -> Outcome {
         let logout = self.received()?.status;
         if logout == 404 || logout == 405 {
-            self.ctx.note(format!(
-                "[informational] {}: the target has no logout route ({logout})",
-                self.promise
-            ));
+            self.ctx.note(
+                &self.promise,
+                &self.scenario,
+                format!("the target has no logout route ({logout})"),
+            );
             return Ok(());
         }
-        self.expect_status(200)?;
+        self.expect_success(Route::Logout)?;
         let alice = self.alice().await?;
-        self.request(Method::GET, &tasks_path(&alice), Some(&alice.token), None)
-            .await;
-        let note = match self.received()?.status {
-            200 => {
+        self.request(
+            Method::GET,
+            &self.list_path(&alice),
+            Some(&alice.token),
+            None,
+        )
+        .await;
+        let status = self.received()?.status;
+        let note = match status {
+            _ if self.ctx.profile.success(Route::List).contains(&status) => {
                 "after logout the token still works: tokens are stateless and stay valid until they expire"
             }
             401 => "after logout the token is refused: the target revokes tokens",
@@ -152,7 +173,7 @@ impl ContractWorld {
             }
         };
         self.ctx
-            .note(format!("[informational] {}: {note}", self.promise));
+            .note(&self.promise, &self.scenario, note.to_owned());
         Ok(())
     }
 }

@@ -1,0 +1,110 @@
+//! `--dry-run`: what a run would send, without sending anything. Answers
+//! decide the later requests (ids, who owns what), so the plan shows the
+//! requests as the profile's route templates, then each scenario's steps.
+
+use cucumber::gherkin::Feature;
+
+use crate::cli::Cli;
+use crate::features::Features;
+use crate::profile::Profile;
+use crate::sources::Sources;
+use crate::steps::params::Route;
+use crate::suite::Selection;
+use crate::users::UserSource;
+
+pub fn print(
+    cli: &Cli,
+    profile: &Profile,
+    sources: &Sources,
+    features: &Features,
+    selection: &Selection,
+) {
+    let target = cli
+        .base_url
+        .as_deref()
+        .unwrap_or("the bundled reference server (started on a loopback port)");
+    println!("dry run: nothing is sent. A run against {target} would send:");
+    println!();
+    println!(
+        "routes (profile {}), {{user}} the scenario's user, {{task}} a task it created:",
+        profile.name
+    );
+    for route in [
+        Route::List,
+        Route::Create,
+        Route::Get,
+        Route::Update,
+        Route::Toggle,
+        Route::Delete,
+        Route::Logout,
+    ] {
+        let (method, path) = profile.route(route, "{user}", "{task}");
+        // The placeholders are printed as written, not percent-encoded.
+        let path = path
+            .replace("%7Buser%7D", "{user}")
+            .replace("%7Btask%7D", "{task}");
+        println!("  {:<7} {method} {path}", route.name());
+    }
+    println!();
+    println!("preflight:");
+    println!(
+        "  GET {} without a token (is the target there?)",
+        profile
+            .tasks_path("preflight-{uuid}")
+            .replace("%7Buuid%7D", "{uuid}")
+    );
+    println!(
+        "  as a {} user: list, create a task, delete it (do the users work?)",
+        match sources.users {
+            UserSource::Mint => "minted",
+            UserSource::Register => "freshly registered",
+            UserSource::BetterAuth => "Better Auth",
+            UserSource::Given => "given",
+        }
+    );
+    println!(
+        "  POST {} and POST {} without credentials (do these routes exist?)",
+        profile.routes.logout, profile.routes.login
+    );
+    println!();
+    println!(
+        "Each scenario uses {}; it writes only to tasks it created, and deletes them when it ends (also after a failure or Ctrl-C).",
+        if sources.users == UserSource::Given {
+            "the two given users, one scenario at a time"
+        } else {
+            "fresh users of its own"
+        }
+    );
+    println!();
+    for feature in &features.0 {
+        print_feature(feature, selection);
+    }
+}
+
+fn print_feature(feature: &Feature, selection: &Selection) {
+    let chosen: Vec<_> = feature
+        .scenarios
+        .iter()
+        .filter(|scenario| selection.selects(feature, scenario))
+        .collect();
+    if chosen.is_empty() {
+        return;
+    }
+    println!("{}:", feature.name);
+    for scenario in chosen {
+        match selection.skip_reason(feature, scenario) {
+            Some(reason) => println!("  {}  [skipped: {reason}]", scenario.name),
+            None => {
+                println!("  {}", scenario.name);
+                for step in feature
+                    .background
+                    .iter()
+                    .flat_map(|background| &background.steps)
+                    .chain(&scenario.steps)
+                {
+                    println!("    {}{}", step.keyword, step.value);
+                }
+            }
+        }
+    }
+}

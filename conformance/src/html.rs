@@ -1,0 +1,667 @@
+//! The HTML report: one self-contained page (inline style, no script, no
+//! external assets, so it opens offline and can be attached to a CI run) with
+//! the promise matrix first, then every finding with its report.
+//!
+//! Everything taken from the run is escaped: failure reports quote response
+//! bodies, and the target under test may be the attacker.
+
+use std::fmt::{self, Write as _};
+
+use crate::results::{PromiseRow, RunReport, ScenarioResult, Verdict};
+
+/// The line that starts the curl command in a failure report (see `report.rs`).
+const REPRODUCE_MARKER: &str = "reproduce:\n";
+
+/// A self-contained HTML page: the promise matrix, then every finding with its report.
+pub fn render(report: &RunReport) -> String {
+    let mut page = String::new();
+    write_page(&mut page, report).expect("writing to a String cannot fail");
+    page
+}
+
+fn write_page(out: &mut String, report: &RunReport) -> fmt::Result {
+    let rows = report.by_promise();
+    write_head(out, report)?;
+    write_summary(out, report)?;
+    write_matrix(out, report, &rows)?;
+    for (index, row) in rows.iter().enumerate() {
+        write_promise(out, report, index, row)?;
+    }
+    write_left_behind(out, report)?;
+    out.push_str("</main>\n</body>\n</html>\n");
+    Ok(())
+}
+
+fn write_head(out: &mut String, report: &RunReport) -> fmt::Result {
+    writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>todo-conformance: {} ({})</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>",
+        Escaped(&report.target),
+        overall(report).1,
+    )
+}
+
+fn write_summary(out: &mut String, report: &RunReport) -> fmt::Result {
+    let (class, label) = overall(report);
+    let totals = report.totals();
+    writeln!(out, "<header>\n<h1>todo-conformance report</h1>")?;
+    writeln!(out, "<p class=\"overall {class}\">{label}</p>")?;
+    writeln!(out, "<dl class=\"run\">")?;
+    let strict = if report.strict { "yes" } else { "no" };
+    for (term, value) in [
+        ("target", report.target.as_str()),
+        ("profile", report.profile.as_str()),
+        ("started", report.started_at.as_str()),
+        ("duration", &duration(report.duration_secs)),
+        ("strict", strict),
+    ] {
+        writeln!(out, "<dt>{term}</dt><dd>{}</dd>", Escaped(value))?;
+    }
+    writeln!(out, "</dl>")?;
+    writeln!(
+        out,
+        "<p class=\"totals\">{} passed, {} failed, {} non-strict, {} expected failures, \
+         {} skipped, {} informational</p>\n</header>",
+        totals.passed,
+        totals.failed,
+        totals.non_strict,
+        totals.expected_failures,
+        totals.skipped,
+        totals.informational,
+    )
+}
+
+/// The run's result as the exit code sees it: (CSS class, label).
+fn overall(report: &RunReport) -> (&'static str, &'static str) {
+    if report.fails_run() {
+        ("failed", "FAILED")
+    } else {
+        ("passed", "PASSED")
+    }
+}
+
+/// Seconds under a minute keep a decimal; longer runs read as minutes.
+fn duration(secs: f64) -> String {
+    if secs < 60.0 {
+        format!("{secs:.1} s")
+    } else {
+        let whole = secs.round() as u64;
+        format!("{} min {} s", whole / 60, whole % 60)
+    }
+}
+
+fn write_matrix(out: &mut String, report: &RunReport, rows: &[PromiseRow]) -> fmt::Result {
+    writeln!(
+        out,
+        "<section>\n<h2>Promise matrix</h2>\n<table id=\"promise-matrix\">\n<thead><tr>\
+         <th scope=\"col\">promise</th><th scope=\"col\">status</th>\
+         <th scope=\"col\">passed</th><th scope=\"col\">failed</th>\
+         <th scope=\"col\">non-strict</th><th scope=\"col\">expected failures</th>\
+         <th scope=\"col\">skipped</th><th scope=\"col\">informational</th></tr></thead>\n<tbody>"
+    )?;
+    for (index, row) in rows.iter().enumerate() {
+        let name = format!(
+            "<a href=\"#{}\">{}</a>",
+            anchor(index, &row.promise),
+            Escaped(&row.promise)
+        );
+        write_matrix_row(out, &name, row)?;
+    }
+    writeln!(out, "</tbody>\n<tfoot>")?;
+    write_matrix_row(out, "all promises", &report.totals())?;
+    writeln!(out, "</tfoot>\n</table>\n</section>")
+}
+
+/// One matrix row; `name` is HTML, already escaped.
+fn write_matrix_row(out: &mut String, name: &str, row: &PromiseRow) -> fmt::Result {
+    let (status_class, status) = row_status(row);
+    write!(
+        out,
+        "<tr><th scope=\"row\">{name}</th><td class=\"status {status_class}\">{status}</td>"
+    )?;
+    for (class, count) in [
+        ("passed", row.passed),
+        ("failed", row.failed),
+        ("nonstrict", row.non_strict),
+        ("expected", row.expected_failures),
+        ("skipped", row.skipped),
+        ("info", row.informational),
+    ] {
+        // Zero cells stay plain so that the coloured ones stand out.
+        let class = if count == 0 { "zero" } else { class };
+        write!(out, "<td class=\"count {class}\">{count}</td>")?;
+    }
+    writeln!(out, "</tr>")
+}
+
+/// The worst thing in a row, in words, so the matrix does not rely on colour.
+fn row_status(row: &PromiseRow) -> (&'static str, &'static str) {
+    if row.failed > 0 {
+        ("failed", "failed")
+    } else if row.non_strict > 0 {
+        ("nonstrict", "non-strict")
+    } else if row.expected_failures > 0 {
+        ("expected", "expected failures")
+    } else if row.passed > 0 {
+        ("passed", "passed")
+    } else if row.skipped > 0 {
+        ("skipped", "skipped")
+    } else {
+        ("info", "informational only")
+    }
+}
+
+/// A fragment id from a promise name: ASCII letters, digits and dashes only,
+/// so it is safe in `id` and `href`; the index keeps names that differ only
+/// in punctuation apart.
+fn anchor(index: usize, promise: &str) -> String {
+    let mut id = format!("promise-{index}");
+    for word in promise
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| !word.is_empty())
+    {
+        id.push('-');
+        id.push_str(&word.to_ascii_lowercase());
+    }
+    id
+}
+
+fn write_promise(
+    out: &mut String,
+    report: &RunReport,
+    index: usize,
+    row: &PromiseRow,
+) -> fmt::Result {
+    let results: Vec<&ScenarioResult> = report
+        .scenarios
+        .iter()
+        .filter(|result| result.promise == row.promise)
+        .collect();
+    let (status_class, status) = row_status(row);
+    writeln!(
+        out,
+        "<section id=\"{}\">\n<h2>{} <span class=\"badge {status_class}\">{status}</span></h2>",
+        anchor(index, &row.promise),
+        Escaped(&row.promise),
+    )?;
+    for result in results.iter().filter(|result| has_finding(&result.verdict)) {
+        write_finding(out, result)?;
+    }
+    write_skipped(out, &results)?;
+    write_passed(out, &results)?;
+    write_informational(out, report, &row.promise)?;
+    writeln!(out, "</section>")
+}
+
+/// Verdicts worth a report of their own; passes and skips are listed compactly.
+fn has_finding(verdict: &Verdict) -> bool {
+    !matches!(verdict, Verdict::Passed | Verdict::Skipped { .. })
+}
+
+fn verdict_class(verdict: &Verdict) -> &'static str {
+    match verdict {
+        Verdict::Passed => "passed",
+        Verdict::Failed | Verdict::UnexpectedPass { .. } => "failed",
+        Verdict::NonStrict => "nonstrict",
+        Verdict::ExpectedFailure { .. } => "expected",
+        Verdict::Skipped { .. } => "skipped",
+    }
+}
+
+/// A finding, collapsible; failures start open since they are what a reader
+/// came for.
+fn write_finding(out: &mut String, result: &ScenarioResult) -> fmt::Result {
+    let class = verdict_class(&result.verdict);
+    let open = if result.verdict.fails_run() {
+        " open"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "<details class=\"finding {class}\"{open}>\n<summary><span class=\"badge {class}\">{}</span> {}</summary>",
+        result.verdict.label(),
+        Escaped(&result.scenario),
+    )?;
+    if let Verdict::ExpectedFailure { reason } | Verdict::UnexpectedPass { reason } =
+        &result.verdict
+    {
+        writeln!(
+            out,
+            "<p class=\"reason\">listed in --expect-failures: {}</p>",
+            Escaped(reason)
+        )?;
+    }
+    match &result.report {
+        Some(text) => write_report(out, text)?,
+        // An unexpected pass has nothing to report but the stale list entry.
+        None if matches!(result.verdict, Verdict::UnexpectedPass { .. }) => writeln!(
+            out,
+            "<p class=\"reason\">it passed: remove it from the --expect-failures list</p>"
+        )?,
+        None => writeln!(out, "<p class=\"reason\">no report was recorded</p>")?,
+    }
+    writeln!(out, "</details>")
+}
+
+/// The report verbatim, its curl command in a block of its own so that it
+/// can be copied whole.
+fn write_report(out: &mut String, text: &str) -> fmt::Result {
+    match split_reproduce(text) {
+        Some((findings, curl)) => writeln!(
+            out,
+            "<pre class=\"report\">{}</pre>\n<p class=\"reproduce\">reproduce:</p>\n<pre class=\"curl\">{}</pre>",
+            Escaped(findings),
+            Escaped(curl),
+        ),
+        None => writeln!(out, "<pre class=\"report\">{}</pre>", Escaped(text)),
+    }
+}
+
+/// (the report up to `reproduce:`, the command after it). The last marker is
+/// taken: the response body comes before it and may contain one of its own.
+fn split_reproduce(text: &str) -> Option<(&str, &str)> {
+    let start = if text.starts_with(REPRODUCE_MARKER) {
+        0
+    } else {
+        text.rfind(&format!("\n{REPRODUCE_MARKER}"))? + 1
+    };
+    Some((&text[..start], &text[start + REPRODUCE_MARKER.len()..]))
+}
+
+fn write_skipped(out: &mut String, results: &[&ScenarioResult]) -> fmt::Result {
+    let skipped: Vec<(&str, &str)> = results
+        .iter()
+        .filter_map(|result| match &result.verdict {
+            Verdict::Skipped { reason } => Some((result.scenario.as_str(), reason.as_str())),
+            _ => None,
+        })
+        .collect();
+    if skipped.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "<h3>Skipped</h3>\n<ul>")?;
+    for (scenario, reason) in skipped {
+        writeln!(
+            out,
+            "<li><span class=\"badge skipped\">skipped</span> {}: <span class=\"reason\">{}</span></li>",
+            Escaped(scenario),
+            Escaped(reason),
+        )?;
+    }
+    writeln!(out, "</ul>")
+}
+
+fn write_passed(out: &mut String, results: &[&ScenarioResult]) -> fmt::Result {
+    let passed: Vec<&str> = results
+        .iter()
+        .filter(|result| result.verdict == Verdict::Passed)
+        .map(|result| result.scenario.as_str())
+        .collect();
+    if passed.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "<h3>Passed</h3>\n<ul>")?;
+    for scenario in passed {
+        writeln!(out, "<li>{}</li>", Escaped(scenario))?;
+    }
+    writeln!(out, "</ul>")
+}
+
+fn write_informational(out: &mut String, report: &RunReport, promise: &str) -> fmt::Result {
+    let mut notes = report
+        .informational
+        .iter()
+        .filter(|note| note.promise == promise)
+        .peekable();
+    if notes.peek().is_none() {
+        return Ok(());
+    }
+    writeln!(out, "<h3>Informational</h3>\n<ul>")?;
+    for note in notes {
+        writeln!(
+            out,
+            "<li><span class=\"badge info\">note</span> {}: <span class=\"note\">{}</span></li>",
+            Escaped(&note.scenario),
+            Escaped(&note.text),
+        )?;
+    }
+    writeln!(out, "</ul>")
+}
+
+fn write_left_behind(out: &mut String, report: &RunReport) -> fmt::Result {
+    if report.left_behind.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "<section id=\"left-behind\">\n<h2>Left behind</h2>\n\
+         <p>Tasks the suite created on the target and could not delete:</p>\n<ul>"
+    )?;
+    for id in &report.left_behind {
+        writeln!(out, "<li><code>{}</code></li>", Escaped(id))?;
+    }
+    writeln!(out, "</ul>\n</section>")
+}
+
+/// Text made safe for element content and quoted attribute values.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0;
+        while let Some(index) = rest.find(['&', '<', '>', '"', '\'']) {
+            f.write_str(&rest[..index])?;
+            f.write_str(match rest.as_bytes()[index] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[index + 1..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// Colour marks meaning (red failed, amber non-strict, grey skipped, green
+/// passed) but every coloured cell or badge also says it in words.
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; background: #fff; margin: 0; }
+main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
+h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .75rem; border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; }
+h3 { font-size: 1rem; margin: 1rem 0 .4rem; }
+.overall { display: inline-block; font-weight: 700; font-size: 1.2rem; padding: .2rem .8rem; border-radius: 4px; margin: 0 0 .75rem; }
+dl.run { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 .5rem; }
+dl.run dt { color: #57606a; }
+dl.run dd { margin: 0; overflow-wrap: anywhere; }
+.totals { color: #57606a; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #d0d7de; padding: .3rem .6rem; text-align: left; }
+thead th { background: #f6f8fa; font-weight: 600; }
+td.count { text-align: right; font-variant-numeric: tabular-nums; }
+tfoot th, tfoot td { font-weight: 700; background: #f6f8fa; }
+a { color: #0969da; }
+.passed { background: #dafbe1; color: #116329; }
+.failed { background: #ffebe9; color: #a40e26; }
+.nonstrict { background: #fff8c5; color: #7d4e00; }
+.expected { background: #ede9fe; color: #5b3cc4; }
+.skipped { background: #eaeef2; color: #57606a; }
+.info { background: #ddf4ff; color: #0550ae; }
+.zero { color: #8c959f; }
+td.status, .badge { font-weight: 600; }
+.badge { display: inline-block; font-size: .8rem; padding: .05rem .45rem; border-radius: 3px; vertical-align: middle; }
+/* A finding's box carries its verdict class for the border only: its report reads in plain text colours. */
+details.finding { border: 1px solid #d0d7de; border-left-width: 4px; border-radius: 4px; margin: .5rem 0; padding: .3rem .7rem; background: #fff; color: #1f2328; }
+details.finding.failed { border-left-color: #cf222e; }
+details.finding.nonstrict { border-left-color: #bf8700; }
+details.finding.expected { border-left-color: #8250df; }
+summary { cursor: pointer; font-weight: 600; }
+pre { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 4px; padding: .6rem; white-space: pre-wrap; overflow-wrap: anywhere; font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+pre.curl { background: #1f2328; color: #e6edf3; }
+.reproduce { margin: .4rem 0 0; font-weight: 600; }
+.reason, .note { color: #57606a; white-space: pre-wrap; }
+ul { padding-left: 1.4rem; }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::Informational;
+
+    fn result(promise: &str, scenario: &str, verdict: Verdict) -> ScenarioResult {
+        ScenarioResult {
+            promise: promise.to_owned(),
+            scenario: scenario.to_owned(),
+            verdict,
+            report: None,
+        }
+    }
+
+    fn reason(text: &str) -> String {
+        text.to_owned()
+    }
+
+    fn failed_with(promise: &str, report: &str) -> ScenarioResult {
+        ScenarioResult {
+            report: Some(report.to_owned()),
+            ..result(promise, "a token with alg none", Verdict::Failed)
+        }
+    }
+
+    const TARGET: &str = "http://127.0.0.1:3000";
+
+    fn sample() -> RunReport {
+        RunReport {
+            target: TARGET.to_owned(),
+            profile: "default".to_owned(),
+            started_at: "2025-11-25T12:00:00Z".to_owned(),
+            duration_secs: 3.25,
+            strict: false,
+            scenarios: vec![
+                result("Missing token", "no header", Verdict::Passed),
+                result("Missing token", "empty bearer", Verdict::Passed),
+                failed_with(
+                    "Missing token",
+                    &format!(
+                        "promise broken: Missing token (a token with alg none)\n\
+                         expected: 401\nactual:   200\nrequest:  GET {TARGET}/tasks\n\
+                         response: 200\n          []\nreproduce:\n  curl -sS -i -X GET '{TARGET}/tasks'"
+                    ),
+                ),
+                result("Cross-user", "Bob reads Alice's task", Verdict::NonStrict),
+                result(
+                    "Cross-user",
+                    "Bob lists",
+                    Verdict::Skipped {
+                        reason: reason("needs a second user"),
+                    },
+                ),
+                result(
+                    "Cross-user",
+                    "Bob deletes",
+                    Verdict::ExpectedFailure {
+                        reason: reason("issue 12"),
+                    },
+                ),
+            ],
+            informational: vec![Informational {
+                promise: "Lifetime".to_owned(),
+                scenario: "leeway".to_owned(),
+                text: "accepts tokens 30 s past exp".to_owned(),
+            }],
+            left_behind: Vec::new(),
+        }
+    }
+
+    /// The text of each matrix body row's cells, tags stripped.
+    fn matrix_rows(page: &str) -> Vec<Vec<String>> {
+        let start = page
+            .find("<table id=\"promise-matrix\">")
+            .expect("a matrix");
+        let table = &page[start..];
+        let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
+        body.split("</tr>")
+            .filter(|row| row.contains("<tr>"))
+            .map(|row| {
+                row.split('<')
+                    .filter_map(|piece| piece.split_once('>').map(|(_, text)| text))
+                    .filter(|text| !text.trim().is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_matrix_has_a_row_per_promise_with_its_counts() {
+        let rows = matrix_rows(&render(&sample()));
+        // promise, status, passed, failed, non-strict, expected, skipped, informational
+        assert_eq!(
+            rows,
+            [
+                ["Missing token", "failed", "2", "1", "0", "0", "0", "0"],
+                ["Cross-user", "non-strict", "0", "0", "1", "1", "1", "0"],
+                [
+                    "Lifetime",
+                    "informational only",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "0",
+                    "1"
+                ],
+            ]
+        );
+    }
+
+    #[test]
+    fn the_matrix_totals_every_promise() {
+        let page = render(&sample());
+        let footer = &page[page.find("<tfoot>").unwrap()..page.find("</tfoot>").unwrap()];
+        assert!(footer.contains(
+            "<td class=\"count passed\">2</td><td class=\"count failed\">1</td>\
+             <td class=\"count nonstrict\">1</td><td class=\"count expected\">1</td>\
+             <td class=\"count skipped\">1</td><td class=\"count info\">1</td>"
+        ));
+    }
+
+    #[test]
+    fn each_promise_links_to_its_own_section() {
+        let mut report = sample();
+        // Names that differ only in punctuation must still get distinct ids.
+        report
+            .scenarios
+            .push(result("Tokens: expired", "s", Verdict::Passed));
+        report
+            .scenarios
+            .push(result("Tokens — expired\"><b>", "s", Verdict::Passed));
+        let page = render(&report);
+        let ids: Vec<String> = report
+            .by_promise()
+            .iter()
+            .enumerate()
+            .map(|(index, row)| anchor(index, &row.promise))
+            .collect();
+        // Promises seen only in informational notes come after the scenarios'.
+        assert_eq!(ids[2], "promise-2-tokens-expired");
+        assert_eq!(ids[3], "promise-3-tokens-expired-b");
+        for id in &ids {
+            assert!(page.contains(&format!("<a href=\"#{id}\">")), "{id}");
+            assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
+        }
+    }
+
+    #[test]
+    fn attacker_controlled_text_comes_out_escaped() {
+        let body = r#"<script>alert('x' & "y")</script>"#;
+        let mut report = sample();
+        report.target = format!("{TARGET}/<script>");
+        report.scenarios = vec![ScenarioResult {
+            scenario: "<img src=x onerror=alert(1)>".to_owned(),
+            ..failed_with(
+                "<b>promise</b>",
+                &format!("expected: 401\nactual:   200\nresponse: 200\n          {body}\n"),
+            )
+        }];
+        let page = render(&report);
+        assert!(!page.contains("<script"), "{page}");
+        assert!(!page.contains("<img"), "{page}");
+        assert!(!page.contains("<b>promise"), "{page}");
+        assert!(
+            page.contains("&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;")
+        );
+    }
+
+    #[test]
+    fn the_overall_result_follows_the_exit_code() {
+        let failing = render(&sample());
+        assert!(failing.contains("<p class=\"overall failed\">FAILED</p>"));
+
+        let mut report = sample();
+        report
+            .scenarios
+            .retain(|result| !result.verdict.fails_run());
+        let passing = render(&report);
+        assert!(passing.contains("<p class=\"overall passed\">PASSED</p>"));
+        assert!(passing.contains(&format!(
+            "<title>todo-conformance: {TARGET} (PASSED)</title>"
+        )));
+
+        // A stale --expect-failures entry fails the run too.
+        report.scenarios.push(result(
+            "Cross-user",
+            "Bob edits",
+            Verdict::UnexpectedPass {
+                reason: reason("issue 13"),
+            },
+        ));
+        assert!(render(&report).contains("<p class=\"overall failed\">FAILED</p>"));
+    }
+
+    #[test]
+    fn the_page_loads_nothing_from_elsewhere() {
+        let page = render(&sample());
+        for external in ["<link", "src=", "url(", "@import", "<script", "<iframe"] {
+            assert!(!page.contains(external), "{external}");
+        }
+        // The only URLs are the target's own, quoted from the run.
+        let page = page.replace(TARGET, "");
+        assert!(!page.contains("http://") && !page.contains("https://"));
+        assert!(page.contains("<meta charset=\"utf-8\">"));
+    }
+
+    #[test]
+    fn failures_open_with_their_curl_command_apart() {
+        let page = render(&sample());
+        assert!(page.contains(
+            "<details class=\"finding failed\" open>\n<summary><span class=\"badge failed\">failed</span> a token with alg none</summary>"
+        ));
+        assert!(page.contains("response: 200\n          []\n</pre>"));
+        assert!(page.contains(&format!(
+            "<pre class=\"curl\">  curl -sS -i -X GET &#39;{TARGET}/tasks&#39;</pre>"
+        )));
+        // Findings that do not fail the run start closed.
+        assert!(page.contains("<details class=\"finding nonstrict\">"));
+        assert!(page.contains("<details class=\"finding expected\">"));
+        assert!(page.contains("listed in --expect-failures: issue 12"));
+    }
+
+    #[test]
+    fn only_the_last_reproduce_marker_splits_the_report() {
+        let text = "response: 200\n          x\nreproduce:\nfake\nreproduce:\n  curl real";
+        assert_eq!(
+            split_reproduce(text),
+            Some((
+                "response: 200\n          x\nreproduce:\nfake\n",
+                "  curl real"
+            ))
+        );
+        assert_eq!(split_reproduce("expected: 401\nactual:   200\n"), None);
+    }
+
+    #[test]
+    fn skips_passes_notes_and_leftovers_are_listed() {
+        let mut report = sample();
+        report.left_behind = vec!["task-<1>".to_owned()];
+        let page = render(&report);
+        assert!(page.contains("Bob lists: <span class=\"reason\">needs a second user</span>"));
+        assert!(page.contains("<li>empty bearer</li>"));
+        assert!(page.contains("leeway: <span class=\"note\">accepts tokens 30 s past exp</span>"));
+        assert!(page.contains("<section id=\"left-behind\">"));
+        assert!(page.contains("<code>task-&lt;1&gt;</code>"));
+        assert!(!render(&sample()).contains("left-behind"));
+    }
+
+    #[test]
+    fn durations_read_as_seconds_or_minutes() {
+        assert_eq!(duration(3.26), "3.3 s");
+        assert_eq!(duration(125.4), "2 min 5 s");
+    }
+}

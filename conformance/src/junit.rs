@@ -1,0 +1,157 @@
+//! JUnit XML for CI: a test suite per promise, a test case per scenario.
+//! Failed scenarios (and expected failures that passed) are failures;
+//! skipped scenarios and accepted expected failures are skipped, with their
+//! reason; non-strict findings pass, with their report as output.
+
+use std::fmt::Write as _;
+
+use crate::results::{RunReport, ScenarioResult, Verdict};
+
+pub fn render(report: &RunReport) -> String {
+    let totals = report.totals();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        r#"<testsuites name="todo-conformance" tests="{}" failures="{}" skipped="{}" time="{:.3}">"#,
+        report.scenarios.len(),
+        totals.failed,
+        totals.skipped + totals.expected_failures,
+        report.duration_secs
+    );
+    for row in report.by_promise() {
+        let cases: Vec<&ScenarioResult> = report
+            .scenarios
+            .iter()
+            .filter(|result| result.promise == row.promise)
+            .collect();
+        let _ = writeln!(
+            xml,
+            r#"  <testsuite name="{}" tests="{}" failures="{}" skipped="{}">"#,
+            escape(&row.promise),
+            cases.len(),
+            row.failed,
+            row.skipped + row.expected_failures
+        );
+        for case in cases {
+            xml.push_str(&test_case(case));
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    xml
+}
+
+fn test_case(result: &ScenarioResult) -> String {
+    let report = result.report.as_deref().unwrap_or_default();
+    let first_line = report.lines().next().unwrap_or_default();
+    let body = match &result.verdict {
+        Verdict::Passed => String::new(),
+        Verdict::Failed => format!(
+            r#"<failure message="{}">{}</failure>"#,
+            escape(first_line),
+            escape(report)
+        ),
+        Verdict::UnexpectedPass { reason } => format!(
+            r#"<failure message="listed in --expect-failures ({}), but passed: remove it from the list"/>"#,
+            escape(reason)
+        ),
+        Verdict::NonStrict => format!("<system-out>{}</system-out>", escape(report)),
+        Verdict::ExpectedFailure { reason } => format!(
+            r#"<skipped message="expected failure: {}"/><system-out>{}</system-out>"#,
+            escape(reason),
+            escape(report)
+        ),
+        Verdict::Skipped { reason } => format!(r#"<skipped message="{}"/>"#, escape(reason)),
+    };
+    format!(
+        "    <testcase classname=\"{}\" name=\"{}\">{body}</testcase>\n",
+        escape(&result.promise),
+        escape(&result.scenario)
+    )
+}
+
+/// Escaped for XML text and attributes; characters XML 1.0 cannot hold at
+/// all (most control characters, which hostile bodies may carry) become
+/// U+FFFD.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\t' | '\n' | '\r' => escaped.push(c),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => escaped.push('\u{fffd}'),
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(scenario: &str, verdict: Verdict, report: Option<&str>) -> ScenarioResult {
+        ScenarioResult {
+            promise: "Missing token".to_owned(),
+            scenario: scenario.to_owned(),
+            verdict,
+            report: report.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn each_verdict_has_its_junit_form() {
+        let report = RunReport {
+            scenarios: vec![
+                result("ok", Verdict::Passed, None),
+                result(
+                    "broken",
+                    Verdict::Failed,
+                    Some("promise broken: <x>\nexpected: 401"),
+                ),
+                result("soft", Verdict::NonStrict, Some("contract deviation")),
+                result(
+                    "known",
+                    Verdict::ExpectedFailure {
+                        reason: "legacy".to_owned(),
+                    },
+                    Some("promise broken"),
+                ),
+                result(
+                    "stale",
+                    Verdict::UnexpectedPass {
+                        reason: "legacy".to_owned(),
+                    },
+                    None,
+                ),
+                result(
+                    "cannot",
+                    Verdict::Skipped {
+                        reason: "needs a key".to_owned(),
+                    },
+                    None,
+                ),
+            ],
+            ..RunReport::default()
+        };
+        let xml = render(&report);
+        assert!(
+            xml.contains(r#"tests="6" failures="2" skipped="2""#),
+            "{xml}"
+        );
+        assert!(xml.contains(r#"<failure message="promise broken: &lt;x&gt;">"#));
+        assert!(xml.contains(r#"<skipped message="expected failure: legacy"/>"#));
+        assert!(xml.contains("but passed: remove it from the list"));
+        assert!(xml.contains(r#"<skipped message="needs a key"/>"#));
+        assert!(xml.contains("<system-out>contract deviation</system-out>"));
+    }
+
+    #[test]
+    fn control_characters_cannot_break_the_xml() {
+        assert_eq!(escape("a\u{0}b\u{1b}c\n"), "a\u{fffd}b\u{fffd}c\n");
+    }
+}

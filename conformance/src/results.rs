@@ -1,0 +1,203 @@
+//! What a run found, scenario by scenario and promise by promise: the one
+//! record the console summary, the JUnit file and the HTML report are
+//! written from.
+
+/// How a chosen scenario ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// A security promise broken (or the scenario could not be set up).
+    Failed,
+    /// A contract deviation with no data exposed, or a `@should` check:
+    /// reported, and failing the run only with `--strict`.
+    NonStrict,
+    /// Failed as `--expect-failures` said it would.
+    ExpectedFailure {
+        reason: String,
+    },
+    /// Listed in `--expect-failures`, but passed: the list is stale.
+    UnexpectedPass {
+        reason: String,
+    },
+    /// Could not run here.
+    Skipped {
+        reason: String,
+    },
+}
+
+impl Verdict {
+    /// Whether this verdict fails the run.
+    pub fn fails_run(&self) -> bool {
+        matches!(self, Self::Failed | Self::UnexpectedPass { .. })
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::NonStrict => "non-strict",
+            Self::ExpectedFailure { .. } => "expected failure",
+            Self::UnexpectedPass { .. } => "expected to fail, passed",
+            Self::Skipped { .. } => "skipped",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ScenarioResult {
+    /// The feature's name: one promise per feature.
+    pub promise: String,
+    pub scenario: String,
+    pub verdict: Verdict,
+    /// The failure report (request, response, curl; credentials concealed
+    /// unless `--show-tokens`), for failed, non-strict and expected failures.
+    pub report: Option<String>,
+}
+
+impl ScenarioResult {
+    /// How `--list` and `--expect-failures` name a scenario.
+    pub fn id(&self) -> String {
+        format!("{}: {}", self.promise, self.scenario)
+    }
+}
+
+/// Something worth knowing that is neither a pass nor a failure, e.g. a
+/// leeway the target grants, or that tokens survive logout.
+#[derive(Debug, Clone)]
+pub struct Informational {
+    pub promise: String,
+    pub scenario: String,
+    pub text: String,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, Default)]
+pub struct RunReport {
+    pub target: String,
+    pub profile: String,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+    pub duration_secs: f64,
+    pub strict: bool,
+    pub scenarios: Vec<ScenarioResult>,
+    pub informational: Vec<Informational>,
+    /// Task ids the suite created and could not delete.
+    pub left_behind: Vec<String>,
+}
+
+/// One row of the promise matrix.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PromiseRow {
+    pub promise: String,
+    pub passed: usize,
+    pub failed: usize,
+    pub non_strict: usize,
+    pub expected_failures: usize,
+    pub skipped: usize,
+    pub informational: usize,
+}
+
+impl RunReport {
+    /// Counts per promise, in the order the promises first appear.
+    pub fn by_promise(&self) -> Vec<PromiseRow> {
+        let mut rows: Vec<PromiseRow> = Vec::new();
+        let row = |rows: &mut Vec<PromiseRow>, promise: &str| -> usize {
+            match rows.iter().position(|row| row.promise == promise) {
+                Some(index) => index,
+                None => {
+                    rows.push(PromiseRow {
+                        promise: promise.to_owned(),
+                        ..PromiseRow::default()
+                    });
+                    rows.len() - 1
+                }
+            }
+        };
+        for result in &self.scenarios {
+            let index = row(&mut rows, &result.promise);
+            let counts = &mut rows[index];
+            match result.verdict {
+                Verdict::Passed => counts.passed += 1,
+                Verdict::Failed | Verdict::UnexpectedPass { .. } => counts.failed += 1,
+                Verdict::NonStrict => counts.non_strict += 1,
+                Verdict::ExpectedFailure { .. } => counts.expected_failures += 1,
+                Verdict::Skipped { .. } => counts.skipped += 1,
+            }
+        }
+        for note in &self.informational {
+            let index = row(&mut rows, &note.promise);
+            rows[index].informational += 1;
+        }
+        rows
+    }
+
+    /// The totals over every promise.
+    pub fn totals(&self) -> PromiseRow {
+        self.by_promise()
+            .into_iter()
+            .fold(PromiseRow::default(), |sum, row| PromiseRow {
+                promise: "all promises".to_owned(),
+                passed: sum.passed + row.passed,
+                failed: sum.failed + row.failed,
+                non_strict: sum.non_strict + row.non_strict,
+                expected_failures: sum.expected_failures + row.expected_failures,
+                skipped: sum.skipped + row.skipped,
+                informational: sum.informational + row.informational,
+            })
+    }
+
+    pub fn fails_run(&self) -> bool {
+        self.scenarios
+            .iter()
+            .any(|result| result.verdict.fails_run())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(promise: &str, verdict: Verdict) -> ScenarioResult {
+        ScenarioResult {
+            promise: promise.to_owned(),
+            scenario: "s".to_owned(),
+            verdict,
+            report: None,
+        }
+    }
+
+    #[test]
+    fn rows_count_each_verdict_under_its_promise() {
+        let report = RunReport {
+            scenarios: vec![
+                result("Missing token", Verdict::Passed),
+                result("Missing token", Verdict::Failed),
+                result("Cross-user", Verdict::NonStrict),
+                result(
+                    "Cross-user",
+                    Verdict::Skipped {
+                        reason: "r".to_owned(),
+                    },
+                ),
+            ],
+            informational: vec![Informational {
+                promise: "Lifetime".to_owned(),
+                scenario: "s".to_owned(),
+                text: "t".to_owned(),
+            }],
+            ..RunReport::default()
+        };
+        let rows = report.by_promise();
+        assert_eq!(
+            rows.iter()
+                .map(|row| row.promise.as_str())
+                .collect::<Vec<_>>(),
+            ["Missing token", "Cross-user", "Lifetime"]
+        );
+        assert_eq!((rows[0].passed, rows[0].failed), (1, 1));
+        assert_eq!((rows[1].non_strict, rows[1].skipped), (1, 1));
+        assert_eq!(rows[2].informational, 1);
+        assert_eq!(report.totals().passed, 1);
+        assert!(report.fails_run());
+    }
+}
