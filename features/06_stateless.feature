@@ -12,6 +12,7 @@ Feature: No backend state or session storage
     When Alice deletes that task
     Then the delete succeeds
 
+  @needs-logout
   Scenario: After logout the token still works until it expires
     Given Alice has a task
     When Alice logs out

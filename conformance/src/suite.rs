@@ -173,6 +173,7 @@ pub async fn run(
     json: Option<&Path>,
 ) -> Result<Tally, ReportFileError> {
     let strict = selection.strict;
+    let order = features.scenario_ids();
     let skipped: Vec<ScenarioResult> = plan(&features, &selection)
         .into_iter()
         .filter_map(|(promise, scenario, reason)| {
@@ -230,6 +231,8 @@ pub async fn run(
         .map(|mut results| std::mem::take(&mut *results))
         .unwrap_or_default();
     results.extend(skipped);
+    // Scenarios end in any order; reports list them as the features do.
+    results.sort_by_key(|result| order.iter().position(|id| *id == result.id()));
     Ok(Tally {
         results,
         execution_failed,

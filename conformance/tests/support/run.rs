@@ -46,7 +46,7 @@ pub struct Run {
     pub tally: Option<Tally>,
     /// Scenarios reported as `promise broken:`.
     pub broken: BTreeSet<Scenario>,
-    /// Scenarios reported as non-strict findings.
+    /// Scenarios reported as non-strict findings or contract deviations.
     pub findings: BTreeSet<Scenario>,
     /// Scenarios reported as not set up.
     pub not_set_up: BTreeSet<Scenario>,
@@ -238,7 +238,13 @@ pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) 
         findings: reports(
             "non-strict finding (a SHOULD; fails the run only with --strict): ",
             ")",
-        ),
+        )
+        .into_iter()
+        .chain(reports(
+            "contract deviation (no data exposed; fails the run only with --strict): ",
+            ")",
+        ))
+        .collect(),
         not_set_up: reports(
             "scenario not set up: ",
             "): the target failed a preparing step, so this is no verdict on the promise",
@@ -252,7 +258,7 @@ pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) 
 /// The counts of the final tally line.
 fn tally(stdout: &str) -> Option<Tally> {
     let line = Regex::new(
-        r"(?m)^conformance: (\d+) passed, (\d+) failed, (\d+) non-strict, (\d+) skipped in [0-9.]+s$",
+        r"(?m)^conformance: (\d+) passed, (\d+) failed, (\d+) non-strict, (\d+) skipped, 0 expected failures, \d+ informational in [0-9.]+s$",
     )
     .expect("a valid regex");
     let counts = line.captures_iter(stdout).last()?;
