@@ -251,6 +251,14 @@ type Answer = Result<Response, Refusal>;
 pub struct Server {
     pub url: String,
     task: JoinHandle<()>,
+    app: Arc<App>,
+}
+
+impl Server {
+    /// The tasks stored now, of every user.
+    pub fn task_count(&self) -> usize {
+        self.app.store().tasks.len()
+    }
 }
 
 impl Drop for Server {
@@ -286,7 +294,7 @@ pub async fn start(bug: Bug, secret: &str) -> Server {
         )
         .route("/api/{user_id}/tasks/{id}/complete", patch(toggle))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "route not found") })
-        .with_state(app);
+        .with_state(Arc::clone(&app));
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind an ephemeral loopback port");
@@ -296,7 +304,7 @@ pub async fn start(bug: Bug, secret: &str) -> Server {
             .await
             .expect("the test server serves");
     });
-    Server { url, task }
+    Server { url, task, app }
 }
 
 // --- answers -----------------------------------------------------------------
