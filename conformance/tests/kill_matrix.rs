@@ -74,8 +74,8 @@ fn every_flaw_is_caught_by_exactly_its_scenarios() {
                     let options = Options {
                         strict: true,
                         register: flaw.register,
-                        junit: None,
                         concurrency: flaw.concurrency,
+                        ..Options::default()
                     };
                     let run = run::run_suite(&handle, flaw.bug, &options);
                     eprintln!(
