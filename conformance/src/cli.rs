@@ -86,6 +86,15 @@ pub struct Cli {
     #[arg(long, value_name = "REGEX")]
     pub name: Option<Regex>,
 
+    /// Run only the load scenario: USERS fresh users at once, for
+    /// --duration seconds (bounded: at most 200 000 requests).
+    #[arg(long, value_name = "USERS", value_parser = clap::value_parser!(u16).range(2..=1000))]
+    pub load: Option<u16>,
+
+    /// How long the load scenario runs.
+    #[arg(long, default_value_t = 10, requires = "load", value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECS")]
+    pub duration: u64,
+
     /// Print the scenarios that would run, and exit.
     #[arg(long)]
     pub list: bool,

@@ -62,6 +62,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "13_accounts.feature",
         include_str!("../../features/13_accounts.feature"),
     ),
+    (
+        "14_load.feature",
+        include_str!("../../features/14_load.feature"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -88,6 +88,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         tags: cli.tags.clone(),
         name: cli.name.clone(),
         strict: cli.strict,
+        load: cli.load.is_some(),
         unavailable: sources.unavailable(),
     };
     if cli.list {
@@ -212,6 +213,12 @@ async fn check_and_run(
             "needs the target's public key, and the suite reads only Ed25519 keys: the JWKS had none".to_owned(),
         ));
     }
+    if sources.users == UserSource::Given {
+        selection.unavailable.push((
+            "load",
+            "the load scenario needs many fresh users, and --users given has two".to_owned(),
+        ));
+    }
     let given = match sources.users {
         UserSource::Given => Some(
             GivenUsers::load(cli.given_users.as_deref(), &client, &profile)
@@ -318,6 +325,10 @@ async fn check_and_run(
         given,
         profile,
         strict: cli.strict,
+        load: cli.load.map(|users| world::LoadPlan {
+            users,
+            duration: Duration::from_secs(cli.duration),
+        }),
         show_tokens: cli.show_tokens,
         attacker,
         key_server,

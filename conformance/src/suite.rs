@@ -36,13 +36,17 @@ pub struct Selection {
     pub unavailable: Vec<(&'static str, String)>,
     /// `@should` scenarios fail the run too.
     pub strict: bool,
+    /// `--load`: the `@load` scenario runs, and only it; without, never.
+    pub load: bool,
 }
 
 impl Selection {
-    /// Chosen by `--tags` and `--name`.
+    /// Chosen by `--load`, `--tags` and `--name`.
     pub fn selects(&self, feature: &Feature, scenario: &Scenario) -> bool {
         let tags = feature.tags.iter().chain(&scenario.tags);
-        self.tags.as_ref().is_none_or(|expr| expr.eval(tags))
+        let load = tags.clone().any(|tag| tag == "load");
+        load == self.load
+            && self.tags.as_ref().is_none_or(|expr| expr.eval(tags))
             && self
                 .name
                 .as_ref()

@@ -207,3 +207,33 @@ fn an_interrupted_run_deletes_what_it_created() {
     assert!(!stderr.contains("left behind"), "{stderr}");
     assert_eq!(server.task_count(), 0, "tasks left behind: {stderr}");
 }
+
+fn load_run(bug: Bug) -> Run {
+    let options = Options {
+        args: ["--load", "8", "--duration", "2"]
+            .map(str::to_owned)
+            .to_vec(),
+        ..Options::default()
+    };
+    run::run_suite(run::runtime().handle(), bug, &options)
+}
+
+#[test]
+fn the_load_scenario_catches_a_cross_user_leak() {
+    let correct = load_run(Bug::None);
+    assert_eq!(correct.code, Some(0), "{}", correct.dump());
+    assert!(
+        correct.stdout.contains(" req/s; latency p50 "),
+        "{}",
+        correct.dump()
+    );
+
+    // Reads by id ignore the owner: a probe of another user's task succeeds.
+    let leaky = load_run(Bug::IgnoresOwner);
+    assert_eq!(leaky.code, Some(1), "{}", leaky.dump());
+    assert!(
+        leaky.stdout.contains("cross-user leak(s); the first: "),
+        "{}",
+        leaky.dump()
+    );
+}

@@ -256,3 +256,21 @@ async fn scenarios_that_cannot_run_are_reported_skipped() {
         stdout(&suite(&["--list"])).lines().count()
     );
 }
+
+/// `--load` against the bundled server, briefly: many users at once, no
+/// leak, no 5xx, and the throughput reported. Nothing else runs.
+#[test]
+fn the_load_scenario_passes_against_the_reference_server() {
+    let output = suite(&["--load", "16", "--duration", "3"]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "{out}\n{}", stderr(&output));
+    assert!(
+        out.contains("Isolation under load (Many users at once keep their tasks to themselves): ")
+            && out.contains(" req/s; latency p50 "),
+        "{out}"
+    );
+    assert!(
+        out.contains("conformance: 1 passed, 0 failed, 0 non-strict, 0 skipped"),
+        "{out}"
+    );
+}

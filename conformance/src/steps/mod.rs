@@ -4,6 +4,7 @@
 
 mod accounts;
 mod attacks;
+mod load;
 mod ownership;
 pub mod params;
 mod requests;

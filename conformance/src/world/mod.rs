@@ -12,8 +12,11 @@ use serde_json::{Value, json};
 
 mod accounts;
 mod attacks;
+mod load;
 mod ownership;
 mod tasks;
+
+pub use load::LoadPlan;
 
 use ed25519_dalek::SigningKey;
 
@@ -41,6 +44,8 @@ pub struct Context {
     pub profile: Profile,
     /// Deviations and `@should` findings fail the run too.
     pub strict: bool,
+    /// `--load USERS --duration SECS`, for the load scenario.
+    pub load: Option<LoadPlan>,
     pub show_tokens: bool,
     /// The suite's own key, published by `key_server` for the jku/x5u attacks.
     pub attacker: SigningKey,
@@ -193,6 +198,8 @@ pub struct ContractWorld {
     key_id: String,
     /// Requests of multi-request steps (barrage, neighbours, logins).
     probes: Vec<(String, Exchange)>,
+    /// What the load scenario saw.
+    load: Option<load::LoadResult>,
     /// The email and password of Alice's registered account.
     login: Option<(String, String)>,
 }
@@ -236,6 +243,7 @@ impl ContractWorld {
             attack: None,
             key_id: uuid::Uuid::new_v4().simple().to_string(),
             probes: Vec::new(),
+            load: None,
             login: None,
         }
     }

@@ -1,0 +1,30 @@
+//! Steps of the load scenario (`--load USERS --duration SECS`).
+
+use cucumber::{then, when};
+
+use crate::world::{ContractWorld, Outcome};
+
+#[when("many users work on their own tasks at once and probe each other's")]
+async fn many_users_at_once(world: &mut ContractWorld) -> Outcome {
+    world.run_load().await
+}
+
+#[then("no user saw or changed another user's task")]
+async fn no_leaks(world: &mut ContractWorld) -> Outcome {
+    world.expect_no_leaks()
+}
+
+#[then("no request got a server error")]
+async fn no_server_errors(world: &mut ContractWorld) -> Outcome {
+    world.expect_no_server_errors()
+}
+
+#[then("every owner's own request succeeded")]
+async fn owners_served(world: &mut ContractWorld) -> Outcome {
+    world.expect_owners_served()
+}
+
+#[then("the throughput and latency are reported")]
+async fn throughput_reported(world: &mut ContractWorld) -> Outcome {
+    world.report_load()
+}

@@ -1,0 +1,430 @@
+//! The load scenario (`--load USERS --duration SECS`): many users at once
+//! create, read, update, toggle and delete their own tasks and probe each
+//! other's. Every read must return only the reader's tasks, no cross-user
+//! write may change anything, and no answer may be a 5xx. Bounded in users,
+//! time and requests; the target's throughput and latency are reported.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{ContractWorld, Created, Outcome, id_of};
+use crate::http::Exchange;
+use crate::steps::params::Route;
+use crate::users::Account;
+
+/// Never more requests than this in one load run, whatever the duration.
+const MAX_REQUESTS: usize = 200_000;
+/// Each user deletes one of its tasks every this many rounds, so that lists
+/// stay short and deletes are part of the mix.
+const DELETE_EVERY: usize = 3;
+
+/// How much load: set by `--load USERS --duration SECS`.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadPlan {
+    pub users: u16,
+    pub duration: Duration,
+}
+
+/// What the load run saw.
+#[derive(Debug, Default)]
+pub struct LoadResult {
+    pub requests: usize,
+    pub elapsed: Duration,
+    latencies: Vec<Duration>,
+    /// Another user's data seen, or changed: what happened, and the request.
+    leaks: Vec<(String, Exchange)>,
+    server_errors: Vec<Exchange>,
+    /// The owner's own requests that did not do what they should.
+    broken: Vec<(String, Exchange)>,
+}
+
+/// What every user shares: the tasks that exist, to probe, and the budget.
+struct Shared {
+    known: Mutex<Vec<(usize, String)>>,
+    sent: AtomicUsize,
+    deadline: Instant,
+    users: Vec<Account>,
+}
+
+/// One user's view: its tasks as it last set them.
+struct Worker {
+    index: usize,
+    account: Account,
+    mine: BTreeMap<String, (String, bool)>,
+    result: LoadResult,
+}
+
+impl ContractWorld {
+    /// Runs the load: fresh users, each working and probing until the
+    /// deadline or the request budget, then checking its own tasks.
+    pub async fn run_load(&mut self) -> Outcome {
+        let Some(plan) = self.ctx.load else {
+            return Err(self.failure_about(
+                None,
+                "a load plan (--load USERS --duration SECS)",
+                "none was given",
+            ));
+        };
+        let mut users = Vec::new();
+        for _ in 0..plan.users {
+            users.push(self.provision("Load").await?);
+        }
+        let shared = Shared {
+            known: Mutex::new(Vec::new()),
+            sent: AtomicUsize::new(0),
+            deadline: Instant::now() + plan.duration,
+            users,
+        };
+        let started = Instant::now();
+        let workers = shared.users.iter().enumerate().map(|(index, account)| {
+            let worker = Worker {
+                index,
+                account: account.clone(),
+                mine: BTreeMap::new(),
+                result: LoadResult::default(),
+            };
+            self.work(worker, &shared)
+        });
+        let finished = futures::future::join_all(workers).await;
+        let mut total = LoadResult {
+            elapsed: started.elapsed(),
+            ..LoadResult::default()
+        };
+        for mut worker in finished {
+            self.verify_own(&mut worker).await;
+            total.requests += worker.result.requests;
+            total.latencies.append(&mut worker.result.latencies);
+            total.leaks.append(&mut worker.result.leaks);
+            total.server_errors.append(&mut worker.result.server_errors);
+            total.broken.append(&mut worker.result.broken);
+        }
+        self.load = Some(total);
+        Ok(())
+    }
+
+    async fn work(&self, mut worker: Worker, shared: &Shared) -> Worker {
+        let mut round = 0;
+        while Instant::now() < shared.deadline && shared.sent.load(Ordering::Relaxed) < MAX_REQUESTS
+        {
+            round += 1;
+            self.create(&mut worker, shared, round).await;
+            self.read_own(&mut worker, shared).await;
+            self.change_own(&mut worker, shared, round).await;
+            self.probe_others(&mut worker, shared).await;
+            if round % DELETE_EVERY == 0 {
+                self.delete_own(&mut worker, shared).await;
+            }
+        }
+        worker
+    }
+
+    /// Sends one request as `worker`, and counts it.
+    async fn send_as(
+        &self,
+        worker: &mut Worker,
+        shared: &Shared,
+        (method, path): (Method, String),
+        body: Option<&Value>,
+    ) -> Exchange {
+        let headers = [(
+            "authorization".to_owned(),
+            format!("Bearer {}", worker.account.token),
+        )];
+        let body = body.map(|body| self.ctx.profile.body(body));
+        let exchange = self
+            .ctx
+            .client
+            .send(method, &path, &headers, body.as_ref())
+            .await;
+        shared.sent.fetch_add(1, Ordering::Relaxed);
+        worker.result.requests += 1;
+        worker.result.latencies.push(exchange.elapsed);
+        if exchange.status().is_none_or(|status| status >= 500) {
+            worker.result.server_errors.push(exchange.clone());
+        }
+        exchange
+    }
+
+    fn route(&self, route: Route, owner: &Account, task: &str) -> (Method, String) {
+        self.ctx.profile.route(route, &owner.id, task)
+    }
+
+    /// Whether an owner's request did what `route` promises; if not, noted.
+    fn succeeded(&self, worker: &mut Worker, route: Route, exchange: &Exchange) -> bool {
+        let ok = exchange
+            .status()
+            .is_some_and(|status| self.ctx.profile.success(route).contains(&status));
+        if !ok && exchange.status().is_some_and(|status| status < 500) {
+            worker.result.broken.push((
+                format!(
+                    "{}'s own {} did not succeed",
+                    worker.account.id,
+                    route.name()
+                ),
+                exchange.clone(),
+            ));
+        }
+        ok
+    }
+
+    async fn create(&self, worker: &mut Worker, shared: &Shared, round: usize) {
+        let title = format!("load {} #{round}", worker.account.id);
+        let route = self.route(Route::Create, &worker.account, "");
+        let exchange = self
+            .send_as(worker, shared, route, Some(&json!({"title": title})))
+            .await;
+        if !self.succeeded(worker, Route::Create, &exchange) {
+            return;
+        }
+        let Some(task) = exchange.response.as_ref().ok().and_then(|r| r.json()) else {
+            return;
+        };
+        let id = self.ctx.profile.id_of(&task);
+        self.ctx.record(Created {
+            id: id.clone(),
+            owners: vec![worker.account.clone()],
+            scenario: self.key_id.clone(),
+        });
+        worker.mine.insert(id.clone(), (title, false));
+        if let Ok(mut known) = shared.known.lock() {
+            known.push((worker.index, id));
+        }
+    }
+
+    /// The owner's list holds exactly the owner's tasks.
+    async fn read_own(&self, worker: &mut Worker, shared: &Shared) {
+        let route = self.route(Route::List, &worker.account, "");
+        let exchange = self.send_as(worker, shared, route, None).await;
+        if !self.succeeded(worker, Route::List, &exchange) {
+            return;
+        }
+        let listed = exchange
+            .response
+            .as_ref()
+            .ok()
+            .and_then(|r| r.json())
+            .and_then(|answer| self.ctx.profile.tasks_in(&answer).ok());
+        let Some(listed) = listed else {
+            worker.result.broken.push((
+                format!("{}'s list could not be read", worker.account.id),
+                exchange,
+            ));
+            return;
+        };
+        if let Some(foreign) = listed
+            .tasks
+            .iter()
+            .map(id_of)
+            .find(|id| !worker.mine.contains_key(id))
+        {
+            worker.result.leaks.push((
+                format!(
+                    "{}'s list holds task {foreign}, which is not theirs",
+                    worker.account.id
+                ),
+                exchange,
+            ));
+        }
+    }
+
+    /// Updates one of the owner's tasks and toggles it.
+    async fn change_own(&self, worker: &mut Worker, shared: &Shared, round: usize) {
+        let Some(id) = worker.mine.keys().next_back().cloned() else {
+            return;
+        };
+        let title = format!("load {} #{round} updated", worker.account.id);
+        let completed = round % 2 == 0;
+        let route = self.route(Route::Update, &worker.account, &id);
+        let body = json!({"title": title, "completed": completed});
+        let exchange = self.send_as(worker, shared, route, Some(&body)).await;
+        if self.succeeded(worker, Route::Update, &exchange) {
+            worker.mine.insert(id.clone(), (title, completed));
+        }
+        let route = self.route(Route::Toggle, &worker.account, &id);
+        let exchange = self.send_as(worker, shared, route, None).await;
+        if self.succeeded(worker, Route::Toggle, &exchange)
+            && let Some((_, completed)) = worker.mine.get_mut(&id)
+        {
+            *completed = !*completed;
+        }
+    }
+
+    /// Reads, changes and deletes another user's task, under the prober's
+    /// path and the owner's: nothing may succeed.
+    async fn probe_others(&self, worker: &mut Worker, shared: &Shared) {
+        let victim = shared.known.lock().ok().and_then(|known| {
+            known
+                .iter()
+                .rev()
+                .find(|(owner, _)| *owner != worker.index)
+                .cloned()
+        });
+        let Some((owner, id)) = victim else {
+            return;
+        };
+        let owner = shared.users[owner].clone();
+        let mut probes = vec![
+            (self.route(Route::Get, &worker.account, &id), None),
+            (self.route(Route::Delete, &worker.account, &id), None),
+        ];
+        if self.ctx.profile.user_in_path() {
+            probes.push((self.route(Route::Get, &owner, &id), None));
+            probes.push((
+                self.route(Route::Update, &owner, &id),
+                Some(json!({"title": "load probe: this write must not happen", "completed": true})),
+            ));
+        }
+        for (request, body) in probes {
+            let exchange = self.send_as(worker, shared, request, body.as_ref()).await;
+            if exchange
+                .status()
+                .is_some_and(|status| (200..300).contains(&status))
+            {
+                worker.result.leaks.push((
+                    format!("{} reached {}'s task {id}", worker.account.id, owner.id),
+                    exchange,
+                ));
+            }
+        }
+    }
+
+    async fn delete_own(&self, worker: &mut Worker, shared: &Shared) {
+        let Some(id) = worker.mine.keys().next().cloned() else {
+            return;
+        };
+        let route = self.route(Route::Delete, &worker.account, &id);
+        let exchange = self.send_as(worker, shared, route, None).await;
+        if self.succeeded(worker, Route::Delete, &exchange) {
+            worker.mine.remove(&id);
+        }
+    }
+
+    /// After the load, the owner's tasks are exactly as the owner left
+    /// them: no probe changed, added or deleted anything.
+    async fn verify_own(&self, worker: &mut Worker) {
+        let route = self.route(Route::List, &worker.account, "");
+        let headers = [(
+            "authorization".to_owned(),
+            format!("Bearer {}", worker.account.token),
+        )];
+        let exchange = self
+            .ctx
+            .client
+            .send(route.0, &route.1, &headers, None)
+            .await;
+        let listed = exchange
+            .response
+            .as_ref()
+            .ok()
+            .and_then(|r| r.json())
+            .and_then(|answer| self.ctx.profile.tasks_in(&answer).ok());
+        let Some(listed) = listed else {
+            worker.result.broken.push((
+                format!("{}'s final list could not be read", worker.account.id),
+                exchange,
+            ));
+            return;
+        };
+        let now: BTreeMap<String, (String, bool)> = listed
+            .tasks
+            .iter()
+            .map(|task| {
+                let title = task
+                    .get("title")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let completed = task
+                    .get("completed")
+                    .and_then(Value::as_bool)
+                    .unwrap_or_default();
+                (id_of(task), (title.to_owned(), completed))
+            })
+            .collect();
+        if now != worker.mine {
+            worker.result.leaks.push((
+                format!(
+                    "{}'s tasks changed behind their back: expected {:?}, found {:?}",
+                    worker.account.id, worker.mine, now
+                ),
+                exchange,
+            ));
+        }
+    }
+
+    fn load_result(&self) -> Result<&LoadResult, Box<crate::report::Failure>> {
+        self.load
+            .as_ref()
+            .ok_or_else(|| self.failure_about(None, "a load run in an earlier step", "none ran"))
+    }
+
+    pub fn expect_no_leaks(&self) -> Outcome {
+        let load = self.load_result()?;
+        match load.leaks.first() {
+            None => Ok(()),
+            Some((what, exchange)) => Err(self.failure_about(
+                Some(exchange.clone()),
+                "no user sees or changes another user's task",
+                format!("{} cross-user leak(s); the first: {what}", load.leaks.len()),
+            )),
+        }
+    }
+
+    pub fn expect_no_server_errors(&self) -> Outcome {
+        let load = self.load_result()?;
+        match load.server_errors.first() {
+            None => Ok(()),
+            Some(exchange) => Err(self.failure_about(
+                Some(exchange.clone()),
+                "no 5xx and no unanswered request under load",
+                format!(
+                    "{} of {} requests; the first below",
+                    load.server_errors.len(),
+                    load.requests
+                ),
+            )),
+        }
+    }
+
+    pub fn expect_owners_served(&self) -> Outcome {
+        let load = self.load_result()?;
+        match load.broken.first() {
+            None => Ok(()),
+            Some((what, exchange)) => Err(self.failure_about(
+                Some(exchange.clone()),
+                "every owner's own request succeeds under load",
+                format!("{} failed; the first: {what}", load.broken.len()),
+            )),
+        }
+    }
+
+    /// Throughput and latency percentiles, as an informational note.
+    pub fn report_load(&mut self) -> Outcome {
+        let load = self.load_result()?;
+        let mut latencies = load.latencies.clone();
+        latencies.sort_unstable();
+        let percentile = |p: usize| {
+            latencies
+                .get((latencies.len() * p / 100).min(latencies.len().saturating_sub(1)))
+                .map_or(0.0, |latency| latency.as_secs_f64() * 1000.0)
+        };
+        let note = format!(
+            "{} requests in {:.1} s: {:.0} req/s; latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            load.requests,
+            load.elapsed.as_secs_f64(),
+            load.requests as f64 / load.elapsed.as_secs_f64().max(f64::EPSILON),
+            percentile(50),
+            percentile(90),
+            percentile(99),
+            latencies
+                .last()
+                .map_or(0.0, |latency| latency.as_secs_f64() * 1000.0),
+        );
+        self.ctx.note(&self.promise, &self.scenario, note);
+        Ok(())
+    }
+}
