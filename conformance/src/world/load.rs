@@ -116,7 +116,7 @@ impl ContractWorld {
             self.read_own(&mut worker, shared).await;
             self.change_own(&mut worker, shared, round).await;
             self.probe_others(&mut worker, shared).await;
-            if round % DELETE_EVERY == 0 {
+            if round.is_multiple_of(DELETE_EVERY) {
                 self.delete_own(&mut worker, shared).await;
             }
         }
@@ -238,7 +238,7 @@ impl ContractWorld {
             return;
         };
         let title = format!("load {} #{round} updated", worker.account.id);
-        let completed = round % 2 == 0;
+        let completed = round.is_multiple_of(2);
         let route = self.route(Route::Update, &worker.account, &id);
         let body = json!({"title": title, "completed": completed});
         let exchange = self.send_as(worker, shared, route, Some(&body)).await;
