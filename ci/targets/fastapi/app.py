@@ -90,12 +90,14 @@ if SHAPE not in SHAPES:
 
 if not DATABASE_URL.startswith(("postgres://", "postgresql://", "postgresql+psycopg2://")):
     _refuse_to_start("DATABASE_URL must be a postgres:// (or postgresql://) URL")
+POOL_SIZE = 10
+POOL_OVERFLOW = 10
 try:
     engine = create_engine(
         _sqlalchemy_url(DATABASE_URL),
         pool_pre_ping=True,
-        pool_size=10,
-        max_overflow=10,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_OVERFLOW,
         pool_timeout=10,
         # Timestamps come back in UTC, whatever the server's time zone.
         connect_args={"options": "-c timezone=UTC", "connect_timeout": 5},
@@ -109,7 +111,15 @@ def get_session():
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# Sessions end with the path operation (scope="function"), and no more run
+# at once than the pool has connections: requests beyond wait without taking
+# a worker thread. Without both, 64 concurrent requests deadlock: every
+# thread waits for a connection held by a session whose cleanup needs a
+# thread.
+SessionDep = Annotated[
+    Session,
+    Depends(get_session, scope="function", max_concurrency=POOL_SIZE + POOL_OVERFLOW),
+]
 
 
 def utcnow() -> datetime:
