@@ -303,14 +303,7 @@ impl ContractWorld {
 
     /// jwt_tool's persistence check: after everything, the real token works.
     pub async fn expect_alice_token_works(&mut self) -> Outcome {
-        let alice = self.alice().await?;
-        self.request(
-            Method::GET,
-            &self.list_path(&alice),
-            Some(&alice.token),
-            None,
-        )
-        .await;
+        self.alice_lists_her_tasks().await?;
         self.expect_success(Route::List)?;
         self.expect_mentions_alice_task()
     }

@@ -96,7 +96,7 @@ impl ContractWorld {
             ..LoadResult::default()
         };
         for mut worker in finished {
-            self.verify_own(&mut worker).await;
+            self.verify_own(&mut worker, &shared).await;
             total.requests += worker.result.requests;
             total.latencies.append(&mut worker.result.latencies);
             total.leaks.append(&mut worker.result.leaks);
@@ -196,12 +196,17 @@ impl ContractWorld {
         }
     }
 
-    /// The owner's list holds exactly the owner's tasks.
-    async fn read_own(&self, worker: &mut Worker, shared: &Shared) {
+    /// The owner's tasks, read with the owner's token, and the exchange;
+    /// `None`, noted, when the list cannot be read.
+    async fn list_own(
+        &self,
+        worker: &mut Worker,
+        shared: &Shared,
+    ) -> Option<(Vec<Value>, Exchange)> {
         let route = self.route(Route::List, &worker.account, "");
         let exchange = self.send_as(worker, shared, route, None).await;
         if !self.succeeded(worker, Route::List, &exchange) {
-            return;
+            return None;
         }
         let listed = exchange
             .response
@@ -209,15 +214,24 @@ impl ContractWorld {
             .ok()
             .and_then(|r| r.json())
             .and_then(|answer| self.ctx.profile.tasks_in(&answer).ok());
-        let Some(listed) = listed else {
-            worker.result.broken.push((
-                format!("{}'s list could not be read", worker.account.id),
-                exchange,
-            ));
+        match listed {
+            Some(listed) => Some((listed.tasks, exchange)),
+            None => {
+                worker.result.broken.push((
+                    format!("{}'s list could not be read", worker.account.id),
+                    exchange,
+                ));
+                None
+            }
+        }
+    }
+
+    /// The owner's list holds only the owner's tasks.
+    async fn read_own(&self, worker: &mut Worker, shared: &Shared) {
+        let Some((tasks, exchange)) = self.list_own(worker, shared).await else {
             return;
         };
-        if let Some(foreign) = listed
-            .tasks
+        if let Some(foreign) = tasks
             .iter()
             .map(id_of)
             .find(|id| !worker.mine.contains_key(id))
@@ -306,32 +320,11 @@ impl ContractWorld {
 
     /// After the load, the owner's tasks are exactly as the owner left
     /// them: no probe changed, added or deleted anything.
-    async fn verify_own(&self, worker: &mut Worker) {
-        let route = self.route(Route::List, &worker.account, "");
-        let headers = [(
-            "authorization".to_owned(),
-            format!("Bearer {}", worker.account.token),
-        )];
-        let exchange = self
-            .ctx
-            .client
-            .send(route.0, &route.1, &headers, None)
-            .await;
-        let listed = exchange
-            .response
-            .as_ref()
-            .ok()
-            .and_then(|r| r.json())
-            .and_then(|answer| self.ctx.profile.tasks_in(&answer).ok());
-        let Some(listed) = listed else {
-            worker.result.broken.push((
-                format!("{}'s final list could not be read", worker.account.id),
-                exchange,
-            ));
+    async fn verify_own(&self, worker: &mut Worker, shared: &Shared) {
+        let Some((tasks, exchange)) = self.list_own(worker, shared).await else {
             return;
         };
-        let now: BTreeMap<String, (String, bool)> = listed
-            .tasks
+        let now: BTreeMap<String, (String, bool)> = tasks
             .iter()
             .map(|task| {
                 let title = task

@@ -131,6 +131,19 @@ impl ContractWorld {
         }
     }
 
+    /// Alice lists her tasks with her token; the answer becomes the last.
+    pub async fn alice_lists_her_tasks(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        self.request(
+            Method::GET,
+            &self.list_path(&alice),
+            Some(&alice.token),
+            None,
+        )
+        .await;
+        Ok(())
+    }
+
     pub async fn alice_logs_out(&mut self) -> Outcome {
         let alice = self.alice().await?;
         let (method, path) = self.ctx.profile.route(Route::Logout, &alice.id, "");
@@ -142,14 +155,7 @@ impl ContractWorld {
     /// reported, not failed; anything else fails.
     pub async fn report_token_after_logout(&mut self) -> Outcome {
         self.expect_success(Route::Logout)?;
-        let alice = self.alice().await?;
-        self.request(
-            Method::GET,
-            &self.list_path(&alice),
-            Some(&alice.token),
-            None,
-        )
-        .await;
+        self.alice_lists_her_tasks().await?;
         let status = self.received()?.status;
         let note = match status {
             _ if self.ctx.profile.success(Route::List).contains(&status) => {
