@@ -76,12 +76,13 @@ fn every_scenario_passes_against_the_reference_server() {
     assert!(!junit.contains("<failure"), "{junit}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    // Every feature file but the load one, which runs only with --load.
     let features = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../features"))
         .unwrap()
         .count();
     assert_eq!(
         json.as_array().map(Vec::len),
-        Some(features),
+        Some(features - 1),
         "one JSON feature per file"
     );
     std::fs::remove_dir_all(&dir).unwrap();
