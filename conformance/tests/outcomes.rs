@@ -237,3 +237,35 @@ fn the_load_scenario_catches_a_cross_user_leak() {
         leaky.dump()
     );
 }
+
+/// A profile whose routes take the user from the token passes against a
+/// target built that way, and the scenarios about a path naming another
+/// user are skipped, with the reason.
+#[test]
+fn a_target_that_takes_the_user_from_the_token_passes_with_its_profile() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let server = runtime.block_on(server::start_with(
+        Bug::None,
+        &secret,
+        server::Routes::FromToken,
+    ));
+    let profile = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("user-from-token.toml");
+    std::fs::write(
+        &profile,
+        "name = \"user-from-token\"\n[routes]\ntasks = \"/api/tasks\"\n",
+    )
+    .expect("write the profile");
+    let mut command = run::suite_command(&server.url, &secret, run::CONCURRENCY);
+    command.arg("--strict").arg("--profile").arg(&profile);
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "[skipped] Cross-user isolation: Bob's token on Alice's path: list: the profile's routes (/api/tasks) take the user from the token"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" 0 failed, 0 non-strict, "), "{stdout}");
+    assert_eq!(server.task_count(), 0, "the run left tasks behind");
+}

@@ -267,8 +267,22 @@ impl Drop for Server {
     }
 }
 
+/// Where the task routes take the user from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Routes {
+    /// `/api/{user_id}/tasks`, the seed contract.
+    InPath,
+    /// `/api/tasks`, the user taken from the token (the seed routes stay).
+    FromToken,
+}
+
 /// Starts the server on an ephemeral loopback port of the current runtime.
 pub async fn start(bug: Bug, secret: &str) -> Server {
+    start_with(bug, secret, Routes::InPath).await
+}
+
+/// Starts the server with task routes that name the user, or not.
+pub async fn start_with(bug: Bug, secret: &str, routes: Routes) -> Server {
     let key_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kill-matrix-keys");
     std::fs::create_dir_all(&key_dir).expect("create the key directory");
     std::fs::write(key_dir.join("k1"), secret).expect("write the key file");
@@ -300,11 +314,44 @@ pub async fn start(bug: Bug, secret: &str) -> Server {
         .expect("bind an ephemeral loopback port");
     let url = format!("http://{}", listener.local_addr().expect("a bound address"));
     let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .await
-            .expect("the test server serves");
+        let served = match routes {
+            Routes::InPath => axum::serve(listener, router).await,
+            Routes::FromToken => {
+                let router = tower::ServiceExt::map_request(router, user_from_token);
+                axum::serve(listener, axum::ServiceExt::into_make_service(router)).await
+            }
+        };
+        served.expect("the test server serves");
     });
     Server { url, task, app }
+}
+
+/// `/api/tasks...` becomes `/api/{sub}/tasks...`, the `sub` read (not
+/// verified: the handler does that) from the bearer token, so that the
+/// user comes from the token and nowhere else.
+fn user_from_token(mut request: axum::extract::Request) -> axum::extract::Request {
+    let Some(rest) = request.uri().path().strip_prefix("/api/tasks") else {
+        return request;
+    };
+    let sub = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split('.').nth(1))
+        .and_then(|payload| URL_SAFE_NO_PAD.decode(payload).ok())
+        .and_then(|payload| serde_json::from_slice::<Value>(&payload).ok())
+        .and_then(|claims| claims.get("sub")?.as_str().map(str::to_owned))
+        .filter(|sub| !sub.is_empty() && !sub.contains(['/', '?', '#', '%']))
+        .unwrap_or_else(|| "-".to_owned());
+    let query = request
+        .uri()
+        .query()
+        .map(|query| format!("?{query}"))
+        .unwrap_or_default();
+    if let Ok(uri) = format!("/api/{sub}/tasks{rest}{query}").parse() {
+        *request.uri_mut() = uri;
+    }
+    request
 }
 
 // --- answers -----------------------------------------------------------------
