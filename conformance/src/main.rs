@@ -235,17 +235,22 @@ async fn check_and_run(
         given: given.as_ref(),
         profile: &profile,
     };
-    target::check_users(&provisioning(sources.users)).await?;
+    // Preflight tasks that could not be deleted go to the ledger: cleanup
+    // tries again at the end, and reports them if they stay.
+    let mut leftovers: Vec<world::Created> = target::check_users(&provisioning(sources.users))
+        .await?
+        .into_iter()
+        .collect();
     // Users from elsewhere prove nothing about the minter. A refused minted
     // token is a finding of its own (a stateful target fails the stateless
     // promise), but also the sign of a stray BETTER_AUTH_SECRET: say so now.
-    if sources.minter.is_some()
-        && sources.users != UserSource::Mint
-        && let Err(refused) = target::check_users(&provisioning(UserSource::Mint)).await
-    {
-        eprintln!(
-            "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
-        );
+    if sources.minter.is_some() && sources.users != UserSource::Mint {
+        match target::check_users(&provisioning(UserSource::Mint)).await {
+            Ok(task) => leftovers.extend(task),
+            Err(refused) => eprintln!(
+                "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
+            ),
+        }
     }
     selection
         .unavailable
@@ -333,7 +338,7 @@ async fn check_and_run(
         attacker,
         key_server,
         notes: Mutex::new(Vec::new()),
-        ledger: Mutex::new(Vec::new()),
+        ledger: Mutex::new(leftovers),
     });
     Ok(suite::run(features, selection, concurrency, cli.json.as_deref()).await?)
 }

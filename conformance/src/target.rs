@@ -9,6 +9,7 @@ use crate::profile::Profile;
 use crate::steps::params::Route;
 use crate::tokens::PublicKey;
 use crate::users::{Provisioning, UserSource};
+use crate::world::Created;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -58,7 +59,9 @@ pub async fn preflight(client: &Client, profile: &Profile) -> Result<(), TargetE
 /// and deletes a task, so that a wrong secret, a closed sign-up or a target
 /// that needs its own user rows stops the run with one line instead of
 /// failing every scenario.
-pub async fn check_users(users: &Provisioning<'_>) -> Result<(), TargetError> {
+/// Returns the preflight's task when it could not be deleted: the run's
+/// cleanup tries again, and reports it if it stays.
+pub async fn check_users(users: &Provisioning<'_>) -> Result<Option<Created>, TargetError> {
     let hint = match users.source {
         UserSource::Mint => {
             "check that --secret is the target's token secret (its BETTER_AUTH_SECRET or JWT_SECRET), that the profile's claims name the user the way the target reads it, or that the target trusts --signing-key with that --token-issuer/--token-audience"
@@ -126,7 +129,7 @@ pub async fn check_users(users: &Provisioning<'_>) -> Result<(), TargetError> {
             },
         });
     };
-    users
+    let deleted = users
         .client
         .send(
             Method::DELETE,
@@ -134,8 +137,10 @@ pub async fn check_users(users: &Provisioning<'_>) -> Result<(), TargetError> {
             &headers,
             None,
         )
-        .await;
-    Ok(())
+        .await
+        .status()
+        .is_some_and(|status| profile.success(Route::Delete).contains(&status));
+    Ok((!deleted).then(|| Created::new(id, account)))
 }
 
 fn who(source: UserSource) -> &'static str {

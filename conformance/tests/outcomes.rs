@@ -269,3 +269,29 @@ fn a_target_that_takes_the_user_from_the_token_passes_with_its_profile() {
     assert!(stdout.contains(" 0 failed, 0 non-strict, "), "{stdout}");
     assert_eq!(server.task_count(), 0, "the run left tasks behind");
 }
+
+/// What cleanup cannot delete is reported with its ids, and fails the run.
+#[test]
+fn tasks_the_run_cannot_delete_are_reported_as_left_behind() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::DeleteFails);
+    let server = runtime.block_on(server::start(Bug::DeleteFails, &secret));
+    let mut command = run::suite_command(&server.url, &secret, run::CONCURRENCY);
+    command.args(["--tags", "@crud"]);
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let line = stderr
+        .lines()
+        .find(|line| line.starts_with("left behind: "))
+        .unwrap_or_else(|| panic!("no left-behind line:\n{stderr}"));
+    let (count, ids) = line
+        .strip_prefix("left behind: ")
+        .and_then(|rest| rest.split_once(" task(s) the suite created and could not delete: "))
+        .unwrap_or_else(|| panic!("{line}"));
+    assert_eq!(
+        count.parse::<usize>().ok(),
+        Some(server.task_count()),
+        "{line}"
+    );
+    assert_eq!(ids.split(", ").count(), server.task_count(), "{line}");
+}

@@ -62,8 +62,19 @@ pub struct Created {
     pub id: String,
     /// The scenario's users: a broken target may have stored it under either.
     pub owners: Vec<Account>,
-    /// The world that created it.
+    /// The world that created it; empty outside scenarios.
     scenario: String,
+}
+
+impl Created {
+    /// A task created outside any scenario (the preflight's).
+    pub fn new(id: String, owner: Account) -> Self {
+        Self {
+            id,
+            owners: vec![owner],
+            scenario: String::new(),
+        }
+    }
 }
 
 static CONTEXT: OnceLock<Arc<Context>> = OnceLock::new();
@@ -137,7 +148,7 @@ impl Context {
         taken
     }
 
-    fn record(&self, created: Created) {
+    pub fn record(&self, created: Created) {
         if let Ok(mut ledger) = self.ledger.lock() {
             ledger.push(created);
         }

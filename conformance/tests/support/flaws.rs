@@ -193,6 +193,15 @@ pub const FLAWS: &[Flaw] = &[
             Catch::Is(CRUD, "Toggle persists"),
         ],
     ),
+    flaw(
+        Bug::DeleteFails,
+        "@crud",
+        "DELETE of one's own task fails with a 500 and keeps the task (so the suite's cleanup cannot remove it either).",
+        &[
+            Catch::Is(CRUD, "Delete removes the task"),
+            Catch::Is(STATELESS, "A token minted by the suite works for CRUD"),
+        ],
+    ),
     Flaw {
         concurrency: Some(1),
         ..flaw(

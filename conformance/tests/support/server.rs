@@ -64,6 +64,8 @@ pub enum Bug {
     IgnoresOwner,
     /// PUT and toggle answer as if they had worked but store nothing.
     LosesUpdates,
+    /// DELETE of one's own task fails with a 500, and the task stays.
+    DeleteFails,
     /// The list is `SELECT * FROM tasks`: everyone's tasks, on any path.
     ListsEveryonesTasks,
     /// Create maps every field but `description`, which is lost.
@@ -1299,6 +1301,9 @@ async fn remove(
     let id = task_id(&id)?;
     let mut store = app.store();
     app.find(&mut store, &user_id, id)?;
+    if app.bug == Bug::DeleteFails {
+        return Ok(error(StatusCode::INTERNAL_SERVER_ERROR, "could not delete"));
+    }
     store.tasks.remove(&id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
