@@ -46,6 +46,9 @@ use sources::Sources;
 use suite::Selection;
 use users::{GivenUsers, Provisioning, UserSource};
 
+/// How long the final cleanup may take.
+const SWEEP_LIMIT: Duration = Duration::from_secs(60);
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -122,9 +125,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         signal = &mut interrupt => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
     };
     // Whatever happened, delete what the suite created, before the
-    // bundled server (and its database) goes away.
+    // bundled server (and its database) goes away; bounded in time, and a
+    // second Ctrl-C stops it too.
     let left_behind = match world::installed() {
-        Some(context) => context.sweep().await,
+        Some(context) => {
+            tokio::select! {
+                () = context.sweep() => {}
+                () = tokio::time::sleep(SWEEP_LIMIT) => eprintln!("cleanup stopped after {SWEEP_LIMIT:?}"),
+                _ = interrupted() => eprintln!("cleanup interrupted"),
+            }
+            context.left_behind()
+        }
         None => Vec::new(),
     };
     if let Some(server) = bundled {
@@ -147,7 +158,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         .unwrap_or_default();
     let report = RunReport {
         target: base_url,
-        profile: cli.profile.clone(),
+        profile: profile.name.clone(),
         started_at,
         duration_secs: started.elapsed().as_secs_f64(),
         strict: cli.strict,

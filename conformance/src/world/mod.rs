@@ -126,17 +126,28 @@ impl Context {
         }
     }
 
-    /// Deletes every task still in the ledger (after Ctrl-C, say), and
-    /// returns the ids of those that could not be deleted.
-    pub async fn sweep(&self) -> Vec<String> {
-        let remaining = self.take_ledger(|_| true);
-        let mut left = Vec::new();
+    /// Deletes every task still in the ledger (after Ctrl-C, say). A task
+    /// leaves the ledger only once deleted, so a sweep cut short loses
+    /// nothing: see [`Context::left_behind`].
+    pub async fn sweep(&self) {
+        let remaining = self
+            .ledger
+            .lock()
+            .map(|ledger| ledger.clone())
+            .unwrap_or_default();
         for created in remaining {
-            if !self.delete_created(&created).await {
-                left.push(created.id);
+            if self.delete_created(&created).await {
+                self.take_ledger(|entry| entry.id == created.id);
             }
         }
-        left
+    }
+
+    /// The ids of the tasks still in the ledger.
+    pub fn left_behind(&self) -> Vec<String> {
+        self.ledger
+            .lock()
+            .map(|ledger| ledger.iter().map(|created| created.id.clone()).collect())
+            .unwrap_or_default()
     }
 
     fn take_ledger(&self, which: impl Fn(&Created) -> bool) -> Vec<Created> {
