@@ -50,6 +50,10 @@ pub enum Attack {
     SubSwapped,
     ExpPushedOut,
     NonBase64Url,
+    /// Alice's valid token with junk in its signature segment: decoders
+    /// that skip non-alphabet characters (Python's base64, so python-jose)
+    /// still verify it.
+    NonBase64UrlSignature,
     FiveSegments,
     Whitespace,
     Huge,
@@ -120,6 +124,7 @@ impl Attack {
             Self::SubSwapped,
             Self::ExpPushedOut,
             Self::NonBase64Url,
+            Self::NonBase64UrlSignature,
             Self::FiveSegments,
             Self::Whitespace,
             Self::Huge,
@@ -176,6 +181,7 @@ impl Attack {
             Self::SubSwapped => "sub swapped under the original signature",
             Self::ExpPushedOut => "exp pushed out under the original signature",
             Self::NonBase64Url => "non-base64url characters",
+            Self::NonBase64UrlSignature => "non-base64url characters in the signature",
             Self::FiveSegments => "five segments (JWE-shaped)",
             Self::Whitespace => "whitespace inside the token",
             Self::Huge => "a 64 KiB token",
@@ -231,7 +237,10 @@ impl Attack {
     pub fn refusals(&self) -> &'static [u16] {
         match self {
             Self::Huge => &[401, 400, 413, 431],
-            Self::NonBase64Url | Self::FiveSegments | Self::Whitespace => &[401, 400],
+            Self::NonBase64Url
+            | Self::NonBase64UrlSignature
+            | Self::FiveSegments
+            | Self::Whitespace => &[401, 400],
             // RFC 7519 §4 lets a parser take the last of duplicate members:
             // the last `sub` is Bob's, whose 404 on Alice's path is no leak.
             Self::DuplicateSub => &[401, 404],
@@ -290,6 +299,13 @@ impl Attack {
                 &with_exp(&alice_claims(), 365 * 24 * 3600),
             ),
             Self::NonBase64Url => with.alice.token.replacen('.', "!*$.", 1),
+            Self::NonBase64UrlSignature => {
+                let token = &with.alice.token;
+                let middle = token
+                    .rfind('.')
+                    .map_or(token.len(), |dot| dot + (token.len() - dot) / 2);
+                format!("{}!*${}", &token[..middle], &token[middle..])
+            }
             Self::FiveSegments => format!("{}.AAAA.BBBB", with.alice.token),
             Self::Whitespace => {
                 let middle = with.alice.token.len() / 2;

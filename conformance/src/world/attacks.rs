@@ -235,14 +235,18 @@ impl ContractWorld {
         Ok(())
     }
 
-    /// No attack got a 2xx (except a future `iat`, which the contract does
-    /// not forbid) or a 5xx.
+    /// No attack got a 2xx or a 5xx. Two may succeed: a future `iat`, which
+    /// the contract does not forbid, and junk in a valid signature, which
+    /// forges nothing (its own `@should` scenario reports it).
     pub fn expect_barrage_refused(&self) -> Outcome {
         for (name, exchange) in &self.probes {
             let status = exchange.status();
             let bad = match status {
                 Some(500..=599) | None => true,
-                Some(200..=299) => Attack::named(name) != Some(Attack::IatAhead),
+                Some(200..=299) => !matches!(
+                    Attack::named(name),
+                    Some(Attack::IatAhead | Attack::NonBase64UrlSignature)
+                ),
                 _ => false,
             };
             if bad {

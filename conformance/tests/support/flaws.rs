@@ -148,6 +148,8 @@ pub const FLAWS: &[Flaw] = &[
                 ALGORITHMS,
                 &[
                     "non-base64url characters on list",
+                    // Still strict base64url: the junk is refused as such.
+                    "Junk in a valid token's signature is refused",
                     "five segments (JWE-shaped) on list",
                     "whitespace inside the token on list",
                     "a 64 KiB token on list",
@@ -389,6 +391,15 @@ pub const FLAWS: &[Flaw] = &[
         "Tokens over 8 KiB crash the parser: 500.",
         &[attack("a 64 KiB token on list"), BARRAGE],
     ),
+    flaw(
+        Bug::SkipsNonBase64Url,
+        "@forgery",
+        "Decodes the signature leniently, as Python's base64 (python-jose) does: junk characters in a valid token's signature are skipped, and the token verifies.",
+        &[Catch::Is(
+            ALGORITHMS,
+            "Junk in a valid token's signature is refused",
+        )],
+    ),
     // --- lifetime ---------------------------------------------------------------
     flaw(
         Bug::ExpOptional,
@@ -492,6 +503,7 @@ pub const FLAWS: &[Flaw] = &[
         &[
             attack("non-base64url characters on list"),
             attack("whitespace inside the token on list"),
+            Catch::Is(ALGORITHMS, "Junk in a valid token's signature is refused"),
             BARRAGE,
             INTERNALS,
         ],

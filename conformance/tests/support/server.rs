@@ -115,6 +115,9 @@ pub enum Bug {
     FalsySubSkipsOwnerCheck,
     /// Tokens over the size cap crash the parser: 500.
     HugeTokenCrashes,
+    /// Decodes the signature as Python's base64 does, skipping characters
+    /// outside the alphabet, so that junk in a valid signature still verifies.
+    SkipsNonBase64Url,
 
     // --- lifetime ---------------------------------------------------------------
     /// Checks `exp` when present, accepts tokens without one.
@@ -662,13 +665,25 @@ impl App {
         let [header, payload, signature] = segments[..] else {
             return Err(self.invalid());
         };
+        // Python's base64 (python-jose) skips characters outside the alphabet.
+        let skipped: String;
+        let signature = if self.bug == Bug::SkipsNonBase64Url {
+            skipped = signature
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            skipped.as_str()
+        } else {
+            signature
+        };
+        let signing_input_len = header.len() + 1 + payload.len();
         let header_json = self.decode_segment(header)?;
         let payload_json = self.decode_segment(payload)?;
         self.decode_segment(signature)?;
         if self.bug != Bug::SkipsSignatureCheck {
             let header: Map<String, Value> =
                 serde_json::from_slice(&header_json).map_err(|_| self.invalid())?;
-            let signing_input = &token[..token.len() - signature.len() - 1];
+            let signing_input = &token[..signing_input_len];
             self.check_signature(&header, signing_input.as_bytes(), signature)
                 .await?;
             if header.contains_key("crit") && self.bug != Bug::IgnoresCrit {
