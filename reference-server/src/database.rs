@@ -39,7 +39,7 @@ pub enum DatabaseError {
     #[error("DATABASE_URL is not a valid Postgres URL: {0}")]
     InvalidUrl(sqlx::Error),
     #[error(
-        "could not connect to Postgres at {target} ({attempts} attempts in {waited:.1?}): {source}"
+        "could not connect to Postgres at {target} (gave up after {waited:.1?}, {attempts} attempt(s)): {source}"
     )]
     Connect {
         target: String,
