@@ -1,9 +1,14 @@
 //! The router, its shared state, and the extractors every route uses.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{
+    DefaultBodyLimit, FromRequest, FromRequestParts, RawPathParams, Request, State,
+};
 use axum::http::request::Parts;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
@@ -61,7 +66,8 @@ pub async fn path_param<S: Send + Sync>(
         .map(|(_, value)| value.to_owned())
 }
 
-pub fn router(state: AppState) -> Router {
+/// Every route; a request taking longer than `request_timeout` is 503.
+pub fn router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
@@ -70,11 +76,25 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(request_timeout, time_limit))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // Method and path only: a query string may carry a token.
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
         }))
         .with_state(state)
+}
+
+/// Cuts a request off after `limit`, whatever it waits for (a slowly sent
+/// body, a lock in the database, an issuer that does not answer), so that
+/// neither the client nor the server waits forever.
+async fn time_limit(
+    State(limit): State<Duration>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    tokio::time::timeout(limit, next.run(request))
+        .await
+        .map_err(|_| AppError::TimedOut(limit))
 }
 
 async fn not_found() -> AppError {

@@ -18,6 +18,18 @@ pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 /// A leeway beyond this is no longer clock skew.
 pub const MAX_LEEWAY: Duration = Duration::from_secs(60 * 60);
 
+/// How long the server keeps trying to reach Postgres at start before it
+/// gives up: long enough for a database that starts next to it.
+pub const DEFAULT_DB_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// A request that takes longer is answered 503.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// A client must send a request's whole head within this, and an idle
+/// keep-alive connection is closed after it.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The bound of the three timeouts above: beyond ten minutes a timeout no
+/// longer protects anything.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(600);
+
 /// How often, at most, an unknown `kid` may refresh the JWKS.
 pub const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(30);
 /// Where Better Auth publishes its keys, below its base URL.
@@ -160,6 +172,12 @@ pub struct Config {
     pub token_ttl: Duration,
     /// Clock skew tolerated on `exp` and `nbf`.
     pub leeway: Duration,
+    /// How long to keep retrying an unreachable database at start.
+    pub db_connect_timeout: Duration,
+    /// How long a request may take, its body included.
+    pub request_timeout: Duration,
+    /// How long a client may take to send a request head.
+    pub header_read_timeout: Duration,
 }
 
 impl Config {
@@ -172,6 +190,9 @@ impl Config {
             database,
             token_ttl: DEFAULT_TOKEN_TTL,
             leeway: DEFAULT_LEEWAY,
+            db_connect_timeout: DEFAULT_DB_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 
@@ -214,6 +235,27 @@ impl Config {
                 DEFAULT_LEEWAY,
                 0,
                 MAX_LEEWAY,
+            )?,
+            db_connect_timeout: seconds(
+                &lookup,
+                "TODO_DB_CONNECT_TIMEOUT_SECS",
+                DEFAULT_DB_CONNECT_TIMEOUT,
+                1,
+                MAX_TIMEOUT,
+            )?,
+            request_timeout: seconds(
+                &lookup,
+                "TODO_REQUEST_TIMEOUT_SECS",
+                DEFAULT_REQUEST_TIMEOUT,
+                1,
+                MAX_TIMEOUT,
+            )?,
+            header_read_timeout: seconds(
+                &lookup,
+                "TODO_HEADER_READ_TIMEOUT_SECS",
+                DEFAULT_HEADER_READ_TIMEOUT,
+                1,
+                MAX_TIMEOUT,
             )?,
         })
     }
@@ -419,6 +461,9 @@ mod tests {
         assert_eq!(config.bind.to_string(), DEFAULT_BIND);
         assert_eq!(config.token_ttl, DEFAULT_TOKEN_TTL);
         assert_eq!(config.leeway, DEFAULT_LEEWAY);
+        assert_eq!(config.db_connect_timeout, DEFAULT_DB_CONNECT_TIMEOUT);
+        assert_eq!(config.request_timeout, DEFAULT_REQUEST_TIMEOUT);
+        assert_eq!(config.header_read_timeout, DEFAULT_HEADER_READ_TIMEOUT);
         match config.database {
             DatabaseConfig::Container(image) => {
                 assert_eq!(image.to_string(), DEFAULT_POSTGRES_IMAGE)
@@ -463,10 +508,16 @@ mod tests {
             base,
             ("TODO_TOKEN_TTL_SECS", "60"),
             ("TODO_JWT_LEEWAY_SECS", "0"),
+            ("TODO_DB_CONNECT_TIMEOUT_SECS", "600"),
+            ("TODO_REQUEST_TIMEOUT_SECS", "1"),
+            ("TODO_HEADER_READ_TIMEOUT_SECS", "5"),
         ])
         .unwrap();
         assert_eq!(custom.token_ttl, Duration::from_secs(60));
         assert_eq!(custom.leeway, Duration::ZERO);
+        assert_eq!(custom.db_connect_timeout, Duration::from_secs(600));
+        assert_eq!(custom.request_timeout, Duration::from_secs(1));
+        assert_eq!(custom.header_read_timeout, Duration::from_secs(5));
         for (var, value) in [
             ("TODO_TOKEN_TTL_SECS", "0"),
             ("TODO_TOKEN_TTL_SECS", "soon"),
@@ -474,6 +525,12 @@ mod tests {
             ("TODO_JWT_LEEWAY_SECS", "3601"),
             ("TODO_TOKEN_TTL_SECS", "99999999999999999999"),
             ("TODO_TOKEN_TTL_SECS", "31536001"),
+            ("TODO_DB_CONNECT_TIMEOUT_SECS", "0"),
+            ("TODO_DB_CONNECT_TIMEOUT_SECS", "601"),
+            ("TODO_REQUEST_TIMEOUT_SECS", "0"),
+            ("TODO_REQUEST_TIMEOUT_SECS", "601"),
+            ("TODO_HEADER_READ_TIMEOUT_SECS", "0"),
+            ("TODO_HEADER_READ_TIMEOUT_SECS", "1h"),
             ("TODO_BIND", "localhost"),
         ] {
             let err = config(&[base, (var, value)]).unwrap_err();

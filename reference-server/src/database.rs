@@ -1,20 +1,31 @@
 //! The Postgres the server runs on: `DATABASE_URL`, or a container started
 //! with testcontainers that lives exactly as long as the server.
 
+use std::io;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgConnection, PgPool};
 use testcontainers_modules::postgres::Postgres;
 use testcontainers_modules::testcontainers::runners::AsyncRunner;
 use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt, TestcontainersError};
+use tokio::time::Instant;
 
 use crate::config::{DatabaseConfig, ImageRef};
 
 const MAX_CONNECTIONS: u32 = 16;
-/// A request waiting longer than this for a connection gets 503.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+/// A request waiting longer than this for a connection gets 503. While the
+/// database is down every request waits this long (sqlx keeps retrying the
+/// connection until then), so it is what bounds the 503's latency.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(1);
+/// The pause after the first failed connection attempt at start; it doubles
+/// up to `MAX_RETRY_DELAY`.
+const FIRST_RETRY_DELAY: Duration = Duration::from_millis(250);
+const MAX_RETRY_DELAY: Duration = Duration::from_secs(2);
+/// One attempt that gets no answer at all (a firewall dropping packets)
+/// gives up after this, so that the next attempt is logged.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatabaseError {
@@ -27,8 +38,15 @@ pub enum DatabaseError {
     },
     #[error("DATABASE_URL is not a valid Postgres URL: {0}")]
     InvalidUrl(sqlx::Error),
-    #[error("could not connect to Postgres at {target}: {source}")]
-    Connect { target: String, source: sqlx::Error },
+    #[error(
+        "could not connect to Postgres at {target} (gave up after {waited:.1?}, {attempts} attempt(s)): {source}"
+    )]
+    Connect {
+        target: String,
+        attempts: u32,
+        waited: Duration,
+        source: sqlx::Error,
+    },
     #[error("could not apply the database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -39,7 +57,12 @@ pub struct Database {
 }
 
 impl Database {
-    pub async fn open(config: &DatabaseConfig) -> Result<Self, DatabaseError> {
+    /// Connects, waiting up to `connect_timeout` for a database that is not
+    /// reachable yet, and applies the migrations.
+    pub async fn open(
+        config: &DatabaseConfig,
+        connect_timeout: Duration,
+    ) -> Result<Self, DatabaseError> {
         let (options, container) = match config {
             DatabaseConfig::Url(url) => {
                 let options = PgConnectOptions::from_str(url).map_err(DatabaseError::InvalidUrl)?;
@@ -51,15 +74,15 @@ impl Database {
                 (options, Some(container))
             }
         };
+        wait_for_postgres(&options, connect_timeout).await?;
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options.clone())
-            .await
-            .map_err(|source| DatabaseError::Connect {
-                target: describe(&options),
-                source,
-            })?;
+            // Pings every connection before a request gets it: after a
+            // database restart the dead ones are replaced instead of failing
+            // the first request on each.
+            .test_before_acquire(true)
+            .connect_lazy_with(options);
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool, container })
     }
@@ -76,6 +99,71 @@ impl Database {
                 }
             }
         }
+    }
+}
+
+/// Tries single connections, with exponential backoff, until one works,
+/// `timeout` has passed, or an error says that retrying cannot help (a wrong
+/// password, a missing database).
+async fn wait_for_postgres(
+    options: &PgConnectOptions,
+    timeout: Duration,
+) -> Result<(), DatabaseError> {
+    let target = describe(options);
+    let started = Instant::now();
+    let deadline = started + timeout;
+    let mut delay = FIRST_RETRY_DELAY;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let left = deadline.saturating_duration_since(Instant::now());
+        let error = match connect_once(options, left.min(ATTEMPT_TIMEOUT)).await {
+            Ok(()) => return Ok(()),
+            Err(error) => error,
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || !is_unavailable(&error) {
+            return Err(DatabaseError::Connect {
+                target,
+                attempts,
+                waited: started.elapsed(),
+                source: error,
+            });
+        }
+        let pause = delay.min(left);
+        // `target` has no credentials, and sqlx's errors never carry them.
+        tracing::warn!(%target, attempt = attempts, %error, retry_in = ?pause, "Postgres is not reachable yet; retrying");
+        tokio::time::sleep(pause).await;
+        delay = (delay * 2).min(MAX_RETRY_DELAY);
+    }
+}
+
+async fn connect_once(options: &PgConnectOptions, timeout: Duration) -> Result<(), sqlx::Error> {
+    match tokio::time::timeout(timeout, PgConnection::connect_with(options)).await {
+        Ok(connection) => connection?.close().await,
+        Err(_) => Err(sqlx::Error::Io(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!("no answer within {timeout:?}"),
+        ))),
+    }
+}
+
+/// Whether an error means that the database is unreachable, restarting or
+/// saturated, so that the same query may work a moment later: such errors
+/// are retried at start and answered 503, never 500.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(error) => error.code().is_some_and(|code| {
+            // Class 08: connection exceptions. 57P01-57P03: the server is
+            // shutting down, crashed, or not accepting connections yet.
+            // 53300: too many connections.
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
     }
 }
 

@@ -3,11 +3,15 @@
 //! Every error body is `{"detail": "..."}`, the shape FastAPI clients already
 //! parse. Internal failures are logged here and answered with a generic body.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+
+use crate::database::is_unavailable;
 
 /// Why a request was not authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +44,9 @@ pub enum AppError {
     Unprocessable(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The request took longer than the server allows.
+    #[error("request timed out after {0:?}")]
+    TimedOut(Duration),
     #[error("database error: {0}")]
     Database(sqlx::Error),
     #[error("{0}")]
@@ -48,12 +55,12 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        match error {
-            // The database is down or saturated: a retry may work, so say 503.
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                Self::Unavailable(error.to_string())
-            }
-            other => Self::Database(other),
+        // The database is down, restarting or saturated: a retry may work,
+        // so say 503.
+        if is_unavailable(&error) {
+            Self::Unavailable(error.to_string())
+        } else {
+            Self::Database(error)
         }
     }
 }
@@ -78,7 +85,7 @@ impl AppError {
             Self::EmailTaken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::TimedOut(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -88,6 +95,7 @@ impl AppError {
             Self::Unauthorized(AuthFailure::Missing) => "Not authenticated".to_owned(),
             Self::Unauthorized(AuthFailure::InvalidToken) => "Invalid or expired token".to_owned(),
             Self::Unavailable(_) => "Service temporarily unavailable".to_owned(),
+            Self::TimedOut(_) => "Request timed out".to_owned(),
             Self::Database(_) | Self::Internal(_) => "Internal server error".to_owned(),
             other => other.to_string(),
         }
@@ -110,6 +118,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             Self::Unavailable(error) => tracing::warn!(%error, "database unavailable"),
+            Self::TimedOut(limit) => tracing::warn!(?limit, "request timed out"),
             Self::Database(error) => tracing::error!(%error, "database error"),
             Self::Internal(error) => tracing::error!(%error, "internal error"),
             _ => {}

@@ -4,7 +4,13 @@
 use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -15,6 +21,14 @@ use crate::config::Config;
 use crate::config::JwksLocation;
 use crate::database::{Database, DatabaseError};
 use crate::tokens::{JwksError, JwksVerifier, TokenKeys, Verifier};
+
+/// A request head (request line and headers) larger than this gets 431 and
+/// the connection is closed: no client needs more, and every connection may
+/// buffer this much.
+pub const MAX_HEAD_BYTES: usize = 32 * 1024;
+/// After an accept error that is not about one connection (no file
+/// descriptors left), the pause before accepting again instead of spinning.
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpawnError {
@@ -37,7 +51,7 @@ pub enum SpawnError {
 pub struct RunningServer {
     addr: SocketAddr,
     stop: oneshot::Sender<()>,
-    task: JoinHandle<io::Result<()>>,
+    task: JoinHandle<()>,
 }
 
 impl RunningServer {
@@ -57,8 +71,7 @@ impl RunningServer {
         let _ = self.stop.send(());
         self.task
             .await
-            .map_err(|error| SpawnError::Serve(io::Error::other(error)))?
-            .map_err(SpawnError::Serve)
+            .map_err(|error| SpawnError::Serve(io::Error::other(error)))
     }
 }
 
@@ -87,7 +100,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
             "verifying Better Auth's tokens against its JWKS"
         );
     }
-    let database = Database::open(&config.database).await?;
+    let database = Database::open(&config.database, config.db_connect_timeout).await?;
     let passwords = match Passwords::new().await {
         Ok(passwords) => passwords,
         Err(error) => {
@@ -100,17 +113,75 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
         tokens: Arc::new(verifier),
         passwords: Arc::new(passwords),
     };
+    let router = app::router(state, config.request_timeout);
+    let http = http1_builder(config.header_read_timeout);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app::router(state))
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await;
+        serve(listener, router, http, stopped).await;
         database.close().await;
-        served
     });
     Ok(RunningServer { addr, stop, task })
+}
+
+/// HTTP/1.1, as `axum::serve` speaks it, plus what it cannot be told: a
+/// client that trickles its request head (or sits idle between requests)
+/// is disconnected after `header_read_timeout`, and heads are bounded.
+fn http1_builder(header_read_timeout: Duration) -> http1::Builder {
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout)
+        .max_header_size(MAX_HEAD_BYTES);
+    builder
+}
+
+/// Serves each connection on its own task until `stop` fires (or its sender
+/// is dropped), then waits for the open connections to finish the requests
+/// in flight; idle ones close at once.
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    http: http1::Builder,
+    mut stop: oneshot::Receiver<()>,
+) {
+    let connections = GracefulShutdown::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut stop => break,
+        };
+        match accepted {
+            Ok((stream, _)) => {
+                let service = TowerToHyperService::new(router.clone());
+                let connection =
+                    connections.watch(http.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    if let Err(error) = connection.await {
+                        // A client that went away or was too slow: its business.
+                        tracing::debug!(%error, "connection ended with an error");
+                    }
+                });
+            }
+            Err(error) if is_connection_error(&error) => {}
+            Err(error) => {
+                tracing::warn!(%error, "could not accept a connection");
+                tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+            }
+        }
+    }
+    drop(listener);
+    connections.shutdown().await;
+}
+
+/// An accept error about one connection only, which the next accept does not
+/// repeat.
+fn is_connection_error(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
 }
 
 fn verifier(config: &Config) -> Result<Verifier, JwksError> {

@@ -1,5 +1,6 @@
-//! The server's life: configuration errors, both database paths, graceful
-//! shutdown that removes the container, and readiness when Postgres goes away.
+//! The server's life: configuration errors, both database paths, waiting for
+//! a database that is not up yet, graceful shutdown that removes the
+//! container, and readiness when Postgres goes away.
 //!
 //! These start their own servers and containers; they need a Docker engine
 //! and the image named by `TODO_POSTGRES_IMAGE` (default `postgres:17-alpine`).
@@ -10,6 +11,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use testcontainers_modules::postgres::Postgres;
+use testcontainers_modules::testcontainers::core::IntoContainerPort;
 use testcontainers_modules::testcontainers::runners::AsyncRunner;
 use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt};
 use todo_reference_server::config::DEFAULT_POSTGRES_IMAGE;
@@ -170,23 +172,88 @@ fn refuses_to_start_without_a_strong_secret() {
 }
 
 #[test]
-fn an_unreachable_database_fails_with_a_clear_message_and_no_password() {
+fn an_unreachable_database_is_retried_with_backoff_then_fails_clearly() {
+    let started = Instant::now();
     let mut server = ServerProcess::start(&[
         ("BETTER_AUTH_SECRET", SECRET),
         ("TODO_BIND", "127.0.0.1:0"),
+        ("TODO_DB_CONNECT_TIMEOUT_SECS", "3"),
         (
             "DATABASE_URL",
             "postgres://postgres:hunter2-secret@127.0.0.1:1/todo",
         ),
     ]);
-    let status = server.wait(Duration::from_secs(60));
-    assert!(!status.success());
+    let status = server.wait(Duration::from_secs(30));
+    let took = started.elapsed();
+    let log = server.log.join("\n");
+    assert!(!status.success(), "log:\n{log}");
+    assert!(
+        took >= Duration::from_secs(3) && took < Duration::from_secs(15),
+        "exited after {took:?}, expected shortly after TODO_DB_CONNECT_TIMEOUT_SECS=3; log:\n{log}"
+    );
+    // One line per failed attempt, waiting 250 ms, then twice as long each time.
+    let retries: Vec<&String> = server
+        .log
+        .iter()
+        .filter(|line| line.contains("Postgres is not reachable yet; retrying"))
+        .collect();
+    assert!(retries.len() >= 3, "log:\n{log}");
+    for (line, delay) in retries.iter().zip(["250ms", "500ms", "1s"]) {
+        assert!(line.contains("target=127.0.0.1:1/todo"), "{line}");
+        assert!(line.contains(&format!("retry_in={delay}")), "{line}");
+    }
     assert!(
         server.logged("could not connect to Postgres at 127.0.0.1:1/todo"),
-        "log:\n{}",
-        server.log.join("\n")
+        "log:\n{log}"
     );
     assert!(!server.logged("hunter2"), "the password reached the log");
+}
+
+#[tokio::test]
+async fn a_database_that_starts_late_is_waited_for() {
+    let port = free_port();
+    let database_url = format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres");
+    let mut server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("TODO_DB_CONNECT_TIMEOUT_SECS", "120"),
+        ("DATABASE_URL", &database_url),
+    ]);
+    // Not up yet: the server says so and keeps trying.
+    let server = tokio::task::spawn_blocking(move || {
+        server.wait_for("Postgres is not reachable yet", Duration::from_secs(30));
+        server
+    })
+    .await
+    .unwrap();
+    let image = image();
+    let _postgres = Postgres::default()
+        .with_name(image.name)
+        .with_tag(image.tag)
+        .with_mapped_port(port, 5432.tcp())
+        .start()
+        .await
+        .expect("a Postgres container (is Docker running and the image built?)");
+    let (url, mut server) = tokio::task::spawn_blocking(move || {
+        let mut server = server;
+        (server.url(), server)
+    })
+    .await
+    .unwrap();
+    let ready = reqwest::get(format!("{url}/ready")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let status = tokio::task::spawn_blocking(move || server.terminate())
+        .await
+        .unwrap();
+    assert!(status.success());
+}
+
+/// A port nothing listens on, for now.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
 }
 
 #[tokio::test]
