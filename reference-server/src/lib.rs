@@ -17,3 +17,12 @@ pub mod tokens;
 pub use config::{Config, ConfigError, DatabaseConfig, ImageRef, Secret};
 pub use database::DatabaseError;
 pub use server::{RunningServer, SpawnError, spawn};
+
+// What the routes run on a request's credentials and bodies, public so that
+// the fuzz tests and the benchmarks drive that code and not a copy of it.
+pub use app::AppJson;
+pub use auth::{Authenticated, authenticate};
+pub use error::{AppError, AuthFailure};
+pub use tasks::input::{
+    MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, NewTask, TaskFields, TaskUpdate, ValidUpdate,
+};

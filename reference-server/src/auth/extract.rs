@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 
 use crate::app::{AppState, path_param};
 use crate::error::{AppError, AuthFailure};
-use crate::tokens::TokenError;
+use crate::tokens::{TokenError, Verifier};
 
 /// The subject of a valid bearer token.
 pub struct Authenticated {
@@ -18,25 +18,31 @@ impl FromRequestParts<AppState> for Authenticated {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = bearer_token(&parts.headers)?;
-        let claims = state
-            .tokens
-            .verify(token)
-            .await
-            .map_err(|error| match error {
-                // Not the token's fault: the issuer's keys cannot be fetched.
-                TokenError::IssuerUnavailable(reason) => AppError::Unavailable(reason),
-                error => {
-                    // The reason helps whoever runs the server; the client only
-                    // learns that the token was refused.
-                    tracing::debug!(%error, "bearer token rejected");
-                    AppError::Unauthorized(AuthFailure::InvalidToken)
-                }
-            })?;
-        Ok(Self {
-            user_id: claims.sub,
-        })
+        authenticate(&parts.headers, &state.tokens).await
     }
+}
+
+/// The caller named by the request's bearer token: what [`Authenticated`]
+/// extracts, without the rest of a request (the fuzz tests and benchmarks
+/// call it directly).
+pub async fn authenticate(
+    headers: &HeaderMap,
+    verifier: &Verifier,
+) -> Result<Authenticated, AppError> {
+    let token = bearer_token(headers)?;
+    let claims = verifier.verify(token).await.map_err(|error| match error {
+        // Not the token's fault: the issuer's keys cannot be fetched.
+        TokenError::IssuerUnavailable(reason) => AppError::Unavailable(reason),
+        error => {
+            // The reason helps whoever runs the server; the client only
+            // learns that the token was refused.
+            tracing::debug!(%error, "bearer token rejected");
+            AppError::Unauthorized(AuthFailure::InvalidToken)
+        }
+    })?;
+    Ok(Authenticated {
+        user_id: claims.sub,
+    })
 }
 
 /// An authenticated request on the caller's own `/api/{user_id}/...` path.

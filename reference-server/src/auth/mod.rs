@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-pub use extract::{Authenticated, Caller};
+pub use extract::{Authenticated, Caller, authenticate};
 pub use password::{PasswordError, Passwords};
 
 use crate::app::{AppJson, AppState};

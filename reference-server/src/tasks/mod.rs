@@ -1,7 +1,7 @@
 //! `/api/{user_id}/tasks` routes. The `Caller` extractor has already checked
 //! the token and that `{user_id}` is its subject.
 
-mod input;
+pub(crate) mod input;
 mod store;
 
 use axum::extract::{FromRequestParts, State};
