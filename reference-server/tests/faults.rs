@@ -19,12 +19,12 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
 use testcontainers_modules::postgres::Postgres;
-use testcontainers_modules::testcontainers::core::IntoContainerPort;
-use testcontainers_modules::testcontainers::runners::AsyncRunner;
-use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt};
-use todo_reference_server::config::DEFAULT_POSTGRES_IMAGE;
-use todo_reference_server::{Config, DatabaseConfig, ImageRef, Secret, spawn};
+use testcontainers_modules::testcontainers::ContainerAsync;
+use todo_reference_server::{Config, DatabaseConfig, Secret, spawn};
 use tokio::time::Instant;
+
+#[path = "common/postgres.rs"]
+mod postgres;
 
 const SECRET: &str = "faults-test-secret-0123456789abcdef0123";
 const CLIENTS: usize = 4;
@@ -67,21 +67,6 @@ struct ClientLog {
     user: String,
     answers: Vec<Answer>,
     acknowledged: Vec<(String, String)>,
-}
-
-fn image() -> ImageRef {
-    let image =
-        std::env::var("TODO_POSTGRES_IMAGE").unwrap_or_else(|_| DEFAULT_POSTGRES_IMAGE.to_owned());
-    ImageRef::parse(&image).expect("TODO_POSTGRES_IMAGE is name:tag")
-}
-
-/// A fixed host port, so that the restarted container is where the server
-/// looks for it (Docker picks a new random port at each start otherwise).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free loopback port")
-        .port()
 }
 
 fn token(sub: &str) -> String {
@@ -252,16 +237,9 @@ async fn wait_for_writes(acknowledged: &AtomicUsize, count: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_restart_and_crash_under_load_give_prompt_503s_and_lose_no_acknowledged_write() {
-    let port = free_port();
-    let image = image();
-    let container = Postgres::default()
-        .with_name(image.name)
-        .with_tag(image.tag)
-        .with_mapped_port(port, 5432.tcp())
-        .start()
-        .await
-        .expect("a Postgres container (is Docker running and the image built?)");
-    let database_url = format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres");
+    // A fixed host port: the restarted container must be where the server
+    // looks for it.
+    let (container, database_url) = postgres::container(Some(postgres::free_port())).await;
     let config = Config::new(
         Secret::new(SECRET).unwrap(),
         DatabaseConfig::Url(database_url.clone()),

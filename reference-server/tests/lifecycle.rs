@@ -10,36 +10,13 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use testcontainers_modules::postgres::Postgres;
-use testcontainers_modules::testcontainers::core::IntoContainerPort;
-use testcontainers_modules::testcontainers::runners::AsyncRunner;
-use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt};
-use todo_reference_server::config::DEFAULT_POSTGRES_IMAGE;
-use todo_reference_server::{Config, DatabaseConfig, ImageRef, Secret, spawn};
+use todo_reference_server::{Config, DatabaseConfig, Secret, spawn};
+
+#[path = "common/postgres.rs"]
+mod postgres;
 
 const SECRET: &str = "lifecycle-test-secret-0123456789abcdef";
 const BINARY: &str = env!("CARGO_BIN_EXE_todo-reference-server");
-
-fn image() -> ImageRef {
-    let image =
-        std::env::var("TODO_POSTGRES_IMAGE").unwrap_or_else(|_| DEFAULT_POSTGRES_IMAGE.to_owned());
-    ImageRef::parse(&image).expect("TODO_POSTGRES_IMAGE is name:tag")
-}
-
-async fn start_postgres() -> (ContainerAsync<Postgres>, String) {
-    let image = image();
-    let container = Postgres::default()
-        .with_name(image.name)
-        .with_tag(image.tag)
-        .start()
-        .await
-        .expect("a Postgres container (is Docker running and the image built?)");
-    let port = container.get_host_port_ipv4(5432).await.unwrap();
-    (
-        container,
-        format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres"),
-    )
-}
 
 /// The server binary, with a clean environment plus `vars`, its log lines
 /// collected from stderr.
@@ -211,7 +188,7 @@ fn an_unreachable_database_is_retried_with_backoff_then_fails_clearly() {
 
 #[tokio::test]
 async fn a_database_that_starts_late_is_waited_for() {
-    let port = free_port();
+    let port = postgres::free_port();
     let database_url = format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres");
     let mut server = ServerProcess::start(&[
         ("BETTER_AUTH_SECRET", SECRET),
@@ -226,14 +203,7 @@ async fn a_database_that_starts_late_is_waited_for() {
     })
     .await
     .unwrap();
-    let image = image();
-    let _postgres = Postgres::default()
-        .with_name(image.name)
-        .with_tag(image.tag)
-        .with_mapped_port(port, 5432.tcp())
-        .start()
-        .await
-        .expect("a Postgres container (is Docker running and the image built?)");
+    let (_postgres, _) = postgres::container(Some(port)).await;
     let (url, mut server) = tokio::task::spawn_blocking(move || {
         let mut server = server;
         (server.url(), server)
@@ -246,14 +216,6 @@ async fn a_database_that_starts_late_is_waited_for() {
         .await
         .unwrap();
     assert!(status.success());
-}
-
-/// A port nothing listens on, for now.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free loopback port")
-        .port()
 }
 
 #[tokio::test]
@@ -284,7 +246,7 @@ async fn by_default_it_runs_on_a_container_it_removes_at_sigterm() {
 
 #[tokio::test]
 async fn with_database_url_it_uses_that_database_and_starts_no_container() {
-    let (_postgres, database_url) = start_postgres().await;
+    let (_postgres, database_url) = postgres::container(None).await;
     let mut server = ServerProcess::start(&[
         ("BETTER_AUTH_SECRET", SECRET),
         ("TODO_BIND", "127.0.0.1:0"),
@@ -322,7 +284,7 @@ async fn with_database_url_it_uses_that_database_and_starts_no_container() {
 
 #[tokio::test]
 async fn readiness_follows_the_database_and_health_does_not() {
-    let (postgres, database_url) = start_postgres().await;
+    let (postgres, database_url) = postgres::container(None).await;
     let config = Config::new(
         Secret::new(SECRET).unwrap(),
         DatabaseConfig::Url(database_url),

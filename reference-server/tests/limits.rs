@@ -13,10 +13,9 @@ use std::time::Duration;
 use serde_json::json;
 use sqlx::{Connection, PgConnection};
 use testcontainers_modules::postgres::Postgres;
-use testcontainers_modules::testcontainers::runners::AsyncRunner;
-use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt};
-use todo_reference_server::config::{DEFAULT_POSTGRES_IMAGE, database_from_lookup};
-use todo_reference_server::{Config, DatabaseConfig, ImageRef, RunningServer, Secret, spawn};
+use testcontainers_modules::testcontainers::ContainerAsync;
+use todo_reference_server::config::database_from_lookup;
+use todo_reference_server::{Config, DatabaseConfig, RunningServer, Secret, spawn};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -79,26 +78,11 @@ async fn status(url: &str, token: Option<&str>) -> (u16, String) {
     (status, response.text().await.unwrap())
 }
 
-fn image() -> ImageRef {
-    let image =
-        std::env::var("TODO_POSTGRES_IMAGE").unwrap_or_else(|_| DEFAULT_POSTGRES_IMAGE.to_owned());
-    ImageRef::parse(&image).expect("TODO_POSTGRES_IMAGE is name:tag")
-}
-
-/// A Postgres the test can also reach: `DATABASE_URL`, or a container.
 async fn postgres() -> (Option<ContainerAsync<Postgres>>, String) {
     if let Ok(url) = std::env::var("DATABASE_URL") {
         return (None, url);
     }
-    let image = image();
-    let container = Postgres::default()
-        .with_name(image.name)
-        .with_tag(image.tag)
-        .start()
-        .await
-        .expect("a Postgres container (is Docker running and the image built?)");
-    let port = container.get_host_port_ipv4(5432).await.unwrap();
-    let url = format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres");
+    let (container, url) = common::postgres::container(None).await;
     (Some(container), url)
 }
 

@@ -8,6 +8,7 @@
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
 mod contract;
+pub mod postgres;
 
 use std::sync::mpsc;
 use std::sync::{Mutex, OnceLock};
