@@ -134,7 +134,9 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub features: Option<PathBuf>,
 
-    /// Fail the run on `@should` findings (RFC SHOULDs and hardening) too.
+    /// Fail the run on non-strict findings too: contract deviations that
+    /// expose no data (403 for 404, a missing or incomplete
+    /// WWW-Authenticate) and `@should` checks (RFC SHOULDs, hardening).
     #[arg(long)]
     pub strict: bool,
 

@@ -1,10 +1,13 @@
 //! `--expect-failures`: findings a pipeline has accepted, each with its
-//! reason. An accepted finding does not fail the run; a new one does, and
-//! so does an accepted one that stopped happening (the list is stale).
+//! grade and reason. An accepted finding does not fail the run; a new one
+//! does, and so does one graded worse than accepted (a deviation that
+//! became a breach), and an accepted one that stopped happening (the list
+//! is stale).
 //!
 //! ```toml
 //! [[expected]]
 //! scenario = "Missing token: list with no Authorization header"
+//! grade = "failed"        # or "non-strict"
 //! reason = "FastAPI 0.115's HTTPBearer answers 403; upgrade planned"
 //! ```
 
@@ -42,7 +45,18 @@ pub struct ExpectedFailures {
 struct Entry {
     /// `Feature: Scenario`, as `--list` prints it.
     scenario: String,
+    /// The worst grade accepted.
+    grade: Accepted,
     reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum Accepted {
+    /// A broken promise (and anything milder).
+    Failed,
+    /// A non-strict finding only: a breach in the scenario is still new.
+    NonStrict,
 }
 
 impl ExpectedFailures {
@@ -85,9 +99,12 @@ impl ExpectedFailures {
                 continue;
             };
             let reason = entry.reason.clone();
-            result.verdict = match result.verdict {
-                Verdict::Failed | Verdict::NonStrict => Verdict::ExpectedFailure { reason },
-                Verdict::Passed => Verdict::UnexpectedPass { reason },
+            result.verdict = match (&result.verdict, entry.grade) {
+                (Verdict::Failed, Accepted::Failed) | (Verdict::NonStrict, _) => {
+                    Verdict::ExpectedFailure { reason }
+                }
+                (Verdict::Failed, Accepted::NonStrict) => continue,
+                (Verdict::Passed, _) => Verdict::UnexpectedPass { reason },
                 _ => {
                     not_run.push(entry.scenario.clone());
                     continue;
@@ -105,6 +122,11 @@ impl ExpectedFailures {
                 .filter(|result| matches!(result.verdict, Verdict::Failed | Verdict::NonStrict))
                 .map(|result| Entry {
                     scenario: result.id(),
+                    grade: if result.verdict == Verdict::Failed {
+                        Accepted::Failed
+                    } else {
+                        Accepted::NonStrict
+                    },
                     reason: format!(
                         "TODO: why this {} finding is accepted",
                         result.verdict.label()
@@ -160,17 +182,27 @@ mod tests {
 
     #[test]
     fn listed_failures_are_accepted_and_listed_passes_are_stale() {
-        let file = TempFile::with(&format!(
-            "[[expected]]\nscenario = \"{KNOWN}\"\nreason = \"legacy\"\n\
-             [[expected]]\nscenario = \"Missing token: get\"\nreason = \"legacy\"\n\
-             [[expected]]\nscenario = \"Missing token: toggle\"\nreason = \"legacy\"\n"
-        ));
-        let known = ["list", "get", "toggle"].map(|s| format!("Missing token: {s}"));
+        let entry = |scenario: &str, grade: &str| {
+            format!(
+                "[[expected]]\nscenario = \"Missing token: {scenario}\"\ngrade = \"{grade}\"\nreason = \"legacy\"\n"
+            )
+        };
+        let file = TempFile::with(
+            &[
+                entry("list", "failed"),
+                entry("get", "failed"),
+                entry("toggle", "non-strict"),
+                entry("update", "non-strict"),
+            ]
+            .concat(),
+        );
+        let known = ["list", "get", "toggle", "update"].map(|s| format!("Missing token: {s}"));
         let expected = ExpectedFailures::load(&file.0, &known).expect("valid");
         let mut results = vec![
             result("list", Verdict::Failed),
             result("get", Verdict::Passed),
             result("create", Verdict::Failed),
+            result("update", Verdict::Failed),
         ];
         let not_run = expected.apply(&mut results);
         assert!(matches!(
@@ -179,13 +211,16 @@ mod tests {
         ));
         assert!(matches!(results[1].verdict, Verdict::UnexpectedPass { .. }));
         assert_eq!(results[2].verdict, Verdict::Failed);
+        // Accepted as a deviation, it became a breach: that is new.
+        assert_eq!(results[3].verdict, Verdict::Failed);
         assert_eq!(not_run, ["Missing token: toggle"]);
     }
 
     #[test]
     fn typos_and_missing_reasons_are_refused() {
-        let typo =
-            TempFile::with("[[expected]]\nscenario = \"Missing tokn: list\"\nreason = \"r\"\n");
+        let typo = TempFile::with(
+            "[[expected]]\nscenario = \"Missing tokn: list\"\ngrade = \"failed\"\nreason = \"r\"\n",
+        );
         let error = ExpectedFailures::load(&typo.0, &[KNOWN.to_owned()]).expect_err("a typo");
         assert!(
             error
@@ -193,7 +228,7 @@ mod tests {
                 .contains("not a scenario of the catalogue")
         );
         let file = TempFile::with(&format!(
-            "[[expected]]\nscenario = \"{KNOWN}\"\nreason = \" \"\n"
+            "[[expected]]\nscenario = \"{KNOWN}\"\ngrade = \"failed\"\nreason = \" \"\n"
         ));
         let error = ExpectedFailures::load(&file.0, &[KNOWN.to_owned()]).expect_err("no reason");
         assert!(error.to_string().contains("has no reason"));

@@ -340,7 +340,6 @@ async fn check_and_run(
         users: sources.users,
         given,
         profile,
-        strict: cli.strict,
         load: cli.load.map(|users| world::LoadPlan {
             users,
             duration: Duration::from_secs(cli.duration),

@@ -109,10 +109,23 @@ static RESULTS: Mutex<Vec<ScenarioResult>> = Mutex::new(Vec::new());
 
 /// A finished scenario's verdict and report. Step failures arrive as the
 /// text of their report (cucumber panics with it); its headline tells the
-/// grade.
-fn verdict_of(finished: &ScenarioFinished, strict: bool) -> (Verdict, Option<String>) {
+/// grade. Deviations noted on the way grade a scenario that otherwise
+/// passed, and are added to the report of one that failed.
+fn verdict_of(
+    finished: &ScenarioFinished,
+    strict: bool,
+    deviations: &[String],
+) -> (Verdict, Option<String>) {
+    let noted = (!deviations.is_empty()).then(|| deviations.join("\n\n"));
     let report = match finished {
-        ScenarioFinished::StepPassed => return (Verdict::Passed, None),
+        ScenarioFinished::StepPassed => {
+            let verdict = match (&noted, strict) {
+                (None, _) => Verdict::Passed,
+                (Some(_), false) => Verdict::NonStrict,
+                (Some(_), true) => Verdict::Failed,
+            };
+            return (verdict, noted);
+        }
         ScenarioFinished::StepFailed(_, _, StepError::Panic(payload))
         | ScenarioFinished::BeforeHookFailed(payload) => payload
             .downcast_ref::<String>()
@@ -130,6 +143,10 @@ fn verdict_of(finished: &ScenarioFinished, strict: bool) -> (Verdict, Option<Str
         Verdict::NonStrict
     } else {
         Verdict::Failed
+    };
+    let report = match noted {
+        Some(noted) => format!("{report}\n\n{noted}"),
+        None => report,
     };
     (verdict, Some(report))
 }
@@ -205,8 +222,17 @@ pub async fn run(
             world.non_strict = !strict && is_should(feature, scenario);
             async {}.boxed_local()
         })
-        .after(move |feature, _, scenario, finished, world| {
-            let (verdict, report) = verdict_of(finished, strict);
+        .after(move |feature, _, scenario, finished, mut world| {
+            let deviations = world
+                .as_mut()
+                .map(|world| world.take_deviations())
+                .unwrap_or_default();
+            // No step failed for them, so cucumber's console does not show
+            // them: each is one block, written whole.
+            for deviation in &deviations {
+                println!("{deviation}\n");
+            }
+            let (verdict, report) = verdict_of(finished, strict, &deviations);
             if let Ok(mut results) = RESULTS.lock() {
                 results.push(ScenarioResult {
                     promise: feature.name.clone(),

@@ -24,7 +24,7 @@ fn expected_file(scenarios: &[(String, String)]) -> std::path::PathBuf {
         .iter()
         .map(|(feature, scenario)| {
             format!(
-                "[[expected]]\nscenario = {:?}\nreason = \"accepted by the test\"\n\n",
+                "[[expected]]\nscenario = {:?}\ngrade = \"failed\"\nreason = \"accepted by the test\"\n\n",
                 format!("{feature}: {scenario}")
             )
         })
@@ -294,4 +294,43 @@ fn tasks_the_run_cannot_delete_are_reported_as_left_behind() {
         "{line}"
     );
     assert_eq!(ids.split(", ").count(), server.task_count(), "{line}");
+}
+
+/// A 403 where 404 is due is a harmless deviation when nothing happened,
+/// and a broken promise when the write was carried out anyway: the checks
+/// after the status still run.
+#[test]
+fn a_403_is_a_deviation_unless_the_write_happened() {
+    let runtime = run::runtime();
+    let harmless = run::run_suite(
+        runtime.handle(),
+        Bug::OtherUsersPathIs403,
+        &Options::default(),
+    );
+    assert_eq!(harmless.code, Some(0), "{}", harmless.dump());
+    assert!(harmless.broken.is_empty(), "{}", harmless.dump());
+    assert_eq!(harmless.findings.len(), 6, "{}", harmless.dump());
+    assert!(
+        harmless
+            .stdout
+            .contains("hint:     the backend compares the path's user id"),
+        "{}",
+        harmless.dump()
+    );
+
+    let breach = run::run_suite(
+        runtime.handle(),
+        Bug::ForbiddenButWrites,
+        &Options::default(),
+    );
+    assert_eq!(breach.code, Some(1), "{}", breach.dump());
+    assert_eq!(
+        breach.broken.iter().collect::<Vec<_>>(),
+        [&(
+            "Cross-user isolation".to_owned(),
+            "Bob's token on Alice's path: update".to_owned()
+        )],
+        "{}",
+        breach.dump()
+    );
 }

@@ -85,9 +85,9 @@ impl Database {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections())
             .acquire_timeout(ACQUIRE_TIMEOUT)
-            // Pings every connection before a request gets it: after a
-            // database restart the dead ones are replaced instead of failing
-            // the first request on each.
+            // sqlx's default, relied on: every connection is pinged before a
+            // request gets it, so after a database restart the dead ones are
+            // replaced instead of failing the first request on each.
             .test_before_acquire(true)
             .connect_lazy_with(options);
         sqlx::migrate!("./migrations").run(&pool).await?;

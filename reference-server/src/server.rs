@@ -123,9 +123,10 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
     Ok(RunningServer { addr, stop, task })
 }
 
-/// HTTP/1.1, as `axum::serve` speaks it, plus what it cannot be told: a
-/// client that trickles its request head (or sits idle between requests)
-/// is disconnected after `header_read_timeout`, and heads are bounded.
+/// HTTP/1.1 only (no h2c, which `axum::serve` would also accept), with what
+/// `axum::serve` cannot be told: a client that trickles its request head
+/// (or sits idle between requests) is disconnected after
+/// `header_read_timeout`, and heads are bounded.
 fn http1_builder(header_read_timeout: Duration) -> http1::Builder {
     let mut builder = http1::Builder::new();
     builder

@@ -58,7 +58,7 @@ async fn the_answer_is_a_client_error(world: &mut ContractWorld) -> Outcome {
 
 #[then("the answer is 401 with a Bearer challenge")]
 async fn the_answer_is_a_challenge(world: &mut ContractWorld) -> Outcome {
-    world.expect_bearer_challenge()
+    world.expect_bearer_challenge().map(drop)
 }
 
 #[then("the answer carries no task data")]

@@ -185,15 +185,39 @@ impl ContractWorld {
             return;
         };
         let id = self.ctx.profile.id_of(&task);
+        if !id.is_empty() {
+            self.adopt(worker, shared, id, (title, false));
+        }
+    }
+
+    /// Makes a task the worker's: to track, to clean up, and to be probed.
+    fn adopt(&self, worker: &mut Worker, shared: &Shared, id: String, state: (String, bool)) {
         self.ctx.record(Created {
             id: id.clone(),
             owners: vec![worker.account.clone()],
             scenario: self.key_id.clone(),
         });
-        worker.mine.insert(id.clone(), (title, false));
+        worker.mine.insert(id.clone(), state);
         if let Ok(mut known) = shared.known.lock() {
             known.push((worker.index, id));
         }
+    }
+
+    /// Whether a listed task is someone else's: another user created it, or
+    /// a probe wrote its title. An unknown task with the owner's own title
+    /// is the owner's, from a request whose answer was lost (a timeout).
+    fn foreign(&self, worker: &Worker, shared: &Shared, task: &Value) -> bool {
+        let id = id_of(task);
+        let others = shared.known.lock().is_ok_and(|known| {
+            known
+                .iter()
+                .any(|(owner, known)| *owner != worker.index && *known == id)
+        });
+        let own_title = task
+            .get("title")
+            .and_then(Value::as_str)
+            .is_some_and(|title| title.starts_with(&format!("load {} #", worker.account.id)));
+        others || !own_title
     }
 
     /// The owner's tasks, read with the owner's token, and the exchange;
@@ -231,18 +255,23 @@ impl ContractWorld {
         let Some((tasks, exchange)) = self.list_own(worker, shared).await else {
             return;
         };
-        if let Some(foreign) = tasks
-            .iter()
-            .map(id_of)
-            .find(|id| !worker.mine.contains_key(id))
-        {
-            worker.result.leaks.push((
-                format!(
-                    "{}'s list holds task {foreign}, which is not theirs",
-                    worker.account.id
-                ),
-                exchange,
-            ));
+        for task in tasks {
+            let id = id_of(&task);
+            if worker.mine.contains_key(&id) {
+                continue;
+            }
+            if self.foreign(worker, shared, &task) {
+                worker.result.leaks.push((
+                    format!(
+                        "{}'s list holds task {id}, which is not theirs: {task}",
+                        worker.account.id
+                    ),
+                    exchange,
+                ));
+                return;
+            }
+            let (title, completed) = state_of(&task);
+            self.adopt(worker, shared, id, (title, completed));
         }
     }
 
@@ -324,24 +353,26 @@ impl ContractWorld {
         let Some((tasks, exchange)) = self.list_own(worker, shared).await else {
             return;
         };
-        let now: BTreeMap<String, (String, bool)> = tasks
-            .iter()
-            .map(|task| {
-                let title = task
-                    .get("title")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let completed = task
-                    .get("completed")
-                    .and_then(Value::as_bool)
-                    .unwrap_or_default();
-                (id_of(task), (title.to_owned(), completed))
-            })
-            .collect();
-        if now != worker.mine {
+        if let Some(task) = tasks.iter().find(|task| self.foreign(worker, shared, task)) {
             worker.result.leaks.push((
                 format!(
-                    "{}'s tasks changed behind their back: expected {:?}, found {:?}",
+                    "{}'s tasks hold one that is not theirs, or that a probe wrote: {task}",
+                    worker.account.id
+                ),
+                exchange,
+            ));
+            return;
+        }
+        let now: BTreeMap<String, (String, bool)> = tasks
+            .iter()
+            .map(|task| (id_of(task), state_of(task)))
+            .collect();
+        // Not a proven leak (a request of the owner's may have timed out
+        // after it was carried out), but not the state the owner saw either.
+        if now != worker.mine {
+            worker.result.broken.push((
+                format!(
+                    "{}'s tasks are not as their acknowledged requests left them: expected {:?}, found {:?}",
                     worker.account.id, worker.mine, now
                 ),
                 exchange,
@@ -420,4 +451,17 @@ impl ContractWorld {
         self.ctx.note(&self.promise, &self.scenario, note);
         Ok(())
     }
+}
+
+/// A task's title and completion, in the contract's shape.
+fn state_of(task: &Value) -> (String, bool) {
+    let title = task
+        .get("title")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let completed = task
+        .get("completed")
+        .and_then(Value::as_bool)
+        .unwrap_or_default();
+    (title.to_owned(), completed)
 }

@@ -204,6 +204,18 @@ pub const FLAWS: &[Flaw] = &[
             Catch::Is(STATELESS, "A token minted by the suite works for CRUD"),
         ],
     ),
+    flaw(
+        Bug::OtherUsersPathIs403,
+        "@cross-user",
+        "Another user's path gets 403 with no task data instead of 404: a deviation (non-strict without --strict).",
+        &[Catch::Prefix(CROSS_USER, "Bob's token on Alice's path: ")],
+    ),
+    flaw(
+        Bug::ForbiddenButWrites,
+        "@cross-user",
+        "Another user's path gets 403, but a PUT there is carried out before the check answers: a breach, whatever the status.",
+        &[Catch::Prefix(CROSS_USER, "Bob's token on Alice's path: ")],
+    ),
     Flaw {
         concurrency: Some(1),
         ..flaw(

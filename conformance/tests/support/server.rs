@@ -66,6 +66,11 @@ pub enum Bug {
     LosesUpdates,
     /// DELETE of one's own task fails with a 500, and the task stays.
     DeleteFails,
+    /// Another user's path gets 403 instead of 404, with no task data: a
+    /// harmless deviation.
+    OtherUsersPathIs403,
+    /// Another user's path gets 403, but a PUT there is carried out first.
+    ForbiddenButWrites,
     /// The list is `SELECT * FROM tasks`: everyone's tasks, on any path.
     ListsEveryonesTasks,
     /// Create maps every field but `description`, which is lost.
@@ -395,7 +400,8 @@ enum Refusal {
     Conflict(&'static str),
     Unprocessable(&'static str),
     TooManyRequests,
-    Forbidden,
+    /// 403 with this detail.
+    Forbidden(&'static str),
     /// 500 with this body text.
     ServerError(&'static str),
 }
@@ -422,7 +428,7 @@ impl IntoResponse for Refusal {
                 StatusCode::TOO_MANY_REQUESTS,
                 "too many failed attempts: account locked",
             ),
-            Self::Forbidden => error(StatusCode::FORBIDDEN, "token revoked"),
+            Self::Forbidden(detail) => error(StatusCode::FORBIDDEN, detail),
             Self::ServerError(body) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -647,7 +653,7 @@ impl App {
             return Err(self.invalid());
         }
         if self.bug == Bug::RevokedTokensGet403 && self.store().revoked.contains(&token) {
-            return Err(Refusal::Forbidden);
+            return Err(Refusal::Forbidden("token revoked"));
         }
         Ok(identity)
     }
@@ -884,7 +890,12 @@ impl App {
     fn authorize(&self, caller: &Identity, user_id: &str) -> Result<(), Refusal> {
         match caller {
             Identity::User(sub) if sub != user_id && self.bug != Bug::IgnoresOwner => {
-                Err(Refusal::NotFound)
+                match self.bug {
+                    Bug::OtherUsersPathIs403 | Bug::ForbiddenButWrites => {
+                        Err(Refusal::Forbidden("not your tasks"))
+                    }
+                    _ => Err(Refusal::NotFound),
+                }
             }
             _ => Ok(()),
         }
@@ -1258,7 +1269,14 @@ async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Answer {
-    app.authorize(&caller, &user_id)?;
+    // With `ForbiddenButWrites`, the check's answer comes after the write.
+    let authorized = match (app.bug, app.authorize(&caller, &user_id)) {
+        (Bug::ForbiddenButWrites, authorized) => authorized,
+        (_, authorized) => {
+            authorized?;
+            Ok(())
+        }
+    };
     let id = task_id(&id)?;
     let body = json_object(&headers, &body)?;
     let lax = app.bug == Bug::AcceptsInvalidInput;
@@ -1285,6 +1303,7 @@ async fn update(
     if app.bug != Bug::LosesUpdates {
         *stored = updated;
     }
+    authorized?;
     ok(StatusCode::OK, answer)
 }
 
