@@ -38,20 +38,14 @@ pub fn print(
         Route::Delete,
         Route::Logout,
     ] {
-        let (method, path) = profile.route(route, "{user}", "{task}");
-        // The placeholders are printed as written, not percent-encoded.
-        let path = path
-            .replace("%7Buser%7D", "{user}")
-            .replace("%7Btask%7D", "{task}");
+        let (method, path) = profile.template(route, "{user}");
         println!("  {:<7} {method} {path}", route.name());
     }
     println!();
     println!("preflight:");
     println!(
         "  GET {} without a token (is the target there?)",
-        profile
-            .tasks_path("preflight-{uuid}")
-            .replace("%7Buuid%7D", "{uuid}")
+        profile.template(Route::Create, "preflight-{uuid}").1
     );
     println!(
         "  as a {} user: list, create a task, delete it (do the users work?)",

@@ -284,40 +284,48 @@ impl Profile {
     }
 
     pub fn tasks_path(&self, user_id: &str) -> String {
-        self.routes
-            .tasks
-            .replace("{user_id}", &encode_segment(user_id))
+        self.route(Route::Create, user_id, "").1
     }
 
     /// The list path, with the profile's query.
     pub fn list_path(&self, user_id: &str) -> String {
-        let path = self.tasks_path(user_id);
-        match self.list.query.as_deref().filter(|query| !query.is_empty()) {
-            Some(query) => format!("{path}?{query}"),
-            None => path,
-        }
+        self.route(Route::List, user_id, "").1
     }
 
     pub fn task_path(&self, user_id: &str, task_id: &str) -> String {
-        format!("{}/{}", self.tasks_path(user_id), encode_segment(task_id))
+        self.route(Route::Get, user_id, task_id).1
     }
 
-    /// Method and path of `route` for `owner`'s tasks and `task_id`.
+    /// Method and path of `route` for `owner`'s tasks and `task_id`, both
+    /// percent-encoded into the path.
     pub fn route(&self, route: Route, owner: &str, task_id: &str) -> (reqwest::Method, String) {
+        self.route_at(route, &encode_segment(owner), &encode_segment(task_id))
+    }
+
+    /// `route` with `owner` and `{task}` written into the path as they are,
+    /// for showing the path rather than requesting it.
+    pub fn template(&self, route: Route, owner: &str) -> (reqwest::Method, String) {
+        self.route_at(route, owner, "{task}")
+    }
+
+    /// Method and path of `route`, with path segments already encoded.
+    fn route_at(&self, route: Route, owner: &str, task_id: &str) -> (reqwest::Method, String) {
         use reqwest::Method;
         let method = |name: &str| Method::from_bytes(name.as_bytes()).unwrap_or(Method::PUT);
+        let tasks = self.routes.tasks.replace("{user_id}", owner);
+        let task = format!("{tasks}/{task_id}");
         match route {
-            Route::List => (Method::GET, self.list_path(owner)),
-            Route::Create => (Method::POST, self.tasks_path(owner)),
-            Route::Get => (Method::GET, self.task_path(owner, task_id)),
-            Route::Update => (
-                method(&self.routes.update_method),
-                self.task_path(owner, task_id),
-            ),
-            Route::Delete => (Method::DELETE, self.task_path(owner, task_id)),
+            Route::List => match self.list.query.as_deref().filter(|query| !query.is_empty()) {
+                Some(query) => (Method::GET, format!("{tasks}?{query}")),
+                None => (Method::GET, tasks),
+            },
+            Route::Create => (Method::POST, tasks),
+            Route::Get => (Method::GET, task),
+            Route::Update => (method(&self.routes.update_method), task),
+            Route::Delete => (Method::DELETE, task),
             Route::Toggle => (
                 method(&self.routes.toggle_method),
-                format!("{}{}", self.task_path(owner, task_id), self.routes.toggle),
+                format!("{task}{}", self.routes.toggle),
             ),
             Route::Logout => (Method::POST, self.routes.logout.clone()),
         }
