@@ -349,6 +349,7 @@ async fn check_and_run(
         key_server,
         notes: Mutex::new(Vec::new()),
         ledger: Mutex::new(leftovers),
+        cut_off: Mutex::new(Vec::new()),
     });
     Ok(suite::run(features, selection, concurrency, cli.json.as_deref()).await?)
 }

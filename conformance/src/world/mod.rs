@@ -52,6 +52,31 @@ pub struct Context {
     pub notes: Mutex<Vec<Informational>>,
     /// Tasks the suite created and has not deleted yet.
     pub ledger: Mutex<Vec<Created>>,
+    /// The users of creates cut off before their answer (Ctrl-C, a
+    /// timeout): the target may have stored a task nobody knows the id of.
+    pub cut_off: Mutex<Vec<Account>>,
+}
+
+/// A create in flight. Dropped before [`CreateInFlight::answered`] (the
+/// run was interrupted, or no answer came), it hands its users to the final
+/// sweep.
+pub struct CreateInFlight<'a> {
+    context: &'a Context,
+    owners: Vec<Account>,
+}
+
+impl CreateInFlight<'_> {
+    pub fn answered(mut self) {
+        self.owners.clear();
+    }
+}
+
+impl Drop for CreateInFlight<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut cut_off) = self.context.cut_off.lock() {
+            cut_off.append(&mut self.owners);
+        }
+    }
 }
 
 /// A task the suite created, with who may delete it.
@@ -124,9 +149,60 @@ impl Context {
         }
     }
 
-    /// Deletes every task still in the ledger (after Ctrl-C, say).
+    pub fn create_in_flight(&self, owners: Vec<Account>) -> CreateInFlight<'_> {
+        CreateInFlight {
+            context: self,
+            owners,
+        }
+    }
+
+    /// Deletes every task still in the ledger (after Ctrl-C, say), and
+    /// every task of the users whose creates were cut off: fresh users
+    /// have no tasks but the suite's. Given users' tasks are not all the
+    /// suite's: theirs stay in `cut_off`, reported as left behind.
     pub async fn sweep(&self) {
+        let cut_off = self
+            .cut_off
+            .lock()
+            .map(|mut cut_off| std::mem::take(&mut *cut_off))
+            .unwrap_or_default();
+        for owner in cut_off {
+            if self.users == UserSource::Given {
+                if let Ok(mut kept) = self.cut_off.lock() {
+                    kept.push(owner);
+                }
+                continue;
+            }
+            for id in self.task_ids_of(&owner).await {
+                self.record(Created::new(id, owner.clone()));
+            }
+        }
         self.delete_from_ledger(|_| true).await;
+    }
+
+    /// The ids of `owner`'s tasks, read with their token; none if the list
+    /// cannot be read.
+    async fn task_ids_of(&self, owner: &Account) -> Vec<String> {
+        let headers = [(
+            "authorization".to_owned(),
+            format!("Bearer {}", owner.token),
+        )];
+        let exchange = self
+            .client
+            .send(
+                Method::GET,
+                &self.profile.list_path(&owner.id),
+                &headers,
+                None,
+            )
+            .await;
+        exchange
+            .response
+            .ok()
+            .and_then(|received| received.json())
+            .and_then(|answer| self.profile.tasks_in(&answer).ok())
+            .map(|list| list.tasks.iter().map(id_of).collect())
+            .unwrap_or_default()
     }
 
     /// Deletes the ledger's tasks that `which` picks. A task leaves the
@@ -153,12 +229,23 @@ impl Context {
         }
     }
 
-    /// The ids of the tasks still in the ledger.
+    /// The ids of the tasks still in the ledger, and a line for each given
+    /// user whose create was cut off.
     pub fn left_behind(&self) -> Vec<String> {
-        self.ledger
-            .lock()
-            .map(|ledger| ledger.iter().map(|created| created.id.clone()).collect())
-            .unwrap_or_default()
+        let ledger = self.ledger.lock().map_or_else(
+            |_| Vec::new(),
+            |ledger| ledger.iter().map(|created| created.id.clone()).collect(),
+        );
+        let cut_off = self.cut_off.lock().map_or_else(
+            |_| Vec::new(),
+            |cut_off| {
+                cut_off
+                    .iter()
+                    .map(|owner| format!("maybe one of {}'s (its create was cut off)", owner.id))
+                    .collect()
+            },
+        );
+        [ledger, cut_off].concat()
     }
 
     pub fn record(&self, created: Created) {
@@ -404,14 +491,9 @@ impl ContractWorld {
             .ctx
             .profile
             .body(&json!({"title": title, "description": "created by todo-conformance"}));
-        self.request(
-            Method::POST,
-            &self.tasks_path(&account),
-            Some(&account.token),
-            Some(&body),
-        )
-        .await;
-        self.remember_created();
+        let path = self.tasks_path(&account);
+        self.send_create(&path, &bearer(Some(&account.token)), Some(&body))
+            .await;
         self.expect_success(Route::Create)?;
         let task = self.last_task()?;
         if owner == Owner::Alice {
@@ -495,11 +577,33 @@ impl ContractWorld {
         token: Option<&str>,
         body: Option<&Value>,
     ) -> Exchange {
-        let headers: Vec<(String, String)> = token
-            .map(|token| ("authorization".to_owned(), format!("Bearer {token}")))
+        self.ctx
+            .client
+            .send(method, path, &bearer(token), body)
+            .await
+    }
+
+    /// Sends a request that may create a task, which becomes the last
+    /// exchange, and records what it created for `clean_up`.
+    async fn send_create(
+        &mut self,
+        path: &str,
+        headers: &[(String, String)],
+        body: Option<&Value>,
+    ) {
+        let owners = [self.alice.clone(), self.bob.clone()]
             .into_iter()
+            .flatten()
             .collect();
-        self.ctx.client.send(method, path, &headers, body).await
+        let context = Arc::clone(&self.ctx);
+        let in_flight = context.create_in_flight(owners);
+        let exchange = context.client.send(Method::POST, path, headers, body).await;
+        // Without an answer (a timeout), the task may be stored all the same.
+        if exchange.response.is_ok() {
+            in_flight.answered();
+        }
+        self.last = Some(exchange);
+        self.remember_created();
     }
 
     /// `route` on Alice's task (or under Bob's path with it), with `credentials`.
@@ -522,15 +626,16 @@ impl ContractWorld {
         };
         let path_owner = self.account(owner).await?;
         let (method, path, body) = route.request(&self.ctx.profile, &path_owner.id, &task_id);
-        self.last = Some(
-            self.ctx
-                .client
-                .send(method, &path, &headers, body.as_ref())
-                .await,
-        );
         if route == Route::Create {
-            // A create that should have been refused may still have stored a task.
-            self.remember_created();
+            // A create that should have been refused may still store a task.
+            self.send_create(&path, &headers, body.as_ref()).await;
+        } else {
+            self.last = Some(
+                self.ctx
+                    .client
+                    .send(method, &path, &headers, body.as_ref())
+                    .await,
+            );
         }
         Ok(())
     }
@@ -789,6 +894,14 @@ impl ContractWorld {
     pub fn list_path(&self, account: &Account) -> String {
         self.ctx.profile.list_path(&account.id)
     }
+}
+
+/// An Authorization header with `token` as a bearer, or none.
+fn bearer(token: Option<&str>) -> Vec<(String, String)> {
+    token
+        .map(|token| ("authorization".to_owned(), format!("Bearer {token}")))
+        .into_iter()
+        .collect()
 }
 
 /// `204`, or `200 or 204`.

@@ -11,14 +11,9 @@ impl ContractWorld {
     pub async fn alice_creates(&mut self, body: Value) -> Outcome {
         let alice = self.alice().await?;
         let body = self.ctx.profile.body(&body);
-        self.request(
-            Method::POST,
-            &self.tasks_path(&alice),
-            Some(&alice.token),
-            Some(&body),
-        )
-        .await;
-        self.remember_created();
+        let path = self.tasks_path(&alice);
+        self.send_create(&path, &super::bearer(Some(&alice.token)), Some(&body))
+            .await;
         if self.received()?.status / 100 == 2 {
             self.subject = Some(self.last_task()?);
         }
