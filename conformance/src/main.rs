@@ -4,26 +4,12 @@
 //! findings are listed), 1 a scenario failed, an accepted finding stopped
 //! happening or a created task was left behind, 2 the run could not happen.
 
-mod cli;
-mod dry_run;
-mod expected;
-mod features;
-mod hints;
-mod html;
-mod http;
-mod issuer;
-mod junit;
-mod keyserver;
-mod profile;
+mod contract;
 mod report;
-mod results;
-mod sources;
+mod run;
 mod steps;
-mod suite;
-mod summary;
 mod target;
 mod tokens;
-mod users;
 mod world;
 
 use std::path::PathBuf;
@@ -34,17 +20,17 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, bail};
 use clap::Parser as _;
 use ed25519_dalek::SigningKey;
-use keyserver::KeyServer;
 use serde_json::json;
+use tokens::key_server::KeyServer;
 
-use cli::{Cli, Command};
-use expected::ExpectedFailures;
-use features::Features;
-use profile::Profile;
-use results::RunReport;
-use sources::Sources;
-use suite::Selection;
-use users::{GivenUsers, Provisioning, UserSource};
+use report::expected::ExpectedFailures;
+use report::results::RunReport;
+use run::cli::{Cli, Command};
+use run::features::Features;
+use run::scenarios::Selection;
+use run::sources::Sources;
+use target::profile::Profile;
+use target::users::{GivenUsers, Provisioning, UserSource};
 
 /// How long the final cleanup may take.
 const SWEEP_LIMIT: Duration = Duration::from_secs(60);
@@ -65,7 +51,7 @@ async fn main() -> ExitCode {
 /// counted in the results (exit 1).
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Some(Command::Issuer(args)) = &cli.command {
-        issuer::serve(args).await?;
+        tokens::issuer::serve(args).await?;
         return Ok(ExitCode::SUCCESS);
     }
     let features = match &cli.features {
@@ -99,7 +85,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if cli.dry_run {
-        dry_run::print(&cli, &profile, &sources, &features, &selection);
+        run::dry_run::print(&cli, &profile, &sources, &features, &selection);
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -112,7 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let bundled = match &cli.base_url {
         Some(_) => None,
         None => tokio::select! {
-            bundled = target::start_bundled(&bundled_secret) => Some(bundled?),
+            bundled = target::preflight::start_bundled(&bundled_secret) => Some(bundled?),
             signal = &mut interrupt => bail!("interrupted ({}) while starting the bundled server", signal.unwrap_or("signal")),
         },
     };
@@ -168,7 +154,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .unwrap_or_default(),
         left_behind,
     };
-    summary::print(&report, &not_run);
+    report::console::print(&report, &not_run);
     write_reports(&cli, &report)?;
     Ok(
         if report.fails_run() || tally.execution_failed || !report.left_behind.is_empty() {
@@ -188,8 +174,8 @@ fn write_reports(cli: &Cli, report: &RunReport) -> anyhow::Result<()> {
         }
         Ok(())
     };
-    write(&cli.junit, junit::render(report))?;
-    write(&cli.html, html::render(report))?;
+    write(&cli.junit, report::junit::render(report))?;
+    write(&cli.html, report::html::render(report))?;
     if let Some(path) = &cli.record_failures {
         ExpectedFailures::record(&report.scenarios, path)?;
     }
@@ -205,16 +191,20 @@ async fn check_and_run(
     profile: Profile,
     base_url: &str,
     bundled: bool,
-) -> anyhow::Result<suite::Tally> {
+) -> anyhow::Result<run::scenarios::Tally> {
     let timeout = Duration::from_secs(cli.timeout);
-    let client = http::Client::new(base_url, timeout, cli.ca_cert.as_deref())?;
+    let client = target::http::Client::new(base_url, timeout, cli.ca_cert.as_deref())?;
     let better_auth = match &sources.better_auth {
-        Some(url) => Some(http::Client::new(url, timeout, cli.ca_cert.as_deref())?),
+        Some(url) => Some(target::http::Client::new(
+            url,
+            timeout,
+            cli.ca_cert.as_deref(),
+        )?),
         None => None,
     };
-    target::preflight(&client, &profile).await?;
+    target::preflight::preflight(&client, &profile).await?;
     let public_key = match (&better_auth, &sources.minter) {
-        (Some(better_auth), _) => target::better_auth_public_key(better_auth).await?,
+        (Some(better_auth), _) => target::preflight::better_auth_public_key(better_auth).await?,
         (None, Some(minter)) => minter.public_key(),
         (None, None) => None,
     };
@@ -248,15 +238,16 @@ async fn check_and_run(
     };
     // Preflight tasks that could not be deleted go to the ledger: cleanup
     // tries again at the end, and reports them if they stay.
-    let mut leftovers: Vec<world::Created> = target::check_users(&provisioning(sources.users))
-        .await?
-        .into_iter()
-        .collect();
+    let mut leftovers: Vec<world::Created> =
+        target::preflight::check_users(&provisioning(sources.users))
+            .await?
+            .into_iter()
+            .collect();
     // Users from elsewhere prove nothing about the minter. A refused minted
     // token is a finding of its own (a stateful target fails the stateless
     // promise), but also the sign of a stray BETTER_AUTH_SECRET: say so now.
     if sources.minter.is_some() && sources.users != UserSource::Mint {
-        match target::check_users(&provisioning(UserSource::Mint)).await {
+        match target::preflight::check_users(&provisioning(UserSource::Mint)).await {
             Ok(task) => leftovers.extend(task),
             Err(refused) => eprintln!(
                 "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
@@ -265,7 +256,7 @@ async fn check_and_run(
     }
     selection
         .unavailable
-        .extend(target::missing_routes(&client, &profile).await);
+        .extend(target::preflight::missing_routes(&client, &profile).await);
     // Given users are shared: scenarios run one at a time, so that each
     // sees only its own changes.
     let concurrency = match sources.users {
@@ -326,9 +317,9 @@ async fn check_and_run(
         }
     );
 
-    let attacker = SigningKey::from_bytes(&tokens::attacks::random_bytes());
+    let attacker = SigningKey::from_bytes(&tokens::catalogue::random_bytes());
     let key_server = KeyServer::start(
-        &json!({"keys": [tokens::attacks::public_jwk(&attacker)]}),
+        &json!({"keys": [tokens::catalogue::public_jwk(&attacker)]}),
         0,
     )
     .await?;
@@ -351,7 +342,7 @@ async fn check_and_run(
         ledger: Mutex::new(leftovers),
         cut_off: Mutex::new(Vec::new()),
     });
-    Ok(suite::run(features, selection, concurrency, cli.json.as_deref()).await?)
+    Ok(run::scenarios::run(features, selection, concurrency, cli.json.as_deref()).await?)
 }
 
 /// Ctrl-C or SIGTERM: the run stops, and the bundled server and its
@@ -366,7 +357,7 @@ async fn interrupted() -> Option<&'static str> {
 }
 
 fn list(features: &Features, selection: &Selection) {
-    for (feature, scenario, skip) in suite::plan(features, selection) {
+    for (feature, scenario, skip) in run::scenarios::plan(features, selection) {
         match skip {
             None => println!("{feature}: {scenario}"),
             Some(reason) => println!("{feature}: {scenario}  [skipped: {reason}]"),

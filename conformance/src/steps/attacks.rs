@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use cucumber::{then, when};
 
-use super::params::Route;
+use crate::contract::Route;
 use crate::world::{ContractWorld, Outcome, Owner};
 
 #[when(expr = "someone calls {route} on Alice's task with the attack {string}")]

@@ -6,6 +6,5 @@ mod accounts;
 mod attacks;
 mod load;
 mod ownership;
-pub mod params;
 mod requests;
 mod tasks;

@@ -4,7 +4,7 @@
 
 use cucumber::{given, then, when};
 
-use super::params::{Credentials, Route};
+use crate::contract::{Credentials, Route};
 use crate::world::{ContractWorld, Outcome, Owner};
 
 #[given("Alice has a task")]

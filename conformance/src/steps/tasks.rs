@@ -3,7 +3,7 @@
 use cucumber::{given, then, when};
 use serde_json::json;
 
-use super::params::{Completion, InvalidInput, Route};
+use crate::contract::{Completion, InvalidInput, Route};
 use crate::world::{ContractWorld, Outcome};
 
 #[given("Alice has a token the target never issued")]

@@ -1,7 +1,9 @@
 //! Tokens the suite makes: valid ones, when it knows the target's secret, and
 //! forgeries, which need no secret at all. `attacks` is the catalogue.
 
-pub mod attacks;
+pub mod catalogue;
+pub mod issuer;
+pub mod key_server;
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -11,7 +13,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Map, Value, json};
 
-use crate::profile::Claims;
+use crate::target::profile::Claims;
 
 /// How long the suite's own valid tokens live: Better Auth's default.
 const LIFETIME_SECS: u64 = 15 * 60;

@@ -63,7 +63,7 @@ impl ContractWorld {
                 "none were made",
             ));
         };
-        let answer = |exchange: &crate::http::Exchange| {
+        let answer = |exchange: &crate::target::http::Exchange| {
             exchange
                 .response
                 .as_ref()
@@ -101,7 +101,7 @@ impl ContractWorld {
         }
     }
 
-    fn alice_credentials(&self) -> Result<(String, String), Box<crate::report::Failure>> {
+    fn alice_credentials(&self) -> Result<(String, String), Box<crate::report::finding::Failure>> {
         self.login.clone().ok_or_else(|| {
             self.failure_about(
                 None,

@@ -6,10 +6,10 @@ use std::time::Duration;
 use reqwest::Method;
 
 use super::{ContractWorld, Outcome, Owner, says_invalid_token, statuses};
-use crate::report::Failure;
-use crate::steps::params::Route;
+use crate::contract::Route;
+use crate::report::finding::Failure;
 use crate::tokens;
-use crate::tokens::attacks::{Attack, Ingredients};
+use crate::tokens::catalogue::{Attack, Ingredients};
 
 /// Leeways probed, in seconds past `exp`.
 const LEEWAY_PROBES: [i64; 5] = [5, 30, 60, 120, 300];

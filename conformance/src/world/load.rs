@@ -13,9 +13,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{ContractWorld, Created, Outcome, id_of};
-use crate::http::Exchange;
-use crate::steps::params::Route;
-use crate::users::Account;
+use crate::contract::Route;
+use crate::target::http::Exchange;
+use crate::target::users::Account;
 
 /// Never more requests than this in one load run, whatever the duration.
 const MAX_REQUESTS: usize = 200_000;
@@ -384,7 +384,7 @@ impl ContractWorld {
         }
     }
 
-    fn load_result(&self) -> Result<&LoadResult, Box<crate::report::Failure>> {
+    fn load_result(&self) -> Result<&LoadResult, Box<crate::report::finding::Failure>> {
         self.load
             .as_ref()
             .ok_or_else(|| self.failure_about(None, "a load run in an earlier step", "none ran"))

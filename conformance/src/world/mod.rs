@@ -20,15 +20,15 @@ pub use load::LoadPlan;
 
 use ed25519_dalek::SigningKey;
 
-use crate::http::{Client, Exchange, Received};
-use crate::keyserver::KeyServer;
-use crate::profile::{Profile, id_text};
-use crate::report::{Failure, Grade};
-use crate::results::Informational;
-use crate::steps::params::{Credentials, Route};
-use crate::tokens::attacks::{Attack, Need};
+use crate::contract::{Credentials, Route};
+use crate::report::finding::{Failure, Grade};
+use crate::report::results::Informational;
+use crate::target::http::{Client, Exchange, Received};
+use crate::target::profile::{Profile, id_text};
+use crate::target::users::{Account, GivenUsers, ProvisionError, Provisioning, UserSource};
+use crate::tokens::catalogue::{Attack, Need};
+use crate::tokens::key_server::KeyServer;
 use crate::tokens::{self, Minter, PublicKey};
-use crate::users::{Account, GivenUsers, ProvisionError, Provisioning, UserSource};
 
 /// What every scenario shares: set once before the run.
 pub struct Context {

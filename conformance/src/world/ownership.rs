@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome, id_of};
-use crate::http::Exchange;
-use crate::steps::params::Route;
+use crate::contract::Route;
+use crate::target::http::Exchange;
 
 /// The title of the mass-assignment probes.
 const PROBE_TITLE: &str = "mass assignment probe";
@@ -38,7 +38,7 @@ impl ContractWorld {
             .and_then(|task| task.get("user_id").cloned());
         // Compared as text: a target may number its users.
         if let Some(owner) = answered_owner
-            .filter(|owner| crate::users::id_text(owner).as_deref() != Some(&alice.id))
+            .filter(|owner| crate::target::users::id_text(owner).as_deref() != Some(&alice.id))
         {
             return Err(self.failure(
                 format!("the task to stay Alice's ({})", alice.id),

@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome, id_of};
-use crate::steps::params::Route;
+use crate::contract::Route;
 
 impl ContractWorld {
     /// Alice creates a task; a 2xx answer becomes "that task".

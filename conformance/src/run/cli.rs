@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use cucumber::gherkin::tagexpr::TagOperation;
 use regex::Regex;
 
-use crate::users::UserSource;
+use crate::target::users::UserSource;
 
 /// Security conformance suite for JWT-secured Todo REST APIs.
 ///

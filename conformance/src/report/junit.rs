@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::results::{RunReport, ScenarioResult, Verdict};
+use crate::report::results::{RunReport, ScenarioResult, Verdict};
 
 pub fn render(report: &RunReport) -> String {
     let totals = report.totals();

@@ -2,8 +2,8 @@
 //! and says in one line what usually causes it and how to fix it. The first
 //! rule that applies wins, so the specific ones come first.
 
-use crate::http::Received;
-use crate::report::{Failure, Grade};
+use crate::report::finding::{Failure, Grade};
+use crate::target::http::Received;
 
 struct Rule {
     applies: fn(&Failure, &Received) -> bool,
@@ -94,7 +94,7 @@ fn expects(failure: &Failure, status: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::{Exchange, SentRequest};
+    use crate::target::http::{Exchange, SentRequest};
 
     fn failure(expected: &str, status: u16, body: &str) -> Failure {
         Failure {

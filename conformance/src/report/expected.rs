@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::results::{ScenarioResult, Verdict};
+use crate::report::results::{ScenarioResult, Verdict};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExpectedError {

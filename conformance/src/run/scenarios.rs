@@ -16,9 +16,9 @@ use cucumber::{World as _, WriterExt as _, writer};
 use futures::FutureExt as _;
 use regex::Regex;
 
-use crate::features::Features;
-use crate::report::Grade;
-use crate::results::{ScenarioResult, Verdict};
+use crate::report::finding::Grade;
+use crate::report::results::{ScenarioResult, Verdict};
+use crate::run::features::Features;
 use crate::world::ContractWorld;
 
 #[derive(Debug, thiserror::Error)]

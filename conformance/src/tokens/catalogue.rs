@@ -12,8 +12,8 @@ use super::{
     Minter, PublicKey, alg_none_with, encode_segment, payload, seed_claims, unix_now, with_exp,
     with_payload, without_signature,
 };
-use crate::profile::Claims;
-use crate::users::Account;
+use crate::target::profile::Claims;
+use crate::target::users::Account;
 
 /// Secrets from tutorials, docs and samples that end up in production.
 pub const WEAK_SECRETS: &[&str] = &[

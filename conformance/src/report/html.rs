@@ -7,7 +7,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::results::{PromiseRow, RunReport, ScenarioResult, Verdict};
+use crate::report::results::{PromiseRow, RunReport, ScenarioResult, Verdict};
 
 /// The line that starts the curl command in a failure report (see `report.rs`).
 const REPRODUCE_MARKER: &str = "reproduce:\n";
@@ -412,7 +412,7 @@ ul { padding-left: 1.4rem; }
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::Informational;
+    use crate::report::results::Informational;
 
     fn result(promise: &str, scenario: &str, verdict: Verdict) -> ScenarioResult {
         ScenarioResult {

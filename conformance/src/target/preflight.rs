@@ -4,11 +4,11 @@
 use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
-use crate::http::{Client, Exchange};
-use crate::profile::Profile;
-use crate::steps::params::Route;
+use crate::contract::Route;
+use crate::target::http::{Client, Exchange};
+use crate::target::profile::Profile;
+use crate::target::users::{Provisioning, UserSource};
 use crate::tokens::PublicKey;
-use crate::users::{Provisioning, UserSource};
 use crate::world::Created;
 
 #[derive(Debug, thiserror::Error)]

@@ -4,13 +4,13 @@
 
 use cucumber::gherkin::Feature;
 
-use crate::cli::Cli;
-use crate::features::Features;
-use crate::profile::Profile;
-use crate::sources::Sources;
-use crate::steps::params::Route;
-use crate::suite::Selection;
-use crate::users::UserSource;
+use crate::contract::Route;
+use crate::run::cli::Cli;
+use crate::run::features::Features;
+use crate::run::scenarios::Selection;
+use crate::run::sources::Sources;
+use crate::target::profile::Profile;
+use crate::target::users::UserSource;
 
 pub fn print(
     cli: &Cli,

@@ -2,10 +2,10 @@
 //! flags, and which scenarios that leaves unable to run, with how to regain
 //! them.
 
-use crate::cli::Cli;
-use crate::profile::Profile;
+use crate::run::cli::Cli;
+use crate::target::profile::Profile;
+use crate::target::users::UserSource;
 use crate::tokens::{KeyError, Minter, SigningIdentity};
-use crate::users::UserSource;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {

@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::hints;
-use crate::http::Exchange;
+use crate::report::hints;
+use crate::target::http::Exchange;
 
 /// How much of a response body the report shows.
 const BODY_EXCERPT_BYTES: usize = 1024;
@@ -302,7 +302,7 @@ fn excerpt(bytes: &[u8], limit: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::http::{Received, SentRequest};
+    use crate::target::http::{Received, SentRequest};
     use reqwest::Method;
 
     const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
@@ -378,7 +378,7 @@ mod tests {
 #[cfg(test)]
 mod concealment {
     use super::*;
-    use crate::http::SentRequest;
+    use crate::target::http::SentRequest;
     use reqwest::Method;
 
     const JWT_TEXT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
@@ -392,7 +392,7 @@ mod concealment {
                 headers: vec![("cookie".to_owned(), format!("token={JWT_TEXT}"))],
                 body: Some(r#"{"email":"a@b.c","password":"hunter2-secret"}"#.to_owned()),
             },
-            response: Ok(crate::http::Received {
+            response: Ok(crate::target::http::Received {
                 status: 200,
                 headers: vec![],
                 body: format!(r#"{{"token":"{JWT_TEXT}"}}"#).into_bytes(),

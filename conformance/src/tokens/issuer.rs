@@ -9,10 +9,10 @@ use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
 use anyhow::Context as _;
 use serde_json::json;
 
-use crate::cli::IssuerArgs;
-use crate::keyserver::KeyServer;
+use crate::run::cli::IssuerArgs;
 use crate::tokens::SigningIdentity;
-use crate::tokens::attacks::random_bytes;
+use crate::tokens::catalogue::random_bytes;
+use crate::tokens::key_server::KeyServer;
 
 pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
     let key = ed25519_dalek::SigningKey::from_bytes(&random_bytes());

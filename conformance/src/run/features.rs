@@ -12,59 +12,59 @@ use futures::stream;
 pub const EMBEDDED: &[(&str, &str)] = &[
     (
         "01_missing_token.feature",
-        include_str!("../../features/01_missing_token.feature"),
+        include_str!("../../../features/01_missing_token.feature"),
     ),
     (
         "02_forged_token.feature",
-        include_str!("../../features/02_forged_token.feature"),
+        include_str!("../../../features/02_forged_token.feature"),
     ),
     (
         "03_expired_token.feature",
-        include_str!("../../features/03_expired_token.feature"),
+        include_str!("../../../features/03_expired_token.feature"),
     ),
     (
         "04_cross_user.feature",
-        include_str!("../../features/04_cross_user.feature"),
+        include_str!("../../../features/04_cross_user.feature"),
     ),
     (
         "05_crud.feature",
-        include_str!("../../features/05_crud.feature"),
+        include_str!("../../../features/05_crud.feature"),
     ),
     (
         "06_stateless.feature",
-        include_str!("../../features/06_stateless.feature"),
+        include_str!("../../../features/06_stateless.feature"),
     ),
     (
         "07_algorithms.feature",
-        include_str!("../../features/07_algorithms.feature"),
+        include_str!("../../../features/07_algorithms.feature"),
     ),
     (
         "08_lifetime.feature",
-        include_str!("../../features/08_lifetime.feature"),
+        include_str!("../../../features/08_lifetime.feature"),
     ),
     (
         "09_claims.feature",
-        include_str!("../../features/09_claims.feature"),
+        include_str!("../../../features/09_claims.feature"),
     ),
     (
         "10_headers.feature",
-        include_str!("../../features/10_headers.feature"),
+        include_str!("../../../features/10_headers.feature"),
     ),
     (
         "11_disclosure.feature",
-        include_str!("../../features/11_disclosure.feature"),
+        include_str!("../../../features/11_disclosure.feature"),
     ),
     (
         "12_bola.feature",
-        include_str!("../../features/12_bola.feature"),
+        include_str!("../../../features/12_bola.feature"),
     ),
     (
         "13_accounts.feature",
-        include_str!("../../features/13_accounts.feature"),
+        include_str!("../../../features/13_accounts.feature"),
     ),
     (
         "14_load.feature",
-        include_str!("../../features/14_load.feature"),
+        include_str!("../../../features/14_load.feature"),
     ),
 ];
 

@@ -1,7 +1,7 @@
 //! The console's closing words: informational notes, skipped scenarios and
 //! accepted findings, the promise matrix, and the one-line tally.
 
-use crate::results::{PromiseRow, RunReport, Verdict};
+use crate::report::results::{PromiseRow, RunReport, Verdict};
 
 pub fn print(report: &RunReport, expected_not_run: &[String]) {
     for note in &report.informational {
@@ -82,7 +82,7 @@ fn matrix(report: &RunReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::ScenarioResult;
+    use crate::report::results::ScenarioResult;
 
     #[test]
     fn the_matrix_has_a_row_per_promise_and_the_totals() {

@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::steps::params::Route;
+use crate::contract::Route;
 
 /// The built-in profile: the contract in `contract/openapi.yaml`.
-const SEED: &str = include_str!("../../profiles/seed.toml");
+const SEED: &str = include_str!("../../../profiles/seed.toml");
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {

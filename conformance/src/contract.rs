@@ -6,7 +6,7 @@ use std::str::FromStr;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::profile::Profile;
+use crate::target::profile::Profile;
 
 /// A contract route, as the scenarios name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]

@@ -9,8 +9,8 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::http::{Client, Exchange};
-use crate::profile::Profile;
+use crate::target::http::{Client, Exchange};
+use crate::target::profile::Profile;
 use crate::tokens::{self, Minter};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,0 +1,11 @@
+//! What a run found and how it is told: typed findings and their grades,
+//! the results of every scenario, hints for known causes, and the console,
+//! JUnit, HTML and JSON writers.
+
+pub mod console;
+pub mod expected;
+pub mod finding;
+pub mod hints;
+pub mod html;
+pub mod junit;
+pub mod results;

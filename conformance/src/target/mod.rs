@@ -1,0 +1,8 @@
+//! The implementation under test and how the suite talks to it: the HTTP
+//! client, the profile of its routes and fields, its users, and the checks
+//! made before any scenario runs.
+
+pub mod http;
+pub mod preflight;
+pub mod profile;
+pub mod users;
