@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use super::{ContractWorld, Outcome, Owner, says_invalid_token, statuses};
+use super::checks::{says_invalid_token, statuses};
+use super::{ContractWorld, Outcome, Owner};
 use crate::contract::Route;
 use crate::report::finding::Failure;
 use crate::tokens;

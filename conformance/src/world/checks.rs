@@ -1,0 +1,200 @@
+//! The generic checks every feature uses: statuses, challenges, what a body
+//! reveals, and whether Alice's tasks survived.
+
+use serde_json::Value;
+
+use super::{ContractWorld, Outcome, id_of};
+use crate::contract::Route;
+use crate::report::finding::{Failure, Grade};
+use crate::target::http::Received;
+use crate::target::profile::Profile;
+
+impl ContractWorld {
+    // --- checks ---------------------------------------------------------------
+
+    pub(super) fn received(&self) -> Result<&Received, Box<Failure>> {
+        match self.last.as_ref().map(|exchange| &exchange.response) {
+            Some(Ok(received)) => Ok(received),
+            Some(Err(error)) => Err(self.failure("an HTTP answer", format!("no answer: {error}"))),
+            None => {
+                Err(self.failure_about(None, "a request in an earlier step", "no request was sent"))
+            }
+        }
+    }
+
+    pub(super) fn last_json(&self) -> Result<Value, Box<Failure>> {
+        let received = self.received()?;
+        received.json().ok_or_else(|| {
+            self.failure(
+                "a JSON body",
+                format!("{} with a body that is not JSON", received.status),
+            )
+        })
+    }
+
+    /// The last answer as a task in the contract's shape.
+    pub(super) fn last_task(&self) -> Result<Value, Box<Failure>> {
+        Ok(self.ctx.profile.task(&self.last_json()?))
+    }
+
+    /// The last answer is one of the statuses the profile counts as
+    /// `route`'s success.
+    pub fn expect_success(&self, route: Route) -> Outcome {
+        let status = self.received()?.status;
+        let success = self.ctx.profile.success(route);
+        if success.contains(&status) {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!(
+                    "{} ({} succeeding, profile {})",
+                    statuses(success),
+                    route.name(),
+                    self.ctx.profile.name
+                ),
+                status.to_string(),
+            ))
+        }
+    }
+
+    /// A 403 where 404 is due is a deviation, not a breach, when it shows
+    /// no task data: it confirms that the task exists, and no more.
+    pub fn expect_status(&self, expected: u16) -> Outcome {
+        let status = self.received()?.status;
+        if status == expected {
+            Ok(())
+        } else if (expected, status) == (404, 403) && self.expect_no_task_data().is_ok() {
+            self.deviate(self.failure(
+                "404, the answer for a task that does not exist",
+                "403 without task data: it tells the caller the task exists",
+            ));
+            Ok(())
+        } else {
+            Err(self.failure(expected.to_string(), status.to_string()))
+        }
+    }
+
+    pub fn expect_client_error(&self) -> Outcome {
+        let status = self.received()?.status;
+        if (400..500).contains(&status) {
+            Ok(())
+        } else {
+            Err(self.failure("a 4xx client error", status.to_string()))
+        }
+    }
+
+    /// 401 (a breach otherwise) with `WWW-Authenticate: Bearer ...` (RFC
+    /// 6750 §3; a deviation otherwise). Whether the challenge names Bearer.
+    pub fn expect_bearer_challenge(&self) -> Result<bool, Box<Failure>> {
+        self.expect_status(401)?;
+        let actual = match self.received()?.header("www-authenticate") {
+            Some(challenge) if names_bearer(challenge) => return Ok(true),
+            Some(other) => format!("WWW-Authenticate: {other}"),
+            None => "401 without a WWW-Authenticate header".to_owned(),
+        };
+        self.deviate(self.failure("WWW-Authenticate: Bearer", actual));
+        Ok(false)
+    }
+
+    /// The body names neither Alice's task id nor its title.
+    pub fn expect_no_task_data(&self) -> Outcome {
+        let received = self.received()?;
+        let Some(task) = &self.alice_task else {
+            return Ok(());
+        };
+        let title = task
+            .get("title")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let names_task = received
+            .json()
+            .is_some_and(|body| mentions_task(&self.ctx.profile, &body, &id_of(task)));
+        if names_task || (!title.is_empty() && received.text().contains(title)) {
+            Err(self.failure(
+                "no data of Alice's task in the body",
+                "the body contains Alice's task",
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub fn expect_mentions_alice_task(&self) -> Outcome {
+        let id = id_of(self.alice_task()?);
+        if self
+            .received()?
+            .json()
+            .is_some_and(|body| mentions_task(&self.ctx.profile, &body, &id))
+        {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("a body listing Alice's task {id}"),
+                "it is not there",
+            ))
+        }
+    }
+
+    /// Alice's list, re-read with her own token, equals the one read right
+    /// after her task was created: nothing added, changed or lost.
+    pub async fn expect_alice_unchanged(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let Some(before) = &self.alice_list else {
+            return Err(self.failure_about(
+                None,
+                "Alice's list from an earlier step",
+                "no list was read",
+            ));
+        };
+        let now = self.read_list(&alice).await?;
+        if &now == before {
+            Ok(())
+        } else {
+            Err(self.failure(
+                format!("Alice's tasks as they were: {before}"),
+                format!("after the request below they are: {now}"),
+            ))
+        }
+    }
+}
+
+/// `204`, or `200 or 204`.
+pub(super) fn statuses(codes: &[u16]) -> String {
+    codes
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// A `WWW-Authenticate` challenge for the Bearer scheme (RFC 6750 §3).
+pub(super) fn names_bearer(challenge: &str) -> bool {
+    challenge
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("bearer")
+}
+
+/// A Bearer challenge that says the presented token was refused (§3.1).
+pub(super) fn says_invalid_token(challenge: &str) -> bool {
+    names_bearer(challenge) && challenge.contains("error=\"invalid_token\"")
+}
+
+pub(super) fn as_setup(mut failure: Box<Failure>) -> Box<Failure> {
+    failure.grade = Grade::NotSetUp;
+    failure
+}
+
+/// Whether `body` holds, at any depth, an object whose id is `id`.
+pub(super) fn mentions_task(profile: &Profile, body: &Value, id: &str) -> bool {
+    match body {
+        Value::Array(items) => items.iter().any(|item| mentions_task(profile, item, id)),
+        Value::Object(fields) => {
+            profile.id_of(body) == id
+                || fields
+                    .values()
+                    .any(|value| mentions_task(profile, value, id))
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,175 @@
+//! Sending requests: as a user, with forged or missing credentials, and
+//! creates that the ledger must know about.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::{ContractWorld, Outcome, Owner, id_of};
+use crate::contract::{Credentials, Route};
+use crate::report::finding::Failure;
+use crate::target::http::Exchange;
+use crate::target::users::Account;
+use crate::tokens;
+
+impl ContractWorld {
+    // --- requests -----------------------------------------------------------
+
+    /// Sends a request with an optional bearer token; the exchange becomes
+    /// the last one.
+    pub async fn request(
+        &mut self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) {
+        self.last = Some(self.fetch(method, path, token, body).await);
+    }
+
+    pub(super) async fn fetch(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Exchange {
+        self.ctx
+            .client
+            .send(method, path, &bearer(token), body)
+            .await
+    }
+
+    /// Sends a request that may create a task, which becomes the last
+    /// exchange, and records what it created for `clean_up`.
+    pub(super) async fn send_create(
+        &mut self,
+        path: &str,
+        headers: &[(String, String)],
+        body: Option<&Value>,
+    ) {
+        let owners = [self.alice.clone(), self.bob.clone()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let context = Arc::clone(&self.ctx);
+        let in_flight = context.create_in_flight(owners);
+        let exchange = context.client.send(Method::POST, path, headers, body).await;
+        // Without an answer (a timeout), the task may be stored all the same.
+        if exchange.response.is_ok() {
+            in_flight.answered();
+        }
+        self.last = Some(exchange);
+        self.remember_created();
+    }
+
+    /// `route` on Alice's task (or under Bob's path with it), with `credentials`.
+    pub async fn call(&mut self, route: Route, owner: Owner, credentials: Credentials) -> Outcome {
+        let alice = self.alice().await?;
+        let headers = self.credentials(credentials, &alice).await?;
+        self.call_with_headers(route, owner, headers).await
+    }
+
+    /// `route` on Alice's task under `owner`'s path, with exactly `headers`.
+    pub(super) async fn call_with_headers(
+        &mut self,
+        route: Route,
+        owner: Owner,
+        headers: Vec<(String, String)>,
+    ) -> Outcome {
+        let task_id = match self.alice_task.as_ref() {
+            Some(task) => id_of(task),
+            None => "00000000-0000-0000-0000-000000000000".to_owned(),
+        };
+        let path_owner = self.account(owner).await?;
+        let (method, path, body) = route.request(&self.ctx.profile, &path_owner.id, &task_id);
+        if route == Route::Create {
+            // A create that should have been refused may still store a task.
+            self.send_create(&path, &headers, body.as_ref()).await;
+        } else {
+            self.last = Some(
+                self.ctx
+                    .client
+                    .send(method, &path, &headers, body.as_ref())
+                    .await,
+            );
+        }
+        Ok(())
+    }
+
+    pub(super) async fn credentials(
+        &mut self,
+        credentials: Credentials,
+        alice: &Account,
+    ) -> Result<Vec<(String, String)>, Box<Failure>> {
+        let bearer = |token: String| {
+            Ok(vec![(
+                "authorization".to_owned(),
+                format!("Bearer {token}"),
+            )])
+        };
+        let raw = |value: String| Ok(vec![("authorization".to_owned(), value)]);
+        match credentials {
+            Credentials::None => Ok(Vec::new()),
+            Credentials::Basic => raw(format!(
+                "Basic {}",
+                STANDARD.encode(format!("{}:password", alice.email))
+            )),
+            Credentials::EmptyBearer => raw("Bearer ".to_owned()),
+            Credentials::NonJwtBearer => raw("Bearer this-is-not-a-jwt".to_owned()),
+            Credentials::AlicesToken => bearer(alice.token.clone()),
+            Credentials::BobsToken => bearer(self.bob().await?.token),
+            Credentials::OtherSecret => {
+                bearer(tokens::signed_with_another_secret(&self.claims_of(alice)?))
+            }
+            Credentials::PayloadSetToAlice => {
+                let bob = self.bob().await?;
+                bearer(tokens::with_payload(&bob.token, &self.claims_of(alice)?))
+            }
+            Credentials::AlgNone => bearer(tokens::alg_none_with("none", &self.claims_of(alice)?)),
+            Credentials::NoSignature => bearer(tokens::without_signature(&alice.token)),
+            Credentials::ExpiredAnHourAgo => {
+                let minter = self.minter()?;
+                let claims = minter.claims(&alice.id, &alice.email);
+                let mut expired = tokens::with_exp(&claims, -3600);
+                expired["iat"] = json!(tokens::unix_now() - 7200);
+                let token = minter.sign(&expired);
+                self.expired_claims = Some(expired);
+                bearer(token)
+            }
+            Credentials::SameExpiringInAnHour => {
+                let minter = self.minter()?;
+                let expired = self.expired_claims.as_ref().ok_or_else(|| {
+                    self.failure_about(
+                        None,
+                        "an expired token from an earlier step",
+                        "none was sent",
+                    )
+                })?;
+                bearer(minter.sign(&tokens::with_exp(expired, 3600)))
+            }
+        }
+    }
+
+    /// Alice's claims as her real token carries them.
+    pub(super) fn claims_of(&self, alice: &Account) -> Result<Value, Box<Failure>> {
+        tokens::payload(&alice.token).ok_or_else(|| {
+            self.failure_about(
+                None,
+                "a JWT for Alice to forge variants of",
+                "the target's token is not a JWT with a JSON payload",
+            )
+        })
+    }
+}
+
+/// An Authorization header with `token` as a bearer, or none.
+pub(super) fn bearer(token: Option<&str>) -> Vec<(String, String)> {
+    token
+        .map(|token| ("authorization".to_owned(), format!("Bearer {token}")))
+        .into_iter()
+        .collect()
+}
