@@ -84,6 +84,20 @@ impl fmt::Display for SentRequest {
     }
 }
 
+/// A request header: name and value.
+pub type Header = (String, String);
+
+/// The `Authorization` header with exactly `value`: a forged scheme or
+/// token. Nothing else writes this header.
+pub fn authorization(value: impl Into<String>) -> Header {
+    ("authorization".to_owned(), value.into())
+}
+
+/// The `Authorization` header presenting `token` as a bearer.
+pub fn bearer(token: &str) -> Header {
+    authorization(format!("Bearer {token}"))
+}
+
 impl Client {
     pub fn new(
         base_url: &str,
@@ -118,6 +132,18 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// Sends a request as the holder of `token`: the one way the suite
+    /// presents a user's token.
+    pub async fn send_as(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Exchange {
+        self.send(method, path, &[bearer(token)], body).await
     }
 
     /// Sends `method base+path` with `headers` and an optional JSON body.

@@ -5,7 +5,7 @@ use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
 use crate::contract::Route;
-use crate::target::http::{Client, Exchange};
+use crate::target::http::{Client, Exchange, bearer};
 use crate::target::profile::Profile;
 use crate::target::users::{Provisioning, UserSource};
 use crate::tokens::PublicKey;
@@ -84,10 +84,7 @@ pub async fn check_users(users: &Provisioning<'_>) -> Result<Option<Created>, Ta
             hint,
         })?;
     let profile = users.profile;
-    let headers = [(
-        "authorization".to_owned(),
-        format!("Bearer {}", account.token),
-    )];
+    let headers = [bearer(&account.token)];
     let path = profile.list_path(&account.id);
     let listed = users.client.send(Method::GET, &path, &headers, None).await;
     if !listed

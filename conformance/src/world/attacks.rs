@@ -9,6 +9,7 @@ use super::checks::{says_invalid_token, statuses};
 use super::{ContractWorld, Outcome, Owner};
 use crate::contract::Route;
 use crate::report::finding::Failure;
+use crate::target::http;
 use crate::tokens;
 use crate::tokens::catalogue::{Attack, Ingredients};
 
@@ -50,7 +51,7 @@ impl ContractWorld {
         self.call_with_headers(
             route,
             Owner::Alice,
-            vec![("authorization".to_owned(), authorization)],
+            vec![http::authorization(authorization)],
         )
         .await
     }
@@ -218,7 +219,7 @@ impl ContractWorld {
             self.call_with_headers(
                 Route::List,
                 Owner::Alice,
-                vec![("authorization".to_owned(), authorization)],
+                vec![http::authorization(authorization)],
             )
             .await?;
             if let Some(exchange) = self.last.clone() {
@@ -311,12 +312,8 @@ impl ContractWorld {
     pub async fn list_with_scheme(&mut self, scheme: &str) -> Outcome {
         let alice = self.alice().await?;
         let value = format!("{scheme} {}", alice.token);
-        self.call_with_headers(
-            Route::List,
-            Owner::Alice,
-            vec![("authorization".to_owned(), value)],
-        )
-        .await
+        self.call_with_headers(Route::List, Owner::Alice, vec![http::authorization(value)])
+            .await
     }
 
     /// Alice's list with both tokens, `first` first.
@@ -329,7 +326,7 @@ impl ContractWorld {
         };
         let headers = [first, second]
             .into_iter()
-            .map(|token| ("authorization".to_owned(), format!("Bearer {token}")))
+            .map(|token| http::bearer(&token))
             .collect();
         self.call_with_headers(Route::List, Owner::Alice, headers)
             .await

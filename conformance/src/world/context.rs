@@ -170,16 +170,12 @@ impl Context {
     /// The ids of `owner`'s tasks, read with their token; none if the list
     /// cannot be read.
     async fn task_ids_of(&self, owner: &Account) -> Vec<String> {
-        let headers = [(
-            "authorization".to_owned(),
-            format!("Bearer {}", owner.token),
-        )];
         let exchange = self
             .client
-            .send(
+            .send_as(
                 Method::GET,
                 &self.profile.list_path(&owner.id),
-                &headers,
+                &owner.token,
                 None,
             )
             .await;
@@ -248,13 +244,9 @@ impl Context {
         let mut gone = false;
         for owner in &created.owners {
             let path = self.profile.task_path(&owner.id, &created.id);
-            let headers = [(
-                "authorization".to_owned(),
-                format!("Bearer {}", owner.token),
-            )];
             match self
                 .client
-                .send(Method::DELETE, &path, &headers, None)
+                .send_as(Method::DELETE, &path, &owner.token, None)
                 .await
                 .status()
             {

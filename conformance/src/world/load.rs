@@ -131,15 +131,11 @@ impl ContractWorld {
         (method, path): (Method, String),
         body: Option<&Value>,
     ) -> Exchange {
-        let headers = [(
-            "authorization".to_owned(),
-            format!("Bearer {}", worker.account.token),
-        )];
         let body = body.map(|body| self.ctx.profile.body(body));
         let exchange = self
             .ctx
             .client
-            .send(method, &path, &headers, body.as_ref())
+            .send_as(method, &path, &worker.account.token, body.as_ref())
             .await;
         shared.sent.fetch_add(1, Ordering::Relaxed);
         worker.result.requests += 1;

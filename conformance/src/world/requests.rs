@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::{ContractWorld, Outcome, Owner, id_of};
 use crate::contract::{Credentials, Route};
 use crate::report::finding::Failure;
-use crate::target::http::Exchange;
+use crate::target::http::{self, Exchange};
 use crate::target::users::Account;
 use crate::tokens;
 
@@ -105,13 +105,8 @@ impl ContractWorld {
         credentials: Credentials,
         alice: &Account,
     ) -> Result<Vec<(String, String)>, Box<Failure>> {
-        let bearer = |token: String| {
-            Ok(vec![(
-                "authorization".to_owned(),
-                format!("Bearer {token}"),
-            )])
-        };
-        let raw = |value: String| Ok(vec![("authorization".to_owned(), value)]);
+        let bearer = |token: String| Ok(vec![http::bearer(&token)]);
+        let raw = |value: String| Ok(vec![http::authorization(value)]);
         match credentials {
             Credentials::None => Ok(Vec::new()),
             Credentials::Basic => raw(format!(
@@ -167,9 +162,6 @@ impl ContractWorld {
 }
 
 /// An Authorization header with `token` as a bearer, or none.
-pub(super) fn bearer(token: Option<&str>) -> Vec<(String, String)> {
-    token
-        .map(|token| ("authorization".to_owned(), format!("Bearer {token}")))
-        .into_iter()
-        .collect()
+pub(super) fn bearer(token: Option<&str>) -> Vec<http::Header> {
+    token.map(http::bearer).into_iter().collect()
 }
