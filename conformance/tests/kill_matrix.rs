@@ -153,7 +153,7 @@ fn document(runs: &[(usize, Run)]) -> String {
         doc,
         "Every check of the conformance suite is shown able to fail. \
          `conformance/tests/kill_matrix.rs` starts an in-memory Todo API \
-         (`conformance/tests/support/server.rs`) broken in exactly one way, \
+         (`conformance/tests/support/server/`) broken in exactly one way, \
          runs the suite against it with `--strict`, and asserts that exactly \
          the scenarios listed here fail while every other of the {} \
          scenarios passes: no flaw goes unnoticed, and no check cries wolf. Each flaw is a mistake real JWT \
