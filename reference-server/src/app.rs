@@ -1,70 +1,23 @@
-//! The router, its shared state, and the extractors every route uses.
+//! The router: every route, the body limit, the request time limit, and the
+//! JSON answers for unknown routes and methods.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{
-    DefaultBodyLimit, FromRequest, FromRequestParts, RawPathParams, Request, State,
-};
-use axum::http::request::Parts;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
-use axum::{Json, Router};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
-use sqlx::PgPool;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{self, Passwords};
+use crate::auth;
 use crate::error::AppError;
 use crate::health;
+use crate::state::AppState;
 use crate::tasks;
-use crate::tokens::Verifier;
 
 /// Larger request bodies get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub tokens: Arc<Verifier>,
-    pub passwords: Arc<Passwords>,
-}
-
-/// A JSON object body. Unlike `axum::Json`, every rejection is an `AppError`
-/// (422 or 413 with a JSON body, not plain text), and a body that is not an
-/// object is refused even where serde would read a struct from an array.
-pub struct AppJson<T>(pub T);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
-    type Rejection = AppError;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let Json(value) = Json::<Value>::from_request(request, state).await?;
-        if !value.is_object() {
-            return Err(AppError::Unprocessable(
-                "the body must be a JSON object".to_owned(),
-            ));
-        }
-        serde_json::from_value(value)
-            .map(AppJson)
-            .map_err(|error| AppError::Unprocessable(format!("invalid body: {error}")))
-    }
-}
-
-/// A named capture of the matched route, percent-decoded.
-pub async fn path_param<S: Send + Sync>(
-    parts: &mut Parts,
-    state: &S,
-    name: &str,
-) -> Option<String> {
-    let params = RawPathParams::from_request_parts(parts, state).await.ok()?;
-    params
-        .iter()
-        .find(|(param, _)| *param == name)
-        .map(|(_, value)| value.to_owned())
-}
 
 /// Every route; a request taking longer than `request_timeout` is 503.
 pub fn router(state: AppState, request_timeout: Duration) -> Router {

@@ -135,8 +135,8 @@ impl IntoResponse for AppError {
     }
 }
 
-impl From<crate::auth::PasswordError> for AppError {
-    fn from(error: crate::auth::PasswordError) -> Self {
+impl From<crate::password::PasswordError> for AppError {
+    fn from(error: crate::password::PasswordError) -> Self {
         Self::Internal(error.to_string())
     }
 }

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// How long `/ready` waits for the database before saying 503.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);

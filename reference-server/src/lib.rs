@@ -9,8 +9,11 @@ mod auth;
 pub mod config;
 mod database;
 mod error;
+mod extract;
 mod health;
+mod password;
 mod server;
+mod state;
 mod tasks;
 pub mod tokens;
 
@@ -20,9 +23,9 @@ pub use server::{RunningServer, SpawnError, spawn};
 
 // What the routes run on a request's credentials and bodies, public so that
 // the fuzz tests and the benchmarks drive that code and not a copy of it.
-pub use app::AppJson;
 pub use auth::{Authenticated, authenticate};
 pub use error::{AppError, AuthFailure};
+pub use extract::AppJson;
 pub use tasks::input::{
     MAX_DESCRIPTION_CHARS, MAX_TITLE_CHARS, NewTask, TaskFields, TaskUpdate, ValidUpdate,
 };

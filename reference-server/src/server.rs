@@ -15,11 +15,12 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::app::{self, AppState};
-use crate::auth::{PasswordError, Passwords};
+use crate::app;
 use crate::config::Config;
 use crate::config::JwksLocation;
 use crate::database::{Database, DatabaseError};
+use crate::password::{PasswordError, Passwords};
+use crate::state::AppState;
 use crate::tokens::{JwksError, JwksVerifier, TokenKeys, Verifier};
 
 /// A request head (request line and headers) larger than this gets 431 and

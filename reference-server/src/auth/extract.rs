@@ -5,8 +5,9 @@ use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 
-use crate::app::{AppState, path_param};
 use crate::error::{AppError, AuthFailure};
+use crate::extract::path_param;
+use crate::state::AppState;
 use crate::tokens::{TokenError, Verifier};
 
 /// The subject of a valid bearer token.

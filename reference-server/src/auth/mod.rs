@@ -4,7 +4,6 @@
 //! it expires.
 
 mod extract;
-mod password;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,10 +13,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 pub use extract::{Authenticated, Caller, authenticate};
-pub use password::{PasswordError, Passwords};
 
-use crate::app::{AppJson, AppState};
 use crate::error::AppError;
+use crate::extract::AppJson;
+use crate::state::AppState;
 
 const MIN_PASSWORD_CHARS: usize = 8;
 const MAX_PASSWORD_CHARS: usize = 128;

@@ -11,9 +11,10 @@ use axum::routing::{get, patch};
 use axum::{Json, Router};
 use uuid::Uuid;
 
-use crate::app::{AppJson, AppState, path_param};
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::extract::{AppJson, path_param};
+use crate::state::AppState;
 use input::{NewTask, TaskUpdate};
 use store::Task;
 

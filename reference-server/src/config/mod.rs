@@ -1,15 +1,22 @@
 //! Server configuration, read from the environment by the binary or built in
 //! code by whoever embeds the server (the conformance suite, the tests).
+//!
+//! The database (`database`) and JWKS (`jwks`) parts have files of their
+//! own; everything is re-exported here.
+
+mod database;
+mod jwks;
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::Duration;
+
+pub use database::{DEFAULT_POSTGRES_IMAGE, DatabaseConfig, ImageRef, database_from_lookup};
+use jwks::jwks_from_lookup;
+pub use jwks::{BETTER_AUTH_JWKS_PATH, DEFAULT_JWKS_REFRESH, JwksConfig, JwksLocation};
 
 /// HS256 keys shorter than this are guessable offline from a single token.
 pub const MIN_SECRET_BYTES: usize = 32;
-/// Used when `DATABASE_URL` is unset and `TODO_POSTGRES_IMAGE` does not say otherwise.
-pub const DEFAULT_POSTGRES_IMAGE: &str = "postgres:17-alpine";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8000";
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
@@ -29,11 +36,6 @@ pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// The bound of the three timeouts above: beyond ten minutes a timeout no
 /// longer protects anything.
 pub const MAX_TIMEOUT: Duration = Duration::from_secs(600);
-
-/// How often, at most, an unknown `kid` may refresh the JWKS.
-pub const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(30);
-/// Where Better Auth publishes its keys, below its base URL.
-pub const BETTER_AUTH_JWKS_PATH: &str = "/api/auth/jwks";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -83,81 +85,6 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(<redacted>)")
     }
-}
-
-/// A container image reference, `name:tag`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
-    pub name: String,
-    pub tag: String,
-}
-
-impl ImageRef {
-    pub fn parse(value: &str) -> Result<Self, ConfigError> {
-        let invalid = |reason: &str| ConfigError::Invalid {
-            var: "TODO_POSTGRES_IMAGE",
-            value: value.to_owned(),
-            reason: reason.to_owned(),
-        };
-        // The tag follows the last ':' after the last '/', so that a registry
-        // port (`registry:5000/postgres:17`) is not mistaken for a tag.
-        let name_start = value.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match value[name_start..].rfind(':') {
-            Some(i) => value.split_at(name_start + i),
-            None => return Err(invalid("expected name:tag, e.g. postgres:17-alpine")),
-        };
-        let tag = &tag[1..];
-        if name.is_empty() || tag.is_empty() || value.contains(char::is_whitespace) {
-            return Err(invalid("expected name:tag, e.g. postgres:17-alpine"));
-        }
-        Ok(Self {
-            name: name.to_owned(),
-            tag: tag.to_owned(),
-        })
-    }
-}
-
-impl fmt::Display for ImageRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.name, self.tag)
-    }
-}
-
-/// Where the tasks live.
-#[derive(Clone)]
-pub enum DatabaseConfig {
-    /// An existing Postgres (`DATABASE_URL`).
-    Url(String),
-    /// A throwaway Postgres started with testcontainers, removed at shutdown.
-    Container(ImageRef),
-}
-
-impl fmt::Debug for DatabaseConfig {
-    // The URL may carry a password.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Url(_) => f.write_str("Url(<redacted>)"),
-            Self::Container(image) => write!(f, "Container({image})"),
-        }
-    }
-}
-
-/// Where Better Auth's public keys come from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum JwksLocation {
-    Url(String),
-    File(PathBuf),
-}
-
-/// Verification of Better Auth's asymmetric tokens.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JwksConfig {
-    pub location: JwksLocation,
-    /// Required `iss` and `aud`: Better Auth's base URL unless overridden.
-    pub issuer: String,
-    pub audience: String,
-    /// At most one refresh per interval for unknown kids.
-    pub refresh_interval: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -261,80 +188,6 @@ impl Config {
     }
 }
 
-/// JWKS mode, from `BETTER_AUTH_JWKS_FILE`, `BETTER_AUTH_JWKS_URL` or
-/// `BETTER_AUTH_URL` (in that order of precedence), if any is set.
-fn jwks_from_lookup(
-    lookup: &impl Fn(&str) -> Option<String>,
-) -> Result<Option<JwksConfig>, ConfigError> {
-    let get = |name: &str| {
-        lookup(name)
-            .map(|value| value.trim().to_owned())
-            .filter(|value| !value.is_empty())
-    };
-    let base = get("BETTER_AUTH_URL").map(|url| url.trim_end_matches('/').to_owned());
-    let (location, variable) = match (
-        get("BETTER_AUTH_JWKS_FILE"),
-        get("BETTER_AUTH_JWKS_URL"),
-        &base,
-    ) {
-        (Some(file), _, _) => (
-            JwksLocation::File(PathBuf::from(file)),
-            "BETTER_AUTH_JWKS_FILE",
-        ),
-        (None, Some(url), _) => (JwksLocation::Url(url), "BETTER_AUTH_JWKS_URL"),
-        (None, None, Some(base)) => (
-            JwksLocation::Url(format!("{base}{BETTER_AUTH_JWKS_PATH}")),
-            "BETTER_AUTH_URL",
-        ),
-        (None, None, None) => return Ok(None),
-    };
-    if let JwksLocation::Url(url) = &location
-        && !(url.starts_with("http://") || url.starts_with("https://"))
-    {
-        return Err(ConfigError::Invalid {
-            var: variable,
-            value: url.clone(),
-            reason: "expected an http(s) URL".to_owned(),
-        });
-    }
-    // Better Auth sets both to its base URL, which a JWKS URL usually reveals.
-    let derived = base.or_else(|| match &location {
-        JwksLocation::Url(url) => url.strip_suffix(BETTER_AUTH_JWKS_PATH).map(str::to_owned),
-        JwksLocation::File(_) => None,
-    });
-    let issuer = get("BETTER_AUTH_ISSUER").or_else(|| derived.clone());
-    let audience = get("BETTER_AUTH_AUDIENCE").or(derived);
-    let (Some(issuer), Some(audience)) = (issuer, audience) else {
-        return Err(ConfigError::MissingIssuer(variable));
-    };
-    Ok(Some(JwksConfig {
-        location,
-        issuer,
-        audience,
-        refresh_interval: seconds(
-            lookup,
-            "TODO_JWKS_REFRESH_SECS",
-            DEFAULT_JWKS_REFRESH,
-            1,
-            MAX_LEEWAY,
-        )?,
-    }))
-}
-
-/// `DATABASE_URL` when set, otherwise a container from `TODO_POSTGRES_IMAGE`
-/// (or the default image).
-pub fn database_from_lookup(
-    lookup: &impl Fn(&str) -> Option<String>,
-) -> Result<DatabaseConfig, ConfigError> {
-    if let Some(url) = lookup("DATABASE_URL").filter(|url| !url.is_empty()) {
-        return Ok(DatabaseConfig::Url(url));
-    }
-    let image = lookup("TODO_POSTGRES_IMAGE")
-        .filter(|image| !image.is_empty())
-        .unwrap_or_else(|| DEFAULT_POSTGRES_IMAGE.to_owned());
-    Ok(DatabaseConfig::Container(ImageRef::parse(&image)?))
-}
-
 fn seconds(
     lookup: &impl Fn(&str) -> Option<String>,
     var: &'static str,
@@ -362,6 +215,7 @@ fn seconds(
 mod tests {
     use super::*;
     use std::collections::HashMap;
+    use std::path::PathBuf;
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
@@ -483,22 +337,6 @@ mod tests {
         assert!(
             matches!(config.database, DatabaseConfig::Url(url) if url == "postgres://localhost/todo")
         );
-    }
-
-    #[test]
-    fn image_references_parse_with_registry_ports() {
-        let image = ImageRef::parse("registry.local:5000/mirror/postgres:17-alpine").unwrap();
-        assert_eq!(image.name, "registry.local:5000/mirror/postgres");
-        assert_eq!(image.tag, "17-alpine");
-        for bad in [
-            "postgres",
-            "registry:5000/postgres",
-            ":17",
-            "postgres:",
-            "post gres:1",
-        ] {
-            assert!(ImageRef::parse(bad).is_err(), "{bad} should be rejected");
-        }
     }
 
     #[test]

@@ -5,21 +5,20 @@
 //! per interval, so that garbage kids cannot make the server hammer the
 //! issuer; an issuer that cannot be reached is a 503, not a 401.
 
-use std::collections::HashMap;
+mod keys;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
 use tokio::sync::{Mutex, RwLock};
 
-use super::{Claims, TokenError};
+use crate::tokens::{Claims, TokenError};
+use keys::{Keys, SUPPORTED, name, parse};
 
 /// How long a JWKS fetch may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
-/// The algorithms a JWKS key can be for here.
-const SUPPORTED: [&str; 5] = ["EdDSA", "ES256", "ES384", "RS256", "PS256"];
 /// Larger JWKS documents are refused.
 const MAX_JWKS_BYTES: usize = 256 * 1024;
 
@@ -35,8 +34,6 @@ pub enum JwksError {
     #[error("could not build the HTTP client for the JWKS: {0}")]
     Client(String),
 }
-
-type Keys = HashMap<String, (DecodingKey, Algorithm)>;
 
 enum Source {
     Url {
@@ -156,7 +153,7 @@ impl JwksVerifier {
         if alg != name(algorithm) {
             return Err(TokenError::Algorithm(alg.to_owned()));
         }
-        let mut validation = super::validation(algorithm, self.leeway);
+        let mut validation = crate::tokens::validation(algorithm, self.leeway);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.validate_aud = true;
@@ -231,73 +228,9 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<Keys, String> {
     parse(&document).map_err(|error| error.to_string())
 }
 
-/// The usable public keys of a JWKS, by kid. Symmetric (`oct`) keys are
-/// skipped: a JWKS never vouches for an HMAC secret.
-fn parse(document: &Value) -> Result<Keys, JwksError> {
-    let keys = document
-        .get("keys")
-        .and_then(Value::as_array)
-        .ok_or_else(|| JwksError::Invalid("no `keys` array".to_owned()))?;
-    let mut usable = Keys::new();
-    for key in keys {
-        let Some(kid) = key.get("kid").and_then(Value::as_str) else {
-            tracing::warn!("skipping a JWKS key without kid");
-            continue;
-        };
-        match algorithm_of(key)
-            .and_then(|algorithm| decoding_key(key).map(|decoding| (decoding, algorithm)))
-        {
-            Some(entry) => {
-                usable.insert(kid.to_owned(), entry);
-            }
-            None => tracing::warn!(kid, "skipping a JWKS key this server cannot use"),
-        }
-    }
-    Ok(usable)
-}
-
-fn decoding_key(key: &Value) -> Option<DecodingKey> {
-    let jwk: Jwk = serde_json::from_value(key.clone()).ok()?;
-    DecodingKey::from_jwk(&jwk).ok()
-}
-
-/// The algorithm a key is for, from its type and curve; a stated `alg` must
-/// agree with them.
-fn algorithm_of(key: &Value) -> Option<Algorithm> {
-    let text = |field: &str| key.get(field).and_then(Value::as_str);
-    let stated = text("alg");
-    let derived = match (text("kty")?, text("crv")) {
-        ("OKP", Some("Ed25519")) => Algorithm::EdDSA,
-        ("EC", Some("P-256")) => Algorithm::ES256,
-        ("EC", Some("P-384")) => Algorithm::ES384,
-        ("RSA", _) => match stated {
-            Some("PS256") => Algorithm::PS256,
-            Some("RS256") | None => Algorithm::RS256,
-            _ => return None,
-        },
-        _ => return None,
-    };
-    match stated {
-        Some(alg) if alg != name(derived) => None,
-        _ => Some(derived),
-    }
-}
-
-fn name(algorithm: Algorithm) -> &'static str {
-    match algorithm {
-        Algorithm::EdDSA => "EdDSA",
-        Algorithm::ES256 => "ES256",
-        Algorithm::ES384 => "ES384",
-        Algorithm::RS256 => "RS256",
-        Algorithm::PS256 => "PS256",
-        _ => "",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     const BETTER_AUTH: &str = "http://127.0.0.1:3000";
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/better-auth");
@@ -316,7 +249,7 @@ mod tests {
     /// The captured tokens expired 15 minutes after their capture; a leeway
     /// back to then lets the rest of the checks run on them.
     fn since_capture() -> Duration {
-        Duration::from_secs(super::super::unix_now().saturating_sub(1_795_599_000))
+        Duration::from_secs(crate::tokens::unix_now().saturating_sub(1_795_599_000))
     }
 
     fn captured() -> JwksVerifier {
@@ -331,7 +264,7 @@ mod tests {
     }
 
     fn verify(verifier: &JwksVerifier, token: &str) -> Result<Claims, TokenError> {
-        let header = super::super::inspect(token).unwrap();
+        let header = crate::tokens::inspect(token).unwrap();
         runtime().block_on(verifier.verify(token, &header.alg, header.kid.as_deref()))
     }
 
@@ -373,19 +306,6 @@ mod tests {
         )
         .unwrap();
         assert!(verify(&verifier, fixture("token-user-a.jwt").trim()).is_err());
-    }
-
-    #[test]
-    fn keys_are_typed_by_their_curve_and_oct_keys_are_ignored() {
-        let document = json!({"keys": [
-            {"kty": "OKP", "crv": "Ed25519", "x": "AKAz_r0SyBfCqnw1AHvgcFP85mFMlYbje7Rb2Ti4dYw", "kid": "ed"},
-            {"kty": "OKP", "crv": "Ed25519", "alg": "ES256", "x": "AKAz_r0SyBfCqnw1AHvgcFP85mFMlYbje7Rb2Ti4dYw", "kid": "lying"},
-            {"kty": "oct", "k": "c2VjcmV0", "alg": "HS256", "kid": "hmac"},
-            {"kty": "OKP", "crv": "Ed25519", "x": "AKAz_r0SyBfCqnw1AHvgcFP85mFMlYbje7Rb2Ti4dYw"}
-        ]});
-        let keys = parse(&document).unwrap();
-        assert_eq!(keys.keys().collect::<Vec<_>>(), ["ed"]);
-        assert_eq!(keys["ed"].1, Algorithm::EdDSA);
     }
 
     #[test]

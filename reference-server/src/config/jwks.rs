@@ -1,0 +1,90 @@
+//! JWKS mode: verifying Better Auth's asymmetric tokens, from
+//! `BETTER_AUTH_JWKS_FILE`, `BETTER_AUTH_JWKS_URL` or `BETTER_AUTH_URL`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::{ConfigError, MAX_LEEWAY, seconds};
+
+/// How often, at most, an unknown `kid` may refresh the JWKS.
+pub const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(30);
+/// Where Better Auth publishes its keys, below its base URL.
+pub const BETTER_AUTH_JWKS_PATH: &str = "/api/auth/jwks";
+
+/// Where Better Auth's public keys come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JwksLocation {
+    Url(String),
+    File(PathBuf),
+}
+
+/// Verification of Better Auth's asymmetric tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JwksConfig {
+    pub location: JwksLocation,
+    /// Required `iss` and `aud`: Better Auth's base URL unless overridden.
+    pub issuer: String,
+    pub audience: String,
+    /// At most one refresh per interval for unknown kids.
+    pub refresh_interval: Duration,
+}
+
+/// JWKS mode, from `BETTER_AUTH_JWKS_FILE`, `BETTER_AUTH_JWKS_URL` or
+/// `BETTER_AUTH_URL` (in that order of precedence), if any is set.
+pub(super) fn jwks_from_lookup(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<JwksConfig>, ConfigError> {
+    let get = |name: &str| {
+        lookup(name)
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty())
+    };
+    let base = get("BETTER_AUTH_URL").map(|url| url.trim_end_matches('/').to_owned());
+    let (location, variable) = match (
+        get("BETTER_AUTH_JWKS_FILE"),
+        get("BETTER_AUTH_JWKS_URL"),
+        &base,
+    ) {
+        (Some(file), _, _) => (
+            JwksLocation::File(PathBuf::from(file)),
+            "BETTER_AUTH_JWKS_FILE",
+        ),
+        (None, Some(url), _) => (JwksLocation::Url(url), "BETTER_AUTH_JWKS_URL"),
+        (None, None, Some(base)) => (
+            JwksLocation::Url(format!("{base}{BETTER_AUTH_JWKS_PATH}")),
+            "BETTER_AUTH_URL",
+        ),
+        (None, None, None) => return Ok(None),
+    };
+    if let JwksLocation::Url(url) = &location
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Err(ConfigError::Invalid {
+            var: variable,
+            value: url.clone(),
+            reason: "expected an http(s) URL".to_owned(),
+        });
+    }
+    // Better Auth sets both to its base URL, which a JWKS URL usually reveals.
+    let derived = base.or_else(|| match &location {
+        JwksLocation::Url(url) => url.strip_suffix(BETTER_AUTH_JWKS_PATH).map(str::to_owned),
+        JwksLocation::File(_) => None,
+    });
+    let issuer = get("BETTER_AUTH_ISSUER").or_else(|| derived.clone());
+    let audience = get("BETTER_AUTH_AUDIENCE").or(derived);
+    let (Some(issuer), Some(audience)) = (issuer, audience) else {
+        return Err(ConfigError::MissingIssuer(variable));
+    };
+    Ok(Some(JwksConfig {
+        location,
+        issuer,
+        audience,
+        refresh_interval: seconds(
+            lookup,
+            "TODO_JWKS_REFRESH_SECS",
+            DEFAULT_JWKS_REFRESH,
+            1,
+            MAX_LEEWAY,
+        )?,
+    }))
+}

@@ -1,0 +1,16 @@
+//! What every handler gets through `State`: the database pool, the token
+//! verifier and the password hasher.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::password::Passwords;
+use crate::tokens::Verifier;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub tokens: Arc<Verifier>,
+    pub passwords: Arc<Passwords>,
+}
