@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 use crate::target::profile::Profile;
 
 /// A contract route, as the scenarios name it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter, serde::Serialize)]
 #[param(name = "route", regex = "list|create|get|update|delete|toggle|logout")]
+#[serde(rename_all = "lowercase")]
 pub enum Route {
     List,
     Create,

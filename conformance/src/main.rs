@@ -148,6 +148,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         started_at,
         duration_secs: started.elapsed().as_secs_f64(),
         strict: cli.strict,
+        show_tokens: cli.show_tokens,
         scenarios,
         informational: world::installed()
             .and_then(|context| context.notes.lock().ok().map(|notes| notes.clone()))

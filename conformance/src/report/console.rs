@@ -90,7 +90,8 @@ mod tests {
             promise: promise.to_owned(),
             scenario: "s".to_owned(),
             verdict,
-            report: None,
+            finding: None,
+            deviations: Vec::new(),
         };
         let report = RunReport {
             scenarios: vec![

@@ -154,7 +154,8 @@ mod tests {
             promise: "Missing token".to_owned(),
             scenario: scenario.to_owned(),
             verdict,
-            report: None,
+            finding: None,
+            deviations: Vec::new(),
         }
     }
 

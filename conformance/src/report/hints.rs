@@ -1,107 +1,147 @@
-//! Known causes of findings, kept as data: each rule recognises a failure
-//! and says in one line what usually causes it and how to fix it. The first
-//! rule that applies wins, so the specific ones come first.
+//! Known causes of findings, kept as data: each cause is recognised from the
+//! typed finding (its check, grade and what it presented) and the answer,
+//! never from a message's words, and says in one line what usually causes
+//! it and how to fix it. The first cause that applies wins, so the specific
+//! ones come first.
 
-use crate::report::finding::{Failure, Grade};
+use serde::Serialize;
+
+use crate::contract::Route;
+use crate::report::finding::{Check, Failure, Grade, Presented};
 use crate::target::http::Received;
+use crate::tokens::catalogue::Attack;
 
-struct Rule {
-    applies: fn(&Failure, &Received) -> bool,
-    says: &'static str,
+/// A known cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hint {
+    FastApiHttpBearer,
+    ForbiddenForMissingToken,
+    UsersTableRequired,
+    ServerError,
+    NoExpAccepted,
+    ExpiredAccepted,
+    ForbiddenForOthersTask,
+    MissingBearerChallenge,
+    MissingInvalidTokenError,
+    DeleteStatuses,
+    StatusField,
 }
 
-const RULES: &[Rule] = &[
-    Rule {
-        applies: |failure, received| {
-            expects(failure, "401")
-                && received.status == 403
-                && received.text().contains("Not authenticated")
-        },
-        says: "FastAPI's HTTPBearer before 0.122 answers 403 {\"detail\":\"Not authenticated\"} when the header is missing; upgrade FastAPI, or use HTTPBearer(auto_error=False) and raise HTTPException(401, headers={\"WWW-Authenticate\": \"Bearer\"})",
-    },
-    Rule {
-        applies: |failure, received| expects(failure, "401") && received.status == 403,
-        says: "403 means \"authenticated, but not allowed\" (RFC 9110 §15.5.4); a missing, malformed or refused token gets 401",
-    },
-    Rule {
-        applies: |failure, received| {
-            failure.grade == Grade::NotSetUp
-                && failure.expected.contains("create succeeding")
-                && received.status >= 500
-        },
-        says: "creating a task for a fresh user failed: the backend may require users to exist (a foreign key to its users table); use --users register|better-auth|given",
-    },
-    Rule {
-        applies: |_, received| received.status >= 500,
-        says: "an exception escaped the handler: catch the JWT library's errors (python-jose JWTError, PyJWT InvalidTokenError) and answer 401, and never let a bad token reach the database",
-    },
-    Rule {
-        applies: |failure, received| {
-            failure.scenario.contains("no exp") && (200..300).contains(&received.status)
-        },
-        says: "the verifier accepts tokens without `exp`: require it (python-jose: options={\"require_exp\": True}; PyJWT: options={\"require\": [\"exp\"]}; Rust jsonwebtoken: Validation::set_required_spec_claims(&[\"exp\"]))",
-    },
-    Rule {
-        applies: |failure, received| {
-            (failure.promise == "Expired token" || failure.scenario.contains("expired"))
-                && (200..300).contains(&received.status)
-        },
-        says: "expired tokens are accepted: is `exp` verification switched off (python-jose options={\"verify_exp\": False}), or the leeway far too large?",
-    },
-    Rule {
-        applies: |failure, received| expects(failure, "404") && received.status == 403,
-        says: "the backend compares the path's user id with the token's and answers 403; answer 404, as for a task that does not exist, so that callers cannot probe for ids",
-    },
-    Rule {
-        applies: |failure, _| failure.actual.contains("without a WWW-Authenticate header"),
-        says: "send `WWW-Authenticate: Bearer` with every 401 (RFC 6750 §3); FastAPI: raise HTTPException(401, headers={\"WWW-Authenticate\": \"Bearer\"})",
-    },
-    Rule {
-        applies: |failure, _| failure.expected.contains("error=\"invalid_token\""),
-        says: "when a presented token is refused, say so in the challenge: `WWW-Authenticate: Bearer error=\"invalid_token\"` (RFC 6750 §3.1)",
-    },
-    Rule {
-        applies: |failure, received| {
-            failure.expected.contains("delete succeeding") && (200..300).contains(&received.status)
-        },
-        says: "a harmless variant if it is by design: declare the target's delete statuses in a profile ([statuses] delete = [200, 204]) and pass --profile",
-    },
-    Rule {
-        applies: |failure, received| {
-            failure.expected.contains("\"completed\"") && received.text().contains("\"status\"")
-        },
-        says: "the target seems to keep completion in a `status` field: declare it in a profile ([fields.completion] field = \"status\", done = \"done\", open = \"open\") and pass --profile",
-    },
-];
+impl Hint {
+    /// In the order they are tried.
+    const ALL: [Self; 11] = [
+        Self::FastApiHttpBearer,
+        Self::ForbiddenForMissingToken,
+        Self::UsersTableRequired,
+        Self::ServerError,
+        Self::NoExpAccepted,
+        Self::ExpiredAccepted,
+        Self::ForbiddenForOthersTask,
+        Self::MissingBearerChallenge,
+        Self::MissingInvalidTokenError,
+        Self::DeleteStatuses,
+        Self::StatusField,
+    ];
 
-/// The one-line hint for a failure, when its cause is known.
-pub fn hint(failure: &Failure) -> Option<&'static str> {
-    let received = failure.exchange.as_ref()?.response.as_ref().ok()?;
-    RULES
-        .iter()
-        .find(|rule| (rule.applies)(failure, received))
-        .map(|rule| rule.says)
-}
+    /// The cause of `failure`, when it is a known one.
+    pub fn of(failure: &Failure) -> Option<Self> {
+        let received = failure.exchange.as_ref()?.response.as_ref().ok()?;
+        Self::ALL
+            .into_iter()
+            .find(|hint| hint.applies(failure, received))
+    }
 
-/// Whether the failure expected this status (alone or among others).
-fn expects(failure: &Failure, status: &str) -> bool {
-    failure
-        .expected
-        .split(|c: char| !c.is_ascii_digit())
-        .any(|word| word == status)
+    fn applies(self, failure: &Failure, received: &Received) -> bool {
+        let status = received.status;
+        let success = (200..300).contains(&status);
+        match self {
+            Self::FastApiHttpBearer => {
+                failure.expects_status(401)
+                    && status == 403
+                    && received.text().contains("Not authenticated")
+            }
+            Self::ForbiddenForMissingToken => failure.expects_status(401) && status == 403,
+            Self::UsersTableRequired => {
+                failure.grade == Grade::NotSetUp
+                    && failure.check == Check::Success(Route::Create)
+                    && status >= 500
+            }
+            Self::ServerError => status >= 500,
+            Self::NoExpAccepted => {
+                failure.presented == Some(Presented::Attack(Attack::NoExp)) && success
+            }
+            Self::ExpiredAccepted => {
+                failure
+                    .presented
+                    .as_ref()
+                    .is_some_and(Presented::is_expired)
+                    && success
+            }
+            Self::ForbiddenForOthersTask => failure.expects_status(404) && status == 403,
+            Self::MissingBearerChallenge => failure.check == Check::BearerChallenge,
+            Self::MissingInvalidTokenError => failure.check == Check::InvalidTokenChallenge,
+            Self::DeleteStatuses => failure.check == Check::Success(Route::Delete) && success,
+            Self::StatusField => {
+                failure.check == Check::TaskFields && received.text().contains("\"status\"")
+            }
+        }
+    }
+
+    /// What usually causes it, and the fix, in one line.
+    pub fn says(self) -> &'static str {
+        match self {
+            Self::FastApiHttpBearer => {
+                "FastAPI's HTTPBearer before 0.122 answers 403 {\"detail\":\"Not authenticated\"} when the header is missing; upgrade FastAPI, or use HTTPBearer(auto_error=False) and raise HTTPException(401, headers={\"WWW-Authenticate\": \"Bearer\"})"
+            }
+            Self::ForbiddenForMissingToken => {
+                "403 means \"authenticated, but not allowed\" (RFC 9110 §15.5.4); a missing, malformed or refused token gets 401"
+            }
+            Self::UsersTableRequired => {
+                "creating a task for a fresh user failed: the backend may require users to exist (a foreign key to its users table); use --users register|better-auth|given"
+            }
+            Self::ServerError => {
+                "an exception escaped the handler: catch the JWT library's errors (python-jose JWTError, PyJWT InvalidTokenError) and answer 401, and never let a bad token reach the database"
+            }
+            Self::NoExpAccepted => {
+                "the verifier accepts tokens without `exp`: require it (python-jose: options={\"require_exp\": True}; PyJWT: options={\"require\": [\"exp\"]}; Rust jsonwebtoken: Validation::set_required_spec_claims(&[\"exp\"]))"
+            }
+            Self::ExpiredAccepted => {
+                "expired tokens are accepted: is `exp` verification switched off (python-jose options={\"verify_exp\": False}), or the leeway far too large?"
+            }
+            Self::ForbiddenForOthersTask => {
+                "the backend compares the path's user id with the token's and answers 403; answer 404, as for a task that does not exist, so that callers cannot probe for ids"
+            }
+            Self::MissingBearerChallenge => {
+                "send `WWW-Authenticate: Bearer` with every 401 (RFC 6750 §3); FastAPI: raise HTTPException(401, headers={\"WWW-Authenticate\": \"Bearer\"})"
+            }
+            Self::MissingInvalidTokenError => {
+                "when a presented token is refused, say so in the challenge: `WWW-Authenticate: Bearer error=\"invalid_token\"` (RFC 6750 §3.1)"
+            }
+            Self::DeleteStatuses => {
+                "a harmless variant if it is by design: declare the target's delete statuses in a profile ([statuses] delete = [200, 204]) and pass --profile"
+            }
+            Self::StatusField => {
+                "the target seems to keep completion in a `status` field: declare it in a profile ([fields.completion] field = \"status\", done = \"done\", open = \"open\") and pass --profile"
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::Credentials;
     use crate::target::http::{Exchange, SentRequest};
 
-    fn failure(expected: &str, status: u16, body: &str) -> Failure {
+    fn failure(check: Check, status: u16, body: &str) -> Failure {
         Failure {
             promise: "Missing token".to_owned(),
             scenario: "list with no Authorization header".to_owned(),
             grade: Grade::Broken,
-            expected: expected.to_owned(),
+            check,
+            presented: Some(Presented::Credentials(Credentials::None)),
+            expected: "401".to_owned(),
             actual: status.to_string(),
             exchange: Some(Exchange {
                 request: SentRequest {
@@ -118,40 +158,60 @@ mod tests {
                 }),
                 elapsed: std::time::Duration::ZERO,
             }),
-            show_tokens: false,
         }
+    }
+
+    fn hint_of(check: Check, status: u16, body: &str) -> Option<Hint> {
+        Hint::of(&failure(check, status, body))
     }
 
     #[test]
     fn fastapis_old_httpbearer_is_named() {
-        let hint = hint(&failure("401", 403, r#"{"detail":"Not authenticated"}"#));
-        assert!(hint.is_some_and(|hint| hint.contains("HTTPBearer before 0.122")));
-        let other = hint_of("401", 403, "forbidden");
-        assert!(other.is_some_and(|hint| hint.contains("RFC 9110")));
-    }
-
-    fn hint_of(expected: &str, status: u16, body: &str) -> Option<&'static str> {
-        hint(&failure(expected, status, body))
+        let status_401 = Check::Status(vec![401]);
+        assert_eq!(
+            hint_of(status_401.clone(), 403, r#"{"detail":"Not authenticated"}"#),
+            Some(Hint::FastApiHttpBearer)
+        );
+        assert_eq!(
+            hint_of(status_401, 403, "forbidden"),
+            Some(Hint::ForbiddenForMissingToken)
+        );
+        assert!(
+            Hint::FastApiHttpBearer
+                .says()
+                .contains("HTTPBearer before 0.122")
+        );
     }
 
     #[test]
     fn server_errors_and_cross_user_403s_have_their_hints() {
-        assert!(
-            hint_of("401", 500, "Internal Server Error").is_some_and(|h| h.contains("JWTError"))
+        assert_eq!(
+            hint_of(Check::Status(vec![401]), 500, "Internal Server Error"),
+            Some(Hint::ServerError)
         );
-        assert!(
-            hint_of("404, the answer for a task that does not exist", 403, "{}")
-                .is_some_and(|h| h.contains("compares the path's user id"))
+        assert_eq!(
+            hint_of(Check::Status(vec![404]), 403, "{}"),
+            Some(Hint::ForbiddenForOthersTask)
         );
-        // 4041 is not 404.
-        assert!(hint_of("4041", 403, "{}").is_none());
+        assert_eq!(hint_of(Check::Status(vec![4041]), 403, "{}"), None);
+    }
+
+    #[test]
+    fn the_token_presented_tells_expired_and_no_exp_apart() {
+        let mut accepted = failure(Check::Status(vec![401]), 200, "[]");
+        accepted.presented = Some(Presented::Attack(Attack::NoExp));
+        assert_eq!(Hint::of(&accepted), Some(Hint::NoExpAccepted));
+        accepted.presented = Some(Presented::Credentials(Credentials::ExpiredAnHourAgo));
+        assert_eq!(Hint::of(&accepted), Some(Hint::ExpiredAccepted));
+        accepted.presented = Some(Presented::Credentials(Credentials::AlgNone));
+        assert_eq!(Hint::of(&accepted), None);
     }
 
     #[test]
     fn no_hint_without_an_answer_or_a_known_cause() {
-        assert!(hint_of("401", 418, "teapot").is_none());
-        let mut unanswered = failure("401", 200, "");
+        assert_eq!(hint_of(Check::Status(vec![401]), 418, "teapot"), None);
+        let mut unanswered = failure(Check::Status(vec![401]), 200, "");
         unanswered.exchange = None;
-        assert!(hint(&unanswered).is_none());
+        assert_eq!(Hint::of(&unanswered), None);
     }
 }

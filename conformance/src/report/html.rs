@@ -7,10 +7,9 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::report::finding::Failure;
 use crate::report::results::{PromiseRow, RunReport, ScenarioResult, Verdict};
-
-/// The line that starts the curl command in a failure report (see `report.rs`).
-const REPRODUCE_MARKER: &str = "reproduce:\n";
+use crate::report::text;
 
 /// A self-contained HTML page: the promise matrix, then every finding with its report.
 pub fn render(report: &RunReport) -> String {
@@ -187,7 +186,7 @@ fn write_promise(
         Escaped(&row.promise),
     )?;
     for result in results.iter().filter(|result| has_finding(&result.verdict)) {
-        write_finding(out, result)?;
+        write_finding(out, result, report.show_tokens)?;
     }
     write_skipped(out, &results)?;
     write_passed(out, &results)?;
@@ -212,7 +211,7 @@ fn verdict_class(verdict: &Verdict) -> &'static str {
 
 /// A finding, collapsible; failures start open since they are what a reader
 /// came for.
-fn write_finding(out: &mut String, result: &ScenarioResult) -> fmt::Result {
+fn write_finding(out: &mut String, result: &ScenarioResult, show_tokens: bool) -> fmt::Result {
     let class = verdict_class(&result.verdict);
     let open = if result.verdict.fails_run() {
         " open"
@@ -234,41 +233,39 @@ fn write_finding(out: &mut String, result: &ScenarioResult) -> fmt::Result {
             Escaped(reason)
         )?;
     }
-    match &result.report {
-        Some(text) => write_report(out, text)?,
+    if result.findings().next().is_none() {
         // An unexpected pass has nothing to report but the stale list entry.
-        None if matches!(result.verdict, Verdict::UnexpectedPass { .. }) => writeln!(
-            out,
-            "<p class=\"reason\">it passed: remove it from the --expect-failures list</p>"
-        )?,
-        None => writeln!(out, "<p class=\"reason\">no report was recorded</p>")?,
+        let reason = if matches!(result.verdict, Verdict::UnexpectedPass { .. }) {
+            "it passed: remove it from the --expect-failures list"
+        } else {
+            "no report was recorded"
+        };
+        writeln!(out, "<p class=\"reason\">{reason}</p>")?;
+    }
+    for finding in result.findings() {
+        write_report(out, finding, show_tokens)?;
     }
     writeln!(out, "</details>")
 }
 
-/// The report verbatim, its curl command in a block of its own so that it
-/// can be copied whole.
-fn write_report(out: &mut String, text: &str) -> fmt::Result {
-    match split_reproduce(text) {
-        Some((findings, curl)) => writeln!(
-            out,
-            "<pre class=\"report\">{}</pre>\n<p class=\"reproduce\">reproduce:</p>\n<pre class=\"curl\">{}</pre>",
-            Escaped(findings),
-            Escaped(curl),
-        ),
-        None => writeln!(out, "<pre class=\"report\">{}</pre>", Escaped(text)),
-    }
-}
-
-/// (the report up to `reproduce:`, the command after it). The last marker is
-/// taken: the response body comes before it and may contain one of its own.
-fn split_reproduce(text: &str) -> Option<(&str, &str)> {
-    let start = if text.starts_with(REPRODUCE_MARKER) {
-        0
-    } else {
-        text.rfind(&format!("\n{REPRODUCE_MARKER}"))? + 1
+/// The finding's details, its curl command in a block of its own so that
+/// it can be copied whole.
+fn write_report(out: &mut String, finding: &Failure, show_tokens: bool) -> fmt::Result {
+    writeln!(
+        out,
+        "<pre class=\"report\">{}</pre>",
+        Escaped(&text::details(finding, show_tokens))
+    )?;
+    let Some((command, note)) = text::reproduce(finding, show_tokens) else {
+        return Ok(());
     };
-    Some((&text[..start], &text[start + REPRODUCE_MARKER.len()..]))
+    writeln!(
+        out,
+        "<p class=\"reproduce\">reproduce:</p>\n<pre class=\"curl\">  {}{}</pre>",
+        Escaped(&command),
+        note.map(|note| format!("\n  {}", Escaped(&note)))
+            .unwrap_or_default()
+    )
 }
 
 fn write_skipped(out: &mut String, results: &[&ScenarioResult]) -> fmt::Result {
@@ -412,14 +409,17 @@ ul { padding-left: 1.4rem; }
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::finding::{Check, Grade};
     use crate::report::results::Informational;
+    use crate::target::http::{Exchange, Received, SentRequest};
 
     fn result(promise: &str, scenario: &str, verdict: Verdict) -> ScenarioResult {
         ScenarioResult {
             promise: promise.to_owned(),
             scenario: scenario.to_owned(),
             verdict,
-            report: None,
+            finding: None,
+            deviations: Vec::new(),
         }
     }
 
@@ -427,9 +427,34 @@ mod tests {
         text.to_owned()
     }
 
-    fn failed_with(promise: &str, report: &str) -> ScenarioResult {
+    /// A failed scenario whose target answered 200 with `body`.
+    fn failed_with(promise: &str, body: &str) -> ScenarioResult {
+        let finding = Failure {
+            promise: promise.to_owned(),
+            scenario: "a token with alg none".to_owned(),
+            grade: Grade::Broken,
+            check: Check::Status(vec![401]),
+            presented: None,
+            expected: "401".to_owned(),
+            actual: "200".to_owned(),
+            exchange: Some(Exchange {
+                request: SentRequest {
+                    method: reqwest::Method::GET,
+                    url: format!("{TARGET}/tasks"),
+                    headers: Vec::new(),
+                    body: None,
+                },
+                response: Ok(Received {
+                    status: 200,
+                    headers: Vec::new(),
+                    body: body.as_bytes().to_vec(),
+                    truncated: false,
+                }),
+                elapsed: std::time::Duration::ZERO,
+            }),
+        };
         ScenarioResult {
-            report: Some(report.to_owned()),
+            finding: Some(finding),
             ..result(promise, "a token with alg none", Verdict::Failed)
         }
     }
@@ -446,14 +471,7 @@ mod tests {
             scenarios: vec![
                 result("Missing token", "no header", Verdict::Passed),
                 result("Missing token", "empty bearer", Verdict::Passed),
-                failed_with(
-                    "Missing token",
-                    &format!(
-                        "promise broken: Missing token (a token with alg none)\n\
-                         expected: 401\nactual:   200\nrequest:  GET {TARGET}/tasks\n\
-                         response: 200\n          []\nreproduce:\n  curl -sS -i -X GET '{TARGET}/tasks'"
-                    ),
-                ),
+                failed_with("Missing token", "[]"),
                 result("Cross-user", "Bob reads Alice's task", Verdict::NonStrict),
                 result(
                     "Cross-user",
@@ -476,6 +494,7 @@ mod tests {
                 text: "accepts tokens 30 s past exp".to_owned(),
             }],
             left_behind: Vec::new(),
+            show_tokens: false,
         }
     }
 
@@ -565,10 +584,7 @@ mod tests {
         report.target = format!("{TARGET}/<script>");
         report.scenarios = vec![ScenarioResult {
             scenario: "<img src=x onerror=alert(1)>".to_owned(),
-            ..failed_with(
-                "<b>promise</b>",
-                &format!("expected: 401\nactual:   200\nresponse: 200\n          {body}\n"),
-            )
+            ..failed_with("<b>promise</b>", body)
         }];
         let page = render(&report);
         assert!(!page.contains("<script"), "{page}");
@@ -631,19 +647,6 @@ mod tests {
         assert!(page.contains("<details class=\"finding nonstrict\">"));
         assert!(page.contains("<details class=\"finding expected\">"));
         assert!(page.contains("listed in --expect-failures: issue 12"));
-    }
-
-    #[test]
-    fn only_the_last_reproduce_marker_splits_the_report() {
-        let text = "response: 200\n          x\nreproduce:\nfake\nreproduce:\n  curl real";
-        assert_eq!(
-            split_reproduce(text),
-            Some((
-                "response: 200\n          x\nreproduce:\nfake\n",
-                "  curl real"
-            ))
-        );
-        assert_eq!(split_reproduce("expected: 401\nactual:   200\n"), None);
     }
 
     #[test]

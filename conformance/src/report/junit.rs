@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
+use crate::report::text;
 
 pub fn render(report: &RunReport) -> String {
     let totals = report.totals();
@@ -33,7 +34,7 @@ pub fn render(report: &RunReport) -> String {
             row.skipped + row.expected_failures
         );
         for case in cases {
-            xml.push_str(&test_case(case));
+            xml.push_str(&test_case(case, report.show_tokens));
         }
         xml.push_str("  </testsuite>\n");
     }
@@ -41,14 +42,19 @@ pub fn render(report: &RunReport) -> String {
     xml
 }
 
-fn test_case(result: &ScenarioResult) -> String {
-    let report = result.report.as_deref().unwrap_or_default();
-    let first_line = report.lines().next().unwrap_or_default();
+fn test_case(result: &ScenarioResult, show_tokens: bool) -> String {
+    let report = result
+        .findings()
+        .map(|finding| text::block(finding, show_tokens))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let report = report.as_str();
+    let headline = result.findings().next().map(text::headline);
     let body = match &result.verdict {
         Verdict::Passed => String::new(),
         Verdict::Failed => format!(
             r#"<failure message="{}">{}</failure>"#,
-            escape(first_line),
+            escape(headline.as_deref().unwrap_or("the scenario failed")),
             escape(report)
         ),
         Verdict::UnexpectedPass { reason } => format!(
@@ -93,13 +99,28 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::finding::{Check, Failure, Grade};
 
-    fn result(scenario: &str, verdict: Verdict, report: Option<&str>) -> ScenarioResult {
+    fn finding(grade: Grade, expected: &str) -> Failure {
+        Failure {
+            promise: "Missing token".to_owned(),
+            scenario: "<x>".to_owned(),
+            grade,
+            check: Check::Status(vec![401]),
+            presented: None,
+            expected: expected.to_owned(),
+            actual: "200".to_owned(),
+            exchange: None,
+        }
+    }
+
+    fn result(scenario: &str, verdict: Verdict, finding: Option<Failure>) -> ScenarioResult {
         ScenarioResult {
             promise: "Missing token".to_owned(),
             scenario: scenario.to_owned(),
             verdict,
-            report: report.map(str::to_owned),
+            finding,
+            deviations: Vec::new(),
         }
     }
 
@@ -111,15 +132,19 @@ mod tests {
                 result(
                     "broken",
                     Verdict::Failed,
-                    Some("promise broken: <x>\nexpected: 401"),
+                    Some(finding(Grade::Broken, "401")),
                 ),
-                result("soft", Verdict::NonStrict, Some("contract deviation")),
+                result(
+                    "soft",
+                    Verdict::NonStrict,
+                    Some(finding(Grade::Deviation, "404")),
+                ),
                 result(
                     "known",
                     Verdict::ExpectedFailure {
                         reason: "legacy".to_owned(),
                     },
-                    Some("promise broken"),
+                    Some(finding(Grade::Broken, "401")),
                 ),
                 result(
                     "stale",
@@ -143,11 +168,14 @@ mod tests {
             xml.contains(r#"tests="6" failures="2" skipped="2""#),
             "{xml}"
         );
-        assert!(xml.contains(r#"<failure message="promise broken: &lt;x&gt;">"#));
+        assert!(
+            xml.contains(r#"<failure message="promise broken: Missing token (&lt;x&gt;)">"#),
+            "{xml}"
+        );
         assert!(xml.contains(r#"<skipped message="expected failure: legacy"/>"#));
         assert!(xml.contains("but passed: remove it from the list"));
         assert!(xml.contains(r#"<skipped message="needs a key"/>"#));
-        assert!(xml.contains("<system-out>contract deviation</system-out>"));
+        assert!(xml.contains("<system-out>contract deviation"), "{xml}");
     }
 
     #[test]

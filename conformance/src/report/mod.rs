@@ -7,5 +7,11 @@ pub mod expected;
 pub mod finding;
 pub mod hints;
 pub mod html;
+pub mod json;
 pub mod junit;
+pub mod redact;
 pub mod results;
+pub mod text;
+
+#[cfg(test)]
+mod rewording;

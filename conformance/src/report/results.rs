@@ -1,6 +1,7 @@
 //! What a run found, scenario by scenario and promise by promise: the one
-//! record the console summary, the JUnit file and the HTML report are
-//! written from.
+//! record the console summary and every report file are written from.
+
+use crate::report::finding::Failure;
 
 /// How a chosen scenario ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,12 +50,58 @@ pub struct ScenarioResult {
     pub promise: String,
     pub scenario: String,
     pub verdict: Verdict,
-    /// The failure report (request, response, curl; credentials concealed
-    /// unless `--show-tokens`), for failed, non-strict and expected failures.
-    pub report: Option<String>,
+    /// The finding that stopped the scenario, if one did.
+    pub finding: Option<Failure>,
+    /// Deviations noted on the way, which did not stop it.
+    pub deviations: Vec<Failure>,
 }
 
 impl ScenarioResult {
+    /// A scenario that ran: graded by the finding that stopped it, else by
+    /// the deviations noted on the way. Non-strict grades fail the run only
+    /// with `--strict`.
+    pub fn graded(
+        promise: String,
+        scenario: String,
+        finding: Option<Failure>,
+        deviations: Vec<Failure>,
+        strict: bool,
+    ) -> Self {
+        let worst = finding
+            .as_ref()
+            .map(|finding| finding.grade)
+            .or_else(|| deviations.first().map(|deviation| deviation.grade));
+        let verdict = match worst {
+            None => Verdict::Passed,
+            Some(grade) if grade.is_non_strict() && !strict => Verdict::NonStrict,
+            Some(_) => Verdict::Failed,
+        };
+        Self {
+            promise,
+            scenario,
+            verdict,
+            finding,
+            deviations,
+        }
+    }
+
+    /// A scenario that could not run here.
+    pub fn skipped(promise: String, scenario: String, reason: String) -> Self {
+        Self {
+            promise,
+            scenario,
+            verdict: Verdict::Skipped { reason },
+            finding: None,
+            deviations: Vec::new(),
+        }
+    }
+
+    /// Every finding of the scenario: the one that stopped it, then the
+    /// deviations.
+    pub fn findings(&self) -> impl Iterator<Item = &Failure> {
+        self.finding.iter().chain(&self.deviations)
+    }
+
     /// How `--list` and `--expect-failures` name a scenario.
     pub fn id(&self) -> String {
         format!("{}: {}", self.promise, self.scenario)
@@ -63,7 +110,7 @@ impl ScenarioResult {
 
 /// Something worth knowing that is neither a pass nor a failure, e.g. a
 /// leeway the target grants, or that tokens survive logout.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Informational {
     pub promise: String,
     pub scenario: String,
@@ -79,6 +126,8 @@ pub struct RunReport {
     pub started_at: String,
     pub duration_secs: f64,
     pub strict: bool,
+    /// Credentials shown in full in the findings' requests and curl commands.
+    pub show_tokens: bool,
     pub scenarios: Vec<ScenarioResult>,
     pub informational: Vec<Informational>,
     /// Task ids the suite created and could not delete.
@@ -162,7 +211,8 @@ mod tests {
             promise: promise.to_owned(),
             scenario: "s".to_owned(),
             verdict,
-            report: None,
+            finding: None,
+            deviations: Vec::new(),
         }
     }
 

@@ -16,8 +16,9 @@ use cucumber::{World as _, WriterExt as _, writer};
 use futures::FutureExt as _;
 use regex::Regex;
 
-use crate::report::finding::Grade;
-use crate::report::results::{ScenarioResult, Verdict};
+use crate::report::finding::{Check, Failure, Grade};
+use crate::report::results::ScenarioResult;
+use crate::report::text;
 use crate::run::features::Features;
 use crate::world::ContractWorld;
 
@@ -107,25 +108,15 @@ pub struct Tally {
 /// The scenarios that ran, as the after-hook saw them end.
 static RESULTS: Mutex<Vec<ScenarioResult>> = Mutex::new(Vec::new());
 
-/// A finished scenario's verdict and report. Step failures arrive as the
-/// text of their report (cucumber panics with it); its headline tells the
-/// grade. Deviations noted on the way grade a scenario that otherwise
-/// passed, and are added to the report of one that failed.
-fn verdict_of(
+/// The finding of a scenario that failed without recording one: a step
+/// that crashed, or matched no definition. Its text is shown, not read.
+fn unrecorded(
+    feature: &Feature,
+    scenario: &Scenario,
     finished: &ScenarioFinished,
-    strict: bool,
-    deviations: &[String],
-) -> (Verdict, Option<String>) {
-    let noted = (!deviations.is_empty()).then(|| deviations.join("\n\n"));
-    let report = match finished {
-        ScenarioFinished::StepPassed => {
-            let verdict = match (&noted, strict) {
-                (None, _) => Verdict::Passed,
-                (Some(_), false) => Verdict::NonStrict,
-                (Some(_), true) => Verdict::Failed,
-            };
-            return (verdict, noted);
-        }
+) -> Option<Failure> {
+    let actual = match finished {
+        ScenarioFinished::StepPassed => return None,
         ScenarioFinished::StepFailed(_, _, StepError::Panic(payload))
         | ScenarioFinished::BeforeHookFailed(payload) => payload
             .downcast_ref::<String>()
@@ -135,20 +126,20 @@ fn verdict_of(
                     .downcast_ref::<&str>()
                     .map(|text| (*text).to_owned())
             })
-            .unwrap_or_else(|| "a step panicked without a message".to_owned()),
+            .unwrap_or_else(|| "a step stopped without a message".to_owned()),
         ScenarioFinished::StepFailed(_, _, error) => error.to_string(),
         ScenarioFinished::StepSkipped => "a step matches no step definition".to_owned(),
     };
-    let verdict = if !strict && Grade::of_report(&report).is_non_strict() {
-        Verdict::NonStrict
-    } else {
-        Verdict::Failed
-    };
-    let report = match noted {
-        Some(noted) => format!("{report}\n\n{noted}"),
-        None => report,
-    };
-    (verdict, Some(report))
+    Some(Failure {
+        promise: feature.name.clone(),
+        scenario: scenario.name.clone(),
+        grade: Grade::Broken,
+        check: Check::Other,
+        presented: None,
+        expected: "every step to run to its end".to_owned(),
+        actual,
+        exchange: None,
+    })
 }
 
 /// A report file, or nowhere when it was not asked for.
@@ -198,12 +189,7 @@ pub async fn run(
     let skipped: Vec<ScenarioResult> = plan(&features, &selection)
         .into_iter()
         .filter_map(|(promise, scenario, reason)| {
-            reason.map(|reason| ScenarioResult {
-                promise,
-                scenario,
-                verdict: Verdict::Skipped { reason },
-                report: None,
-            })
+            reason.map(|reason| ScenarioResult::skipped(promise, scenario, reason))
         })
         .collect();
     let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
@@ -223,23 +209,26 @@ pub async fn run(
             async {}.boxed_local()
         })
         .after(move |feature, _, scenario, finished, mut world| {
-            let deviations = world
+            let (finding, deviations) = world
                 .as_mut()
-                .map(|world| world.take_deviations())
+                .map(|world| world.take_findings())
                 .unwrap_or_default();
+            let finding = finding.or_else(|| unrecorded(feature, scenario, finished));
             // No step failed for them, so cucumber's console does not show
             // them: each is one block, written whole.
+            let show_tokens = world.as_ref().is_some_and(|world| world.show_tokens());
             for deviation in &deviations {
-                println!("{deviation}\n");
+                println!("{}\n", text::block(deviation, show_tokens));
             }
-            let (verdict, report) = verdict_of(finished, strict, &deviations);
+            let result = ScenarioResult::graded(
+                feature.name.clone(),
+                scenario.name.clone(),
+                finding,
+                deviations,
+                strict,
+            );
             if let Ok(mut results) = RESULTS.lock() {
-                results.push(ScenarioResult {
-                    promise: feature.name.clone(),
-                    scenario: scenario.name.clone(),
-                    verdict,
-                    report,
-                });
+                results.push(result);
             }
             async move {
                 if let Some(world) = world {

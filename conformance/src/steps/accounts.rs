@@ -2,31 +2,30 @@
 
 use cucumber::{given, then, when};
 
-use crate::world::{ContractWorld, Outcome};
+use crate::world::{ContractWorld, Stop as _};
 
 #[given("Alice has an account")]
-async fn has_account(world: &mut ContractWorld) -> Outcome {
-    world.register_alice_account().await
+async fn has_account(world: &mut ContractWorld) {
+    world.register_alice_account().await.or_stop(world);
 }
 
 #[when("someone logs in as Alice with a wrong password, and as an unknown email")]
-async fn failed_logins(world: &mut ContractWorld) -> Outcome {
-    world.login_wrong_and_unknown().await
+async fn failed_logins(world: &mut ContractWorld) {
+    world.login_wrong_and_unknown().await.or_stop(world);
 }
 
 #[then("both answers have the same status and body")]
-async fn same_answers(world: &mut ContractWorld) -> Outcome {
-    world.expect_same_login_answers()
+async fn same_answers(world: &mut ContractWorld) {
+    world.expect_same_login_answers().or_stop(world);
 }
 
 #[when("someone registers Alice's email again")]
-async fn register_again(world: &mut ContractWorld) -> Outcome {
-    world.register_alice_again().await
+async fn register_again(world: &mut ContractWorld) {
+    world.register_alice_again().await.or_stop(world);
 }
 
 #[when(expr = "someone registers with the password {string}")]
-async fn register_weak(world: &mut ContractWorld, password: String) -> Outcome {
+async fn register_weak(world: &mut ContractWorld, password: String) {
     let email = format!("weak-{}@conformance.example", uuid::Uuid::new_v4().simple());
     world.register(&email, &password).await;
-    Ok(())
 }

@@ -6,96 +6,98 @@ use std::time::Duration;
 use cucumber::{then, when};
 
 use crate::contract::Route;
-use crate::world::{ContractWorld, Outcome, Owner};
+use crate::world::{ContractWorld, Owner, Stop as _};
 
 #[when(expr = "someone calls {route} on Alice's task with the attack {string}")]
-async fn attack(world: &mut ContractWorld, route: Route, name: String) -> Outcome {
-    world.call_with_attack(route, &name).await
+async fn attack(world: &mut ContractWorld, route: Route, name: String) {
+    world.call_with_attack(route, &name).await.or_stop(world);
 }
 
 #[then("the attack is refused")]
-async fn refused(world: &mut ContractWorld) -> Outcome {
-    world.expect_refused()
+async fn refused(world: &mut ContractWorld) {
+    world.expect_refused().or_stop(world);
 }
 
 #[then(expr = "the answer is {int} or {int}")]
-async fn either(world: &mut ContractWorld, one: u16, other: u16) -> Outcome {
-    world.expect_status_among(&[one, other])
+async fn either(world: &mut ContractWorld, one: u16, other: u16) {
+    world.expect_status_among(&[one, other]).or_stop(world);
 }
 
 #[then(expr = "the answer came within {int} seconds")]
-async fn within(world: &mut ContractWorld, seconds: u64) -> Outcome {
-    world.expect_within(Duration::from_secs(seconds))
+async fn within(world: &mut ContractWorld, seconds: u64) {
+    world
+        .expect_within(Duration::from_secs(seconds))
+        .or_stop(world);
 }
 
 #[then("whether the target fetched the attacker's key URL is reported")]
-async fn key_fetch(world: &mut ContractWorld) -> Outcome {
-    world.report_key_fetch()
+async fn key_fetch(world: &mut ContractWorld) {
+    world.report_key_fetch().or_stop(world);
 }
 
 #[then("whether the attack was accepted is reported")]
-async fn acceptance(world: &mut ContractWorld) -> Outcome {
-    world.report_acceptance()
+async fn acceptance(world: &mut ContractWorld) {
+    world.report_acceptance().or_stop(world);
 }
 
 #[then("the target's leeway on exp is reported")]
-async fn leeway(world: &mut ContractWorld) -> Outcome {
-    world.report_leeway().await
+async fn leeway(world: &mut ContractWorld) {
+    world.report_leeway().await.or_stop(world);
 }
 
 #[then(expr = "the challenge says error=\"invalid_token\"")]
-async fn invalid_token(world: &mut ContractWorld) -> Outcome {
-    world.expect_invalid_token_challenge()
+async fn invalid_token(world: &mut ContractWorld) {
+    world.expect_invalid_token_challenge().or_stop(world);
 }
 
 #[when("every attack in the catalogue is sent to Alice's task")]
-async fn barrage(world: &mut ContractWorld) -> Outcome {
-    world.send_catalogue().await
+async fn barrage(world: &mut ContractWorld) {
+    world.send_catalogue().await.or_stop(world);
 }
 
 #[then("no attack got a server error or a success")]
-async fn barrage_refused(world: &mut ContractWorld) -> Outcome {
-    world.expect_barrage_refused()
+async fn barrage_refused(world: &mut ContractWorld) {
+    world.expect_barrage_refused().or_stop(world);
 }
 
 #[then(expr = "every 401 says WWW-Authenticate: Bearer error=\"invalid_token\"")]
-async fn barrage_challenges(world: &mut ContractWorld) -> Outcome {
-    world.expect_barrage_challenges()
+async fn barrage_challenges(world: &mut ContractWorld) {
+    world.expect_barrage_challenges().or_stop(world);
 }
 
 #[then("no answer reveals a stack trace, SQL, a file path or a library version")]
-async fn no_disclosure(world: &mut ContractWorld) -> Outcome {
-    world.expect_no_disclosure()
+async fn no_disclosure(world: &mut ContractWorld) {
+    world.expect_no_disclosure().or_stop(world);
 }
 
 #[then("Alice's own token still works")]
-async fn token_still_works(world: &mut ContractWorld) -> Outcome {
-    world.expect_alice_token_works().await
+async fn token_still_works(world: &mut ContractWorld) {
+    world.expect_alice_token_works().await.or_stop(world);
 }
 
 #[when(expr = "Alice lists her tasks with the scheme written {string}")]
-async fn with_scheme(world: &mut ContractWorld, scheme: String) -> Outcome {
-    world.list_with_scheme(&scheme).await
+async fn with_scheme(world: &mut ContractWorld, scheme: String) {
+    world.list_with_scheme(&scheme).await.or_stop(world);
 }
 
 #[when(
     regex = r"^someone lists Alice's tasks with two Authorization headers, (Alice|Bob)'s token first$"
 )]
-async fn two_headers(world: &mut ContractWorld, first: String) -> Outcome {
+async fn two_headers(world: &mut ContractWorld, first: String) {
     let first = if first == "Bob" {
         Owner::Bob
     } else {
         Owner::Alice
     };
-    world.list_with_two_headers(first).await
+    world.list_with_two_headers(first).await.or_stop(world);
 }
 
 #[when("someone lists Alice's tasks with her token only in the query string")]
-async fn query_token(world: &mut ContractWorld) -> Outcome {
-    world.list_with_token_in_query().await
+async fn query_token(world: &mut ContractWorld) {
+    world.list_with_token_in_query().await.or_stop(world);
 }
 
 #[when("someone lists Alice's tasks with her token only in a cookie")]
-async fn cookie_token(world: &mut ContractWorld) -> Outcome {
-    world.list_with_token_in_cookie().await
+async fn cookie_token(world: &mut ContractWorld) {
+    world.list_with_token_in_cookie().await.or_stop(world);
 }

@@ -2,29 +2,29 @@
 
 use cucumber::{then, when};
 
-use crate::world::{ContractWorld, Outcome};
+use crate::world::{ContractWorld, Stop as _};
 
 #[when("many users work on their own tasks at once and probe each other's")]
-async fn many_users_at_once(world: &mut ContractWorld) -> Outcome {
-    world.run_load().await
+async fn many_users_at_once(world: &mut ContractWorld) {
+    world.run_load().await.or_stop(world);
 }
 
 #[then("no user saw or changed another user's task")]
-async fn no_leaks(world: &mut ContractWorld) -> Outcome {
-    world.expect_no_leaks()
+async fn no_leaks(world: &mut ContractWorld) {
+    world.expect_no_leaks().or_stop(world);
 }
 
 #[then("no request got a server error")]
-async fn no_server_errors(world: &mut ContractWorld) -> Outcome {
-    world.expect_no_server_errors()
+async fn no_server_errors(world: &mut ContractWorld) {
+    world.expect_no_server_errors().or_stop(world);
 }
 
 #[then("every owner's own request succeeded")]
-async fn owners_served(world: &mut ContractWorld) -> Outcome {
-    world.expect_owners_served()
+async fn owners_served(world: &mut ContractWorld) {
+    world.expect_owners_served().or_stop(world);
 }
 
 #[then("the throughput and latency are reported")]
-async fn throughput_reported(world: &mut ContractWorld) -> Outcome {
-    world.report_load()
+async fn throughput_reported(world: &mut ContractWorld) {
+    world.report_load().or_stop(world);
 }

@@ -8,7 +8,7 @@ use reqwest::Method;
 use super::checks::{says_invalid_token, statuses};
 use super::{ContractWorld, Outcome, Owner};
 use crate::contract::Route;
-use crate::report::finding::Failure;
+use crate::report::finding::{Check, Failure, Presented};
 use crate::target::http;
 use crate::tokens;
 use crate::tokens::catalogue::{Attack, Ingredients};
@@ -47,6 +47,7 @@ impl ContractWorld {
             )
         })?;
         let authorization = self.build(&attack).await?;
+        self.presented = Some(Presented::Attack(attack.clone()));
         self.attack = Some(attack);
         self.call_with_headers(
             route,
@@ -93,7 +94,9 @@ impl ContractWorld {
                 500..=599 => format!("{status}: the target failed on hostile input"),
                 _ => status.to_string(),
             };
-            return Err(self.failure(expected, actual));
+            return Err(self
+                .failure(expected, actual)
+                .by(Check::Status(refusals.to_vec())));
         }
         self.expect_no_task_data()
     }
@@ -103,7 +106,9 @@ impl ContractWorld {
         if statuses.contains(&status) {
             Ok(())
         } else {
-            Err(self.failure(super::statuses(statuses), status.to_string()))
+            Err(self
+                .failure(super::statuses(statuses), status.to_string())
+                .by(Check::Status(statuses.to_vec())))
         }
     }
 
@@ -132,10 +137,13 @@ impl ContractWorld {
             .header("www-authenticate")
             .unwrap_or_default();
         if !says_invalid_token(challenge) {
-            self.deviate(self.failure(
-                r#"WWW-Authenticate: Bearer error="invalid_token""#,
-                format!("WWW-Authenticate: {challenge}"),
-            ));
+            self.deviate(
+                self.failure(
+                    r#"WWW-Authenticate: Bearer error="invalid_token""#,
+                    format!("WWW-Authenticate: {challenge}"),
+                )
+                .by(Check::InvalidTokenChallenge),
+            );
         }
         Ok(())
     }
@@ -244,13 +252,15 @@ impl ContractWorld {
                 _ => false,
             };
             if bad {
-                return Err(self.failure_about(
+                let mut failure = self.failure_about(
                     Some(exchange.clone()),
                     format!(
                         "a refusal of the attack {name:?}, neither a success nor a server error"
                     ),
                     status.map_or("no answer".to_owned(), |status| status.to_string()),
-                ));
+                );
+                failure.presented = Attack::named(name).map(Presented::Attack);
+                return Err(failure);
             }
         }
         Ok(())
@@ -268,13 +278,16 @@ impl ContractWorld {
             }
             let challenge = received.header("www-authenticate").unwrap_or_default();
             if !says_invalid_token(challenge) {
-                self.deviate(self.failure_about(
-                    Some(exchange.clone()),
-                    format!(
-                        r#"WWW-Authenticate: Bearer error="invalid_token" on the 401 for {name:?}"#
-                    ),
-                    format!("WWW-Authenticate: {challenge:?}"),
-                ));
+                self.deviate(
+                    self.failure_about(
+                        Some(exchange.clone()),
+                        format!(
+                            r#"WWW-Authenticate: Bearer error="invalid_token" on the 401 for {name:?}"#
+                        ),
+                        format!("WWW-Authenticate: {challenge:?}"),
+                    )
+                    .by(Check::InvalidTokenChallenge),
+                );
                 return Ok(());
             }
         }

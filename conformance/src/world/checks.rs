@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
-use crate::report::finding::{Failure, Grade};
+use crate::report::finding::{Check, Failure, Grade};
 use crate::target::http::Received;
 use crate::target::profile::Profile;
 
@@ -45,15 +45,17 @@ impl ContractWorld {
         if success.contains(&status) {
             Ok(())
         } else {
-            Err(self.failure(
-                format!(
-                    "{} ({} succeeding, profile {})",
-                    statuses(success),
-                    route.name(),
-                    self.ctx.profile.name
-                ),
-                status.to_string(),
-            ))
+            Err(self
+                .failure(
+                    format!(
+                        "{} ({} succeeding, profile {})",
+                        statuses(success),
+                        route.name(),
+                        self.ctx.profile.name
+                    ),
+                    status.to_string(),
+                )
+                .by(Check::Success(route)))
         }
     }
 
@@ -64,13 +66,18 @@ impl ContractWorld {
         if status == expected {
             Ok(())
         } else if (expected, status) == (404, 403) && self.expect_no_task_data().is_ok() {
-            self.deviate(self.failure(
-                "404, the answer for a task that does not exist",
-                "403 without task data: it tells the caller the task exists",
-            ));
+            self.deviate(
+                self.failure(
+                    "404, the answer for a task that does not exist",
+                    "403 without task data: it tells the caller the task exists",
+                )
+                .by(Check::Status(vec![expected])),
+            );
             Ok(())
         } else {
-            Err(self.failure(expected.to_string(), status.to_string()))
+            Err(self
+                .failure(expected.to_string(), status.to_string())
+                .by(Check::Status(vec![expected])))
         }
     }
 
@@ -92,7 +99,10 @@ impl ContractWorld {
             Some(other) => format!("WWW-Authenticate: {other}"),
             None => "401 without a WWW-Authenticate header".to_owned(),
         };
-        self.deviate(self.failure("WWW-Authenticate: Bearer", actual));
+        self.deviate(
+            self.failure("WWW-Authenticate: Bearer", actual)
+                .by(Check::BearerChallenge),
+        );
         Ok(false)
     }
 

@@ -21,7 +21,8 @@ pub use context::{Context, Created, install, installed};
 pub use load::LoadPlan;
 
 use crate::contract::Route;
-use crate::report::finding::{Failure, Grade};
+use crate::report::finding::{Check, Failure, Grade, Presented};
+use crate::report::text;
 use crate::target::http::Exchange;
 use crate::target::profile::id_text;
 use crate::target::users::{Account, ProvisionError, UserSource};
@@ -55,6 +56,8 @@ pub struct ContractWorld {
     expired_claims: Option<Value>,
     /// The attack of the last request, if it carried one.
     attack: Option<Attack>,
+    /// What the last request presented as its credentials.
+    presented: Option<Presented>,
     /// Names this scenario: its key URL for the jku/x5u attacks, and its
     /// tasks in the ledger.
     key_id: String,
@@ -62,8 +65,10 @@ pub struct ContractWorld {
     probes: Vec<(String, Exchange)>,
     /// What the load scenario saw.
     load: Option<load::LoadResult>,
-    /// Reports of harmless deviations, which do not stop the scenario.
-    deviations: Mutex<Vec<String>>,
+    /// Harmless deviations, which do not stop the scenario.
+    deviations: Mutex<Vec<Failure>>,
+    /// The finding that stopped the scenario.
+    finding: Option<Failure>,
     /// The email and password of Alice's registered account.
     login: Option<(String, String)>,
 }
@@ -89,6 +94,24 @@ pub enum Owner {
 /// A step's result. The failure is boxed: it is large and rare.
 pub type Outcome = Result<(), Box<Failure>>;
 
+/// How a step ends on a finding. cucumber turns a step's error into text,
+/// so the step keeps the typed finding in the World for the reports, and
+/// stops the scenario with the text only for cucumber's own console.
+pub trait Stop {
+    fn or_stop(self, world: &mut ContractWorld);
+}
+
+impl<T> Stop for Result<T, Box<Failure>> {
+    fn or_stop(self, world: &mut ContractWorld) {
+        if let Err(failure) = self {
+            let text = text::block(&failure, world.ctx.show_tokens);
+            world.finding = Some(*failure);
+            // Unwinds without the panic hook: this is a verdict, not a crash.
+            std::panic::resume_unwind(Box::new(text));
+        }
+    }
+}
+
 impl ContractWorld {
     fn new() -> Self {
         Self {
@@ -105,10 +128,12 @@ impl ContractWorld {
             last: None,
             expired_claims: None,
             attack: None,
+            presented: None,
             key_id: uuid::Uuid::new_v4().simple().to_string(),
             probes: Vec::new(),
             load: None,
             deviations: Mutex::new(Vec::new()),
+            finding: None,
             login: None,
         }
     }
@@ -127,15 +152,16 @@ impl ContractWorld {
         Box::new(Failure {
             promise: self.promise.clone(),
             scenario: self.scenario.clone(),
-            expected: expected.into(),
-            actual: actual.into(),
             grade: if self.non_strict {
                 Grade::Should
             } else {
                 Grade::Broken
             },
+            check: Check::Other,
+            presented: self.presented.clone(),
+            expected: expected.into(),
+            actual: actual.into(),
             exchange,
-            show_tokens: self.ctx.show_tokens,
         })
     }
 
@@ -146,16 +172,24 @@ impl ContractWorld {
     fn deviate(&self, mut failure: Box<Failure>) {
         failure.grade = Grade::Deviation;
         if let Ok(mut deviations) = self.deviations.lock() {
-            deviations.push(failure.to_string());
+            deviations.push(*failure);
         }
     }
 
-    /// The reports of the deviations found, emptied.
-    pub fn take_deviations(&mut self) -> Vec<String> {
-        self.deviations
+    /// Whether reports show credentials in full (`--show-tokens`).
+    pub fn show_tokens(&self) -> bool {
+        self.ctx.show_tokens
+    }
+
+    /// The finding that stopped the scenario and the deviations noted on
+    /// the way, emptied.
+    pub fn take_findings(&mut self) -> (Option<Failure>, Vec<Failure>) {
+        let deviations = self
+            .deviations
             .lock()
             .map(|mut deviations| std::mem::take(&mut *deviations))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        (self.finding.take(), deviations)
     }
 
     fn provision_failure(&self, who: &str, error: ProvisionError) -> Box<Failure> {

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
+use crate::report::finding::Check;
 use crate::target::http::Exchange;
 
 /// The title of the mass-assignment probes.
@@ -113,13 +114,15 @@ impl ContractWorld {
     pub fn expect_probes_not_found(&self) -> Outcome {
         for (id, exchange) in &self.probes {
             if exchange.status() != Some(404) {
-                return Err(self.failure_about(
-                    Some(exchange.clone()),
-                    format!("404 for the guessed id {id}"),
-                    exchange
-                        .status()
-                        .map_or("no answer".to_owned(), |status| status.to_string()),
-                ));
+                return Err(self
+                    .failure_about(
+                        Some(exchange.clone()),
+                        format!("404 for the guessed id {id}"),
+                        exchange
+                            .status()
+                            .map_or("no answer".to_owned(), |status| status.to_string()),
+                    )
+                    .by(Check::Status(vec![404])));
             }
         }
         Ok(())

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome, Owner, id_of};
 use crate::contract::{Credentials, Route};
-use crate::report::finding::Failure;
+use crate::report::finding::{Failure, Presented};
 use crate::target::http::{self, Exchange};
 use crate::target::users::Account;
 use crate::tokens;
@@ -27,6 +27,7 @@ impl ContractWorld {
         token: Option<&str>,
         body: Option<&Value>,
     ) {
+        self.presented = None;
         self.last = Some(self.fetch(method, path, token, body).await);
     }
 
@@ -70,6 +71,7 @@ impl ContractWorld {
     pub async fn call(&mut self, route: Route, owner: Owner, credentials: Credentials) -> Outcome {
         let alice = self.alice().await?;
         let headers = self.credentials(credentials, &alice).await?;
+        self.presented = Some(Presented::Credentials(credentials));
         self.call_with_headers(route, owner, headers).await
     }
 

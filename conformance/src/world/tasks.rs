@@ -5,8 +5,22 @@ use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
+use crate::report::finding::Check;
 
 impl ContractWorld {
+    /// Reads "that task" again, which must succeed, then checks the answer.
+    pub async fn read_subject_again(&mut self, check: impl FnOnce(&Self) -> Outcome) -> Outcome {
+        self.alice_on_subject(Route::Get, None).await?;
+        self.expect_success(Route::Get)?;
+        check(self)
+    }
+
+    /// Reads "that task" again, which must be gone.
+    pub async fn read_gone_subject(&mut self) -> Outcome {
+        self.alice_on_subject(Route::Get, None).await?;
+        self.expect_status(404)
+    }
+
     /// Alice creates a task; a 2xx answer becomes "that task".
     pub async fn alice_creates(&mut self, body: Value) -> Outcome {
         let alice = self.alice().await?;
@@ -46,10 +60,12 @@ impl ContractWorld {
         if actual == expected {
             Ok(())
         } else {
-            Err(self.failure(
-                format!("a task with {expected}"),
-                format!("a task with {actual}"),
-            ))
+            Err(self
+                .failure(
+                    format!("a task with {expected}"),
+                    format!("a task with {actual}"),
+                )
+                .by(Check::TaskFields))
         }
     }
 
@@ -75,7 +91,9 @@ impl ContractWorld {
         if fields(&task) == fields(&subject) {
             Ok(())
         } else {
-            Err(self.failure(format!("the task {subject}"), format!("{task}")))
+            Err(self
+                .failure(format!("the task {subject}"), format!("{task}"))
+                .by(Check::TaskFields))
         }
     }
 

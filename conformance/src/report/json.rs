@@ -1,0 +1,201 @@
+//! The suite's own JSON report (`--json`): every scenario with its one
+//! grade, and each finding with its check, hint, request, response excerpt
+//! and curl command. Rendered from the typed results; credentials are
+//! hidden unless `--show-tokens`, as everywhere.
+
+use serde::Serialize;
+
+use crate::report::finding::{Check, Failure, Grade};
+use crate::report::hints::Hint;
+use crate::report::redact::{BODY_EXCERPT_BYTES, conceal, excerpt, header_value};
+use crate::report::results::{Informational, PromiseRow, RunReport, ScenarioResult, Verdict};
+use crate::report::text;
+
+/// Bumped when a field changes meaning or goes away.
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    format_version: u32,
+    tool: &'static str,
+    tool_version: &'static str,
+    target: &'a str,
+    profile: &'a str,
+    started_at: &'a str,
+    duration_secs: f64,
+    strict: bool,
+    totals: Counts,
+    promises: Vec<Counts>,
+    scenarios: Vec<Scenario<'a>>,
+    informational: &'a [Informational],
+    left_behind: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Counts {
+    promise: String,
+    passed: usize,
+    failed: usize,
+    non_strict: usize,
+    expected_failures: usize,
+    skipped: usize,
+    informational: usize,
+}
+
+impl From<PromiseRow> for Counts {
+    fn from(row: PromiseRow) -> Self {
+        Self {
+            promise: row.promise,
+            passed: row.passed,
+            failed: row.failed,
+            non_strict: row.non_strict,
+            expected_failures: row.expected_failures,
+            skipped: row.skipped,
+            informational: row.informational,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Scenario<'a> {
+    promise: &'a str,
+    scenario: &'a str,
+    verdict: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    findings: Vec<Finding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    grade: Grade,
+    headline: String,
+    check: &'a Check,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hint: Option<HintText>,
+    expected: &'a str,
+    actual: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request: Option<Request>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response: Option<Response>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    curl: Option<String>,
+}
+
+#[derive(Serialize)]
+struct HintText {
+    cause: Hint,
+    says: &'static str,
+}
+
+#[derive(Serialize)]
+struct Request {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Response {
+    Answered {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body_excerpt: String,
+        truncated: bool,
+    },
+    None {
+        error: String,
+    },
+}
+
+pub fn render(report: &RunReport) -> String {
+    let document = Report {
+        format_version: FORMAT_VERSION,
+        tool: env!("CARGO_PKG_NAME"),
+        tool_version: env!("CARGO_PKG_VERSION"),
+        target: &report.target,
+        profile: &report.profile,
+        started_at: &report.started_at,
+        duration_secs: report.duration_secs,
+        strict: report.strict,
+        totals: report.totals().into(),
+        promises: report.by_promise().into_iter().map(Counts::from).collect(),
+        scenarios: report
+            .scenarios
+            .iter()
+            .map(|result| scenario(result, report.show_tokens))
+            .collect(),
+        informational: &report.informational,
+        left_behind: &report.left_behind,
+    };
+    serde_json::to_string_pretty(&document).expect("the report serialises")
+}
+
+fn scenario(result: &ScenarioResult, show_tokens: bool) -> Scenario<'_> {
+    let reason = match &result.verdict {
+        Verdict::ExpectedFailure { reason }
+        | Verdict::UnexpectedPass { reason }
+        | Verdict::Skipped { reason } => Some(reason.as_str()),
+        _ => None,
+    };
+    Scenario {
+        promise: &result.promise,
+        scenario: &result.scenario,
+        verdict: result.verdict.label(),
+        reason,
+        findings: result
+            .findings()
+            .map(|failure| finding(failure, show_tokens))
+            .collect(),
+    }
+}
+
+fn finding(failure: &Failure, show_tokens: bool) -> Finding<'_> {
+    let shown = |text: &str| {
+        if show_tokens {
+            text.to_owned()
+        } else {
+            conceal(text)
+        }
+    };
+    let headers = |headers: &[(String, String)]| {
+        headers
+            .iter()
+            .map(|(name, value)| (name.clone(), header_value(name, value, show_tokens)))
+            .collect()
+    };
+    let exchange = failure.exchange.as_ref();
+    Finding {
+        grade: failure.grade,
+        headline: text::headline(failure),
+        check: &failure.check,
+        hint: Hint::of(failure).map(|cause| HintText {
+            cause,
+            says: cause.says(),
+        }),
+        expected: &failure.expected,
+        actual: &failure.actual,
+        request: exchange.map(|exchange| Request {
+            method: exchange.request.method.to_string(),
+            url: shown(&exchange.request.url),
+            headers: headers(&exchange.request.headers),
+            body: exchange.request.body.as_deref().map(shown),
+        }),
+        response: exchange.map(|exchange| match &exchange.response {
+            Ok(received) => Response::Answered {
+                status: received.status,
+                headers: headers(&received.headers),
+                body_excerpt: shown(&excerpt(&received.body, BODY_EXCERPT_BYTES)),
+                truncated: received.truncated,
+            },
+            Err(error) => Response::None {
+                error: error.clone(),
+            },
+        }),
+        curl: text::reproduce(failure, show_tokens).map(|(command, _)| command),
+    }
+}
