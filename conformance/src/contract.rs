@@ -72,6 +72,25 @@ impl Route {
     }
 }
 
+/// The methods a profile may give the update and toggle routes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum WriteMethod {
+    Put,
+    Patch,
+    Post,
+}
+
+impl WriteMethod {
+    pub fn method(self) -> Method {
+        match self {
+            Self::Put => Method::PUT,
+            Self::Patch => Method::PATCH,
+            Self::Post => Method::POST,
+        }
+    }
+}
+
 /// What a request presents as its credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
 #[param(

@@ -9,10 +9,15 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::contract::Route;
+use crate::contract::WriteMethod;
+
+mod paths;
+mod shape;
+
+pub use shape::id_text;
 
 /// The built-in profile: the contract in `contract/openapi.yaml`.
-const SEED: &str = include_str!("../../../profiles/seed.toml");
+const SEED: &str = include_str!("../../../../profiles/seed.toml");
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
@@ -51,8 +56,8 @@ pub struct Routes {
     pub tasks: String,
     /// Appended to a task's path to toggle it.
     pub toggle: String,
-    pub toggle_method: String,
-    pub update_method: String,
+    pub toggle_method: WriteMethod,
+    pub update_method: WriteMethod,
     pub logout: String,
     pub register: String,
     pub login: String,
@@ -63,8 +68,8 @@ impl Default for Routes {
         Self {
             tasks: "/api/{user_id}/tasks".to_owned(),
             toggle: "/complete".to_owned(),
-            toggle_method: "PATCH".to_owned(),
-            update_method: "PUT".to_owned(),
+            toggle_method: WriteMethod::Patch,
+            update_method: WriteMethod::Put,
             logout: "/api/auth/logout".to_owned(),
             register: "/api/auth/register".to_owned(),
             login: "/api/auth/login".to_owned(),
@@ -171,15 +176,6 @@ impl Default for Claims {
     }
 }
 
-/// A list answer read through the profile.
-#[derive(Debug)]
-pub struct TaskList {
-    /// In the contract's shape (see [`Profile::task`]).
-    pub tasks: Vec<Value>,
-    /// Set when the answer says there are more tasks than it holds.
-    pub truncated: Option<String>,
-}
-
 impl Profile {
     pub fn seed() -> Self {
         Self::parse(SEED, "built-in seed").expect("the built-in seed profile is valid")
@@ -210,6 +206,33 @@ impl Profile {
 
     /// What serde cannot say: templates, pointers, statuses, enums.
     fn check(&self) -> Result<(), String> {
+        self.check_routes()?;
+        if let Some(pointer) = &self.list.pointer
+            && !pointer.is_empty()
+            && !pointer.starts_with('/')
+        {
+            return Err(format!(
+                "list.pointer is a JSON pointer: empty, or starting with '/': {pointer:?}"
+            ));
+        }
+        let completion = &self.fields.completion;
+        match (&completion.done, &completion.open) {
+            (None, None) => {}
+            (Some(done), Some(open)) if done != open => {}
+            _ => {
+                return Err(
+                    "fields.completion needs both `done` and `open`, and they must differ (or neither, for a boolean field)".to_owned(),
+                );
+            }
+        }
+        self.check_statuses()?;
+        if self.claims.user_id.is_empty() {
+            return Err("claims.user_id must name at least one claim".to_owned());
+        }
+        Ok(())
+    }
+
+    fn check_routes(&self) -> Result<(), String> {
         let routes = &self.routes;
         for (name, path) in [
             ("routes.tasks", &routes.tasks),
@@ -230,32 +253,10 @@ impl Profile {
                 routes.tasks
             ));
         }
-        for (name, method) in [
-            ("routes.toggle_method", &routes.toggle_method),
-            ("routes.update_method", &routes.update_method),
-        ] {
-            if !["PUT", "PATCH", "POST"].contains(&method.as_str()) {
-                return Err(format!("{name} must be PUT, PATCH or POST: {method:?}"));
-            }
-        }
-        if let Some(pointer) = &self.list.pointer
-            && !pointer.is_empty()
-            && !pointer.starts_with('/')
-        {
-            return Err(format!(
-                "list.pointer is a JSON pointer: empty, or starting with '/': {pointer:?}"
-            ));
-        }
-        let completion = &self.fields.completion;
-        match (&completion.done, &completion.open) {
-            (None, None) => {}
-            (Some(done), Some(open)) if done != open => {}
-            _ => {
-                return Err(
-                    "fields.completion needs both `done` and `open`, and they must differ (or neither, for a boolean field)".to_owned(),
-                );
-            }
-        }
+        Ok(())
+    }
+
+    fn check_statuses(&self) -> Result<(), String> {
         let statuses = &self.statuses;
         for (route, codes) in [
             ("list", &statuses.list),
@@ -271,228 +272,14 @@ impl Profile {
                 ));
             }
         }
-        if self.claims.user_id.is_empty() {
-            return Err("claims.user_id must name at least one claim".to_owned());
-        }
         Ok(())
     }
-
-    /// Whether task paths name the user (`{user_id}`); if not, the target
-    /// takes the user from the token and there is no path to mismatch.
-    pub fn user_in_path(&self) -> bool {
-        self.routes.tasks.contains("{user_id}")
-    }
-
-    pub fn tasks_path(&self, user_id: &str) -> String {
-        self.route(Route::Create, user_id, "").1
-    }
-
-    /// The list path, with the profile's query.
-    pub fn list_path(&self, user_id: &str) -> String {
-        self.route(Route::List, user_id, "").1
-    }
-
-    pub fn task_path(&self, user_id: &str, task_id: &str) -> String {
-        self.route(Route::Get, user_id, task_id).1
-    }
-
-    /// Method and path of `route` for `owner`'s tasks and `task_id`, both
-    /// percent-encoded into the path.
-    pub fn route(&self, route: Route, owner: &str, task_id: &str) -> (reqwest::Method, String) {
-        self.route_at(route, &encode_segment(owner), &encode_segment(task_id))
-    }
-
-    /// `route` with `owner` and `{task}` written into the path as they are,
-    /// for showing the path rather than requesting it.
-    pub fn template(&self, route: Route, owner: &str) -> (reqwest::Method, String) {
-        self.route_at(route, owner, "{task}")
-    }
-
-    /// Method and path of `route`, with path segments already encoded.
-    fn route_at(&self, route: Route, owner: &str, task_id: &str) -> (reqwest::Method, String) {
-        use reqwest::Method;
-        let method = |name: &str| Method::from_bytes(name.as_bytes()).unwrap_or(Method::PUT);
-        let tasks = self.routes.tasks.replace("{user_id}", owner);
-        let task = format!("{tasks}/{task_id}");
-        match route {
-            Route::List => match self.list.query.as_deref().filter(|query| !query.is_empty()) {
-                Some(query) => (Method::GET, format!("{tasks}?{query}")),
-                None => (Method::GET, tasks),
-            },
-            Route::Create => (Method::POST, tasks),
-            Route::Get => (Method::GET, task),
-            Route::Update => (method(&self.routes.update_method), task),
-            Route::Delete => (Method::DELETE, task),
-            Route::Toggle => (
-                method(&self.routes.toggle_method),
-                format!("{task}{}", self.routes.toggle),
-            ),
-            Route::Logout => (Method::POST, self.routes.logout.clone()),
-        }
-    }
-
-    /// The statuses that mean `route` succeeded.
-    pub fn success(&self, route: Route) -> &[u16] {
-        let statuses = &self.statuses;
-        match route {
-            Route::List => &statuses.list,
-            Route::Create => &statuses.create,
-            Route::Get => &statuses.get,
-            Route::Update => &statuses.update,
-            Route::Toggle => &statuses.toggle,
-            Route::Delete => &statuses.delete,
-            Route::Logout => &[200, 204],
-        }
-    }
-
-    /// A task as the target wrote it, renamed to the contract's `id`,
-    /// `title`, `description` and boolean `completed`. Other members stay;
-    /// a completion value the profile does not know stays as it is, so a
-    /// comparison shows it.
-    pub fn task(&self, raw: &Value) -> Value {
-        let Value::Object(members) = raw else {
-            return raw.clone();
-        };
-        let fields = &self.fields;
-        let mut task = members.clone();
-        for (theirs, ours) in [
-            (&fields.id, "id"),
-            (&fields.title, "title"),
-            (&fields.description, "description"),
-        ] {
-            if let Some(value) = members.get(theirs) {
-                task.remove(theirs);
-                task.insert(ours.to_owned(), value.clone());
-            }
-        }
-        let completion = &fields.completion;
-        if let Some(value) = members.get(&completion.field) {
-            task.remove(&completion.field);
-            let completed = match (&completion.done, &completion.open) {
-                (Some(done), _) if value == done => Value::Bool(true),
-                (_, Some(open)) if value == open => Value::Bool(false),
-                _ => value.clone(),
-            };
-            task.insert("completed".to_owned(), completed);
-        }
-        Value::Object(task)
-    }
-
-    /// The task id as text, whether the target uses strings or numbers.
-    pub fn id_of(&self, raw: &Value) -> String {
-        id_text(self.task(raw).get("id"))
-    }
-
-    /// A request body in the contract's names, renamed to the target's.
-    /// Members the profile does not map (mass-assignment probes) stay.
-    pub fn body(&self, contract: &Value) -> Value {
-        let Value::Object(members) = contract else {
-            return contract.clone();
-        };
-        let fields = &self.fields;
-        let completion = &fields.completion;
-        let mut body = Map::new();
-        for (name, value) in members {
-            let (name, value) = match name.as_str() {
-                "title" => (fields.title.clone(), value.clone()),
-                "description" => (fields.description.clone(), value.clone()),
-                "completed" => {
-                    let value = match (value, &completion.done, &completion.open) {
-                        (Value::Bool(true), Some(done), _) => done.clone(),
-                        (Value::Bool(false), _, Some(open)) => open.clone(),
-                        _ => value.clone(),
-                    };
-                    (completion.field.clone(), value)
-                }
-                _ => (name.clone(), value.clone()),
-            };
-            body.insert(name, value);
-        }
-        Value::Object(body)
-    }
-
-    /// The tasks of a list answer.
-    pub fn tasks_in(&self, answer: &Value) -> Result<TaskList, String> {
-        let items = match self.list.pointer.as_deref() {
-            Some(pointer) => answer
-                .pointer(pointer)
-                .and_then(Value::as_array)
-                .ok_or_else(|| {
-                    format!(
-                        "the list answer has no array at the profile's list.pointer {pointer:?}"
-                    )
-                })?,
-            None => find_array(answer)?,
-        };
-        let truncated = ["total", "count", "total_count"]
-            .iter()
-            .find_map(|name| answer.get(*name).and_then(Value::as_u64))
-            .filter(|total| *total > items.len() as u64)
-            .map(|total| {
-                format!(
-                    "the list answer holds {} tasks and says there are {total}: it is paginated; set list.query in a profile (e.g. \"limit=1000\") to read every task",
-                    items.len()
-                )
-            });
-        Ok(TaskList {
-            tasks: items.iter().map(|task| self.task(task)).collect(),
-            truncated,
-        })
-    }
-}
-
-/// The answer itself, or its only array member.
-fn find_array(answer: &Value) -> Result<&Vec<Value>, String> {
-    match answer {
-        Value::Array(items) => Ok(items),
-        Value::Object(members) => {
-            let arrays: Vec<(&String, &Vec<Value>)> = members
-                .iter()
-                .filter_map(|(name, value)| value.as_array().map(|items| (name, items)))
-                .collect();
-            match arrays.as_slice() {
-                [(_, items)] => Ok(items),
-                [] => Err("the list answer is an object without an array of tasks: declare list.pointer in a profile".to_owned()),
-                several => Err(format!(
-                    "the list answer has several arrays ({}): declare list.pointer in a profile",
-                    several
-                        .iter()
-                        .map(|(name, _)| format!("/{name}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }
-        }
-        other => Err(format!(
-            "the list answer is not an array or object: {other}"
-        )),
-    }
-}
-
-pub fn id_text(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(id)) => id.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// A path segment with the characters that would change the path escaped.
-fn encode_segment(segment: &str) -> String {
-    let mut encoded = String::with_capacity(segment.len());
-    for byte in segment.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~@:+".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::Route;
     use serde_json::json;
 
     fn wrapped() -> Profile {
@@ -586,6 +373,10 @@ mod tests {
                 "{user_id}",
             ),
             ("name = \"x\"\n[statuses]\ndelete = [404]", "2xx"),
+            (
+                "name = \"x\"\n[routes]\ntoggle_method = \"GET\"",
+                "expected one of `PUT`, `PATCH`, `POST`",
+            ),
             (
                 "name = \"x\"\n[fields.completion]\nfield = \"s\"\ndone = \"d\"",
                 "both",
