@@ -14,7 +14,7 @@ mod world;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail};
@@ -29,6 +29,7 @@ use run::cli::{Cli, Command};
 use run::features::Features;
 use run::scenarios::Selection;
 use run::sources::Sources;
+use target::ledger::Ledger;
 use target::profile::Profile;
 use target::users::{GivenUsers, Provisioning, UserSource};
 
@@ -116,11 +117,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let left_behind = match world::installed() {
         Some(context) => {
             tokio::select! {
-                () = context.sweep() => {}
+                () = context.ledger.sweep(context.tasks(), context.users) => {}
                 () = tokio::time::sleep(SWEEP_LIMIT) => eprintln!("cleanup stopped after {SWEEP_LIMIT:?}"),
                 _ = interrupted() => eprintln!("cleanup interrupted"),
             }
-            context.left_behind()
+            context.ledger.left_behind()
         }
         None => Vec::new(),
     };
@@ -238,17 +239,16 @@ async fn check_and_run(
     };
     // Preflight tasks that could not be deleted go to the ledger: cleanup
     // tries again at the end, and reports them if they stay.
-    let mut leftovers: Vec<world::Created> =
-        target::preflight::check_users(&provisioning(sources.users))
-            .await?
-            .into_iter()
-            .collect();
+    let ledger = Ledger::default();
+    if let Some(task) = target::preflight::check_users(&provisioning(sources.users)).await? {
+        ledger.record(task);
+    }
     // Users from elsewhere prove nothing about the minter. A refused minted
     // token is a finding of its own (a stateful target fails the stateless
     // promise), but also the sign of a stray BETTER_AUTH_SECRET: say so now.
     if sources.minter.is_some() && sources.users != UserSource::Mint {
         match target::preflight::check_users(&provisioning(UserSource::Mint)).await {
-            Ok(task) => leftovers.extend(task),
+            Ok(task) => task.into_iter().for_each(|task| ledger.record(task)),
             Err(refused) => eprintln!(
                 "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
             ),
@@ -339,8 +339,7 @@ async fn check_and_run(
         attacker,
         key_server,
         notes: Mutex::new(Vec::new()),
-        ledger: Mutex::new(leftovers),
-        cut_off: Mutex::new(Vec::new()),
+        ledger: Arc::new(ledger),
     });
     Ok(run::scenarios::run(features, selection, concurrency, cli.json.as_deref()).await?)
 }
