@@ -23,6 +23,8 @@ use ed25519_dalek::SigningKey;
 use serde_json::json;
 use tokens::key_server::KeyServer;
 
+use contract::Capability;
+
 use report::expected::ExpectedFailures;
 use report::results::RunReport;
 use run::cli::{Cli, Command};
@@ -211,16 +213,11 @@ async fn check_and_run(
     };
     if public_key.is_none() {
         selection.unavailable.push((
-            "needs-public-key",
+            Capability::PublicKey,
             "needs the target's public key, and the suite reads only Ed25519 keys: the JWKS had none".to_owned(),
         ));
     }
-    if sources.users == UserSource::Given {
-        selection.unavailable.push((
-            "load",
-            "the load scenario needs many fresh users, and --users given has two".to_owned(),
-        ));
-    }
+    selection.unavailable.extend(sources.load_unavailable());
     let given = match sources.users {
         UserSource::Given => Some(
             GivenUsers::load(cli.given_users.as_deref(), &client, &profile)

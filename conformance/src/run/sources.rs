@@ -2,6 +2,7 @@
 //! flags, and which scenarios that leaves unable to run, with how to regain
 //! them.
 
+use crate::contract::Capability;
 use crate::run::cli::Cli;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
@@ -118,22 +119,22 @@ impl Sources {
         })
     }
 
-    /// Tags whose scenarios cannot run with these sources, and why.
-    pub fn unavailable(&self) -> Vec<(&'static str, String)> {
+    /// What the scenarios need and these sources cannot give, and why.
+    pub fn unavailable(&self) -> Vec<(Capability, String)> {
         let mut unavailable = Vec::new();
         if self.minter.is_none() {
             unavailable.push((
-                "needs-signing-key",
+                Capability::SigningKey,
                 "needs a key the target trusts to mint tokens: pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`".to_owned(),
             ));
         }
         unavailable.push((
-            "needs-p256-key",
+            Capability::P256Key,
             "needs the target's ES256 (P-256) public key, and the suite reads only Ed25519 keys so far".to_owned(),
         ));
         if !matches!(self.minter, Some(Minter::Hs256(..))) {
             unavailable.push((
-                "needs-secret",
+                Capability::Secret,
                 "needs the target's HS256 secret: pass --secret".to_owned(),
             ));
         }
@@ -141,11 +142,21 @@ impl Sources {
             self.better_auth.is_some() || matches!(self.minter, Some(Minter::BetterAuth(_)));
         if !public_key {
             unavailable.push((
-                "needs-public-key",
+                Capability::PublicKey,
                 "needs the target's public key: pass --better-auth URL (its JWKS) or --signing-key"
                     .to_owned(),
             ));
         }
         unavailable
+    }
+
+    /// The load scenario needs many fresh users; given users are two.
+    pub fn load_unavailable(&self) -> Option<(Capability, String)> {
+        (self.users == UserSource::Given).then(|| {
+            (
+                Capability::Load,
+                "the load scenario needs many fresh users, and --users given has two".to_owned(),
+            )
+        })
     }
 }

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
-use crate::contract::Route;
+use crate::contract::{Capability, Route};
 use crate::target::http::{Client, Exchange};
 use crate::target::ledger::Created;
 use crate::target::profile::Profile;
@@ -146,11 +146,11 @@ fn describe(what: &str, exchange: &Exchange) -> String {
 
 /// Routes the seed design has and other deployments (Better Auth) may not:
 /// the scenarios that need a missing one are skipped, with the reason.
-pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(&'static str, String)> {
+pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(Capability, String)> {
     let mut missing = Vec::new();
     if !profile.user_in_path() {
         missing.push((
-            "user-in-path",
+            Capability::UserInPath,
             format!(
                 "the profile's routes ({}) take the user from the token: there is no path naming another user",
                 profile.routes.tasks
@@ -162,7 +162,7 @@ pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(&'static
         .await;
     if let Some(status @ (404 | 405)) = logout.status() {
         missing.push((
-            "needs-logout",
+            Capability::Logout,
             format!(
                 "the target has no POST {} ({status})",
                 profile.routes.logout
@@ -175,7 +175,7 @@ pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(&'static
         .await;
     if let Some(status @ (404 | 405)) = login.status() {
         missing.push((
-            "needs-account-routes",
+            Capability::AccountRoutes,
             format!("the target has no POST {} ({status})", profile.routes.login),
         ));
     }
