@@ -24,8 +24,6 @@ pub enum SourceError {
         "--signing-key needs the `iss` to claim: pass --token-issuer URL (what the target expects, usually Better Auth's base URL) or --better-auth URL"
     )]
     SigningKeyWithoutIssuer,
-    #[error("{0} only applies to an external target: add --base-url")]
-    NeedsBaseUrl(&'static str),
     #[error(transparent)]
     Key(#[from] KeyError),
 }
@@ -38,35 +36,24 @@ pub struct Sources {
 
 impl Sources {
     /// For the bundled reference server, whose secret the suite chose.
-    pub fn bundled(cli: &Cli, secret: &str, profile: &Profile) -> Result<Self, SourceError> {
-        let external_only = [
-            ("--signing-key", cli.signing_key.is_some()),
-            ("--better-auth", cli.better_auth.is_some()),
-            ("--token-issuer", cli.token_issuer.is_some()),
-            ("--token-audience", cli.token_audience.is_some()),
-            (
-                "--users better-auth",
-                cli.users == Some(UserSource::BetterAuth),
-            ),
-            ("--users given", cli.users == Some(UserSource::Given)),
-            ("--given-users", cli.given_users.is_some()),
-        ];
-        if let Some((flag, _)) = external_only.iter().find(|(_, given)| *given) {
-            return Err(SourceError::NeedsBaseUrl(flag));
-        }
+    /// The flags for an external target need `--base-url` (clap says so),
+    /// so users are minted or registered.
+    pub fn bundled(cli: &Cli, secret: &str, profile: &Profile) -> Self {
         let users = if cli.users == Some(UserSource::Register) {
             UserSource::Register
         } else {
             UserSource::Mint
         };
-        Ok(Self {
+        Self {
             minter: Some(Minter::hs256(secret.as_bytes(), &profile.claims)),
             users,
             better_auth: None,
-        })
+        }
     }
 
-    /// For `--base-url`.
+    /// For `--base-url`. The rules clap cannot check are checked here: they
+    /// depend on the profile, on an empty BETTER_AUTH_SECRET, or on which
+    /// `--users` value goes with which flag.
     pub fn external(cli: &Cli, profile: &Profile) -> Result<Self, SourceError> {
         let secret = cli.secret.as_deref().filter(|secret| !secret.is_empty());
         let better_auth = cli
