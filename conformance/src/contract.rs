@@ -185,3 +185,42 @@ impl InvalidInput {
         }
     }
 }
+
+/// What a scenario needs of the run, as the feature files tag it
+/// (`@needs-secret`, `@load`, ...): a run that lacks it skips the scenario,
+/// with the reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capability {
+    /// A key the target trusts, to mint valid tokens.
+    SigningKey,
+    /// The target's HS256 secret.
+    Secret,
+    /// The target's (Ed25519) public key, for the key-confusion attacks.
+    PublicKey,
+    /// The target's ES256 (P-256) public key.
+    P256Key,
+    /// A logout route.
+    Logout,
+    /// Register and login routes.
+    AccountRoutes,
+    /// Routes that name the user in the path.
+    UserInPath,
+    /// Many fresh users at once, for the load scenario.
+    Load,
+}
+
+impl Capability {
+    /// The feature files' tag, without `@`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::SigningKey => "needs-signing-key",
+            Self::Secret => "needs-secret",
+            Self::PublicKey => "needs-public-key",
+            Self::P256Key => "needs-p256-key",
+            Self::Logout => "needs-logout",
+            Self::AccountRoutes => "needs-account-routes",
+            Self::UserInPath => "user-in-path",
+            Self::Load => "load",
+        }
+    }
+}

@@ -29,11 +29,14 @@ fn every_scenario_passes_against_the_reference_server() {
     let dir = std::env::temp_dir().join(format!("todo-conformance-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let junit = dir.join("junit.xml");
-    let json = dir.join("cucumber.json");
+    let cucumber = dir.join("cucumber.json");
+    let json = dir.join("report.json");
     let output = suite(&[
         "--strict",
         "--junit",
         junit.to_str().unwrap(),
+        "--cucumber-json",
+        cucumber.to_str().unwrap(),
         "--json",
         json.to_str().unwrap(),
     ]);
@@ -74,17 +77,30 @@ fn every_scenario_passes_against_the_reference_server() {
     let junit = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(junit.matches("<testcase ").count(), listed);
     assert!(!junit.contains("<failure"), "{junit}");
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let read_json = |path: &std::path::Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
     // Every feature file but the load one, which runs only with --load.
     let features = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../features"))
         .unwrap()
         .count();
     assert_eq!(
-        json.as_array().map(Vec::len),
+        read_json(&cucumber).as_array().map(Vec::len),
         Some(features - 1),
-        "one JSON feature per file"
+        "one Cucumber JSON feature per file"
     );
+    // The suite's own report: the same grades and totals as the console.
+    let report = read_json(&json);
+    let scenarios = report["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), listed);
+    assert!(
+        scenarios
+            .iter()
+            .all(|scenario| ["passed", "skipped"].contains(&scenario["verdict"].as_str().unwrap())),
+        "{report:#}"
+    );
+    assert_eq!(report["totals"]["failed"], 0);
+    assert_eq!(report["totals"]["skipped"], skipped.len());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -2,11 +2,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use cucumber::gherkin::tagexpr::TagOperation;
 use regex::Regex;
 
 use crate::target::users::UserSource;
+use crate::tokens::issuer::IssuerArgs;
 
 /// Security conformance suite for JWT-secured Todo REST APIs.
 ///
@@ -36,21 +37,21 @@ pub struct Cli {
     /// A private JWK the target trusts (e.g. exported from Better Auth with
     /// jwks.disablePrivateKeyEncryption, or written by `todo-conformance
     /// issuer`): tokens are minted in Better Auth's format with it.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "base_url")]
     pub signing_key: Option<PathBuf>,
 
     /// The `iss` of tokens minted with --signing-key (default: --better-auth).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", requires = "base_url")]
     pub token_issuer: Option<String>,
 
     /// The `aud` of tokens minted with --signing-key (default: the issuer).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", requires = "base_url")]
     pub token_audience: Option<String>,
 
     /// A Better Auth server: users sign up there (/api/auth/sign-up/email)
     /// and get their JWTs from /api/auth/token; its JWKS gives the public key
     /// for the key-confusion attacks (Ed25519 keys).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", requires = "base_url")]
     pub better_auth: Option<String>,
 
     /// Where users come from: `mint` (needs --secret or --signing-key),
@@ -58,14 +59,19 @@ pub struct Cli {
     /// `better-auth` (needs --better-auth) or `given` (two existing users,
     /// see --given-users). Default: better-auth when --better-auth is given,
     /// else mint.
-    #[arg(long, value_enum, value_name = "SOURCE")]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SOURCE",
+        requires_ifs = [("better-auth", "base_url"), ("given", "base_url")]
+    )]
     pub users: Option<UserSource>,
 
     /// With --users given: a TOML file with [alice] and [bob], each with a
     /// `token` (and optional `id`) or an `email` and `password` to log in
     /// with. Without it: TODO_ALICE_TOKEN and TODO_BOB_TOKEN (and optional
     /// TODO_ALICE_ID, TODO_BOB_ID) from the environment.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "base_url")]
     pub given_users: Option<PathBuf>,
 
     /// The target's shape: `seed` (the contract, built in) or a TOML
@@ -108,9 +114,15 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 
-    /// Write a Cucumber JSON report to FILE.
+    /// Write the suite's own JSON report to FILE: every scenario with its
+    /// grade, and every finding with its check, hint, request, response
+    /// excerpt and curl command.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+
+    /// Write Cucumber's JSON (features, scenarios and steps) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub cucumber_json: Option<PathBuf>,
 
     /// Write a self-contained HTML report (promise matrix, every finding
     /// with its request, response and curl) to FILE.
@@ -154,19 +166,4 @@ pub enum Command {
     /// Be the token issuer: serve a JWKS of a fresh Ed25519 key on loopback,
     /// write the private key for --signing-key, and run until Ctrl-C.
     Issuer(IssuerArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct IssuerArgs {
-    /// Port to listen on (0 picks a free one).
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-
-    /// Where to write the private JWK (created with mode 0600).
-    #[arg(
-        long,
-        value_name = "FILE",
-        default_value = "todo-conformance-issuer.jwk.json"
-    )]
-    pub key_out: PathBuf,
 }

@@ -5,23 +5,21 @@
 use cucumber::gherkin::Feature;
 
 use crate::contract::Route;
-use crate::run::cli::Cli;
-use crate::run::features::Features;
+use crate::run::plan::RunPlan;
 use crate::run::scenarios::Selection;
-use crate::run::sources::Sources;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
 
-pub fn print(
-    cli: &Cli,
-    profile: &Profile,
-    sources: &Sources,
-    features: &Features,
-    selection: &Selection,
-) {
-    let target = cli
-        .base_url
-        .as_deref()
+pub fn print(plan: &RunPlan) {
+    let RunPlan {
+        profile,
+        sources,
+        features,
+        selection,
+        ..
+    } = plan;
+    let target = plan
+        .base_url()
         .unwrap_or("the bundled reference server (started on a loopback port)");
     println!("dry run: nothing is sent. A run against {target} would send:");
     println!();
@@ -41,25 +39,7 @@ pub fn print(
         let (method, path) = profile.template(route, "{user}");
         println!("  {:<7} {method} {path}", route.name());
     }
-    println!();
-    println!("preflight:");
-    println!(
-        "  GET {} without a token (is the target there?)",
-        profile.template(Route::Create, "preflight-{uuid}").1
-    );
-    println!(
-        "  as a {} user: list, create a task, delete it (do the users work?)",
-        match sources.users {
-            UserSource::Mint => "minted",
-            UserSource::Register => "freshly registered",
-            UserSource::BetterAuth => "Better Auth",
-            UserSource::Given => "given",
-        }
-    );
-    println!(
-        "  POST {} and POST {} without credentials (do these routes exist?)",
-        profile.routes.logout, profile.routes.login
-    );
+    print_preflight(profile, sources.users);
     println!();
     println!(
         "Each scenario uses {}; it writes only to tasks it created, and deletes them when it ends (also after a failure or Ctrl-C).",
@@ -73,6 +53,28 @@ pub fn print(
     for feature in &features.0 {
         print_feature(feature, selection);
     }
+}
+
+fn print_preflight(profile: &Profile, users: UserSource) {
+    println!();
+    println!("preflight:");
+    println!(
+        "  GET {} without a token (is the target there?)",
+        profile.template(Route::Create, "preflight-{uuid}").1
+    );
+    println!(
+        "  as a {} user: list, create a task, delete it (do the users work?)",
+        match users {
+            UserSource::Mint => "minted",
+            UserSource::Register => "freshly registered",
+            UserSource::BetterAuth => "Better Auth",
+            UserSource::Given => "given",
+        }
+    );
+    println!(
+        "  POST {} and POST {} without credentials (do these routes exist?)",
+        profile.routes.logout, profile.routes.login
+    );
 }
 
 fn print_feature(feature: &Feature, selection: &Selection) {

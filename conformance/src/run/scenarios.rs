@@ -16,6 +16,7 @@ use cucumber::{World as _, WriterExt as _, writer};
 use futures::FutureExt as _;
 use regex::Regex;
 
+use crate::contract::Capability;
 use crate::report::finding::{Check, Failure, Grade};
 use crate::report::results::ScenarioResult;
 use crate::report::text;
@@ -33,8 +34,9 @@ pub struct ReportFileError {
 pub struct Selection {
     pub tags: Option<TagOperation>,
     pub name: Option<Regex>,
-    /// Tags (without `@`) whose scenarios cannot run here, with the reason.
-    pub unavailable: Vec<(&'static str, String)>,
+    /// What this run cannot give the scenarios that need it, with the
+    /// reason; the first that a scenario's tags name is its skip reason.
+    pub unavailable: Vec<(Capability, String)>,
     /// `@should` scenarios fail the run too.
     pub strict: bool,
     /// `--load`: the `@load` scenario runs, and only it; without, never.
@@ -59,7 +61,7 @@ impl Selection {
         let has = |tag: &str| feature.tags.iter().chain(&scenario.tags).any(|t| t == tag);
         self.unavailable
             .iter()
-            .find(|(tag, _)| has(tag))
+            .find(|(capability, _)| has(capability.tag()))
             .map(|(_, reason)| reason.clone())
     }
 

@@ -2,6 +2,7 @@
 //! flags, and which scenarios that leaves unable to run, with how to regain
 //! them.
 
+use crate::contract::Capability;
 use crate::run::cli::Cli;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
@@ -23,8 +24,6 @@ pub enum SourceError {
         "--signing-key needs the `iss` to claim: pass --token-issuer URL (what the target expects, usually Better Auth's base URL) or --better-auth URL"
     )]
     SigningKeyWithoutIssuer,
-    #[error("{0} only applies to an external target: add --base-url")]
-    NeedsBaseUrl(&'static str),
     #[error(transparent)]
     Key(#[from] KeyError),
 }
@@ -37,35 +36,24 @@ pub struct Sources {
 
 impl Sources {
     /// For the bundled reference server, whose secret the suite chose.
-    pub fn bundled(cli: &Cli, secret: &str, profile: &Profile) -> Result<Self, SourceError> {
-        let external_only = [
-            ("--signing-key", cli.signing_key.is_some()),
-            ("--better-auth", cli.better_auth.is_some()),
-            ("--token-issuer", cli.token_issuer.is_some()),
-            ("--token-audience", cli.token_audience.is_some()),
-            (
-                "--users better-auth",
-                cli.users == Some(UserSource::BetterAuth),
-            ),
-            ("--users given", cli.users == Some(UserSource::Given)),
-            ("--given-users", cli.given_users.is_some()),
-        ];
-        if let Some((flag, _)) = external_only.iter().find(|(_, given)| *given) {
-            return Err(SourceError::NeedsBaseUrl(flag));
-        }
+    /// The flags for an external target need `--base-url` (clap says so),
+    /// so users are minted or registered.
+    pub fn bundled(cli: &Cli, secret: &str, profile: &Profile) -> Self {
         let users = if cli.users == Some(UserSource::Register) {
             UserSource::Register
         } else {
             UserSource::Mint
         };
-        Ok(Self {
+        Self {
             minter: Some(Minter::hs256(secret.as_bytes(), &profile.claims)),
             users,
             better_auth: None,
-        })
+        }
     }
 
-    /// For `--base-url`.
+    /// For `--base-url`. The rules clap cannot check are checked here: they
+    /// depend on the profile, on an empty BETTER_AUTH_SECRET, or on which
+    /// `--users` value goes with which flag.
     pub fn external(cli: &Cli, profile: &Profile) -> Result<Self, SourceError> {
         let secret = cli.secret.as_deref().filter(|secret| !secret.is_empty());
         let better_auth = cli
@@ -118,22 +106,22 @@ impl Sources {
         })
     }
 
-    /// Tags whose scenarios cannot run with these sources, and why.
-    pub fn unavailable(&self) -> Vec<(&'static str, String)> {
+    /// What the scenarios need and these sources cannot give, and why.
+    pub fn unavailable(&self) -> Vec<(Capability, String)> {
         let mut unavailable = Vec::new();
         if self.minter.is_none() {
             unavailable.push((
-                "needs-signing-key",
+                Capability::SigningKey,
                 "needs a key the target trusts to mint tokens: pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`".to_owned(),
             ));
         }
         unavailable.push((
-            "needs-p256-key",
+            Capability::P256Key,
             "needs the target's ES256 (P-256) public key, and the suite reads only Ed25519 keys so far".to_owned(),
         ));
         if !matches!(self.minter, Some(Minter::Hs256(..))) {
             unavailable.push((
-                "needs-secret",
+                Capability::Secret,
                 "needs the target's HS256 secret: pass --secret".to_owned(),
             ));
         }
@@ -141,11 +129,21 @@ impl Sources {
             self.better_auth.is_some() || matches!(self.minter, Some(Minter::BetterAuth(_)));
         if !public_key {
             unavailable.push((
-                "needs-public-key",
+                Capability::PublicKey,
                 "needs the target's public key: pass --better-auth URL (its JWKS) or --signing-key"
                     .to_owned(),
             ));
         }
         unavailable
+    }
+
+    /// The load scenario needs many fresh users; given users are two.
+    pub fn load_unavailable(&self) -> Option<(Capability, String)> {
+        (self.users == UserSource::Given).then(|| {
+            (
+                Capability::Load,
+                "the load scenario needs many fresh users, and --users given has two".to_owned(),
+            )
+        })
     }
 }

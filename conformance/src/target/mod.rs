@@ -1,8 +1,11 @@
 //! The implementation under test and how the suite talks to it: the HTTP
-//! client, the profile of its routes and fields, its users, and the checks
-//! made before any scenario runs.
+//! client, the profile of its routes and fields, its users, their tasks
+//! with the ledger of those the suite created, and the checks made before
+//! any scenario runs.
 
 pub mod http;
+pub mod ledger;
 pub mod preflight;
 pub mod profile;
+pub mod tasks;
 pub mod users;

@@ -4,12 +4,13 @@
 use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
-use crate::contract::Route;
-use crate::target::http::{Client, Exchange, bearer};
+use crate::contract::{Capability, Route};
+use crate::target::http::{Client, Exchange};
+use crate::target::ledger::Created;
 use crate::target::profile::Profile;
+use crate::target::tasks::Tasks;
 use crate::target::users::{Provisioning, UserSource};
 use crate::tokens::PublicKey;
-use crate::world::Created;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
@@ -62,20 +63,7 @@ pub async fn preflight(client: &Client, profile: &Profile) -> Result<(), TargetE
 /// Returns the preflight's task when it could not be deleted: the run's
 /// cleanup tries again, and reports it if it stays.
 pub async fn check_users(users: &Provisioning<'_>) -> Result<Option<Created>, TargetError> {
-    let hint = match users.source {
-        UserSource::Mint => {
-            "check that --secret is the target's token secret (its BETTER_AUTH_SECRET or JWT_SECRET), that the profile's claims name the user the way the target reads it, or that the target trusts --signing-key with that --token-issuer/--token-audience"
-        }
-        UserSource::BetterAuth => {
-            "check that --better-auth is the URL of the Better Auth server whose JWKS the target trusts, with email and password sign-up enabled"
-        }
-        UserSource::Register => {
-            "check that the target has the profile's register and login routes, or pass --secret to mint tokens instead"
-        }
-        UserSource::Given => {
-            "check that the given tokens are current (Better Auth's live 15 minutes) and belong to users of this target"
-        }
-    };
+    let hint = credentials_hint(users.source);
     let account = users
         .provision("Preflight")
         .await
@@ -84,35 +72,20 @@ pub async fn check_users(users: &Provisioning<'_>) -> Result<Option<Created>, Ta
             hint,
         })?;
     let profile = users.profile;
-    let headers = [bearer(&account.token)];
-    let path = profile.list_path(&account.id);
-    let listed = users.client.send(Method::GET, &path, &headers, None).await;
+    let tasks = Tasks::new(users.client, profile);
+    let listed = tasks.list(&account).await;
     if !listed
         .status()
         .is_some_and(|status| profile.success(Route::List).contains(&status))
     {
+        let path = profile.list_path(&account.id);
         return Err(TargetError::Credentials {
             reason: describe(&format!("GET {path} as a {}", who(users.source)), &listed),
             hint,
         });
     }
-    let path = profile.tasks_path(&account.id);
-    let probe = profile.body(&serde_json::json!({"title": "todo-conformance preflight"}));
-    let created = users
-        .client
-        .send(Method::POST, &path, &headers, Some(&probe))
-        .await;
-    let task = created
-        .response
-        .as_ref()
-        .ok()
-        .filter(|r| (200..300).contains(&r.status))
-        .and_then(|r| r.json());
-    let Some(id) = task
-        .as_ref()
-        .map(|task| profile.id_of(task))
-        .filter(|id| !id.is_empty())
-    else {
+    let (created, id) = tasks.create(&account, "todo-conformance preflight").await;
+    let Some(id) = id else {
         return Err(TargetError::Credentials {
             reason: describe(
                 &format!("creating a task as a {}", who(users.source)),
@@ -126,18 +99,29 @@ pub async fn check_users(users: &Provisioning<'_>) -> Result<Option<Created>, Ta
             },
         });
     };
-    let deleted = users
-        .client
-        .send(
-            Method::DELETE,
-            &profile.task_path(&account.id, &id),
-            &headers,
-            None,
-        )
+    let deleted = tasks
+        .delete(&account, &id)
         .await
-        .status()
         .is_some_and(|status| profile.success(Route::Delete).contains(&status));
     Ok((!deleted).then(|| Created::new(id, account)))
+}
+
+/// What to check when the target refuses users from `source`.
+fn credentials_hint(source: UserSource) -> &'static str {
+    match source {
+        UserSource::Mint => {
+            "check that --secret is the target's token secret (its BETTER_AUTH_SECRET or JWT_SECRET), that the profile's claims name the user the way the target reads it, or that the target trusts --signing-key with that --token-issuer/--token-audience"
+        }
+        UserSource::BetterAuth => {
+            "check that --better-auth is the URL of the Better Auth server whose JWKS the target trusts, with email and password sign-up enabled"
+        }
+        UserSource::Register => {
+            "check that the target has the profile's register and login routes, or pass --secret to mint tokens instead"
+        }
+        UserSource::Given => {
+            "check that the given tokens are current (Better Auth's live 15 minutes) and belong to users of this target"
+        }
+    }
 }
 
 fn who(source: UserSource) -> &'static str {
@@ -162,11 +146,11 @@ fn describe(what: &str, exchange: &Exchange) -> String {
 
 /// Routes the seed design has and other deployments (Better Auth) may not:
 /// the scenarios that need a missing one are skipped, with the reason.
-pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(&'static str, String)> {
+pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(Capability, String)> {
     let mut missing = Vec::new();
     if !profile.user_in_path() {
         missing.push((
-            "user-in-path",
+            Capability::UserInPath,
             format!(
                 "the profile's routes ({}) take the user from the token: there is no path naming another user",
                 profile.routes.tasks
@@ -178,7 +162,7 @@ pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(&'static
         .await;
     if let Some(status @ (404 | 405)) = logout.status() {
         missing.push((
-            "needs-logout",
+            Capability::Logout,
             format!(
                 "the target has no POST {} ({status})",
                 profile.routes.logout
@@ -191,7 +175,7 @@ pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(&'static
         .await;
     if let Some(status @ (404 | 405)) = login.status() {
         missing.push((
-            "needs-account-routes",
+            Capability::AccountRoutes,
             format!("the target has no POST {} ({status})", profile.routes.login),
         ));
     }

@@ -43,6 +43,7 @@ pub struct ProvisionError {
 }
 
 /// What provisioning a user needs; borrowed from the run's context.
+#[derive(Clone, Copy)]
 pub struct Provisioning<'a> {
     pub source: UserSource,
     pub minter: Option<&'a Minter>,

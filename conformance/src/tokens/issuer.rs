@@ -5,14 +5,30 @@
 
 use std::io::Write as _;
 use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use serde_json::json;
 
-use crate::run::cli::IssuerArgs;
 use crate::tokens::SigningIdentity;
 use crate::tokens::catalogue::random_bytes;
 use crate::tokens::key_server::KeyServer;
+
+/// The flags of `todo-conformance issuer`.
+#[derive(Debug, clap::Args)]
+pub struct IssuerArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Where to write the private JWK (created with mode 0600).
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "todo-conformance-issuer.jwk.json"
+    )]
+    pub key_out: PathBuf,
+}
 
 pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
     let key = ed25519_dalek::SigningKey::from_bytes(&random_bytes());

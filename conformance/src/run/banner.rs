@@ -1,0 +1,84 @@
+//! The lines printed before the scenarios run: what is tested, with which
+//! tokens, users and keys, and how strictly.
+
+use crate::run::sources::Sources;
+use crate::target::profile::Profile;
+use crate::target::users::{GivenUsers, UserSource};
+use crate::tokens::PublicKey;
+
+/// What the run found out while preparing, for the banner.
+pub struct Banner<'a> {
+    pub base_url: &'a str,
+    pub bundled: bool,
+    pub profile: &'a Profile,
+    pub sources: &'a Sources,
+    pub given: Option<&'a GivenUsers>,
+    pub public_key: Option<&'a PublicKey>,
+    pub strict: bool,
+}
+
+impl Banner<'_> {
+    /// To stderr: stdout is the scenarios'.
+    pub fn print(&self) {
+        let bundled = if self.bundled {
+            " (bundled reference server)"
+        } else {
+            ""
+        };
+        eprintln!("target:  {}{bundled}", self.base_url);
+        eprintln!(
+            "profile: {} ({})",
+            self.profile.name, self.profile.description
+        );
+        eprintln!("tokens:  {}", self.tokens());
+        eprintln!("users:   {}", self.users());
+        eprintln!("keys:    {}", self.keys());
+        eprintln!(
+            "strict:  {}",
+            if self.strict {
+                "deviations and @should checks fail the run"
+            } else {
+                "deviations and @should checks are reported as non-strict"
+            }
+        );
+    }
+
+    fn tokens(&self) -> String {
+        match &self.sources.minter {
+            Some(minter) => minter.describe(),
+            None => {
+                "the target's own (forgeries need no key); no key to mint valid tokens".to_owned()
+            }
+        }
+    }
+
+    fn users(&self) -> String {
+        match self.sources.users {
+            UserSource::Mint => "made up, with minted tokens, fresh for every scenario".to_owned(),
+            UserSource::Register => format!(
+                "registered on the target's {}, fresh for every scenario",
+                self.profile.routes.register
+            ),
+            UserSource::BetterAuth => format!(
+                "signed up on Better Auth at {}, fresh for every scenario",
+                self.sources.better_auth.as_deref().unwrap_or_default()
+            ),
+            UserSource::Given => self.given.map_or_else(String::new, |given| {
+                format!(
+                    "given: Alice {} and Bob {}, shared, so scenarios run one at a time",
+                    given.alice.id, given.bob.id
+                )
+            }),
+        }
+    }
+
+    fn keys(&self) -> String {
+        match self.public_key {
+            Some(key) => format!(
+                "the target's public key {} (key-confusion attacks run)",
+                key.kid
+            ),
+            None => "no public key of the target (key-confusion attacks skipped)".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The command line made into a typed plan, once: what to run against,
+//! where tokens and users come from, which scenarios, what to write, and
+//! how strict and how fast. Everything after this reads the plan, not the
+//! flags.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::report::expected::ExpectedFailures;
+use crate::run::cli::Cli;
+use crate::run::features::Features;
+use crate::run::scenarios::Selection;
+use crate::run::sources::Sources;
+use crate::target::profile::Profile;
+use crate::target::users::UserSource;
+use crate::world::LoadPlan;
+
+/// What the invocation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `--list`: print the scenarios that would run.
+    List,
+    /// `--dry-run`: print what the run would send.
+    DryRun,
+    /// Run the scenarios.
+    Run,
+}
+
+/// The implementation under test.
+pub enum Target {
+    /// The bundled reference server, with the secret the suite chose.
+    Bundled { secret: String },
+    /// `--base-url`.
+    External { url: String },
+}
+
+/// The report files asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Outputs {
+    pub junit: Option<PathBuf>,
+    /// The suite's own JSON report.
+    pub json: Option<PathBuf>,
+    /// Cucumber's JSON, scenario by scenario and step by step.
+    pub cucumber_json: Option<PathBuf>,
+    pub html: Option<PathBuf>,
+    /// `--record-failures`: this run's findings as accepted ones.
+    pub record: Option<PathBuf>,
+}
+
+/// How the suite talks to the target.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// Per request.
+    pub timeout: Duration,
+    /// `--ca-cert`, trusted besides the web PKI roots.
+    pub ca_cert: Option<PathBuf>,
+}
+
+/// One run of the suite, as the flags describe it.
+pub struct RunPlan {
+    pub mode: Mode,
+    pub target: Target,
+    pub connection: Connection,
+    pub profile: Profile,
+    pub features: Features,
+    pub selection: Selection,
+    /// Where tokens, users and the public key come from.
+    pub sources: Sources,
+    /// `--given-users FILE`, for `--users given`.
+    pub given_users: Option<PathBuf>,
+    /// `--expect-failures`: the findings accepted.
+    pub expected: Option<ExpectedFailures>,
+    pub outputs: Outputs,
+    /// Non-strict findings fail the run too.
+    pub strict: bool,
+    /// Scenarios at once: one with given users, who are shared.
+    pub concurrency: usize,
+    pub load: Option<LoadPlan>,
+    pub show_tokens: bool,
+}
+
+impl RunPlan {
+    /// Reads the features, the profile and the accepted findings, and
+    /// decides the sources: each can stop the run (exit 2), in this order.
+    pub fn from_cli(cli: Cli) -> anyhow::Result<Self> {
+        let features = match &cli.features {
+            Some(dir) => Features::from_dir(dir)?,
+            None => Features::embedded()?,
+        };
+        let profile = Profile::load(&cli.profile)?;
+        let target = match &cli.base_url {
+            Some(url) => Target::External { url: url.clone() },
+            None => Target::Bundled {
+                secret: fresh_secret(),
+            },
+        };
+        let sources = match &target {
+            Target::External { .. } => Sources::external(&cli, &profile)?,
+            Target::Bundled { secret } => Sources::bundled(&cli, secret, &profile),
+        };
+        let expected = match &cli.expect_failures {
+            Some(path) => Some(ExpectedFailures::load(path, &features.scenario_ids())?),
+            None => None,
+        };
+        Ok(Self {
+            mode: mode(&cli),
+            selection: Selection {
+                tags: cli.tags,
+                name: cli.name,
+                strict: cli.strict,
+                load: cli.load.is_some(),
+                unavailable: sources.unavailable(),
+            },
+            concurrency: match sources.users {
+                UserSource::Given => 1,
+                _ => usize::from(cli.concurrency),
+            },
+            load: cli.load.map(|users| LoadPlan {
+                users,
+                duration: Duration::from_secs(cli.duration),
+            }),
+            target,
+            connection: Connection {
+                timeout: Duration::from_secs(cli.timeout),
+                ca_cert: cli.ca_cert,
+            },
+            profile,
+            features,
+            sources,
+            given_users: cli.given_users,
+            expected,
+            outputs: Outputs {
+                junit: cli.junit,
+                json: cli.json,
+                cucumber_json: cli.cucumber_json,
+                html: cli.html,
+                record: cli.record_failures,
+            },
+            strict: cli.strict,
+            show_tokens: cli.show_tokens,
+        })
+    }
+
+    /// The target's base URL as given, `None` for the bundled server.
+    pub fn base_url(&self) -> Option<&str> {
+        match &self.target {
+            Target::External { url } => Some(url),
+            Target::Bundled { .. } => None,
+        }
+    }
+}
+
+/// `--list` wins over `--dry-run`.
+fn mode(cli: &Cli) -> Mode {
+    if cli.list {
+        Mode::List
+    } else if cli.dry_run {
+        Mode::DryRun
+    } else {
+        Mode::Run
+    }
+}
+
+/// The bundled server gets a fresh secret of the suite's choosing.
+fn fresh_secret() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}

@@ -1,0 +1,387 @@
+//! One run against a target. The session starts the bundled server if there
+//! is one, prepares (the preflight, the key server, the banner, the
+//! run-wide context), runs the scenarios, and finishes: it sweeps what the
+//! suite created, within a time bound, shuts the bundled server down and
+//! writes the reports. It owns the ledger of created tasks and the results.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail};
+use ed25519_dalek::SigningKey;
+use serde_json::json;
+use todo_reference_server::RunningServer;
+
+use crate::contract::Capability;
+use crate::report;
+use crate::report::expected::ExpectedFailures;
+use crate::report::results::RunReport;
+use crate::run::banner::Banner;
+use crate::run::features::Features;
+use crate::run::plan::{Connection, Outputs, RunPlan, Target};
+use crate::run::scenarios::{self, Selection, Tally};
+use crate::run::sources::Sources;
+use crate::target::http::Client;
+use crate::target::ledger::Ledger;
+use crate::target::preflight::{self, TargetError};
+use crate::target::profile::Profile;
+use crate::target::tasks::Tasks;
+use crate::target::users::{GivenUsers, Provisioning, UserSource};
+use crate::tokens::key_server::KeyServer;
+use crate::tokens::{PublicKey, catalogue};
+use crate::world::{self, Context, LoadPlan};
+
+/// How long the final cleanup may take.
+const SWEEP_LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs the plan: exit 1 when a finding fails the run or a task is left
+/// behind. Errors are setup problems (exit 2), reported after the cleanup.
+pub async fn run(plan: RunPlan) -> anyhow::Result<ExitCode> {
+    let (mut session, work) = Session::new(plan);
+    // Listen before starting anything: a signal while the bundled server's
+    // container starts must not leave the container behind.
+    let interrupt = interrupted();
+    tokio::pin!(interrupt);
+    session.base_url = match &session.target {
+        Target::External { url } => url.clone(),
+        Target::Bundled { secret } => {
+            let server = tokio::select! {
+                server = preflight::start_bundled(secret) => server?,
+                signal = &mut interrupt => bail!("interrupted ({}) while starting the bundled server", signal.unwrap_or("signal")),
+            };
+            session.bundled.insert(server).url()
+        }
+    };
+    let outcome = tokio::select! {
+        outcome = session.prepare_and_run(work) => outcome,
+        signal = &mut interrupt => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
+    };
+    session.finish(outcome).await
+}
+
+/// What the session keeps from preparing to finishing.
+struct Session {
+    target: Target,
+    base_url: String,
+    bundled: Option<RunningServer>,
+    started: Instant,
+    started_at: String,
+    profile: Profile,
+    users: UserSource,
+    strict: bool,
+    expected: Option<ExpectedFailures>,
+    outputs: Outputs,
+    /// Credentials shown in full in reports (`--show-tokens`).
+    show_tokens: bool,
+    /// Tasks the suite created and has not deleted yet; the scenarios'
+    /// context shares it.
+    ledger: Arc<Ledger>,
+    /// The target's client, once made: the sweep goes through it.
+    client: Option<Client>,
+}
+
+/// What preparing and running the scenarios use up.
+struct Work {
+    features: Features,
+    selection: Selection,
+    concurrency: usize,
+    preparation: Preparation,
+}
+
+/// What preparing uses up: it ends in the scenarios' context.
+struct Preparation {
+    sources: Sources,
+    given_users: Option<PathBuf>,
+    connection: Connection,
+    load: Option<LoadPlan>,
+    show_tokens: bool,
+}
+
+impl Session {
+    fn new(plan: RunPlan) -> (Self, Work) {
+        let session = Self {
+            target: plan.target,
+            base_url: String::new(),
+            bundled: None,
+            started: Instant::now(),
+            started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            profile: plan.profile,
+            users: plan.sources.users,
+            strict: plan.strict,
+            expected: plan.expected,
+            outputs: plan.outputs,
+            show_tokens: plan.show_tokens,
+            ledger: Arc::default(),
+            client: None,
+        };
+        let work = Work {
+            features: plan.features,
+            selection: plan.selection,
+            concurrency: plan.concurrency,
+            preparation: Preparation {
+                sources: plan.sources,
+                given_users: plan.given_users,
+                connection: plan.connection,
+                load: plan.load,
+                show_tokens: plan.show_tokens,
+            },
+        };
+        (session, work)
+    }
+
+    /// Preflight, then the scenarios; the bundled server, if any, is up.
+    async fn prepare_and_run(&mut self, work: Work) -> anyhow::Result<Tally> {
+        let Work {
+            features,
+            mut selection,
+            concurrency,
+            preparation,
+        } = work;
+        let context = self.prepare(preparation, &mut selection).await?;
+        world::install(context);
+        let cucumber_json = self.outputs.cucumber_json.as_deref();
+        Ok(scenarios::run(features, selection, concurrency, cucumber_json).await?)
+    }
+
+    /// Checks the target and the users, learns what it cannot give the
+    /// scenarios, prints the banner, and makes the scenarios' context.
+    async fn prepare(
+        &mut self,
+        preparation: Preparation,
+        selection: &mut Selection,
+    ) -> anyhow::Result<Context> {
+        let Preparation {
+            sources,
+            given_users,
+            connection,
+            load,
+            show_tokens,
+        } = preparation;
+        let (client, better_auth) = self.connect(&sources, &connection)?;
+        preflight::preflight(&client, &self.profile).await?;
+        let public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
+        selection.unavailable.extend(sources.load_unavailable());
+        let given = self
+            .given_users(sources.users, given_users.as_deref(), &client)
+            .await?;
+        self.check_users(Provisioning {
+            source: sources.users,
+            minter: sources.minter.as_ref(),
+            client: &client,
+            better_auth: better_auth.as_ref(),
+            given: given.as_ref(),
+            profile: &self.profile,
+        })
+        .await?;
+        selection
+            .unavailable
+            .extend(preflight::missing_routes(&client, &self.profile).await);
+        Banner {
+            base_url: &self.base_url,
+            bundled: self.bundled.is_some(),
+            profile: &self.profile,
+            sources: &sources,
+            given: given.as_ref(),
+            public_key: public_key.as_ref(),
+            strict: self.strict,
+        }
+        .print();
+        let (attacker, key_server) = attacker().await?;
+        Ok(Context {
+            client,
+            minter: sources.minter,
+            public_key,
+            better_auth,
+            users: sources.users,
+            given,
+            profile: self.profile.clone(),
+            load,
+            show_tokens,
+            attacker,
+            key_server,
+            notes: Mutex::new(Vec::new()),
+            ledger: Arc::clone(&self.ledger),
+        })
+    }
+
+    /// With `--users given`: the two users, read or logged in.
+    async fn given_users(
+        &self,
+        users: UserSource,
+        file: Option<&Path>,
+        client: &Client,
+    ) -> anyhow::Result<Option<GivenUsers>> {
+        if users != UserSource::Given {
+            return Ok(None);
+        }
+        let given = GivenUsers::load(file, client, &self.profile)
+            .await
+            .map_err(|error| anyhow!("--users given: {}", error.reason))?;
+        Ok(Some(given))
+    }
+
+    /// The target's client (kept for the sweep) and Better Auth's, if any.
+    fn connect(
+        &mut self,
+        sources: &Sources,
+        connection: &Connection,
+    ) -> anyhow::Result<(Client, Option<Client>)> {
+        let ca_cert = connection.ca_cert.as_deref();
+        let client = Client::new(&self.base_url, connection.timeout, ca_cert)?;
+        self.client = Some(client.clone());
+        let better_auth = match &sources.better_auth {
+            Some(url) => Some(Client::new(url, connection.timeout, ca_cert)?),
+            None => None,
+        };
+        Ok((client, better_auth))
+    }
+
+    /// The preflight's users: the run's, and minted ones too when the suite
+    /// has a key but gets its users elsewhere. Preflight tasks that could
+    /// not be deleted go to the ledger: cleanup tries again at the end, and
+    /// reports them if they stay.
+    async fn check_users(&self, users: Provisioning<'_>) -> Result<(), TargetError> {
+        if let Some(task) = preflight::check_users(&users).await? {
+            self.ledger.record(task);
+        }
+        // Users from elsewhere prove nothing about the minter. A refused
+        // minted token is a finding of its own (a stateful target fails the
+        // stateless promise), but also the sign of a stray
+        // BETTER_AUTH_SECRET: say so now.
+        if users.minter.is_some() && users.source != UserSource::Mint {
+            let minted = Provisioning {
+                source: UserSource::Mint,
+                ..users
+            };
+            match preflight::check_users(&minted).await {
+                Ok(task) => task.into_iter().for_each(|task| self.ledger.record(task)),
+                Err(refused) => eprintln!(
+                    "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
+                ),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whatever happened, deletes what the suite created, before the
+    /// bundled server (and its database) goes away, and writes the reports.
+    async fn finish(mut self, outcome: anyhow::Result<Tally>) -> anyhow::Result<ExitCode> {
+        let left_behind = self.sweep().await;
+        if let Some(server) = self.bundled.take() {
+            server.shutdown().await.map_err(|error| {
+                anyhow!("the bundled reference server did not shut down cleanly: {error}")
+            })?;
+        }
+        if !left_behind.is_empty() {
+            eprintln!(
+                "left behind: {} task(s) the suite created and could not delete: {}",
+                left_behind.len(),
+                left_behind.join(", ")
+            );
+        }
+        let tally = outcome?;
+        let mut scenarios = tally.results;
+        let not_run = self
+            .expected
+            .as_ref()
+            .map(|expected| expected.apply(&mut scenarios))
+            .unwrap_or_default();
+        let report = RunReport {
+            target: std::mem::take(&mut self.base_url),
+            profile: self.profile.name.clone(),
+            started_at: std::mem::take(&mut self.started_at),
+            duration_secs: self.started.elapsed().as_secs_f64(),
+            strict: self.strict,
+            show_tokens: self.show_tokens,
+            scenarios,
+            informational: world::installed()
+                .and_then(|context| context.notes.lock().ok().map(|notes| notes.clone()))
+                .unwrap_or_default(),
+            left_behind,
+        };
+        report::console::print(&report, &not_run);
+        self.write_reports(&report)?;
+        let failed = report.fails_run() || tally.execution_failed || !report.left_behind.is_empty();
+        Ok(if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+
+    /// Deletes what is left in the ledger: bounded in time, and a second
+    /// Ctrl-C stops it too. What stays is left behind.
+    async fn sweep(&self) -> Vec<String> {
+        let Some(client) = &self.client else {
+            return Vec::new();
+        };
+        let tasks = Tasks::new(client, &self.profile);
+        tokio::select! {
+            () = self.ledger.sweep(tasks, self.users) => {}
+            () = tokio::time::sleep(SWEEP_LIMIT) => eprintln!("cleanup stopped after {SWEEP_LIMIT:?}"),
+            _ = interrupted() => eprintln!("cleanup interrupted"),
+        }
+        self.ledger.left_behind()
+    }
+
+    /// The report files that were asked for.
+    fn write_reports(&self, report: &RunReport) -> anyhow::Result<()> {
+        let write = |path: &Option<PathBuf>, text: String| -> anyhow::Result<()> {
+            if let Some(path) = path {
+                std::fs::write(path, text)
+                    .map_err(|error| anyhow!("could not write {}: {error}", path.display()))?;
+            }
+            Ok(())
+        };
+        write(&self.outputs.junit, report::junit::render(report))?;
+        write(&self.outputs.html, report::html::render(report))?;
+        write(&self.outputs.json, report::json::render(report))?;
+        if let Some(path) = &self.outputs.record {
+            ExpectedFailures::record(&report.scenarios, path)?;
+        }
+        Ok(())
+    }
+}
+
+/// The target's public key, for the key-confusion attacks: the first
+/// Ed25519 key of Better Auth's JWKS, or the signing key's own. Without
+/// one, the scenarios that need it are skipped.
+async fn public_key(
+    better_auth: Option<&Client>,
+    sources: &Sources,
+    selection: &mut Selection,
+) -> Result<Option<PublicKey>, TargetError> {
+    let key = match (better_auth, &sources.minter) {
+        (Some(better_auth), _) => preflight::better_auth_public_key(better_auth).await?,
+        (None, Some(minter)) => minter.public_key(),
+        (None, None) => None,
+    };
+    if key.is_none() {
+        selection.unavailable.push((
+            Capability::PublicKey,
+            "needs the target's public key, and the suite reads only Ed25519 keys: the JWKS had none".to_owned(),
+        ));
+    }
+    Ok(key)
+}
+
+/// The suite's own key, published on loopback for the jku/x5u attacks.
+async fn attacker() -> std::io::Result<(SigningKey, KeyServer)> {
+    let attacker = SigningKey::from_bytes(&catalogue::random_bytes());
+    let key_server =
+        KeyServer::start(&json!({"keys": [catalogue::public_jwk(&attacker)]}), 0).await?;
+    Ok((attacker, key_server))
+}
+
+/// Ctrl-C or SIGTERM: the run stops, and the bundled server and its
+/// container are still shut down.
+async fn interrupted() -> Option<&'static str> {
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok()?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => Some("Ctrl-C"),
+        _ = terminate.recv() => Some("SIGTERM"),
+    }
+}
