@@ -91,6 +91,16 @@ impl WriteMethod {
     }
 }
 
+/// A task or user id as text: targets write ids as strings or numbers.
+/// Anything else is no id.
+pub fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(id) => Some(id.clone()),
+        Value::Number(id) => Some(id.to_string()),
+        _ => None,
+    }
+}
+
 /// What a request presents as its credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
 #[param(

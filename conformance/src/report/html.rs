@@ -366,45 +366,7 @@ impl fmt::Display for Escaped<'_> {
 
 /// Colour marks meaning (red failed, amber non-strict, grey skipped, green
 /// passed) but every coloured cell or badge also says it in words.
-const STYLE: &str = r#"
-:root { color-scheme: light; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; background: #fff; margin: 0; }
-main { max-width: 72rem; margin: 0 auto; padding: 1.5rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
-h2 { font-size: 1.25rem; margin: 2rem 0 .75rem; border-bottom: 1px solid #d0d7de; padding-bottom: .3rem; }
-h3 { font-size: 1rem; margin: 1rem 0 .4rem; }
-.overall { display: inline-block; font-weight: 700; font-size: 1.2rem; padding: .2rem .8rem; border-radius: 4px; margin: 0 0 .75rem; }
-dl.run { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: 0 0 .5rem; }
-dl.run dt { color: #57606a; }
-dl.run dd { margin: 0; overflow-wrap: anywhere; }
-.totals { color: #57606a; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #d0d7de; padding: .3rem .6rem; text-align: left; }
-thead th { background: #f6f8fa; font-weight: 600; }
-td.count { text-align: right; font-variant-numeric: tabular-nums; }
-tfoot th, tfoot td { font-weight: 700; background: #f6f8fa; }
-a { color: #0969da; }
-.passed { background: #dafbe1; color: #116329; }
-.failed { background: #ffebe9; color: #a40e26; }
-.nonstrict { background: #fff8c5; color: #7d4e00; }
-.expected { background: #ede9fe; color: #5b3cc4; }
-.skipped { background: #eaeef2; color: #57606a; }
-.info { background: #ddf4ff; color: #0550ae; }
-.zero { color: #8c959f; }
-td.status, .badge { font-weight: 600; }
-.badge { display: inline-block; font-size: .8rem; padding: .05rem .45rem; border-radius: 3px; vertical-align: middle; }
-/* A finding's box carries its verdict class for the border only: its report reads in plain text colours. */
-details.finding { border: 1px solid #d0d7de; border-left-width: 4px; border-radius: 4px; margin: .5rem 0; padding: .3rem .7rem; background: #fff; color: #1f2328; }
-details.finding.failed { border-left-color: #cf222e; }
-details.finding.nonstrict { border-left-color: #bf8700; }
-details.finding.expected { border-left-color: #8250df; }
-summary { cursor: pointer; font-weight: 600; }
-pre { background: #f6f8fa; border: 1px solid #d0d7de; border-radius: 4px; padding: .6rem; white-space: pre-wrap; overflow-wrap: anywhere; font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-pre.curl { background: #1f2328; color: #e6edf3; }
-.reproduce { margin: .4rem 0 0; font-weight: 600; }
-.reason, .note { color: #57606a; white-space: pre-wrap; }
-ul { padding-left: 1.4rem; }
-"#;
+const STYLE: &str = include_str!("html.css");
 
 #[cfg(test)]
 mod tests {

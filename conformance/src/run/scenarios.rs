@@ -144,6 +144,40 @@ fn unrecorded(
     })
 }
 
+/// Grades a finished scenario from the findings its World kept, and adds
+/// it to the results.
+fn record(
+    feature: &Feature,
+    scenario: &Scenario,
+    finished: &ScenarioFinished,
+    world: Option<&mut ContractWorld>,
+    strict: bool,
+) {
+    let (finding, deviations, show_tokens) = match world {
+        Some(world) => {
+            let (finding, deviations) = world.take_findings();
+            (finding, deviations, world.show_tokens())
+        }
+        None => (None, Vec::new(), false),
+    };
+    let finding = finding.or_else(|| unrecorded(feature, scenario, finished));
+    // No step failed for them, so cucumber's console does not show them:
+    // each is one block, written whole.
+    for deviation in &deviations {
+        println!("{}\n", text::block(deviation, show_tokens));
+    }
+    let result = ScenarioResult::graded(
+        feature.name.clone(),
+        scenario.name.clone(),
+        finding,
+        deviations,
+        strict,
+    );
+    if let Ok(mut results) = RESULTS.lock() {
+        results.push(result);
+    }
+}
+
 /// A report file, or nowhere when it was not asked for.
 enum Output {
     File(BufWriter<File>),
@@ -184,7 +218,7 @@ pub async fn run(
     features: Features,
     selection: Selection,
     concurrency: usize,
-    json: Option<&Path>,
+    cucumber_json: Option<&Path>,
 ) -> Result<Tally, ReportFileError> {
     let strict = selection.strict;
     let order = features.scenario_ids();
@@ -196,7 +230,7 @@ pub async fn run(
         .collect();
     let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
         .summarized()
-        .tee::<ContractWorld, _>(writer::Json::for_tee(Output::create(json)?))
+        .tee::<ContractWorld, _>(writer::Json::for_tee(Output::create(cucumber_json)?))
         .normalized();
     let finished = ContractWorld::cucumber::<&str>()
         .with_parser(features)
@@ -211,27 +245,7 @@ pub async fn run(
             async {}.boxed_local()
         })
         .after(move |feature, _, scenario, finished, mut world| {
-            let (finding, deviations) = world
-                .as_mut()
-                .map(|world| world.take_findings())
-                .unwrap_or_default();
-            let finding = finding.or_else(|| unrecorded(feature, scenario, finished));
-            // No step failed for them, so cucumber's console does not show
-            // them: each is one block, written whole.
-            let show_tokens = world.as_ref().is_some_and(|world| world.show_tokens());
-            for deviation in &deviations {
-                println!("{}\n", text::block(deviation, show_tokens));
-            }
-            let result = ScenarioResult::graded(
-                feature.name.clone(),
-                scenario.name.clone(),
-                finding,
-                deviations,
-                strict,
-            );
-            if let Ok(mut results) = RESULTS.lock() {
-                results.push(result);
-            }
+            record(feature, scenario, finished, world.as_deref_mut(), strict);
             async move {
                 if let Some(world) = world {
                     world.clean_up().await;

@@ -5,8 +5,9 @@
 use reqwest::Method;
 use serde_json::json;
 
+use crate::contract::id_text;
 use crate::target::http::{Client, Exchange};
-use crate::target::profile::{Profile, id_text};
+use crate::target::profile::Profile;
 use crate::target::users::Account;
 
 /// The task routes of one target, as its profile shapes them.
@@ -41,7 +42,7 @@ impl<'a> Tasks<'a> {
             .map(|list| {
                 list.tasks
                     .iter()
-                    .map(|task| id_text(task.get("id")))
+                    .map(|task| task.get("id").and_then(id_text).unwrap_or_default())
                     .collect()
             })
             .unwrap_or_default()

@@ -9,6 +9,7 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::contract::id_text;
 use crate::target::http::{Client, Exchange};
 use crate::target::profile::Profile;
 use crate::tokens::{self, Minter};
@@ -246,7 +247,7 @@ async fn register(
             Some(&credentials),
         )
         .await;
-    expect_success(&registered, "register")?;
+    success_body(&registered, "register")?;
     log_in(client, profile, name, email, &password).await
 }
 
@@ -263,7 +264,7 @@ async fn log_in(
     let logged_in = client
         .send(Method::POST, &profile.routes.login, &[], Some(&login))
         .await;
-    let body = expect_success(&logged_in, "log in")?;
+    let body = success_body(&logged_in, "log in")?;
     let token = ["token", "access_token"]
         .iter()
         .find_map(|field| body.get(*field).and_then(Value::as_str))
@@ -303,7 +304,7 @@ async fn sign_up(
     let signed_up = better_auth
         .send(Method::POST, "/api/auth/sign-up/email", &[], Some(&body))
         .await;
-    expect_success(&signed_up, "sign up on Better Auth")?;
+    success_body(&signed_up, "sign up on Better Auth")?;
     let cookie = signed_up
         .response
         .as_ref()
@@ -321,7 +322,7 @@ async fn sign_up(
     let issued = better_auth
         .send(Method::GET, "/api/auth/token", &session, None)
         .await;
-    let body = expect_success(&issued, "get a JWT from Better Auth's /api/auth/token")?;
+    let body = success_body(&issued, "get a JWT from Better Auth's /api/auth/token")?;
     let token = body
         .get("token")
         .and_then(Value::as_str)
@@ -344,15 +345,8 @@ async fn sign_up(
     })
 }
 
-pub fn id_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(id) => Some(id.clone()),
-        Value::Number(id) => Some(id.to_string()),
-        _ => None,
-    }
-}
-
-fn expect_success(exchange: &Exchange, what: &str) -> Result<Value, ProvisionError> {
+/// The JSON body of a 2xx answer to what the provisioning did.
+fn success_body(exchange: &Exchange, what: &str) -> Result<Value, ProvisionError> {
     let failed = |reason: String| ProvisionError {
         reason,
         exchange: Some(Box::new(exchange.clone())),

@@ -20,11 +20,10 @@ mod tasks;
 pub use context::{Context, Created, install, installed};
 pub use load::LoadPlan;
 
-use crate::contract::Route;
+use crate::contract::{Route, id_text};
 use crate::report::finding::{Check, Failure, Grade, Presented};
 use crate::report::text;
 use crate::target::http::Exchange;
-use crate::target::profile::id_text;
 use crate::target::users::{Account, ProvisionError, UserSource};
 use crate::tokens::Minter;
 use crate::tokens::catalogue::Attack;
@@ -384,5 +383,5 @@ impl ContractWorld {
 
 /// The id of a task in the contract's shape (see `Profile::task`).
 pub fn id_of(task: &Value) -> String {
-    id_text(task.get("id"))
+    task.get("id").and_then(id_text).unwrap_or_default()
 }

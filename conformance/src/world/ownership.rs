@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome, id_of};
-use crate::contract::Route;
+use crate::contract::{Route, id_text};
 use crate::report::finding::Check;
 use crate::target::http::Exchange;
 
@@ -38,8 +38,8 @@ impl ContractWorld {
             .filter(|_| (200..300).contains(&received.status))
             .and_then(|task| task.get("user_id").cloned());
         // Compared as text: a target may number its users.
-        if let Some(owner) = answered_owner
-            .filter(|owner| crate::target::users::id_text(owner).as_deref() != Some(&alice.id))
+        if let Some(owner) =
+            answered_owner.filter(|owner| id_text(owner).as_deref() != Some(&alice.id))
         {
             return Err(self.failure(
                 format!("the task to stay Alice's ({})", alice.id),

@@ -14,8 +14,6 @@ use crate::contract::WriteMethod;
 mod paths;
 mod shape;
 
-pub use shape::id_text;
-
 /// The built-in profile: the contract in `contract/openapi.yaml`.
 const SEED: &str = include_str!("../../../../profiles/seed.toml");
 

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::Profile;
+use crate::contract::id_text;
 
 /// A list answer read through the profile.
 #[derive(Debug)]
@@ -50,7 +51,10 @@ impl Profile {
 
     /// The task id as text, whether the target uses strings or numbers.
     pub fn id_of(&self, raw: &Value) -> String {
-        id_text(self.task(raw).get("id"))
+        self.task(raw)
+            .get("id")
+            .and_then(id_text)
+            .unwrap_or_default()
     }
 
     /// A request body in the contract's names, renamed to the target's.
@@ -136,13 +140,5 @@ fn find_array(answer: &Value) -> Result<&Vec<Value>, String> {
         other => Err(format!(
             "the list answer is not an array or object: {other}"
         )),
-    }
-}
-
-pub fn id_text(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(id)) => id.clone(),
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
     }
 }
