@@ -101,6 +101,12 @@ pub fn id_text(value: &Value) -> Option<String> {
     }
 }
 
+/// The id of a task in the contract's shape (see `Profile::task`), as
+/// text; empty when it has none.
+pub fn id_of(task: &Value) -> String {
+    task.get("id").and_then(id_text).unwrap_or_default()
+}
+
 /// What a request presents as its credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
 #[param(

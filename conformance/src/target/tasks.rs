@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::contract::id_text;
+use crate::contract::id_of;
 use crate::target::http::{Client, Exchange};
 use crate::target::profile::Profile;
 use crate::target::users::Account;
@@ -39,12 +39,7 @@ impl<'a> Tasks<'a> {
             .ok()
             .and_then(|received| received.json())
             .and_then(|answer| self.profile.tasks_in(&answer).ok())
-            .map(|list| {
-                list.tasks
-                    .iter()
-                    .map(|task| task.get("id").and_then(id_text).unwrap_or_default())
-                    .collect()
-            })
+            .map(|list| list.tasks.iter().map(id_of).collect())
             .unwrap_or_default()
     }
 

@@ -20,7 +20,7 @@ mod tasks;
 pub use context::{Context, Created, install, installed};
 pub use load::LoadPlan;
 
-use crate::contract::{Route, id_text};
+use crate::contract::{Route, id_of};
 use crate::report::finding::{Check, Failure, Grade, Presented};
 use crate::report::text;
 use crate::target::http::Exchange;
@@ -379,9 +379,4 @@ impl ContractWorld {
     pub fn list_path(&self, account: &Account) -> String {
         self.ctx.profile.list_path(&account.id)
     }
-}
-
-/// The id of a task in the contract's shape (see `Profile::task`).
-pub fn id_of(task: &Value) -> String {
-    task.get("id").and_then(id_text).unwrap_or_default()
 }
