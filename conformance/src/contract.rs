@@ -6,8 +6,6 @@ use std::str::FromStr;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::target::profile::Profile;
-
 /// A contract route, as the scenarios name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter, serde::Serialize)]
 #[param(name = "route", regex = "list|create|get|update|delete|toggle|logout")]
@@ -53,22 +51,6 @@ impl Route {
             Self::Toggle => "toggle",
             Self::Logout => "logout",
         }
-    }
-
-    /// Method, path and body of this route for `owner`'s path and `task_id`,
-    /// as `profile` shapes them. Writes carry a probe title, so that a write
-    /// that should not have happened is easy to spot.
-    pub fn request(
-        self,
-        profile: &Profile,
-        owner: &str,
-        task_id: &str,
-    ) -> (Method, String, Option<Value>) {
-        let (method, path) = profile.route(self, owner, task_id);
-        let body = matches!(self, Self::Create | Self::Update).then(|| {
-            profile.body(&json!({"title": "conformance probe: this write must not happen", "description": "probe", "completed": true}))
-        });
-        (method, path, body)
     }
 }
 

@@ -88,6 +88,12 @@ impl Failure {
         self
     }
 
+    /// The same finding, from a step that only prepares the scenario.
+    pub fn not_set_up(mut self: Box<Self>) -> Box<Self> {
+        self.grade = Grade::NotSetUp;
+        self
+    }
+
     /// Whether the check wanted this status (alone or among others).
     pub fn expects_status(&self, status: u16) -> bool {
         matches!(&self.check, Check::Status(statuses) if statuses.contains(&status))

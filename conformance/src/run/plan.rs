@@ -13,7 +13,7 @@ use crate::run::scenarios::Selection;
 use crate::run::sources::Sources;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
-use crate::world::LoadPlan;
+use crate::world::context::LoadPlan;
 
 /// What the invocation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

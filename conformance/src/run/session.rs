@@ -31,7 +31,7 @@ use crate::target::tasks::Tasks;
 use crate::target::users::{GivenUsers, Provisioning, UserSource};
 use crate::tokens::key_server::KeyServer;
 use crate::tokens::{PublicKey, catalogue};
-use crate::world::{self, Context, LoadPlan};
+use crate::world::context::{self, Context, LoadPlan};
 
 /// How long the final cleanup may take.
 const SWEEP_LIMIT: Duration = Duration::from_secs(60);
@@ -140,7 +140,7 @@ impl Session {
             preparation,
         } = work;
         let context = self.prepare(preparation, &mut selection).await?;
-        world::install(context);
+        context::install(context);
         let cucumber_json = self.outputs.cucumber_json.as_deref();
         Ok(scenarios::run(features, selection, concurrency, cucumber_json).await?)
     }
@@ -296,7 +296,7 @@ impl Session {
             strict: self.strict,
             show_tokens: self.show_tokens,
             scenarios,
-            informational: world::installed()
+            informational: context::installed()
                 .and_then(|context| context.notes.lock().ok().map(|notes| notes.clone()))
                 .unwrap_or_default(),
             left_behind,

@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::{ContractWorld, Outcome};
+use crate::report::finding::Failure;
 
 impl ContractWorld {
     /// Registers a fresh account for Alice, whatever the run's user source.
@@ -15,7 +16,7 @@ impl ContractWorld {
         );
         let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
         self.register(&email, &password).await;
-        self.expect_registered().map_err(super::as_setup)?;
+        self.expect_registered().map_err(Failure::not_set_up)?;
         self.login = Some((email, password));
         Ok(())
     }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use super::checks::{says_invalid_token, statuses};
+use super::answers::{says_invalid_token, statuses};
 use super::{ContractWorld, Outcome, Owner};
 use crate::contract::Route;
 use crate::report::finding::{Check, Failure, Presented};
@@ -107,7 +107,7 @@ impl ContractWorld {
             Ok(())
         } else {
             Err(self
-                .failure(super::statuses(statuses), status.to_string())
+                .failure(self::statuses(statuses), status.to_string())
                 .by(Check::Status(statuses.to_vec())))
         }
     }

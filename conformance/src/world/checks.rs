@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
+use super::answers::{mentions_task, names_bearer, statuses};
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
-use crate::report::finding::{Check, Failure, Grade};
+use crate::report::finding::{Check, Failure};
 use crate::target::http::Received;
-use crate::target::profile::Profile;
 
 impl ContractWorld {
     // --- checks ---------------------------------------------------------------
@@ -165,46 +165,5 @@ impl ContractWorld {
                 format!("after the request below they are: {now}"),
             ))
         }
-    }
-}
-
-/// `204`, or `200 or 204`.
-pub(super) fn statuses(codes: &[u16]) -> String {
-    codes
-        .iter()
-        .map(u16::to_string)
-        .collect::<Vec<_>>()
-        .join(" or ")
-}
-
-/// A `WWW-Authenticate` challenge for the Bearer scheme (RFC 6750 §3).
-pub(super) fn names_bearer(challenge: &str) -> bool {
-    challenge
-        .trim_start()
-        .to_ascii_lowercase()
-        .starts_with("bearer")
-}
-
-/// A Bearer challenge that says the presented token was refused (§3.1).
-pub(super) fn says_invalid_token(challenge: &str) -> bool {
-    names_bearer(challenge) && challenge.contains("error=\"invalid_token\"")
-}
-
-pub(super) fn as_setup(mut failure: Box<Failure>) -> Box<Failure> {
-    failure.grade = Grade::NotSetUp;
-    failure
-}
-
-/// Whether `body` holds, at any depth, an object whose id is `id`.
-pub(super) fn mentions_task(profile: &Profile, body: &Value, id: &str) -> bool {
-    match body {
-        Value::Array(items) => items.iter().any(|item| mentions_task(profile, item, id)),
-        Value::Object(fields) => {
-            profile.id_of(body) == id
-                || fields
-                    .values()
-                    .any(|value| mentions_task(profile, value, id))
-        }
-        _ => false,
     }
 }

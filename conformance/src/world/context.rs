@@ -3,13 +3,13 @@
 //! (kept by the run's session, which sweeps it at the end).
 
 use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 
 use ed25519_dalek::SigningKey;
 
-use super::load::LoadPlan;
 use crate::report::results::Informational;
 use crate::target::http::Client;
-pub use crate::target::ledger::Created;
+use crate::target::ledger::Created;
 use crate::target::ledger::{CreateInFlight, Ledger};
 use crate::target::profile::Profile;
 use crate::target::tasks::Tasks;
@@ -17,6 +17,13 @@ use crate::target::users::{Account, GivenUsers, Provisioning, UserSource};
 use crate::tokens::catalogue::Need;
 use crate::tokens::key_server::KeyServer;
 use crate::tokens::{Minter, PublicKey};
+
+/// How much load: set by `--load USERS --duration SECS`.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadPlan {
+    pub users: u16,
+    pub duration: Duration,
+}
 
 /// What every scenario shares: set once before the run.
 pub struct Context {

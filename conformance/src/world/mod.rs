@@ -9,27 +9,25 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 mod accounts;
+mod answers;
 mod attacks;
 mod checks;
-mod context;
+pub mod context;
 mod load;
 mod ownership;
 mod requests;
 mod tasks;
 
-pub use context::{Context, Created, install, installed};
-pub use load::LoadPlan;
-
 use crate::contract::{Route, id_of};
 use crate::report::finding::{Check, Failure, Grade, Presented};
 use crate::report::text;
-use crate::target::http::Exchange;
+use crate::target::http::{self, Exchange};
+use crate::target::ledger::Created;
 use crate::target::users::{Account, ProvisionError, UserSource};
 use crate::tokens::Minter;
 use crate::tokens::catalogue::Attack;
-use checks::{as_setup, statuses};
-use context::context;
-use requests::bearer;
+use answers::statuses;
+use context::{Context, context};
 
 #[derive(cucumber::World)]
 #[world(init = Self::new)]
@@ -192,11 +190,12 @@ impl ContractWorld {
     }
 
     fn provision_failure(&self, who: &str, error: ProvisionError) -> Box<Failure> {
-        as_setup(self.failure_about(
+        self.failure_about(
             error.exchange.map(|exchange| *exchange),
             format!("a fresh user {who} to test with"),
             error.reason,
-        ))
+        )
+        .not_set_up()
     }
 
     // --- users and their tasks --------------------------------------------
@@ -206,7 +205,10 @@ impl ContractWorld {
             let account = self.provision("Alice").await?;
             // A given Alice has tasks of her own: they are not this scenario's.
             if self.ctx.users == UserSource::Given {
-                let tasks = self.read_list(&account).await.map_err(as_setup)?;
+                let tasks = self
+                    .read_list(&account)
+                    .await
+                    .map_err(Failure::not_set_up)?;
                 self.alice_baseline = tasks.as_array().into_iter().flatten().map(id_of).collect();
             }
             self.alice = Some(account);
@@ -261,7 +263,9 @@ impl ContractWorld {
     /// Creates a task for `owner` with their own token, and remembers it. A
     /// failure here is a failed preparation, not a broken promise.
     pub async fn give_task(&mut self, owner: Owner) -> Outcome {
-        self.create_own_task(owner).await.map_err(as_setup)
+        self.create_own_task(owner)
+            .await
+            .map_err(Failure::not_set_up)
     }
 
     async fn create_own_task(&mut self, owner: Owner) -> Outcome {
@@ -276,7 +280,7 @@ impl ContractWorld {
             .profile
             .body(&json!({"title": title, "description": "created by todo-conformance"}));
         let path = self.tasks_path(&account);
-        self.send_create(&path, &bearer(Some(&account.token)), Some(&body))
+        self.send_create(&path, &[http::bearer(&account.token)], Some(&body))
             .await;
         self.expect_success(Route::Create)?;
         let task = self.last_task()?;

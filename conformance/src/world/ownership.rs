@@ -71,11 +71,10 @@ impl ContractWorld {
     /// exists nowhere, so it tells Bob nothing about Alice's task.
     pub async fn expect_same_as_missing(&mut self, route: Route) -> Outcome {
         let bob = self.bob().await?;
-        let (method, path, body) = route.request(
-            &self.ctx.profile,
-            &bob.id,
-            &uuid::Uuid::new_v4().to_string(),
-        );
+        let (method, path, body) =
+            self.ctx
+                .profile
+                .request(route, &bob.id, &uuid::Uuid::new_v4().to_string());
         let missing = self
             .fetch(method, &path, Some(&bob.token), body.as_ref())
             .await;

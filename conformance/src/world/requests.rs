@@ -87,7 +87,7 @@ impl ContractWorld {
             None => "00000000-0000-0000-0000-000000000000".to_owned(),
         };
         let path_owner = self.account(owner).await?;
-        let (method, path, body) = route.request(&self.ctx.profile, &path_owner.id, &task_id);
+        let (method, path, body) = self.ctx.profile.request(route, &path_owner.id, &task_id);
         if route == Route::Create {
             // A create that should have been refused may still store a task.
             self.send_create(&path, &headers, body.as_ref()).await;

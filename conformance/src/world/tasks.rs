@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
 use crate::report::finding::Check;
+use crate::target::http;
 
 impl ContractWorld {
     /// Reads "that task" again, which must succeed, then checks the answer.
@@ -26,7 +27,7 @@ impl ContractWorld {
         let alice = self.alice().await?;
         let body = self.ctx.profile.body(&body);
         let path = self.tasks_path(&alice);
-        self.send_create(&path, &super::bearer(Some(&alice.token)), Some(&body))
+        self.send_create(&path, &[http::bearer(&alice.token)], Some(&body))
             .await;
         if self.received()?.status / 100 == 2 {
             self.subject = Some(self.last_task()?);

@@ -2,6 +2,7 @@
 //! profile shapes them, and the statuses that mean it succeeded.
 
 use reqwest::Method;
+use serde_json::{Value, json};
 
 use super::Profile;
 use crate::contract::Route;
@@ -57,6 +58,22 @@ impl Profile {
             ),
             Route::Logout => (Method::POST, self.routes.logout.clone()),
         }
+    }
+
+    /// Method, path and body of `route` for `owner`'s path and `task_id`.
+    /// Writes carry a probe title, so that a write that should not have
+    /// happened is easy to spot.
+    pub fn request(
+        &self,
+        route: Route,
+        owner: &str,
+        task_id: &str,
+    ) -> (Method, String, Option<Value>) {
+        let (method, path) = self.route(route, owner, task_id);
+        let body = matches!(route, Route::Create | Route::Update).then(|| {
+            self.body(&json!({"title": "conformance probe: this write must not happen", "description": "probe", "completed": true}))
+        });
+        (method, path, body)
     }
 
     /// The statuses that mean `route` succeeded.

@@ -14,9 +14,10 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::{ContractWorld, Created, Outcome, id_of};
+use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
 use crate::target::http::Exchange;
+use crate::target::ledger::Created;
 use crate::target::users::Account;
 
 /// Never more requests than this in one load run, whatever the duration.
@@ -24,13 +25,6 @@ const MAX_REQUESTS: usize = 200_000;
 /// Each user deletes one of its tasks every this many rounds, so that lists
 /// stay short and deletes are part of the mix.
 const DELETE_EVERY: usize = 3;
-
-/// How much load: set by `--load USERS --duration SECS`.
-#[derive(Debug, Clone, Copy)]
-pub struct LoadPlan {
-    pub users: u16,
-    pub duration: Duration,
-}
 
 /// What the load run saw.
 #[derive(Debug, Default)]
