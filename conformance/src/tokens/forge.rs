@@ -1,11 +1,42 @@
-//! The moves forgeries are made of: signing with a secret the target cannot
-//! know, re-dressing a token's payload, dropping its signature, moving its
-//! expiry. None needs the target's secret.
+//! The moves forgeries are made of: signing under any header with any key,
+//! even an empty one, re-dressing a token's payload, dropping its signature,
+//! moving its expiry. None needs the target's secret.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
 
 use super::{Minter, encode_segment, unix_now};
 use crate::target::profile::Claims;
+
+/// 32 random bytes (from two v4 UUIDs: no extra RNG dependency).
+pub fn random_bytes() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    bytes[..16].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    bytes[16..].copy_from_slice(uuid::Uuid::new_v4().as_bytes());
+    bytes
+}
+
+/// The plain HS256 header.
+pub fn hs256_header() -> Value {
+    json!({"alg": "HS256", "typ": "JWT"})
+}
+
+/// HS256 over any header, with any key, even an empty one.
+pub fn sign_hmac(header: &Value, claims: &Value, key: &[u8]) -> String {
+    Minter::hs256(key, &Claims::default()).sign_raw(header, &claims.to_string())
+}
+
+/// EdDSA over any header, with any key.
+pub fn sign_eddsa(header: &Value, claims: &Value, key: &SigningKey) -> String {
+    let signing_input = format!("{}.{}", encode_segment(header), encode_segment(claims));
+    let signature = key.sign(signing_input.as_bytes());
+    format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(signature.to_bytes())
+    )
+}
 
 /// HS256 under a random secret the target cannot know.
 pub fn signed_with_another_secret(claims: &Value) -> String {
@@ -43,6 +74,15 @@ pub fn without_signature(token: &str) -> String {
 pub fn with_exp(claims: &Value, offset: i64) -> Value {
     let mut claims = claims.clone();
     claims["exp"] = json!(unix_now().saturating_add_signed(offset));
+    claims
+}
+
+/// `claims` without the claim `name`.
+pub fn without_claim(claims: &Value, name: &str) -> Value {
+    let mut claims = claims.clone();
+    if let Some(object) = claims.as_object_mut() {
+        object.remove(name);
+    }
     claims
 }
 

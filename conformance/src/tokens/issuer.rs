@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::run::cli::IssuerArgs;
 use crate::tokens::SigningIdentity;
-use crate::tokens::catalogue::random_bytes;
+use crate::tokens::forge::random_bytes;
 use crate::tokens::key_server::KeyServer;
 
 pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
