@@ -1,8 +1,10 @@
 //! Tokens the suite makes: valid ones, when it knows the target's secret or
 //! holds a key it trusts (`mint`), and forgeries, which need no secret at
-//! all (`forge`). `catalogue` names the attacks built from them.
+//! all (`forge`). `catalogue` names the attacks built from them, and
+//! `credentials` the `{credentials}` the contract scenarios present.
 
 pub mod catalogue;
+pub mod credentials;
 pub mod forge;
 pub mod issuer;
 pub mod key_server;
@@ -14,9 +16,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value};
 
-pub use forge::{
-    alg_none_with, signed_with_another_secret, with_exp, with_payload, without_signature,
-};
+pub use forge::with_exp;
 pub use mint::{KeyError, Minter, PublicKey, SigningIdentity, seed_claims};
 
 pub fn unix_now() -> u64 {
