@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use serde_json::json;
 
 use crate::tokens::SigningIdentity;
-use crate::tokens::catalogue::random_bytes;
+use crate::tokens::forge::random_bytes;
 use crate::tokens::key_server::KeyServer;
 
 /// The flags of `todo-conformance issuer`.

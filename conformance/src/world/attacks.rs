@@ -42,7 +42,7 @@ impl ContractWorld {
         let attack = Attack::named(name).ok_or_else(|| {
             self.failure_about(
                 None,
-                "an attack of the catalogue (see src/tokens/attacks.rs)",
+                "an attack of the catalogue (see src/tokens/catalogue/)",
                 format!("no attack is called {name:?}"),
             )
         })?;

@@ -3,17 +3,15 @@
 
 use std::sync::Arc;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{ContractWorld, Outcome, Owner, id_of};
 use crate::contract::{Credentials, Route};
 use crate::report::finding::{Failure, Presented};
 use crate::target::http::{self, Exchange};
 use crate::target::users::Account;
-use crate::tokens;
+use crate::tokens::credentials::{Holdings, Lacking};
 
 impl ContractWorld {
     // --- requests -----------------------------------------------------------
@@ -102,64 +100,47 @@ impl ContractWorld {
         Ok(())
     }
 
+    /// The headers presenting `credentials` as Alice's; provisions Bob when
+    /// they are built from his token.
     pub(super) async fn credentials(
         &mut self,
         credentials: Credentials,
         alice: &Account,
-    ) -> Result<Vec<(String, String)>, Box<Failure>> {
-        let bearer = |token: String| Ok(vec![http::bearer(&token)]);
-        let raw = |value: String| Ok(vec![http::authorization(value)]);
-        match credentials {
-            Credentials::None => Ok(Vec::new()),
-            Credentials::Basic => raw(format!(
-                "Basic {}",
-                STANDARD.encode(format!("{}:password", alice.email))
-            )),
-            Credentials::EmptyBearer => raw("Bearer ".to_owned()),
-            Credentials::NonJwtBearer => raw("Bearer this-is-not-a-jwt".to_owned()),
-            Credentials::AlicesToken => bearer(alice.token.clone()),
-            Credentials::BobsToken => bearer(self.bob().await?.token),
-            Credentials::OtherSecret => {
-                bearer(tokens::signed_with_another_secret(&self.claims_of(alice)?))
-            }
-            Credentials::PayloadSetToAlice => {
-                let bob = self.bob().await?;
-                bearer(tokens::with_payload(&bob.token, &self.claims_of(alice)?))
-            }
-            Credentials::AlgNone => bearer(tokens::alg_none_with("none", &self.claims_of(alice)?)),
-            Credentials::NoSignature => bearer(tokens::without_signature(&alice.token)),
-            Credentials::ExpiredAnHourAgo => {
-                let minter = self.minter()?;
-                let claims = minter.claims(&alice.id, &alice.email);
-                let mut expired = tokens::with_exp(&claims, -3600);
-                expired["iat"] = json!(tokens::unix_now() - 7200);
-                let token = minter.sign(&expired);
-                self.expired_claims = Some(expired);
-                bearer(token)
-            }
-            Credentials::SameExpiringInAnHour => {
-                let minter = self.minter()?;
-                let expired = self.expired_claims.as_ref().ok_or_else(|| {
-                    self.failure_about(
-                        None,
-                        "an expired token from an earlier step",
-                        "none was sent",
-                    )
-                })?;
-                bearer(minter.sign(&tokens::with_exp(expired, 3600)))
-            }
+    ) -> Result<Vec<http::Header>, Box<Failure>> {
+        let bob = if credentials.uses_bob() {
+            Some(self.bob().await?)
+        } else {
+            None
+        };
+        let mut with = Holdings {
+            alice,
+            bob: bob.as_ref(),
+            minter: self.ctx.minter.as_ref(),
+            expired: &mut self.expired_claims,
+        };
+        match credentials.authorization(&mut with) {
+            Ok(authorization) => Ok(authorization.map(http::authorization).into_iter().collect()),
+            Err(lacking) => Err(self.lacking(lacking)),
         }
     }
 
-    /// Alice's claims as her real token carries them.
-    pub(super) fn claims_of(&self, alice: &Account) -> Result<Value, Box<Failure>> {
-        tokens::payload(&alice.token).ok_or_else(|| {
-            self.failure_about(
-                None,
+    /// The failure of a scenario without what its credentials are built
+    /// from.
+    fn lacking(&self, lacking: Lacking) -> Box<Failure> {
+        let (expected, actual) = match lacking {
+            Lacking::Bob => ("Bob's account", "none was provisioned"),
+            // As `minter` words it.
+            Lacking::SigningKey => (
+                "a signing key to mint tokens with",
+                "none was given (--secret or --signing-key)",
+            ),
+            Lacking::AliceClaims => (
                 "a JWT for Alice to forge variants of",
                 "the target's token is not a JWT with a JSON payload",
-            )
-        })
+            ),
+            Lacking::ExpiredToken => ("an expired token from an earlier step", "none was sent"),
+        };
+        self.failure_about(None, expected, actual)
     }
 }
 

@@ -1,0 +1,164 @@
+//! Claims: changed under the original signature, or validly signed with the
+//! key the target trusts but wrong, in their types (string `exp`/`nbf`,
+//! duplicate `sub`), their lifetime (RFC 7519 §4.1.4-6) or their `sub`.
+
+use serde_json::{Value, json};
+
+use super::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
+use crate::tokens::forge::{with_exp, with_payload, without_claim};
+use crate::tokens::unix_now;
+
+pub(super) fn entries() -> Vec<Entry> {
+    vec![
+        Entry {
+            attack: Attack::SubSwapped,
+            name: "sub swapped under the original signature".into(),
+            need: Need::Nothing,
+            uses_bob: true,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| Ok(with_payload(&with.bob()?.token, &with.alice_claims()))),
+        },
+        Entry {
+            attack: Attack::ExpPushedOut,
+            name: "exp pushed out under the original signature".into(),
+            need: Need::Nothing,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                let claims = with_exp(&with.alice_claims(), 365 * 24 * 3600);
+                Ok(with_payload(&with.alice.token, &claims))
+            }),
+        },
+        Entry {
+            attack: Attack::ExpString,
+            name: "exp as a string".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    claims["exp"] = json!((unix_now() + 600).to_string());
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::NbfString,
+            name: "nbf as a string".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    claims["nbf"] = json!((unix_now() - 60).to_string());
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::DuplicateSub,
+            name: "duplicate sub keys".into(),
+            need: Need::SigningKey,
+            uses_bob: true,
+            // RFC 7519 §4 lets a parser take the last of duplicate members:
+            // the last `sub` is Bob's, whose 404 on Alice's path is no leak.
+            refusals: &[401, 404],
+            build: Box::new(|with| {
+                // Serialised by hand: serde_json cannot write a duplicate key.
+                let bob = with.bob()?;
+                let claims = with.fresh_claims()?.to_string();
+                let sub = serde_json::to_string(&bob.id).unwrap_or_default();
+                let payload = format!("{},\"sub\":{sub}}}", claims.trim_end_matches('}'));
+                Ok(with.minter()?.sign_raw(&json!({}), &payload))
+            }),
+        },
+        Entry {
+            attack: Attack::Expired10Minutes,
+            name: "expired 10 minutes ago".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| fresh_signed(with, |claims| *claims = with_exp(claims, -600))),
+        },
+        Entry {
+            attack: Attack::NoExp,
+            name: "no exp".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| *claims = without_claim(claims, "exp"))
+            }),
+        },
+        Entry {
+            attack: Attack::NbfAhead,
+            name: "nbf an hour ahead".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    *claims = with_exp(claims, 7200);
+                    claims["nbf"] = json!(unix_now() + 3600);
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::IatAhead,
+            name: "iat an hour ahead".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    *claims = with_exp(claims, 7200);
+                    claims["iat"] = json!(unix_now() + 3600);
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::NoSub,
+            name: "no sub".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    *claims = without_claim(&without_claim(claims, "sub"), "user_id");
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::EmptySub,
+            name: "an empty sub".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    claims["sub"] = json!("");
+                    claims["user_id"] = json!("");
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::NumericSub,
+            name: "a numeric sub".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    claims["sub"] = json!(1);
+                    claims["user_id"] = json!(1);
+                })
+            }),
+        },
+    ]
+}
+
+/// A fresh token's claims for Alice, changed by `change`, signed with the
+/// key the target trusts.
+fn fresh_signed(with: &Ingredients, change: impl FnOnce(&mut Value)) -> Result<String, Need> {
+    let mut claims = with.fresh_claims()?;
+    change(&mut claims);
+    Ok(with.minter()?.sign(&claims))
+}
