@@ -7,8 +7,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
+use super::forge::with_exp;
 use super::forge::{alg_none_with, signed_with_another_secret, with_payload, without_signature};
-use super::{Minter, payload, unix_now, with_exp};
+use super::jws::{payload, unix_now};
+use super::mint::Minter;
 use crate::contract::Credentials;
 use crate::target::users::Account;
 
@@ -88,7 +90,7 @@ impl Credentials {
 mod tests {
     use super::*;
     use crate::target::profile::Claims;
-    use crate::tokens::seed_claims;
+    use crate::tokens::mint::seed_claims;
 
     fn alice(token: String) -> Account {
         Account {

@@ -7,7 +7,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
 
-use super::{Minter, encode_segment, unix_now};
+use super::jws::{encode_segment, unix_now};
+use super::mint::Minter;
 use crate::target::profile::Claims;
 
 /// 32 random bytes (from two v4 UUIDs: no extra RNG dependency).
@@ -89,7 +90,8 @@ pub fn without_claim(claims: &Value, name: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tokens::{payload, seed_claims};
+    use crate::tokens::jws::payload;
+    use crate::tokens::mint::seed_claims;
     use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
 
     const SECRET: &[u8] = b"suite-unit-test-secret-0123456789abcdef";

@@ -8,7 +8,7 @@ use ed25519_dalek::{Signer, SigningKey};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Map, Value, json};
 
-use super::{encode_segment, unix_now};
+use super::jws::{encode_segment, unix_now};
 use crate::target::profile::Claims;
 
 /// How long the suite's own valid tokens live: Better Auth's default.

@@ -10,31 +10,8 @@ pub mod issuer;
 pub mod key_server;
 pub mod mint;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::{Map, Value};
+pub mod jws;
 
 pub use forge::with_exp;
-pub use mint::{KeyError, Minter, PublicKey, SigningIdentity, seed_claims};
-
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_secs())
-}
-
-/// The decoded payload of a compact JWS, if it has one.
-pub fn payload(token: &str) -> Option<Value> {
-    let segment = token.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD.decode(segment).ok()?;
-    serde_json::from_slice::<Map<String, Value>>(&bytes)
-        .ok()
-        .map(Value::Object)
-}
-
-/// A JSON value as a compact JWS segment.
-pub fn encode_segment(value: &Value) -> String {
-    URL_SAFE_NO_PAD.encode(value.to_string())
-}
+pub use jws::payload;
+pub use mint::{KeyError, Minter, PublicKey, SigningIdentity};

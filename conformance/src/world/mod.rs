@@ -61,7 +61,7 @@ pub struct ContractWorld {
     /// Requests of multi-request steps (barrage, neighbours, logins).
     probes: Vec<(String, Exchange)>,
     /// What the load scenario saw.
-    load: Option<load::LoadResult>,
+    load: Option<load::result::LoadResult>,
     /// Harmless deviations, which do not stop the scenario.
     deviations: Mutex<Vec<Failure>>,
     /// The finding that stopped the scenario.

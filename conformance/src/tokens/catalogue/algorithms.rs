@@ -5,7 +5,7 @@
 use jsonwebtoken::Algorithm;
 use serde_json::json;
 
-use super::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
+use super::attack::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
 use crate::tokens::forge::{alg_none_with, hs256_header, sign_hmac, without_signature};
 
 /// Spellings of `none` that case-insensitive checks miss.

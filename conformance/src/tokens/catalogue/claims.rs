@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
+use super::attack::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
 use crate::tokens::forge::{with_exp, with_payload, without_claim};
-use crate::tokens::unix_now;
+use crate::tokens::jws::unix_now;
 
 pub(super) fn entries() -> Vec<Entry> {
     vec![

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{Attack, Entry, GARBLED, Need};
+use super::attack::{Attack, Entry, GARBLED, Need};
 use crate::tokens::forge::{hs256_header, random_bytes, sign_hmac};
 
 pub(super) fn entries() -> Vec<Entry> {

@@ -8,10 +8,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::SigningKey;
 use serde_json::{Value, json};
 
-use super::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
-use crate::tokens::PublicKey;
-use crate::tokens::encode_segment;
+use super::attack::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
 use crate::tokens::forge::{random_bytes, sign_eddsa, sign_hmac};
+use crate::tokens::jws::encode_segment;
+use crate::tokens::mint::PublicKey;
 
 /// The `kid` the suite's published key carries.
 const ATTACKER_KID: &str = "todo-conformance-attacker";

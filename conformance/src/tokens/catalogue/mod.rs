@@ -17,6 +17,7 @@
 //! the barrage sends it), and its entry in its family's `entries`.
 
 mod algorithms;
+mod attack;
 mod claims;
 mod encoding;
 mod keys;
@@ -25,131 +26,11 @@ use std::cmp::Ordering;
 use std::mem::discriminant;
 use std::sync::LazyLock;
 
-use serde_json::Value;
-
-use super::{Minter, PublicKey, payload, seed_claims};
-use crate::target::users::Account;
+use attack::Entry;
 
 pub use super::forge::random_bytes;
+pub use attack::{Attack, Ingredients, Need};
 pub use keys::public_jwk;
-
-/// An attack of the catalogue. Declared in catalogue order, the order the
-/// barrage sends them in; a parameterised family (`AlgNone`, `WeakSecret`)
-/// comes in the order of its list.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Attack {
-    AlgNone(&'static str),
-    NullSignature,
-    EmptyHmacKey,
-    EmbeddedHmacJwk,
-    EmbeddedEdDsaJwk,
-    KidPathTraversal,
-    KidSqlInjection,
-    KidShellInjection,
-    SubSwapped,
-    ExpPushedOut,
-    NonBase64Url,
-    /// Alice's valid token with junk in its signature segment: decoders
-    /// that skip non-alphabet characters (Python's base64, so python-jose)
-    /// still verify it.
-    NonBase64UrlSignature,
-    FiveSegments,
-    Whitespace,
-    Huge,
-    WeakSecret(&'static str),
-    Hs384,
-    Hs512,
-    Crit,
-    ExpString,
-    NbfString,
-    DuplicateSub,
-    Jku,
-    X5u,
-    PublicKeyAsHmac,
-    RawPublicKeyAsHmac,
-    PsychicEs256,
-    Expired10Minutes,
-    NoExp,
-    NbfAhead,
-    IatAhead,
-    NoSub,
-    EmptySub,
-    NumericSub,
-}
-
-/// What an attack needs that a run may not have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
-    Nothing,
-    /// A second user's valid token (always available: the suite makes Bob).
-    Bob,
-    /// The key the target trusts, to sign otherwise-valid tokens.
-    SigningKey,
-    /// The target's HS256 secret itself (HS384/HS512 with it).
-    Secret,
-    /// The target's public key.
-    PublicKey,
-}
-
-/// Everything an attack may be built from.
-pub struct Ingredients<'a> {
-    pub alice: &'a Account,
-    pub bob: Option<&'a Account>,
-    pub minter: Option<&'a Minter>,
-    /// The suite's own Ed25519 key, published at `key_url`.
-    pub attacker: &'a ed25519_dalek::SigningKey,
-    pub key_url: &'a str,
-    pub public_key: Option<&'a PublicKey>,
-}
-
-impl Ingredients<'_> {
-    /// Alice's claims as her token carries them, or the seed design's when
-    /// it carries none.
-    fn alice_claims(&self) -> Value {
-        payload(&self.alice.token).unwrap_or_else(|| seed_claims(&self.alice.id, &self.alice.email))
-    }
-
-    fn bob(&self) -> Result<&Account, Need> {
-        self.bob.ok_or(Need::Bob)
-    }
-
-    /// The key the target trusts.
-    fn minter(&self) -> Result<&Minter, Need> {
-        self.minter.ok_or(Need::SigningKey)
-    }
-
-    /// A fresh token's claims for Alice, as the trusted key signs them.
-    fn fresh_claims(&self) -> Result<Value, Need> {
-        self.minter()
-            .map(|minter| minter.claims(&self.alice.id, &self.alice.email))
-    }
-
-    fn public_key(&self) -> Result<&PublicKey, Need> {
-        self.public_key.ok_or(Need::PublicKey)
-    }
-}
-
-/// Builds an attack's token, or says what is missing.
-type Build = Box<dyn Fn(&Ingredients) -> Result<String, Need> + Send + Sync>;
-
-/// One attack: everything about it, in one place.
-struct Entry {
-    attack: Attack,
-    /// The name the feature files use.
-    name: String,
-    /// What a run may lack to build it: the barrage skips it then.
-    need: Need,
-    /// Whether it is built from Bob's token too (provisioned first).
-    uses_bob: bool,
-    /// Statuses that count as a refusal.
-    refusals: &'static [u16],
-    build: Build,
-}
-
-/// The refusal of most attacks.
-const UNAUTHORIZED: &[u16] = &[401];
-/// Tokens too garbled to parse may also be refused as a bad request.
-const GARBLED: &[u16] = &[401, 400];
 
 /// Every entry, in catalogue order.
 static TABLE: LazyLock<Vec<Entry>> = LazyLock::new(|| {

@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use super::*;
 use crate::target::profile::Claims;
+use crate::target::users::Account;
+use crate::tokens::mint::{Minter, PublicKey, seed_claims};
 
 const SECRET: &[u8] = b"attack-unit-test-secret-0123456789abcdef";
 

@@ -4,12 +4,15 @@
 //! write may change anything, and no answer may be a 5xx. Bounded in users,
 //! time and requests; the target's throughput and latency are reported.
 
+pub mod result;
 mod verdicts;
+
+pub use result::LoadResult;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -25,19 +28,6 @@ const MAX_REQUESTS: usize = 200_000;
 /// Each user deletes one of its tasks every this many rounds, so that lists
 /// stay short and deletes are part of the mix.
 const DELETE_EVERY: usize = 3;
-
-/// What the load run saw.
-#[derive(Debug, Default)]
-pub struct LoadResult {
-    pub requests: usize,
-    pub elapsed: Duration,
-    latencies: Vec<Duration>,
-    /// Another user's data seen, or changed: what happened, and the request.
-    leaks: Vec<(String, Exchange)>,
-    server_errors: Vec<Exchange>,
-    /// The owner's own requests that did not do what they should.
-    broken: Vec<(String, Exchange)>,
-}
 
 /// What every user shares: the tasks that exist, to probe, and the budget.
 struct Shared {

@@ -1,0 +1,126 @@
+//! What an attack is: the `Attack` names, what building one needs, what it
+//! is built from, and the `Entry` that holds everything about one attack.
+
+use serde_json::Value;
+
+use crate::target::users::Account;
+use crate::tokens::jws::payload;
+use crate::tokens::mint::{Minter, PublicKey, seed_claims};
+
+/// An attack of the catalogue. Declared in catalogue order, the order the
+/// barrage sends them in; a parameterised family (`AlgNone`, `WeakSecret`)
+/// comes in the order of its list.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Attack {
+    AlgNone(&'static str),
+    NullSignature,
+    EmptyHmacKey,
+    EmbeddedHmacJwk,
+    EmbeddedEdDsaJwk,
+    KidPathTraversal,
+    KidSqlInjection,
+    KidShellInjection,
+    SubSwapped,
+    ExpPushedOut,
+    NonBase64Url,
+    /// Alice's valid token with junk in its signature segment: decoders
+    /// that skip non-alphabet characters (Python's base64, so python-jose)
+    /// still verify it.
+    NonBase64UrlSignature,
+    FiveSegments,
+    Whitespace,
+    Huge,
+    WeakSecret(&'static str),
+    Hs384,
+    Hs512,
+    Crit,
+    ExpString,
+    NbfString,
+    DuplicateSub,
+    Jku,
+    X5u,
+    PublicKeyAsHmac,
+    RawPublicKeyAsHmac,
+    PsychicEs256,
+    Expired10Minutes,
+    NoExp,
+    NbfAhead,
+    IatAhead,
+    NoSub,
+    EmptySub,
+    NumericSub,
+}
+
+/// What an attack needs that a run may not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Nothing,
+    /// A second user's valid token (always available: the suite makes Bob).
+    Bob,
+    /// The key the target trusts, to sign otherwise-valid tokens.
+    SigningKey,
+    /// The target's HS256 secret itself (HS384/HS512 with it).
+    Secret,
+    /// The target's public key.
+    PublicKey,
+}
+
+/// Everything an attack may be built from.
+pub struct Ingredients<'a> {
+    pub alice: &'a Account,
+    pub bob: Option<&'a Account>,
+    pub minter: Option<&'a Minter>,
+    /// The suite's own Ed25519 key, published at `key_url`.
+    pub attacker: &'a ed25519_dalek::SigningKey,
+    pub key_url: &'a str,
+    pub public_key: Option<&'a PublicKey>,
+}
+
+impl Ingredients<'_> {
+    /// Alice's claims as her token carries them, or the seed design's when
+    /// it carries none.
+    pub(super) fn alice_claims(&self) -> Value {
+        payload(&self.alice.token).unwrap_or_else(|| seed_claims(&self.alice.id, &self.alice.email))
+    }
+
+    pub(super) fn bob(&self) -> Result<&Account, Need> {
+        self.bob.ok_or(Need::Bob)
+    }
+
+    /// The key the target trusts.
+    pub(super) fn minter(&self) -> Result<&Minter, Need> {
+        self.minter.ok_or(Need::SigningKey)
+    }
+
+    /// A fresh token's claims for Alice, as the trusted key signs them.
+    pub(super) fn fresh_claims(&self) -> Result<Value, Need> {
+        self.minter()
+            .map(|minter| minter.claims(&self.alice.id, &self.alice.email))
+    }
+
+    pub(super) fn public_key(&self) -> Result<&PublicKey, Need> {
+        self.public_key.ok_or(Need::PublicKey)
+    }
+}
+
+/// Builds an attack's token, or says what is missing.
+pub(super) type Build = Box<dyn Fn(&Ingredients) -> Result<String, Need> + Send + Sync>;
+
+/// One attack: everything about it, in one place.
+pub(super) struct Entry {
+    pub(super) attack: Attack,
+    /// The name the feature files use.
+    pub(super) name: String,
+    /// What a run may lack to build it: the barrage skips it then.
+    pub(super) need: Need,
+    /// Whether it is built from Bob's token too (provisioned first).
+    pub(super) uses_bob: bool,
+    /// Statuses that count as a refusal.
+    pub(super) refusals: &'static [u16],
+    pub(super) build: Build,
+}
+
+/// The refusal of most attacks.
+pub(super) const UNAUTHORIZED: &[u16] = &[401];
+/// Tokens too garbled to parse may also be refused as a bad request.
+pub(super) const GARBLED: &[u16] = &[401, 400];
