@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::ConfigError;
+use super::error::ConfigError;
 
 /// Used when `DATABASE_URL` is unset and `TODO_POSTGRES_IMAGE` does not say otherwise.
 pub const DEFAULT_POSTGRES_IMAGE: &str = "postgres:17-alpine";

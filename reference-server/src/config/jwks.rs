@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{ConfigError, MAX_LEEWAY, seconds};
+use super::error::{ConfigError, seconds};
+use super::limits::MAX_LEEWAY;
 
 /// How often, at most, an unknown `kid` may refresh the JWKS.
 pub const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(30);

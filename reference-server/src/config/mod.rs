@@ -2,28 +2,28 @@
 //! code by whoever embeds the server (the conformance suite, the tests).
 //!
 //! The database (`database`) and JWKS (`jwks`) parts have files of their
-//! own; everything is re-exported here.
+//! own, and so do the errors (`error`) and the bounds (`limits`) they share
+//! with this one; everything is re-exported here.
 
 mod database;
+mod error;
 mod jwks;
+mod limits;
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 pub use database::{DEFAULT_POSTGRES_IMAGE, DatabaseConfig, ImageRef, database_from_lookup};
+pub use error::ConfigError;
+use error::seconds;
 use jwks::jwks_from_lookup;
 pub use jwks::{BETTER_AUTH_JWKS_PATH, DEFAULT_JWKS_REFRESH, JwksConfig, JwksLocation};
+pub use limits::{MAX_LEEWAY, MAX_TIMEOUT, MAX_TOKEN_TTL, MIN_SECRET_BYTES};
 
-/// HS256 keys shorter than this are guessable offline from a single token.
-pub const MIN_SECRET_BYTES: usize = 32;
 pub const DEFAULT_BIND: &str = "127.0.0.1:8000";
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
-/// Longer lifetimes make a stolen token good for too long.
-pub const MAX_TOKEN_TTL: Duration = Duration::from_secs(365 * 24 * 60 * 60);
-/// A leeway beyond this is no longer clock skew.
-pub const MAX_LEEWAY: Duration = Duration::from_secs(60 * 60);
 
 /// How long the server keeps trying to reach Postgres at start before it
 /// gives up: long enough for a database that starts next to it.
@@ -33,31 +33,6 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// A client must send a request's whole head within this, and an idle
 /// keep-alive connection is closed after it.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// The bound of the three timeouts above: beyond ten minutes a timeout no
-/// longer protects anything.
-pub const MAX_TIMEOUT: Duration = Duration::from_secs(600);
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error(
-        "no token verification is configured: set BETTER_AUTH_SECRET to the shared HS256 secret (at least {MIN_SECRET_BYTES} bytes, e.g. `openssl rand -hex 32`), or BETTER_AUTH_URL (or BETTER_AUTH_JWKS_URL / BETTER_AUTH_JWKS_FILE) to verify Better Auth's tokens against its JWKS"
-    )]
-    MissingSecret,
-    #[error(
-        "{0} does not say which issuer and audience to expect: set BETTER_AUTH_URL, or BETTER_AUTH_ISSUER and BETTER_AUTH_AUDIENCE"
-    )]
-    MissingIssuer(&'static str),
-    #[error(
-        "BETTER_AUTH_SECRET is {0} bytes long; it must be at least {MIN_SECRET_BYTES} bytes (for example the output of `openssl rand -hex 32`)"
-    )]
-    ShortSecret(usize),
-    #[error("{var}={value:?} is invalid: {reason}")]
-    Invalid {
-        var: &'static str,
-        value: String,
-        reason: String,
-    },
-}
 
 /// The HS256 signing secret. Its `Debug` output is redacted so that it never
 /// reaches a log line.
@@ -185,29 +160,6 @@ impl Config {
                 MAX_TIMEOUT,
             )?,
         })
-    }
-}
-
-fn seconds(
-    lookup: &impl Fn(&str) -> Option<String>,
-    var: &'static str,
-    default: Duration,
-    min: u64,
-    max: Duration,
-) -> Result<Duration, ConfigError> {
-    let Some(value) = lookup(var) else {
-        return Ok(default);
-    };
-    match value.trim().parse::<u64>() {
-        Ok(secs) if (min..=max.as_secs()).contains(&secs) => Ok(Duration::from_secs(secs)),
-        _ => Err(ConfigError::Invalid {
-            var,
-            value,
-            reason: format!(
-                "expected a whole number of seconds from {min} to {}",
-                max.as_secs()
-            ),
-        }),
     }
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::Serialize;
 
-use super::{Claims, TokenError, unix_now};
+use super::claims::{Claims, TokenError, unix_now, validation};
 use crate::config::Secret;
 
 /// The claims of the tokens issued by register and login.
@@ -30,7 +30,7 @@ impl TokenKeys {
         Self {
             encoding: EncodingKey::from_secret(secret.expose()),
             decoding: DecodingKey::from_secret(secret.expose()),
-            validation: super::validation(Algorithm::HS256, leeway),
+            validation: validation(Algorithm::HS256, leeway),
             ttl,
         }
     }

@@ -7,7 +7,7 @@ use jsonwebtoken::jwk::Jwk;
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
 
-use super::JwksError;
+use super::error::JwksError;
 
 /// The algorithms a JWKS key can be for here.
 pub(super) const SUPPORTED: [&str; 5] = ["EdDSA", "ES256", "ES384", "RS256", "PS256"];

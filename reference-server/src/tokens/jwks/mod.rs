@@ -5,35 +5,24 @@
 //! per interval, so that garbage kids cannot make the server hammer the
 //! issuer; an issuer that cannot be reached is a 503, not a 401.
 
+mod error;
 mod keys;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
 use tokio::sync::{Mutex, RwLock};
 
-use crate::tokens::{Claims, TokenError};
+use super::claims::{Claims, TokenError, validation};
+pub use error::JwksError;
 use keys::{Keys, SUPPORTED, name, parse};
 
 /// How long a JWKS fetch may take.
 const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 /// Larger JWKS documents are refused.
 const MAX_JWKS_BYTES: usize = 256 * 1024;
-
-#[derive(Debug, thiserror::Error)]
-pub enum JwksError {
-    #[error("could not read the JWKS file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("the JWKS is not valid: {0}")]
-    Invalid(String),
-    #[error("could not build the HTTP client for the JWKS: {0}")]
-    Client(String),
-}
 
 enum Source {
     Url {
@@ -153,7 +142,7 @@ impl JwksVerifier {
         if alg != name(algorithm) {
             return Err(TokenError::Algorithm(alg.to_owned()));
         }
-        let mut validation = crate::tokens::validation(algorithm, self.leeway);
+        let mut validation = validation(algorithm, self.leeway);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.validate_aud = true;
@@ -249,7 +238,7 @@ mod tests {
     /// The captured tokens expired 15 minutes after their capture; a leeway
     /// back to then lets the rest of the checks run on them.
     fn since_capture() -> Duration {
-        Duration::from_secs(crate::tokens::unix_now().saturating_sub(1_795_599_000))
+        Duration::from_secs(crate::tokens::claims::unix_now().saturating_sub(1_795_599_000))
     }
 
     fn captured() -> JwksVerifier {
