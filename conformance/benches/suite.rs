@@ -59,7 +59,7 @@ fn suite(c: &mut Criterion) {
                     run.elapsed
                 })
                 .sum()
-        })
+        });
     });
     group.finish();
 }

@@ -145,6 +145,7 @@ fn every_flaw_is_caught_by_exactly_its_scenarios() {
 
 // --- the document ---------------------------------------------------------------
 
+#[allow(clippy::too_many_lines, reason = "one document, written top to bottom")]
 fn document(runs: &[(usize, Run)]) -> String {
     let (runnable, skipped) = run::runnable();
     let mut doc = String::new();

@@ -5,6 +5,7 @@
 
 mod support;
 
+use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -20,15 +21,16 @@ use support::server;
 fn expected_file(scenarios: &[(String, String)]) -> std::path::PathBuf {
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("expected-{}.toml", uuid::Uuid::new_v4().simple()));
-    let entries: String = scenarios
+    let entries = scenarios
         .iter()
-        .map(|(feature, scenario)| {
-            format!(
+        .fold(String::new(), |mut entries, (feature, scenario)| {
+            let _ = write!(
+                entries,
                 "[[expected]]\nscenario = {:?}\ngrade = \"failed\"\nreason = \"accepted by the test\"\n\n",
                 format!("{feature}: {scenario}")
-            )
-        })
-        .collect();
+            );
+            entries
+        });
     std::fs::write(&path, entries).expect("write the expected-failures file");
     path
 }

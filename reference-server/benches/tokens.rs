@@ -109,11 +109,11 @@ fn tokens(c: &mut Criterion) {
         let claims = ready(verifier.verify(&token)).expect("the token verifies");
         assert_eq!(claims.sub, SUB);
         c.bench_function(&format!("verify/{mode}"), |b| {
-            b.iter(|| ready(verifier.verify(black_box(&token))))
+            b.iter(|| ready(verifier.verify(black_box(&token))));
         });
         let headers = bearer(&token);
         c.bench_function(&format!("authenticate/{mode}"), |b| {
-            b.iter(|| ready(authenticate(black_box(&headers), &verifier)))
+            b.iter(|| ready(authenticate(black_box(&headers), &verifier)));
         });
     }
 }

@@ -18,7 +18,7 @@ use crate::config::{DatabaseConfig, ImageRef};
 /// More only queue up inside Postgres, competing for the same cores: on 2
 /// cores, 16 connections gave ci/bench a p99 half again as high.
 fn max_connections() -> u32 {
-    let cores = std::thread::available_parallelism().map_or(2, |cores| cores.get());
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     u32::try_from(cores * 2).unwrap_or(u32::MAX).clamp(4, 32)
 }
 
@@ -102,7 +102,7 @@ impl Database {
             match container.rm().await {
                 Ok(()) => tracing::info!(container = %id, "removed the Postgres container"),
                 Err(error) => {
-                    tracing::warn!(container = %id, %error, "could not remove the Postgres container")
+                    tracing::warn!(container = %id, %error, "could not remove the Postgres container");
                 }
             }
         }

@@ -71,7 +71,10 @@ impl ServerProcess {
                         return line;
                     }
                 }
-                Err(_) => panic!(
+                Err(
+                    std::sync::mpsc::RecvTimeoutError::Timeout
+                    | std::sync::mpsc::RecvTimeoutError::Disconnected,
+                ) => panic!(
                     "no log line with {needle:?} within {timeout:?}; log so far:\n{}",
                     self.log.join("\n")
                 ),
@@ -87,7 +90,16 @@ impl ServerProcess {
 
     fn terminate(&mut self) -> ExitStatus {
         // SAFETY: sending a signal to our own child process.
-        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        #[allow(
+            unsafe_code,
+            reason = "std's Child can only SIGKILL; the test needs SIGTERM"
+        )]
+        unsafe {
+            libc::kill(
+                libc::pid_t::try_from(self.child.id()).expect("a pid fits in pid_t"),
+                libc::SIGTERM,
+            )
+        };
         self.wait(Duration::from_secs(60))
     }
 

@@ -86,6 +86,11 @@ fn duration(secs: f64) -> String {
     if secs < 60.0 {
         format!("{secs:.1} s")
     } else {
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a run's duration: positive, and far below u64::MAX seconds"
+        )]
         let whole = secs.round() as u64;
         format!("{} min {} s", whole / 60, whole % 60)
     }

@@ -26,7 +26,7 @@ struct Report<'a> {
     strict: bool,
     totals: Counts,
     promises: Vec<Counts>,
-    scenarios: Vec<Scenario<'a>>,
+    scenarios: Vec<ScenarioEntry<'a>>,
     informational: &'a [Informational],
     left_behind: &'a [String],
 }
@@ -57,7 +57,7 @@ impl From<PromiseRow> for Counts {
 }
 
 #[derive(Serialize)]
-struct Scenario<'a> {
+struct ScenarioEntry<'a> {
     promise: &'a str,
     scenario: &'a str,
     verdict: &'static str,
@@ -135,14 +135,14 @@ pub fn render(report: &RunReport) -> String {
     serde_json::to_string_pretty(&document).expect("the report serialises")
 }
 
-fn scenario(result: &ScenarioResult, show_tokens: bool) -> Scenario<'_> {
+fn scenario(result: &ScenarioResult, show_tokens: bool) -> ScenarioEntry<'_> {
     let reason = match &result.verdict {
         Verdict::ExpectedFailure { reason }
         | Verdict::UnexpectedPass { reason }
         | Verdict::Skipped { reason } => Some(reason.as_str()),
         _ => None,
     };
-    Scenario {
+    ScenarioEntry {
         promise: &result.promise,
         scenario: &result.scenario,
         verdict: result.verdict.label(),

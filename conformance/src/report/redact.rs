@@ -148,7 +148,7 @@ fn quote_around_tokens(text: &str) -> String {
     let mut rest = 0;
     for token in JWT.find_iter(text) {
         word.push_str(&quote(&text[rest..token.start()]));
-        word.push_str(&format!("\"${TOKEN_VARIABLE}\""));
+        let _ = write!(word, "\"${TOKEN_VARIABLE}\"");
         rest = token.end();
     }
     word.push_str(&quote(&text[rest..]));

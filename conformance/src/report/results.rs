@@ -151,15 +151,14 @@ impl RunReport {
     pub fn by_promise(&self) -> Vec<PromiseRow> {
         let mut rows: Vec<PromiseRow> = Vec::new();
         let row = |rows: &mut Vec<PromiseRow>, promise: &str| -> usize {
-            match rows.iter().position(|row| row.promise == promise) {
-                Some(index) => index,
-                None => {
-                    rows.push(PromiseRow {
-                        promise: promise.to_owned(),
-                        ..PromiseRow::default()
-                    });
-                    rows.len() - 1
-                }
+            if let Some(index) = rows.iter().position(|row| row.promise == promise) {
+                index
+            } else {
+                rows.push(PromiseRow {
+                    promise: promise.to_owned(),
+                    ..PromiseRow::default()
+                });
+                rows.len() - 1
             }
         };
         for result in &self.scenarios {

@@ -88,18 +88,17 @@ fn print_feature(feature: &Feature, selection: &Selection) {
     }
     println!("{}:", feature.name);
     for scenario in chosen {
-        match selection.skip_reason(feature, scenario) {
-            Some(reason) => println!("  {}  [skipped: {reason}]", scenario.name),
-            None => {
-                println!("  {}", scenario.name);
-                for step in feature
-                    .background
-                    .iter()
-                    .flat_map(|background| &background.steps)
-                    .chain(&scenario.steps)
-                {
-                    println!("    {}{}", step.keyword, step.value);
-                }
+        if let Some(reason) = selection.skip_reason(feature, scenario) {
+            println!("  {}  [skipped: {reason}]", scenario.name)
+        } else {
+            println!("  {}", scenario.name);
+            for step in feature
+                .background
+                .iter()
+                .flat_map(|background| &background.steps)
+                .chain(&scenario.steps)
+            {
+                println!("    {}{}", step.keyword, step.value);
             }
         }
     }

@@ -239,8 +239,8 @@ pub async fn run(
         .max_concurrent_scenarios(concurrency)
         .fail_on_skipped()
         .before(move |feature, _, scenario, world| {
-            world.promise = feature.name.clone();
-            world.scenario = scenario.name.clone();
+            world.promise.clone_from(&feature.name);
+            world.scenario.clone_from(&scenario.name);
             world.non_strict = !strict && is_should(feature, scenario);
             async {}.boxed_local()
         })

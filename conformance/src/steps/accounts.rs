@@ -15,7 +15,7 @@ async fn failed_logins(world: &mut ContractWorld) {
 }
 
 #[then("both answers have the same status and body")]
-async fn same_answers(world: &mut ContractWorld) {
+fn same_answers(world: &mut ContractWorld) {
     world.expect_same_login_answers().or_stop(world);
 }
 

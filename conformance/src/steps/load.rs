@@ -10,21 +10,21 @@ async fn many_users_at_once(world: &mut ContractWorld) {
 }
 
 #[then("no user saw or changed another user's task")]
-async fn no_leaks(world: &mut ContractWorld) {
+fn no_leaks(world: &mut ContractWorld) {
     world.expect_no_leaks().or_stop(world);
 }
 
 #[then("no request got a server error")]
-async fn no_server_errors(world: &mut ContractWorld) {
+fn no_server_errors(world: &mut ContractWorld) {
     world.expect_no_server_errors().or_stop(world);
 }
 
 #[then("every owner's own request succeeded")]
-async fn owners_served(world: &mut ContractWorld) {
+fn owners_served(world: &mut ContractWorld) {
     world.expect_owners_served().or_stop(world);
 }
 
 #[then("the throughput and latency are reported")]
-async fn throughput_reported(world: &mut ContractWorld) {
+fn throughput_reported(world: &mut ContractWorld) {
     world.report_load().or_stop(world);
 }

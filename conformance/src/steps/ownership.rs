@@ -30,6 +30,6 @@ async fn neighbours(world: &mut ContractWorld) {
 }
 
 #[then("every neighbour is 404")]
-async fn neighbours_not_found(world: &mut ContractWorld) {
+fn neighbours_not_found(world: &mut ContractWorld) {
     world.expect_probes_not_found().or_stop(world);
 }

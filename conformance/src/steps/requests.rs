@@ -47,37 +47,37 @@ async fn bob_calls_his_own(world: &mut ContractWorld, route: Route) {
 }
 
 #[then(expr = "the answer is {int}")]
-async fn the_answer_is(world: &mut ContractWorld, status: u16) {
+fn the_answer_is(world: &mut ContractWorld, status: u16) {
     world.expect_status(status).or_stop(world);
 }
 
 #[then(expr = "the {route} succeeds")]
-async fn the_route_succeeds(world: &mut ContractWorld, route: Route) {
+fn the_route_succeeds(world: &mut ContractWorld, route: Route) {
     world.expect_success(route).or_stop(world);
 }
 
 #[then("the answer is a client error")]
-async fn the_answer_is_a_client_error(world: &mut ContractWorld) {
+fn the_answer_is_a_client_error(world: &mut ContractWorld) {
     world.expect_client_error().or_stop(world);
 }
 
 #[then("the answer is 401 with a Bearer challenge")]
-async fn the_answer_is_a_challenge(world: &mut ContractWorld) {
+fn the_answer_is_a_challenge(world: &mut ContractWorld) {
     world.expect_bearer_challenge().map(drop).or_stop(world);
 }
 
 #[then("the answer carries no task data")]
-async fn no_task_data(world: &mut ContractWorld) {
+fn no_task_data(world: &mut ContractWorld) {
     world.expect_no_task_data().or_stop(world);
 }
 
 #[then("the answer does not mention Alice's task")]
-async fn does_not_mention(world: &mut ContractWorld) {
+fn does_not_mention(world: &mut ContractWorld) {
     world.expect_no_task_data().or_stop(world);
 }
 
 #[then("the answer lists Alice's task")]
-async fn lists_alices_task(world: &mut ContractWorld) {
+fn lists_alices_task(world: &mut ContractWorld) {
     world.expect_mentions_alice_task().or_stop(world);
 }
 

@@ -68,7 +68,7 @@ async fn logout(world: &mut ContractWorld) {
 }
 
 #[then(expr = "the answer is the task titled {string} described as {string}, {completion}")]
-async fn answer_is_task(
+fn answer_is_task(
     world: &mut ContractWorld,
     title: String,
     description: String,
@@ -80,7 +80,7 @@ async fn answer_is_task(
 }
 
 #[then("the answer is that task")]
-async fn answer_is_that_task(world: &mut ContractWorld) {
+fn answer_is_that_task(world: &mut ContractWorld) {
     world.expect_subject().or_stop(world);
 }
 

@@ -57,7 +57,7 @@ impl<'a> Tasks<'a> {
             .as_ref()
             .ok()
             .filter(|received| (200..300).contains(&received.status))
-            .and_then(|received| received.json())
+            .and_then(super::http::Received::json)
             .map(|task| self.profile.id_of(&task))
             .filter(|id| !id.is_empty());
         (created, id)

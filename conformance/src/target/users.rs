@@ -139,31 +139,28 @@ impl GivenUsers {
         client: &Client,
         profile: &Profile,
     ) -> Result<Self, ProvisionError> {
-        let given = match file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|error| {
-                    ProvisionError::new(&format!(
-                        "could not read --given-users {}: {error}",
-                        path.display()
-                    ))
-                })?;
-                toml::from_str::<GivenFile>(&text).map_err(|error| {
-                    ProvisionError::new(&format!(
-                        "--given-users {} is not valid: {error}",
-                        path.display()
-                    ))
-                })?
-            }
-            None => {
-                let from_env = |who: &str| GivenUser {
-                    token: std::env::var(format!("TODO_{who}_TOKEN")).ok(),
-                    id: std::env::var(format!("TODO_{who}_ID")).ok(),
-                    ..GivenUser::default()
-                };
-                GivenFile {
-                    alice: from_env("ALICE"),
-                    bob: from_env("BOB"),
-                }
+        let given = if let Some(path) = file {
+            let text = std::fs::read_to_string(path).map_err(|error| {
+                ProvisionError::new(&format!(
+                    "could not read --given-users {}: {error}",
+                    path.display()
+                ))
+            })?;
+            toml::from_str::<GivenFile>(&text).map_err(|error| {
+                ProvisionError::new(&format!(
+                    "--given-users {} is not valid: {error}",
+                    path.display()
+                ))
+            })?
+        } else {
+            let from_env = |who: &str| GivenUser {
+                token: std::env::var(format!("TODO_{who}_TOKEN")).ok(),
+                id: std::env::var(format!("TODO_{who}_ID")).ok(),
+                ..GivenUser::default()
+            };
+            GivenFile {
+                alice: from_env("ALICE"),
+                bob: from_env("BOB"),
             }
         };
         let alice = given.alice.account("Alice", client, profile).await?;

@@ -48,8 +48,7 @@ impl KeyServer {
     pub fn was_fetched(&self, id: &str) -> bool {
         self.fetched
             .lock()
-            .map(|fetched| fetched.contains(id))
-            .unwrap_or(false)
+            .is_ok_and(|fetched| fetched.contains(id))
     }
 }
 

@@ -149,7 +149,7 @@ impl ContractWorld {
     }
 
     /// Notes whether the last jku/x5u token made the target fetch its URL.
-    pub fn report_key_fetch(&self) -> Outcome {
+    pub fn report_key_fetch(&self) {
         let fetched = self.ctx.key_server.was_fetched(&self.key_id);
         let verdict = if fetched {
             "the target FETCHED the key URL named in the token (it refused the token, but fetching attacker URLs is an SSRF risk)"
@@ -158,7 +158,6 @@ impl ContractWorld {
         };
         self.ctx
             .note(&self.promise, &self.scenario, verdict.to_owned());
-        Ok(())
     }
 
     /// Notes whether the last request was accepted; only a 5xx fails.
@@ -267,8 +266,8 @@ impl ContractWorld {
     }
 
     /// RFC 6750 §3.1: a presented token that is refused gets
-    /// `error="invalid_token"` in its challenge.
-    pub fn expect_barrage_challenges(&self) -> Outcome {
+    /// `error="invalid_token"` in its challenge; a deviation otherwise.
+    pub fn expect_barrage_challenges(&self) {
         for (name, exchange) in &self.probes {
             let Ok(received) = &exchange.response else {
                 continue;
@@ -288,10 +287,9 @@ impl ContractWorld {
                     )
                     .by(Check::InvalidTokenChallenge),
                 );
-                return Ok(());
+                return;
             }
         }
-        Ok(())
     }
 
     pub fn expect_no_disclosure(&self) -> Outcome {

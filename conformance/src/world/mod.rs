@@ -358,7 +358,7 @@ impl ContractWorld {
             .and_then(|exchange| exchange.response.as_ref().ok());
         if let Some(task) = created
             .filter(|received| (200..300).contains(&received.status))
-            .and_then(|r| r.json())
+            .and_then(super::target::http::Received::json)
         {
             let id = self.ctx.profile.id_of(&task);
             if !id.is_empty() {

@@ -74,7 +74,7 @@ pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> 
     if run.tally != Some(wanted_tally) {
         problems.push(format!("tally {:?}, expected {wanted_tally:?}", run.tally));
     }
-    let wanted_code = if must_fail.is_empty() { 0 } else { 1 };
+    let wanted_code = i32::from(!must_fail.is_empty());
     if run.code != Some(wanted_code) {
         problems.push(format!("exit code {:?}, expected {wanted_code}", run.code));
     }

@@ -272,9 +272,9 @@ mod tests {
         assert_eq!(config.header_read_timeout, DEFAULT_HEADER_READ_TIMEOUT);
         match config.database {
             DatabaseConfig::Container(image) => {
-                assert_eq!(image.to_string(), DEFAULT_POSTGRES_IMAGE)
+                assert_eq!(image.to_string(), DEFAULT_POSTGRES_IMAGE);
             }
-            other => panic!("expected a container, got {other:?}"),
+            other @ DatabaseConfig::Url(_) => panic!("expected a container, got {other:?}"),
         }
     }
 

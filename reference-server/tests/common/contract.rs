@@ -341,7 +341,7 @@ impl<'a> Compiler<'a> {
         };
         let name = schema.get("$ref").and_then(Value::as_str).map_or_else(
             || format!("the schema of {context}"),
-            |reference| reference.to_owned(),
+            std::borrow::ToOwned::to_owned,
         );
         // `$ref`s into `components` resolve against the wrapper's root.
         let mut wrapper = Map::new();

@@ -65,12 +65,18 @@ fn start_shared_server() -> SharedServer {
     let url = match url_rx.recv() {
         Ok(Ok(url)) => url,
         Ok(Err(error)) => panic!("the test server could not start: {error}"),
-        Err(_) => panic!("the test server thread died while starting"),
+        Err(std::sync::mpsc::RecvError) => panic!("the test server thread died while starting"),
     };
     // Statics are never dropped: without this the Postgres container would
     // outlive the test process.
     // SAFETY: registering a plain `extern "C" fn` with no captured state.
-    unsafe { libc::atexit(stop_shared_server) };
+    #[allow(
+        unsafe_code,
+        reason = "libc's atexit is the only hook a static gets at exit"
+    )]
+    unsafe {
+        libc::atexit(stop_shared_server)
+    };
     SharedServer {
         url,
         stop: Mutex::new(Some(stop_tx)),

@@ -149,10 +149,7 @@ proptest! {
         let [by_header, by_verifier] = users_of(token.as_bytes())?;
         let now_after = unix_now();
         prop_assert_eq!(&by_header, &by_verifier, "the header and the verifier disagree");
-        match by_verifier {
-            Some(user) => check_accepted(mode, (&header, &claims), &user, (now_before, now_after))?,
-            None => prop_assert_eq!(must_accept(mode, (&header, &claims), now_after), None),
-        }
+        if let Some(user) = by_verifier { check_accepted(mode, (&header, &claims), &user, (now_before, now_after))? } else { prop_assert_eq!(must_accept(mode, (&header, &claims), now_after), None) }
     }
 
     /// A create body is accepted exactly when the contract allows it, with

@@ -164,7 +164,7 @@ impl Mutation {
                 edit_bytes(token, |bytes| bytes.truncate(at.index(bytes.len() + 1)))
             }
             Self::Insert(at, byte) => edit_bytes(token, |bytes| {
-                bytes.insert(at.index(bytes.len() + 1), *byte)
+                bytes.insert(at.index(bytes.len() + 1), *byte);
             }),
             Self::Remove(at) => edit_bytes(token, |bytes| {
                 if !bytes.is_empty() {

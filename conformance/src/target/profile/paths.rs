@@ -1,6 +1,8 @@
 //! Where a route goes: the method and path of each contract route as the
 //! profile shapes them, and the statuses that mean it succeeded.
 
+use std::fmt::Write as _;
+
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -98,7 +100,7 @@ fn encode_segment(segment: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-._~@:+".contains(&byte) {
             encoded.push(char::from(byte));
         } else {
-            encoded.push_str(&format!("%{byte:02X}"));
+            let _ = write!(encoded, "%{byte:02X}");
         }
     }
     encoded

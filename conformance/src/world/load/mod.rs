@@ -167,7 +167,12 @@ impl ContractWorld {
         if !self.succeeded(worker, Route::Create, &exchange) {
             return;
         }
-        let Some(task) = exchange.response.as_ref().ok().and_then(|r| r.json()) else {
+        let Some(task) = exchange
+            .response
+            .as_ref()
+            .ok()
+            .and_then(super::super::target::http::Received::json)
+        else {
             return;
         };
         let id = self.ctx.profile.id_of(&task);
@@ -192,7 +197,7 @@ impl ContractWorld {
     /// Whether a listed task is someone else's: another user created it, or
     /// a probe wrote its title. An unknown task with the owner's own title
     /// is the owner's, from a request whose answer was lost (a timeout).
-    fn foreign(&self, worker: &Worker, shared: &Shared, task: &Value) -> bool {
+    fn foreign(worker: &Worker, shared: &Shared, task: &Value) -> bool {
         let id = id_of(task);
         let others = shared.known.lock().is_ok_and(|known| {
             known
@@ -222,17 +227,16 @@ impl ContractWorld {
             .response
             .as_ref()
             .ok()
-            .and_then(|r| r.json())
+            .and_then(super::super::target::http::Received::json)
             .and_then(|answer| self.ctx.profile.tasks_in(&answer).ok());
-        match listed {
-            Some(listed) => Some((listed.tasks, exchange)),
-            None => {
-                worker.result.broken.push((
-                    format!("{}'s list could not be read", worker.account.id),
-                    exchange,
-                ));
-                None
-            }
+        if let Some(listed) = listed {
+            Some((listed.tasks, exchange))
+        } else {
+            worker.result.broken.push((
+                format!("{}'s list could not be read", worker.account.id),
+                exchange,
+            ));
+            None
         }
     }
 
@@ -246,7 +250,7 @@ impl ContractWorld {
             if worker.mine.contains_key(&id) {
                 continue;
             }
-            if self.foreign(worker, shared, &task) {
+            if Self::foreign(worker, shared, &task) {
                 worker.result.leaks.push((
                     format!(
                         "{}'s list holds task {id}, which is not theirs: {task}",
@@ -339,7 +343,10 @@ impl ContractWorld {
         let Some((tasks, exchange)) = self.list_own(worker, shared).await else {
             return;
         };
-        if let Some(task) = tasks.iter().find(|task| self.foreign(worker, shared, task)) {
+        if let Some(task) = tasks
+            .iter()
+            .find(|task| Self::foreign(worker, shared, task))
+        {
             worker.result.leaks.push((
                 format!(
                     "{}'s tasks hold one that is not theirs, or that a probe wrote: {task}",

@@ -60,7 +60,7 @@ fn valid_email(raw: &str) -> Option<String> {
     valid.then_some(email)
 }
 
-fn auth_answer(token: String, user: &User) -> Value {
+fn auth_answer(token: &str, user: &User) -> Value {
     json!({
         "token": token,
         "user": {"id": user.id, "email": user.email, "name": user.name},
@@ -111,7 +111,7 @@ pub(super) async fn register(
         password: password.to_owned(),
     };
     let token = app.issue(&mut store, &user);
-    let answer = auth_answer(token, &user);
+    let answer = auth_answer(&token, &user);
     store.users.insert(email, user);
     ok(StatusCode::CREATED, answer)
 }
@@ -145,7 +145,7 @@ pub(super) async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body:
         password: String::new(),
     };
     let token = app.issue(&mut store, &user);
-    ok(StatusCode::OK, auth_answer(token, &user))
+    ok(StatusCode::OK, auth_answer(&token, &user))
 }
 
 pub(super) async fn logout(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {

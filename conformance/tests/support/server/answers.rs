@@ -12,6 +12,10 @@ pub(super) fn error(status: StatusCode, detail: &str) -> Response {
     (status, Json(json!({ "detail": detail }))).into_response()
 }
 
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "every handler answers an `Answer`, errors or not"
+)]
 pub(super) fn ok(status: StatusCode, body: Value) -> Answer {
     Ok((status, Json(body)).into_response())
 }

@@ -339,6 +339,6 @@ impl App {
     fn store(&self) -> MutexGuard<'_, Store> {
         self.store
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -222,9 +222,10 @@ impl App {
             (Bug::SubUnwrapPanics, Some(Value::String(sub))) => Ok(Identity::User(sub)),
             (Bug::SubUnwrapPanics, _) => Err(Refusal::ServerError(GENERIC_500)),
             (Bug::FalsySubSkipsOwnerCheck, sub) => Ok(match sub {
-                None | Some(Value::Null | Value::Bool(false)) => Identity::PathUser,
                 // Non-empty strings were taken above: this one is "".
-                Some(Value::String(_)) => Identity::PathUser,
+                None | Some(Value::Null | Value::Bool(false) | Value::String(_)) => {
+                    Identity::PathUser
+                }
                 Some(Value::Number(n)) if n.as_f64() == Some(0.0) => Identity::PathUser,
                 Some(other) => Identity::User(other.to_string()),
             }),

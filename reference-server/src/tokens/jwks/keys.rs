@@ -27,13 +27,12 @@ pub(super) fn parse(document: &Value) -> Result<Keys, JwksError> {
             tracing::warn!("skipping a JWKS key without kid");
             continue;
         };
-        match algorithm_of(key)
+        if let Some(entry) = algorithm_of(key)
             .and_then(|algorithm| decoding_key(key).map(|decoding| (decoding, algorithm)))
         {
-            Some(entry) => {
-                usable.insert(kid.to_owned(), entry);
-            }
-            None => tracing::warn!(kid, "skipping a JWKS key this server cannot use"),
+            usable.insert(kid.to_owned(), entry);
+        } else {
+            tracing::warn!(kid, "skipping a JWKS key this server cannot use")
         }
     }
     Ok(usable)
