@@ -89,7 +89,7 @@ fn print_feature(feature: &Feature, selection: &Selection) {
     println!("{}:", feature.name);
     for scenario in chosen {
         if let Some(reason) = selection.skip_reason(feature, scenario) {
-            println!("  {}  [skipped: {reason}]", scenario.name)
+            println!("  {}  [skipped: {reason}]", scenario.name);
         } else {
             println!("  {}", scenario.name);
             for step in feature

@@ -32,7 +32,7 @@ pub(super) fn parse(document: &Value) -> Result<Keys, JwksError> {
         {
             usable.insert(kid.to_owned(), entry);
         } else {
-            tracing::warn!(kid, "skipping a JWKS key this server cannot use")
+            tracing::warn!(kid, "skipping a JWKS key this server cannot use");
         }
     }
     Ok(usable)
