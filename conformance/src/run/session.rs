@@ -27,6 +27,7 @@ use crate::target::http::Client;
 use crate::target::ledger::Ledger;
 use crate::target::preflight::{self, TargetError};
 use crate::target::profile::Profile;
+use crate::target::routes;
 use crate::target::tasks::Tasks;
 use crate::target::users::{GivenUsers, Provisioning, UserSource};
 use crate::tokens::key_server::KeyServer;
@@ -177,7 +178,7 @@ impl Session {
         .await?;
         selection
             .unavailable
-            .extend(preflight::missing_routes(&client, &self.profile).await);
+            .extend(routes::missing_routes(&client, &self.profile).await);
         Banner {
             base_url: &self.base_url,
             bundled: self.bundled.is_some(),

@@ -7,5 +7,6 @@ pub mod http;
 pub mod ledger;
 pub mod preflight;
 pub mod profile;
+pub mod routes;
 pub mod tasks;
 pub mod users;

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
-use crate::contract::{Capability, Route};
+use crate::contract::Route;
 use crate::target::http::{Client, Exchange};
 use crate::target::ledger::Created;
 use crate::target::profile::Profile;
@@ -142,44 +142,6 @@ fn describe(what: &str, exchange: &Exchange) -> String {
         ),
         Err(error) => format!("{what} failed: {error}"),
     }
-}
-
-/// Routes the seed design has and other deployments (Better Auth) may not:
-/// the scenarios that need a missing one are skipped, with the reason.
-pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(Capability, String)> {
-    let mut missing = Vec::new();
-    if !profile.user_in_path() {
-        missing.push((
-            Capability::UserInPath,
-            format!(
-                "the profile's routes ({}) take the user from the token: there is no path naming another user",
-                profile.routes.tasks
-            ),
-        ));
-    }
-    let logout = client
-        .send(Method::POST, &profile.routes.logout, &[], None)
-        .await;
-    if let Some(status @ (404 | 405)) = logout.status() {
-        missing.push((
-            Capability::Logout,
-            format!(
-                "the target has no POST {} ({status})",
-                profile.routes.logout
-            ),
-        ));
-    }
-    let body = serde_json::json!({"email": format!("probe-{}@conformance.example", uuid::Uuid::new_v4().simple()), "password": "Probe-password-1"});
-    let login = client
-        .send(Method::POST, &profile.routes.login, &[], Some(&body))
-        .await;
-    if let Some(status @ (404 | 405)) = login.status() {
-        missing.push((
-            Capability::AccountRoutes,
-            format!("the target has no POST {} ({status})", profile.routes.login),
-        ));
-    }
-    missing
 }
 
 /// The first Ed25519 key of a Better Auth server's JWKS (asking for it also
