@@ -92,15 +92,7 @@ mod tests {
     use super::*;
     use crate::tokens::jws::payload;
     use crate::tokens::mint::seed_claims;
-    use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
-
-    const SECRET: &[u8] = b"suite-unit-test-secret-0123456789abcdef";
-
-    fn verify(token: &str) -> bool {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        decode::<Value>(token, &DecodingKey::from_secret(SECRET), &validation).is_ok()
-    }
+    use crate::tokens::testing::{SECRET, verify};
 
     #[test]
     fn forgeries_do_not_verify_but_keep_the_claims() {

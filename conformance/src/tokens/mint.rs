@@ -262,15 +262,7 @@ fn claims_shaped(shape: &Claims, user_id: &str, email: &str) -> Value {
 mod tests {
     use super::*;
     use crate::tokens::payload;
-    use jsonwebtoken::{DecodingKey, Validation, decode};
-
-    const SECRET: &[u8] = b"suite-unit-test-secret-0123456789abcdef";
-
-    fn verify(token: &str) -> bool {
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_required_spec_claims(&["exp", "sub"]);
-        decode::<Value>(token, &DecodingKey::from_secret(SECRET), &validation).is_ok()
-    }
+    use crate::tokens::testing::{SECRET, verify};
 
     #[test]
     fn minted_tokens_carry_the_seed_claims_and_verify() {

@@ -9,6 +9,8 @@ pub mod forge;
 pub mod issuer;
 pub mod key_server;
 pub mod mint;
+#[cfg(test)]
+mod testing;
 
 pub mod jws;
 
