@@ -4,6 +4,7 @@ Feature: Missing token
   `WWW-Authenticate: Bearer` challenge, and no task data, on every task route
   and on logout. Nothing is written.
 
+  # gains: the task routes without logging in: another user's tasks read or changed with no token at all, or a write that happened despite the refusal; a 5xx on the attacker's header. A refusal with 403 or without the Bearer challenge gains nothing: non-strict (RFC 9110 §15.5.2: a 401 MUST carry WWW-Authenticate)
   Scenario Outline: <route> with <credentials>
     Given Alice has a task
     When someone calls <route> on Alice's task with <credentials>
