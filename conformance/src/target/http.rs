@@ -22,10 +22,21 @@ pub enum ClientError {
     Build(reqwest::Error),
 }
 
+/// A server may close a kept-alive connection at any time without saying
+/// so (uvicorn does after a 500 raised in a middleware, most servers after
+/// an idle timeout), and a request sent on it just then is lost. The suite
+/// never resends a write the server may have received, so writes go on a
+/// connection of their own; reads reuse connections, and a read lost that
+/// way is sent again, once, on a new one.
 #[derive(Clone)]
 pub struct Client {
     base: String,
-    inner: reqwest::Client,
+    /// Keeps connections alive between requests.
+    pooled: reqwest::Client,
+    /// A new connection for every request.
+    fresh: reqwest::Client,
+    /// Writes reuse connections too: see [`Client::reusing_connections`].
+    writes_reuse: bool,
 }
 
 /// What was sent, as the report shows it.
@@ -110,24 +121,44 @@ impl Client {
         {
             return Err(ClientError::BadBaseUrl(base_url.to_owned()));
         }
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .user_agent(concat!("todo-conformance/", env!("CARGO_PKG_VERSION")));
-        if let Some(path) = ca_cert {
-            let bad = |reason: String| ClientError::BadCa {
-                path: path.display().to_string(),
-                reason,
-            };
-            let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-            let certificate =
-                reqwest::Certificate::from_pem(&pem).map_err(|e| bad(e.to_string()))?;
-            builder = builder.add_root_certificate(certificate);
-        }
+        let certificate = match ca_cert {
+            Some(path) => {
+                let bad = |reason: String| ClientError::BadCa {
+                    path: path.display().to_string(),
+                    reason,
+                };
+                let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+                Some(reqwest::Certificate::from_pem(&pem).map_err(|e| bad(e.to_string()))?)
+            }
+            None => None,
+        };
+        let build = |builder: reqwest::ClientBuilder| {
+            let mut builder = builder
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(timeout)
+                .user_agent(concat!("todo-conformance/", env!("CARGO_PKG_VERSION")));
+            if let Some(certificate) = &certificate {
+                builder = builder.add_root_certificate(certificate.clone());
+            }
+            builder.build().map_err(ClientError::Build)
+        };
         Ok(Self {
             base,
-            inner: builder.build().map_err(ClientError::Build)?,
+            pooled: build(reqwest::Client::builder().pool_idle_timeout(POOL_IDLE))?,
+            fresh: build(reqwest::Client::builder().pool_max_idle_per_host(0))?,
+            writes_reuse: false,
         })
+    }
+
+    /// This client with writes on kept-alive connections too, for the load
+    /// scenario: thousands of writes a second would each cost a connection
+    /// (and leave a socket in TIME_WAIT), and there a write lost to a closed
+    /// connection is counted as unanswered, never sent again.
+    pub fn reusing_connections(&self) -> Self {
+        Self {
+            writes_reuse: true,
+            ..self.clone()
+        }
     }
 
     pub fn base_url(&self) -> &str {
@@ -154,27 +185,30 @@ impl Client {
         headers: &[(String, String)],
         body: Option<&Value>,
     ) -> Exchange {
-        let url = format!("{}{path}", self.base);
         let mut sent_headers = headers.to_vec();
-        let mut builder = self.inner.request(method.clone(), &url);
-        for (name, value) in headers {
-            builder = builder.header(name, value);
-        }
         let body_text = body.map(Value::to_string);
-        if let Some(text) = &body_text {
+        if body_text.is_some() {
             sent_headers.push(("content-type".to_owned(), "application/json".to_owned()));
-            builder = builder
-                .header("content-type", "application/json")
-                .body(text.clone());
         }
         let request = SentRequest {
+            url: format!("{}{path}", self.base),
             method,
-            url,
             headers: sent_headers,
             body: body_text,
         };
-        let started = Instant::now();
-        let response = match builder.send().await {
+        let resendable = is_safe(&request.method);
+        let first = if resendable || self.writes_reuse {
+            &self.pooled
+        } else {
+            &self.fresh
+        };
+        let mut started = Instant::now();
+        let mut sent = dispatch(first, &request).await;
+        if resendable && sent.as_ref().is_err_and(closed_unanswered) {
+            started = Instant::now();
+            sent = dispatch(&self.fresh, &request).await;
+        }
+        let response = match sent {
             Ok(response) => read(response).await,
             Err(error) => Err(describe(&error)),
         };
@@ -184,6 +218,60 @@ impl Client {
             elapsed: started.elapsed(),
         }
     }
+}
+
+/// Connections idle longer than this are not reused: below the keep-alive
+/// timeouts of common servers (gunicorn 2 s, uvicorn and Node 5 s), so that
+/// the suite rarely picks a connection the server is closing for idleness.
+const POOL_IDLE: Duration = Duration::from_secs(1);
+
+/// Methods that change nothing (RFC 9110 §9.2.1): sending one twice is
+/// harmless.
+fn is_safe(method: &Method) -> bool {
+    [Method::GET, Method::HEAD, Method::OPTIONS].contains(method)
+}
+
+async fn dispatch(
+    client: &reqwest::Client,
+    request: &SentRequest,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let mut builder = client.request(request.method.clone(), &request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    builder.send().await
+}
+
+/// The connection was closed or reset before any answer came: what a
+/// request on a kept-alive connection the server had closed gets. A
+/// timeout, a refused connection or a TLS failure is not this.
+fn closed_unanswered(error: &reqwest::Error) -> bool {
+    if error.is_timeout() || error.is_connect() {
+        return false;
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return true;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            );
+        }
+        source = cause.source();
+    }
+    false
 }
 
 async fn read(mut response: reqwest::Response) -> Result<Received, String> {
@@ -232,3 +320,6 @@ fn describe(error: &reqwest::Error) -> String {
     }
     message
 }
+
+#[cfg(test)]
+mod tests;

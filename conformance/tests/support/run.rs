@@ -208,8 +208,16 @@ pub fn run_bounded(mut command: Command) -> (Option<i32>, String, String) {
 pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) -> Run {
     let secret = server::secret_for(bug);
     let server = runtime.block_on(server::start(bug, &secret));
+    let run = run_at(&server.url, &secret, bug, options);
+    drop(server);
+    run
+}
+
+/// Runs the whole suite against the server with `bug` at `url` (or a front
+/// of it), blocking this thread.
+pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
     let concurrency = options.concurrency.unwrap_or(CONCURRENCY);
-    let mut command = suite_command(&server.url, &secret, concurrency);
+    let mut command = suite_command(url, secret, concurrency);
     if options.strict {
         command.arg("--strict");
     }
@@ -225,7 +233,6 @@ pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) 
     let started = Instant::now();
     let (code, stdout, stderr) = run_bounded(command);
     let elapsed = started.elapsed();
-    drop(server);
     let reports = |prefix: &str, suffix: &str| -> BTreeSet<Scenario> {
         stdout
             .lines()
