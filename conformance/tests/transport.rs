@@ -1,11 +1,17 @@
 //! Every backend can be tested: a server that closes its connection after a
-//! 5xx without saying so is tested as if it had said so.
+//! 5xx without saying so is tested as if it had said so, and a run that
+//! stops at preflight says the real cause.
 //! Each test runs the built suite binary against the in-memory server of
 //! `support`, or a front of it.
 
 mod support;
 
 use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use regex::Regex;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
 
 use support::Bug;
 use support::front::{self, Behaviour};
@@ -83,4 +89,150 @@ fn a_server_that_closes_after_each_5xx_without_saying_so_is_tested_as_if_it_had_
     // A write sent on a connection the server may be closing cannot be
     // sent again: the suite sends none there.
     assert_eq!(dropped_writes, 0);
+}
+
+/// How a raw loopback server answers a request.
+#[derive(Debug, Clone, Copy)]
+enum Raw {
+    /// Resets the connection.
+    Reset,
+    /// Never answers.
+    Hold,
+    /// Refuses requests without a token with a 401; resets the others.
+    ResetWithToken,
+}
+
+/// A loopback server that reads each request head and does as `raw` says.
+fn raw_server(runtime: &tokio::runtime::Runtime, raw: Raw) -> String {
+    let listener = runtime
+        .block_on(TcpListener::bind("127.0.0.1:0"))
+        .expect("a loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    runtime.spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(answer(stream, raw));
+        }
+    });
+    url
+}
+
+async fn answer(mut stream: TcpStream, raw: Raw) {
+    loop {
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8; 1];
+            if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                return;
+            }
+            head.push(byte[0]);
+        }
+        let with_token = String::from_utf8_lossy(&head)
+            .to_ascii_lowercase()
+            .contains("\r\nauthorization:");
+        match raw {
+            Raw::Hold => {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                return;
+            }
+            Raw::ResetWithToken if !with_token => {
+                let refusal = "HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n";
+                if stream.write_all(refusal.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+            Raw::Reset | Raw::ResetWithToken => {
+                let _ = stream.set_zero_linger();
+                return;
+            }
+        }
+    }
+}
+
+/// Runs the suite against `url` until it stops; its exit code and its
+/// stderr, which must be the one line saying why.
+fn stopped_at_preflight(url: &str, secret: &str) -> String {
+    let mut command = std::process::Command::new(run::SUITE);
+    command
+        .args(["--base-url", url, "--secret", secret, "--timeout", "1"])
+        .env_remove("BETTER_AUTH_SECRET")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null());
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let line = stderr.trim_end().to_owned();
+    assert!(line.starts_with("todo-conformance: "), "{line}");
+    line
+}
+
+#[test]
+fn a_route_that_is_not_there_is_named_with_the_url_sent() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let server = runtime.block_on(server::start(Bug::None, &secret));
+    let line = stopped_at_preflight(&format!("{}/api", server.url), &secret);
+    let sent = Regex::new(&format!(
+        r"^todo-conformance: the route was not found at {}/api/api/preflight-[0-9a-f]{{32}}/tasks: it answered 404, as a path that cannot exist does; check --base-url or the profile \(--profile\)$",
+        regex::escape(&server.url)
+    ))
+    .expect("a valid regex");
+    assert!(sent.is_match(&line), "{line}");
+}
+
+#[test]
+fn transport_errors_are_said_as_such_never_as_a_refusal() {
+    let runtime = run::runtime();
+    let closed_port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        format!("http://{}", listener.local_addr().expect("an address"))
+    };
+    let cases = [
+        (closed_port, "", "the connection was refused ("),
+        (
+            raw_server(&runtime, Raw::Reset),
+            "",
+            "the target closed the connection without answering, a transport error, not a refusal (",
+        ),
+        (
+            raw_server(&runtime, Raw::Hold),
+            "",
+            "none came within --timeout 1 s (",
+        ),
+        (
+            raw_server(&runtime, Raw::ResetWithToken),
+            " as a minted user",
+            "the target closed the connection without answering, a transport error, not a refusal (",
+        ),
+    ];
+    for (url, who, what) in cases {
+        let line = stopped_at_preflight(&url, "a-secret");
+        let prefix = format!("todo-conformance: no answer to GET {url}/api/preflight-");
+        assert!(line.starts_with(&prefix), "{line}");
+        assert!(
+            line.contains(&format!("/tasks{who}: {what}")),
+            "{what}: {line}"
+        );
+        assert!(!line.contains("--secret"), "{line}");
+    }
+}
+
+/// FastAPI's `@app.middleware("http")` answers 500 for a refused token, and
+/// for none: with a secret the target does not know, the preflight says so.
+#[test]
+fn a_500_from_an_auth_middleware_is_named() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let server = runtime.block_on(server::start(Bug::None, &secret));
+    let front = runtime.block_on(front::start(
+        &server.url,
+        Behaviour {
+            refusals_as_500: true,
+            announce: false,
+        },
+    ));
+    let line = stopped_at_preflight(&front.url, "not-the-target-secret");
+    assert!(
+        line.contains(" as a minted user gave 500: Internal Server Error; the target answers 5xx without a token too, as an auth middleware that raises does: FastAPI never turns an HTTPException raised in @app.middleware(\"http\") into a response, so every refusal is a 500; answer with JSONResponse(status_code=401, ...) instead. The suite's token was refused too, or crashed the target: check that --secret is the target's token secret"),
+        "{line}"
+    );
 }

@@ -193,7 +193,7 @@ fn finding(failure: &Failure, show_tokens: bool) -> Finding<'_> {
                 truncated: received.truncated,
             },
             Err(error) => Response::None {
-                error: error.clone(),
+                error: error.to_string(),
             },
         }),
         curl: text::reproduce(failure, show_tokens).map(|(command, _)| command),

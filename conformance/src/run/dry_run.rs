@@ -72,6 +72,9 @@ fn print_preflight(profile: &Profile, users: UserSource) {
         }
     );
     println!(
+        "  on a 404 there: GET /todo-conformance-no-such-route-{{uuid}} the same way (is the route missing?)"
+    );
+    println!(
         "  POST {} and POST {} without credentials (do these routes exist?)",
         profile.routes.logout, profile.routes.login
     );

@@ -25,7 +25,7 @@ use crate::run::scenarios::{self, Selection, Tally};
 use crate::run::sources::Sources;
 use crate::target::http::Client;
 use crate::target::ledger::Ledger;
-use crate::target::preflight::{self, TargetError};
+use crate::target::preflight::{self, Reachable, TargetError};
 use crate::target::profile::Profile;
 use crate::target::routes;
 use crate::target::tasks::Tasks;
@@ -161,20 +161,23 @@ impl Session {
             show_tokens,
         } = preparation;
         let (client, better_auth) = self.connect(&sources, &connection)?;
-        preflight::preflight(&client, &self.profile).await?;
+        let reachable = preflight::preflight(&client, &self.profile).await?;
         let public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
         selection.unavailable.extend(sources.load_unavailable());
         let given = self
             .given_users(sources.users, given_users.as_deref(), &client)
             .await?;
-        self.check_users(Provisioning {
-            source: sources.users,
-            minter: sources.minter.as_ref(),
-            client: &client,
-            better_auth: better_auth.as_ref(),
-            given: given.as_ref(),
-            profile: &self.profile,
-        })
+        self.check_users(
+            Provisioning {
+                source: sources.users,
+                minter: sources.minter.as_ref(),
+                client: &client,
+                better_auth: better_auth.as_ref(),
+                given: given.as_ref(),
+                profile: &self.profile,
+            },
+            reachable,
+        )
         .await?;
         selection
             .unavailable
@@ -243,8 +246,12 @@ impl Session {
     /// has a key but gets its users elsewhere. Preflight tasks that could
     /// not be deleted go to the ledger: cleanup tries again at the end, and
     /// reports them if they stay.
-    async fn check_users(&self, users: Provisioning<'_>) -> Result<(), TargetError> {
-        if let Some(task) = preflight::check_users(&users).await? {
+    async fn check_users(
+        &self,
+        users: Provisioning<'_>,
+        reachable: Reachable,
+    ) -> Result<(), TargetError> {
+        if let (_, Some(task)) = preflight::check_users(&users, reachable).await? {
             self.ledger.record(task);
         }
         // Users from elsewhere prove nothing about the minter. A refused
@@ -256,8 +263,8 @@ impl Session {
                 source: UserSource::Mint,
                 ..users
             };
-            match preflight::check_users(&minted).await {
-                Ok(task) => task.into_iter().for_each(|task| self.ledger.record(task)),
+            match preflight::check_users(&minted, reachable).await {
+                Ok((_, task)) => task.into_iter().for_each(|task| self.ledger.record(task)),
                 Err(refused) => eprintln!(
                     "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
                 ),

@@ -31,6 +31,7 @@ pub enum ClientError {
 #[derive(Clone)]
 pub struct Client {
     base: String,
+    timeout: Duration,
     /// Keeps connections alive between requests.
     pooled: reqwest::Client,
     /// A new connection for every request.
@@ -57,11 +58,37 @@ pub struct Received {
     pub truncated: bool,
 }
 
+/// Why no answer came, as far as the transport tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Nothing accepted the connection.
+    Refused,
+    /// The connection was closed or reset before the answer was complete.
+    Closed,
+    /// No answer within the request timeout.
+    TimedOut,
+    /// Anything else: a name that does not resolve, a TLS failure.
+    Other,
+}
+
+/// A request that got no answer: why, and the transport's own words.
+#[derive(Debug, Clone)]
+pub struct Unanswered {
+    pub cause: Cause,
+    pub detail: String,
+}
+
+impl fmt::Display for Unanswered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
 /// One request and what came back: a response, or why none did.
 #[derive(Debug, Clone)]
 pub struct Exchange {
     pub request: SentRequest,
-    pub response: Result<Received, String>,
+    pub response: Result<Received, Unanswered>,
     /// From sending to the end of the body.
     pub elapsed: Duration,
 }
@@ -144,6 +171,7 @@ impl Client {
         };
         Ok(Self {
             base,
+            timeout,
             pooled: build(reqwest::Client::builder().pool_idle_timeout(POOL_IDLE))?,
             fresh: build(reqwest::Client::builder().pool_max_idle_per_host(0))?,
             writes_reuse: false,
@@ -163,6 +191,11 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// How long a request may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Sends a request as the holder of `token`: the one way the suite
@@ -210,7 +243,7 @@ impl Client {
         }
         let response = match sent {
             Ok(response) => read(response).await,
-            Err(error) => Err(describe(&error)),
+            Err(error) => Err(unanswered(&error)),
         };
         Exchange {
             request,
@@ -247,34 +280,47 @@ async fn dispatch(
 
 /// The connection was closed or reset before any answer came: what a
 /// request on a kept-alive connection the server had closed gets. A
-/// timeout, a refused connection or a TLS failure is not this.
+/// connection that could not be made is not this.
 fn closed_unanswered(error: &reqwest::Error) -> bool {
-    if error.is_timeout() || error.is_connect() {
-        return false;
+    !error.is_connect() && cause(error) == Cause::Closed
+}
+
+fn unanswered(error: &reqwest::Error) -> Unanswered {
+    Unanswered {
+        cause: cause(error),
+        detail: describe(error),
+    }
+}
+
+fn cause(error: &reqwest::Error) -> Cause {
+    if error.is_timeout() {
+        return Cause::TimedOut;
     }
     let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        if cause
+    while let Some(inner) = source {
+        if inner
             .downcast_ref::<hyper::Error>()
             .is_some_and(hyper::Error::is_incomplete_message)
         {
-            return true;
+            return Cause::Closed;
         }
-        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
-            return matches!(
-                io.kind(),
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => Cause::Refused,
                 std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::ConnectionAborted
-                    | std::io::ErrorKind::BrokenPipe
-                    | std::io::ErrorKind::UnexpectedEof
-            );
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::UnexpectedEof => Cause::Closed,
+                std::io::ErrorKind::TimedOut => Cause::TimedOut,
+                _ => Cause::Other,
+            };
         }
-        source = cause.source();
+        source = inner.source();
     }
-    false
+    Cause::Other
 }
 
-async fn read(mut response: reqwest::Response) -> Result<Received, String> {
+async fn read(mut response: reqwest::Response) -> Result<Received, Unanswered> {
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -288,7 +334,7 @@ async fn read(mut response: reqwest::Response) -> Result<Received, String> {
         .collect();
     let mut body = Vec::new();
     let mut truncated = false;
-    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+    while let Some(chunk) = response.chunk().await.map_err(|e| unanswered(&e))? {
         let room = MAX_BODY_BYTES - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
