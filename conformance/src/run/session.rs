@@ -23,7 +23,7 @@ use crate::run::features::Features;
 use crate::run::plan::{Connection, Outputs, RunPlan, Target};
 use crate::run::reports;
 use crate::run::scenarios::{self, Selection, Tally};
-use crate::run::sources::Sources;
+use crate::run::sources::{KeyOrigin, Sources};
 use crate::target::http::Client;
 use crate::target::ledger::Ledger;
 use crate::target::preflight::{self, Reachable, TargetError};
@@ -186,6 +186,7 @@ impl Session {
                 profile: &self.profile,
             },
             reachable,
+            sources.key,
         )
         .await?;
         selection
@@ -251,33 +252,23 @@ impl Session {
         Ok((client, better_auth))
     }
 
-    /// The preflight's users: the run's, and minted ones too when the suite
-    /// has a key but gets its users elsewhere. Preflight tasks that could
-    /// not be deleted go to the ledger: cleanup tries again at the end, and
-    /// reports them if they stay.
+    /// The preflight's user, made the run's way; and when the suite has a
+    /// key but gets its users elsewhere, a token minted for that same user,
+    /// as the scenarios that mint tokens mint them. A preflight task that
+    /// could not be deleted goes to the ledger: cleanup tries again at the
+    /// end, and reports it if it stays.
     async fn check_users(
         &self,
         users: Provisioning<'_>,
         reachable: Reachable,
+        key: KeyOrigin,
     ) -> Result<(), TargetError> {
-        if let (_, Some(task)) = preflight::check_users(&users, reachable).await? {
+        let (account, task) = preflight::check_users(&users, reachable).await?;
+        if let Some(task) = task {
             self.ledger.record(task);
         }
-        // Users from elsewhere prove nothing about the minter. A refused
-        // minted token is a finding of its own (a stateful target fails the
-        // stateless promise), but also the sign of a stray
-        // BETTER_AUTH_SECRET: say so now.
-        if users.minter.is_some() && users.source != UserSource::Mint {
-            let minted = Provisioning {
-                source: UserSource::Mint,
-                ..users
-            };
-            match preflight::check_users(&minted, reachable).await {
-                Ok((_, task)) => task.into_iter().for_each(|task| self.ledger.record(task)),
-                Err(refused) => eprintln!(
-                    "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
-                ),
-            }
+        if let Some(refused) = preflight::minted_refused(&users, &account, key.check()).await {
+            eprintln!("warning: {refused}");
         }
         Ok(())
     }

@@ -131,6 +131,43 @@ pub async fn check_users(
     Ok((account, left))
 }
 
+/// When the suite has a key but gets its users elsewhere: whether the
+/// target refuses a token the suite mints for `account`, the run's own user,
+/// as the scenarios that mint tokens mint them. A refusal is a finding of
+/// its own (a stateful target fails the stateless promise), but also the
+/// sign of a wrong key: it is said now, with which key, and `check`.
+pub async fn minted_refused(
+    users: &Provisioning<'_>,
+    account: &Account,
+    check: &str,
+) -> Option<String> {
+    let minter = users.minter.filter(|_| users.source != UserSource::Mint)?;
+    let minted = Account {
+        token: minter.sign(&minter.claims(&account.id, &account.email)),
+        ..account.clone()
+    };
+    let listed = Tasks::new(users.client, users.profile).list(&minted).await;
+    let success = users.profile.success(Route::List);
+    if listed
+        .status()
+        .is_some_and(|status| success.contains(&status))
+    {
+        return None;
+    }
+    let check = if check.is_empty() {
+        String::new()
+    } else {
+        format!("; {check}")
+    };
+    Some(format!(
+        "the target refused a token the suite minted for the {} {} ({}): {}; the scenarios that mint tokens will fail{check}",
+        who(users.source),
+        account.id,
+        minter.describe(),
+        describe(&listed, None)
+    ))
+}
+
 /// The error for an exchange that got no answer, or a 404 that a path which
 /// cannot exist gets too: neither is a refusal of the suite's users.
 async fn stopped_by_transport_or_route(

@@ -27,6 +27,9 @@ pub struct Behaviour {
     pub refusals_as_500: bool,
     /// The 5xx carry `Connection: close`.
     pub announce: bool,
+    /// Only these users exist: a task path naming another gets 404, as from
+    /// a backend whose tasks need a row in its users table.
+    pub known_users: Option<&'static [&'static str]>,
 }
 
 /// What the front saw.
@@ -106,6 +109,15 @@ async fn serve(
             return Ok(());
         };
         counts.requests.fetch_add(1, Ordering::Relaxed);
+        if let Some(unknown) = unknown_user(&request.bytes, behaviour) {
+            let body = format!("{{\"detail\":\"user {unknown} not found\"}}");
+            let answer = format!(
+                "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            client.write_all(answer.as_bytes()).await?;
+            continue;
+        }
         server.write_all(&request.bytes).await?;
         let method = method_of(&request.bytes);
         let Some(response) = read_message(&mut server, &mut from_server, Some(&method)).await?
@@ -145,6 +157,20 @@ async fn drop_what_arrives(client: &TcpStream, buffered: &[u8], counts: &Counts)
         };
         dropped.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// The user a task path names, when `known_users` does not hold it.
+fn unknown_user(request: &[u8], behaviour: Behaviour) -> Option<String> {
+    let known = behaviour.known_users?;
+    let line = String::from_utf8_lossy(request);
+    let path = line.split(' ').nth(1)?;
+    let mut segments = path.trim_start_matches('/').split('/');
+    let (Some("api"), Some(user), Some(tasks)) =
+        (segments.next(), segments.next(), segments.next())
+    else {
+        return None;
+    };
+    (tasks.starts_with("tasks") && !known.contains(&user)).then(|| user.to_owned())
 }
 
 fn method_of(bytes: &[u8]) -> String {

@@ -289,3 +289,20 @@ fn tally(stdout: &str) -> Option<Tally> {
         skipped: count(4),
     })
 }
+
+/// Runs the suite against `url` (with `--timeout 1`), which must stop
+/// before any scenario: exit code 2, and one line on stderr, returned.
+pub fn stopped_at_preflight(url: &str, secret: &str) -> String {
+    let mut command = Command::new(SUITE);
+    command
+        .args(["--base-url", url, "--secret", secret, "--timeout", "1"])
+        .env_remove("BETTER_AUTH_SECRET")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    let (code, stdout, stderr) = run_bounded(command);
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let line = stderr.trim_end().to_owned();
+    assert!(line.starts_with("todo-conformance: "), "{line}");
+    line
+}
