@@ -89,7 +89,8 @@ impl fmt::Display for Unanswered {
 pub struct Exchange {
     pub request: SentRequest,
     pub response: Result<Received, Unanswered>,
-    /// From sending to the end of the body.
+    /// From sending to the end of the body; of the second sending, when a
+    /// read lost to a closed connection was sent again.
     pub elapsed: Duration,
 }
 
