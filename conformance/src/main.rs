@@ -14,13 +14,11 @@ mod world;
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
-
 use run::cli::Cli;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_noting_the_secret();
     match run::run(cli).await {
         Ok(code) => code,
         Err(error) => {

@@ -162,7 +162,7 @@ fn setup_problems_exit_2_with_one_line_saying_what_to_do() {
         ),
         (
             vec!["--base-url", "http://127.0.0.1:9", "--secret", "s3cret"],
-            "is unreachable",
+            "the connection was refused",
         ),
         (
             vec!["--base-url", "ftp://example.test", "--secret", "x"],

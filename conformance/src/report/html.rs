@@ -22,6 +22,12 @@ fn write_page(out: &mut String, report: &RunReport) -> fmt::Result {
     let rows = report.by_promise();
     write_head(out, report)?;
     write_summary(out, report)?;
+    if let Some(reason) = report.stop_reason() {
+        write_stopped(out, &reason)?;
+        write_left_behind(out, report)?;
+        out.push_str("</main>\n</body>\n</html>\n");
+        return Ok(());
+    }
     write_matrix(out, report, &rows)?;
     for (index, row) in rows.iter().enumerate() {
         write_promise(out, report, index, row)?;
@@ -72,9 +78,22 @@ fn write_summary(out: &mut String, report: &RunReport) -> fmt::Result {
     )
 }
 
+/// Why the run stopped, in place of the matrix and the findings.
+fn write_stopped(out: &mut String, reason: &str) -> fmt::Result {
+    writeln!(
+        out,
+        "<section id=\"stopped\">\n<h2>The run stopped</h2>\n<p class=\"reason\">{}</p>\n\
+         <p>No scenario result was recorded, so this report holds no verdict on any \
+         promise: fix the cause above and run again.</p>\n</section>",
+        Escaped(reason)
+    )
+}
+
 /// The run's result as the exit code sees it: (CSS class, label).
 fn overall(report: &RunReport) -> (&'static str, &'static str) {
-    if report.fails_run() {
+    if report.stopped.is_some() {
+        ("failed", "STOPPED")
+    } else if report.fails_run() {
         ("failed", "FAILED")
     } else {
         ("passed", "PASSED")
@@ -462,6 +481,7 @@ mod tests {
             }],
             left_behind: Vec::new(),
             show_tokens: false,
+            stopped: None,
         }
     }
 
@@ -627,6 +647,26 @@ mod tests {
         assert!(page.contains("<section id=\"left-behind\">"));
         assert!(page.contains("<code>task-&lt;1&gt;</code>"));
         assert!(!render(&sample()).contains("left-behind"));
+    }
+
+    #[test]
+    fn a_stopped_run_says_why_instead_of_a_matrix() {
+        let report = RunReport {
+            target: TARGET.to_owned(),
+            stopped: Some("the route was not found at <x>".to_owned()),
+            ..RunReport::default()
+        };
+        let page = render(&report);
+        assert!(
+            page.contains("<p class=\"overall failed\">STOPPED</p>"),
+            "{page}"
+        );
+        assert!(page.contains("<p class=\"reason\">the route was not found at &lt;x&gt;</p>"));
+        assert!(page.contains(
+            "<p class=\"totals\">0 passed, 0 failed, 0 non-strict, 0 expected failures, 0 skipped, 0 informational</p>"
+        ));
+        assert!(!page.contains("promise-matrix"), "{page}");
+        assert!(page.ends_with("</main>\n</body>\n</html>\n"));
     }
 
     #[test]

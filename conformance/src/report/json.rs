@@ -24,6 +24,10 @@ struct Report<'a> {
     started_at: &'a str,
     duration_secs: f64,
     strict: bool,
+    /// Why the run stopped without a result for its scenarios; then
+    /// `scenarios` is empty and every total zero.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stopped: Option<String>,
     totals: Counts,
     promises: Vec<Counts>,
     scenarios: Vec<ScenarioEntry<'a>>,
@@ -122,6 +126,7 @@ pub fn render(report: &RunReport) -> String {
         started_at: &report.started_at,
         duration_secs: report.duration_secs,
         strict: report.strict,
+        stopped: report.stop_reason(),
         totals: report.totals().into(),
         promises: report.by_promise().into_iter().map(Counts::from).collect(),
         scenarios: report
@@ -193,7 +198,7 @@ fn finding(failure: &Failure, show_tokens: bool) -> Finding<'_> {
                 truncated: received.truncated,
             },
             Err(error) => Response::None {
-                error: error.clone(),
+                error: error.to_string(),
             },
         }),
         curl: text::reproduce(failure, show_tokens).map(|(command, _)| command),

@@ -9,8 +9,21 @@ use crate::report::results::{RunReport, ScenarioResult, Verdict};
 use crate::report::text;
 
 pub fn render(report: &RunReport) -> String {
-    let totals = report.totals();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if let Some(reason) = report.stop_reason() {
+        // One failed test case, so that CI shows the run failed, and why.
+        let _ = write!(
+            xml,
+            "<testsuites name=\"todo-conformance\" tests=\"1\" failures=\"1\" skipped=\"0\" time=\"{:.3}\">\n  \
+             <testsuite name=\"{STOPPED_SUITE}\" tests=\"1\" failures=\"1\" skipped=\"0\">\n    \
+             <testcase classname=\"{STOPPED_SUITE}\" name=\"{STOPPED_CASE}\"><failure message=\"{}\"/></testcase>\n  \
+             </testsuite>\n</testsuites>\n",
+            report.duration_secs,
+            escape(&reason)
+        );
+        return xml;
+    }
+    let totals = report.totals();
     let _ = writeln!(
         xml,
         r#"<testsuites name="todo-conformance" tests="{}" failures="{}" skipped="{}" time="{:.3}">"#,
@@ -41,6 +54,10 @@ pub fn render(report: &RunReport) -> String {
     xml.push_str("</testsuites>\n");
     xml
 }
+
+/// The test suite and test case of a run that stopped without results.
+const STOPPED_SUITE: &str = "todo-conformance";
+const STOPPED_CASE: &str = "the run stopped before any scenario result";
 
 fn test_case(result: &ScenarioResult, show_tokens: bool) -> String {
     let report = result
@@ -176,6 +193,31 @@ mod tests {
         assert!(xml.contains("but passed: remove it from the list"));
         assert!(xml.contains(r#"<skipped message="needs a key"/>"#));
         assert!(xml.contains("<system-out>contract deviation"), "{xml}");
+    }
+
+    #[test]
+    fn a_stopped_run_is_one_failed_test_case_naming_the_reason() {
+        let report = RunReport {
+            stopped: Some(
+                "no answer to GET http://t/<x> & eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln"
+                    .to_owned(),
+            ),
+            ..RunReport::default()
+        };
+        let xml = render(&report);
+        assert!(
+            xml.contains(
+                r#"<testsuites name="todo-conformance" tests="1" failures="1" skipped="0""#
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                r#"name="the run stopped before any scenario result"><failure message="no answer to GET http://t/&lt;x&gt; &amp; eyJhbGciOiJI…"/></testcase>"#
+            ),
+            "{xml}"
+        );
+        assert_eq!(xml.matches("<testcase ").count(), 1);
     }
 
     #[test]

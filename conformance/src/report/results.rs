@@ -2,6 +2,7 @@
 //! record the console summary and every report file are written from.
 
 use crate::report::finding::Failure;
+use crate::report::redact::conceal;
 
 /// How a chosen scenario ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,6 +133,9 @@ pub struct RunReport {
     pub informational: Vec<Informational>,
     /// Task ids the suite created and could not delete.
     pub left_behind: Vec<String>,
+    /// Why the run stopped without a result for its scenarios (the
+    /// preflight, say): the report then says that instead.
+    pub stopped: Option<String>,
 }
 
 /// One row of the promise matrix.
@@ -181,10 +185,15 @@ impl RunReport {
 
     /// The totals over every promise.
     pub fn totals(&self) -> PromiseRow {
+        // Named even when there is no row (a run that stopped).
+        let none = PromiseRow {
+            promise: "all promises".to_owned(),
+            ..PromiseRow::default()
+        };
         self.by_promise()
             .into_iter()
-            .fold(PromiseRow::default(), |sum, row| PromiseRow {
-                promise: "all promises".to_owned(),
+            .fold(none, |sum, row| PromiseRow {
+                promise: sum.promise,
                 passed: sum.passed + row.passed,
                 failed: sum.failed + row.failed,
                 non_strict: sum.non_strict + row.non_strict,
@@ -192,6 +201,17 @@ impl RunReport {
                 skipped: sum.skipped + row.skipped,
                 informational: sum.informational + row.informational,
             })
+    }
+
+    /// Why the run stopped, as a report shows it: credentials hidden unless
+    /// `--show-tokens`, as everywhere.
+    pub fn stop_reason(&self) -> Option<String> {
+        let reason = self.stopped.as_deref()?;
+        Some(if self.show_tokens {
+            reason.to_owned()
+        } else {
+            conceal(reason)
+        })
     }
 
     pub fn fails_run(&self) -> bool {

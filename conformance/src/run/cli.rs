@@ -159,6 +159,24 @@ pub struct Cli {
     /// Also trust this PEM CA certificate, besides the built-in web PKI roots (TLS stays verified).
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
+
+    /// The secret came from BETTER_AUTH_SECRET in the environment, not from
+    /// --secret: a stray one is worth a word when the target refuses it.
+    #[arg(skip)]
+    pub secret_from_environment: bool,
+}
+
+impl Cli {
+    /// The command line, and where the secret came from; exits on bad flags
+    /// as `Cli::parse` does.
+    pub fn parse_noting_the_secret() -> Self {
+        let matches = <Self as clap::CommandFactory>::command().get_matches();
+        let mut cli = <Self as clap::FromArgMatches>::from_arg_matches(&matches)
+            .unwrap_or_else(|error| error.exit());
+        cli.secret_from_environment =
+            matches.value_source("secret") == Some(clap::parser::ValueSource::EnvVariable);
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -39,7 +39,7 @@ pub fn print(plan: &RunPlan) {
         let (method, path) = profile.template(route, "{user}");
         println!("  {:<7} {method} {path}", route.name());
     }
-    print_preflight(profile, sources.users);
+    print_preflight(profile, sources.users, sources.minter.is_some());
     println!();
     println!(
         "Each scenario uses {}; it writes only to tasks it created, and deletes them when it ends (also after a failure or Ctrl-C).",
@@ -55,7 +55,7 @@ pub fn print(plan: &RunPlan) {
     }
 }
 
-fn print_preflight(profile: &Profile, users: UserSource) {
+fn print_preflight(profile: &Profile, users: UserSource, minter: bool) {
     println!();
     println!("preflight:");
     println!(
@@ -71,6 +71,14 @@ fn print_preflight(profile: &Profile, users: UserSource) {
             UserSource::Given => "given",
         }
     );
+    println!(
+        "  on a 404 there: GET /todo-conformance-no-such-route-{{uuid}} the same way (is the route missing?)"
+    );
+    if minter && users != UserSource::Mint {
+        println!(
+            "  list that user's tasks with a token the suite mints for them (does the target trust the key?)"
+        );
+    }
     println!(
         "  POST {} and POST {} without credentials (do these routes exist?)",
         profile.routes.logout, profile.routes.login

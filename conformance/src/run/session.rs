@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail};
+use anyhow::anyhow;
 use ed25519_dalek::SigningKey;
 use serde_json::json;
 use todo_reference_server::RunningServer;
@@ -17,15 +17,16 @@ use todo_reference_server::RunningServer;
 use crate::contract::Capability;
 use crate::report;
 use crate::report::expected::ExpectedFailures;
-use crate::report::results::RunReport;
+use crate::report::results::{RunReport, ScenarioResult};
 use crate::run::banner::Banner;
 use crate::run::features::Features;
 use crate::run::plan::{Connection, Outputs, RunPlan, Target};
+use crate::run::reports;
 use crate::run::scenarios::{self, Selection, Tally};
-use crate::run::sources::Sources;
+use crate::run::sources::{KeyOrigin, Sources};
 use crate::target::http::Client;
 use crate::target::ledger::Ledger;
-use crate::target::preflight::{self, TargetError};
+use crate::target::preflight::{self, Reachable, TargetError};
 use crate::target::profile::Profile;
 use crate::target::routes;
 use crate::target::tasks::Tasks;
@@ -45,19 +46,27 @@ pub async fn run(plan: RunPlan) -> anyhow::Result<ExitCode> {
     // container starts must not leave the container behind.
     let interrupt = interrupted();
     tokio::pin!(interrupt);
-    session.base_url = match &session.target {
-        Target::External { url } => url.clone(),
+    let started = match &session.target {
+        Target::External { url } => Ok(url.clone()),
         Target::Bundled { secret } => {
-            let server = tokio::select! {
-                server = preflight::start_bundled(secret) => server?,
-                signal = &mut interrupt => bail!("interrupted ({}) while starting the bundled server", signal.unwrap_or("signal")),
-            };
-            session.bundled.insert(server).url()
+            let secret = secret.clone();
+            tokio::select! {
+                server = preflight::start_bundled(&secret) => server
+                    .map(|server| session.bundled.insert(server).url())
+                    .map_err(anyhow::Error::from),
+                signal = &mut interrupt => Err(anyhow!("interrupted ({}) while starting the bundled server", signal.unwrap_or("signal"))),
+            }
         }
     };
-    let outcome = tokio::select! {
-        outcome = session.prepare_and_run(work) => outcome,
-        signal = &mut interrupt => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
+    let outcome = match started {
+        Ok(base_url) => {
+            session.base_url = base_url;
+            tokio::select! {
+                outcome = session.prepare_and_run(work) => outcome,
+                signal = &mut interrupt => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
+            }
+        }
+        Err(error) => Err(error),
     };
     session.finish(outcome).await
 }
@@ -161,20 +170,24 @@ impl Session {
             show_tokens,
         } = preparation;
         let (client, better_auth) = self.connect(&sources, &connection)?;
-        preflight::preflight(&client, &self.profile).await?;
+        let reachable = preflight::preflight(&client, &self.profile).await?;
         let public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
         selection.unavailable.extend(sources.load_unavailable());
         let given = self
             .given_users(sources.users, given_users.as_deref(), &client)
             .await?;
-        self.check_users(Provisioning {
-            source: sources.users,
-            minter: sources.minter.as_ref(),
-            client: &client,
-            better_auth: better_auth.as_ref(),
-            given: given.as_ref(),
-            profile: &self.profile,
-        })
+        self.check_users(
+            Provisioning {
+                source: sources.users,
+                minter: sources.minter.as_ref(),
+                client: &client,
+                better_auth: better_auth.as_ref(),
+                given: given.as_ref(),
+                profile: &self.profile,
+            },
+            reachable,
+            sources.key,
+        )
         .await?;
         selection
             .unavailable
@@ -239,42 +252,38 @@ impl Session {
         Ok((client, better_auth))
     }
 
-    /// The preflight's users: the run's, and minted ones too when the suite
-    /// has a key but gets its users elsewhere. Preflight tasks that could
-    /// not be deleted go to the ledger: cleanup tries again at the end, and
-    /// reports them if they stay.
-    async fn check_users(&self, users: Provisioning<'_>) -> Result<(), TargetError> {
-        if let Some(task) = preflight::check_users(&users).await? {
+    /// The preflight's user, made the run's way; and when the suite has a
+    /// key but gets its users elsewhere, a token minted for that same user,
+    /// as the scenarios that mint tokens mint them. A preflight task that
+    /// could not be deleted goes to the ledger: cleanup tries again at the
+    /// end, and reports it if it stays.
+    async fn check_users(
+        &self,
+        users: Provisioning<'_>,
+        reachable: Reachable,
+        key: KeyOrigin,
+    ) -> Result<(), TargetError> {
+        let (account, task) = preflight::check_users(&users, reachable).await?;
+        if let Some(task) = task {
             self.ledger.record(task);
         }
-        // Users from elsewhere prove nothing about the minter. A refused
-        // minted token is a finding of its own (a stateful target fails the
-        // stateless promise), but also the sign of a stray
-        // BETTER_AUTH_SECRET: say so now.
-        if users.minter.is_some() && users.source != UserSource::Mint {
-            let minted = Provisioning {
-                source: UserSource::Mint,
-                ..users
-            };
-            match preflight::check_users(&minted).await {
-                Ok(task) => task.into_iter().for_each(|task| self.ledger.record(task)),
-                Err(refused) => eprintln!(
-                    "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
-                ),
-            }
+        if let Some(refused) = preflight::minted_refused(&users, &account, key.check()).await {
+            eprintln!("warning: {refused}");
         }
         Ok(())
     }
 
     /// Whatever happened, deletes what the suite created, before the
-    /// bundled server (and its database) goes away, and writes the reports.
+    /// bundled server (and its database) goes away, and writes the reports:
+    /// those of a run that stopped say why.
     async fn finish(mut self, outcome: anyhow::Result<Tally>) -> anyhow::Result<ExitCode> {
         let left_behind = self.sweep().await;
-        if let Some(server) = self.bundled.take() {
-            server.shutdown().await.map_err(|error| {
+        let shut_down = match self.bundled.take() {
+            Some(server) => server.shutdown().await.map_err(|error| {
                 anyhow!("the bundled reference server did not shut down cleanly: {error}")
-            })?;
-        }
+            }),
+            None => Ok(()),
+        };
         if !left_behind.is_empty() {
             eprintln!(
                 "left behind: {} task(s) the suite created and could not delete: {}",
@@ -282,14 +291,43 @@ impl Session {
                 left_behind.join(", ")
             );
         }
-        let tally = outcome?;
+        let tally = match outcome {
+            Ok(tally) => tally,
+            Err(error) => {
+                let report = self.report(Vec::new(), left_behind, Some(error.to_string()));
+                let written = reports::write(&self.outputs, &report);
+                for problem in [shut_down.err(), written.err()].into_iter().flatten() {
+                    eprintln!("todo-conformance: {problem}");
+                }
+                return Err(error);
+            }
+        };
         let mut scenarios = tally.results;
         let not_run = self
             .expected
             .as_ref()
             .map(|expected| expected.apply(&mut scenarios))
             .unwrap_or_default();
-        let report = RunReport {
+        let report = self.report(scenarios, left_behind, None);
+        report::console::print(&report, &not_run);
+        reports::write(&self.outputs, &report)?;
+        shut_down?;
+        let failed = report.fails_run() || tally.execution_failed || !report.left_behind.is_empty();
+        Ok(if failed {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        })
+    }
+
+    /// The one record every output is written from.
+    fn report(
+        &mut self,
+        scenarios: Vec<ScenarioResult>,
+        left_behind: Vec<String>,
+        stopped: Option<String>,
+    ) -> RunReport {
+        RunReport {
             target: std::mem::take(&mut self.base_url),
             profile: self.profile.name.clone(),
             started_at: std::mem::take(&mut self.started_at),
@@ -301,15 +339,8 @@ impl Session {
                 .and_then(|context| context.notes.lock().ok().map(|notes| notes.clone()))
                 .unwrap_or_default(),
             left_behind,
-        };
-        report::console::print(&report, &not_run);
-        self.write_reports(&report)?;
-        let failed = report.fails_run() || tally.execution_failed || !report.left_behind.is_empty();
-        Ok(if failed {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        })
+            stopped,
+        }
     }
 
     /// Deletes what is left in the ledger: bounded in time, and a second
@@ -325,24 +356,6 @@ impl Session {
             _ = interrupted() => eprintln!("cleanup interrupted"),
         }
         self.ledger.left_behind()
-    }
-
-    /// The report files that were asked for.
-    fn write_reports(&self, report: &RunReport) -> anyhow::Result<()> {
-        let write = |path: &Option<PathBuf>, text: String| -> anyhow::Result<()> {
-            if let Some(path) = path {
-                std::fs::write(path, text)
-                    .map_err(|error| anyhow!("could not write {}: {error}", path.display()))?;
-            }
-            Ok(())
-        };
-        write(&self.outputs.junit, report::junit::render(report))?;
-        write(&self.outputs.html, report::html::render(report))?;
-        write(&self.outputs.json, report::json::render(report))?;
-        if let Some(path) = &self.outputs.record {
-            ExpectedFailures::record(&report.scenarios, path)?;
-        }
-        Ok(())
     }
 }
 

@@ -32,6 +32,36 @@ pub struct Sources {
     pub minter: Option<Minter>,
     pub users: UserSource,
     pub better_auth: Option<String>,
+    /// Where the minting key came from, and so what to check when the
+    /// target refuses what it signs.
+    pub key: KeyOrigin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrigin {
+    /// The suite chose it, for the bundled server.
+    Chosen,
+    SecretFlag,
+    /// BETTER_AUTH_SECRET, from the environment.
+    SecretEnvironment,
+    SigningKey,
+    None,
+}
+
+impl KeyOrigin {
+    /// What to check when the target refuses tokens signed with this key.
+    pub fn check(self) -> &'static str {
+        match self {
+            Self::Chosen | Self::None => "",
+            Self::SecretFlag => "check that --secret is the target's token secret",
+            Self::SecretEnvironment => {
+                "the secret is BETTER_AUTH_SECRET from this environment: check that it is the target's token secret, and if it is set there for something else, unset it"
+            }
+            Self::SigningKey => {
+                "check that the target trusts --signing-key with that --token-issuer/--token-audience"
+            }
+        }
+    }
 }
 
 impl Sources {
@@ -48,6 +78,7 @@ impl Sources {
             minter: Some(Minter::hs256(secret.as_bytes(), &profile.claims)),
             users,
             better_auth: None,
+            key: KeyOrigin::Chosen,
         }
     }
 
@@ -99,10 +130,17 @@ impl Sources {
                 ));
             }
         };
+        let key = match (&cli.signing_key, secret) {
+            (Some(_), _) => KeyOrigin::SigningKey,
+            (None, Some(_)) if cli.secret_from_environment => KeyOrigin::SecretEnvironment,
+            (None, Some(_)) => KeyOrigin::SecretFlag,
+            (None, None) => KeyOrigin::None,
+        };
         Ok(Self {
             minter,
             users,
             better_auth,
+            key,
         })
     }
 

@@ -22,10 +22,22 @@ pub enum ClientError {
     Build(reqwest::Error),
 }
 
+/// A server may close a kept-alive connection at any time without saying
+/// so (uvicorn does after a 500 raised in a middleware, most servers after
+/// an idle timeout), and a request sent on it just then is lost. The suite
+/// never resends a write the server may have received, so writes go on a
+/// connection of their own; reads reuse connections, and a read lost that
+/// way is sent again, once, on a new one.
 #[derive(Clone)]
 pub struct Client {
     base: String,
-    inner: reqwest::Client,
+    timeout: Duration,
+    /// Keeps connections alive between requests.
+    pooled: reqwest::Client,
+    /// A new connection for every request.
+    fresh: reqwest::Client,
+    /// Writes reuse connections too: see [`Client::reusing_connections`].
+    writes_reuse: bool,
 }
 
 /// What was sent, as the report shows it.
@@ -46,12 +58,39 @@ pub struct Received {
     pub truncated: bool,
 }
 
+/// Why no answer came, as far as the transport tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Nothing accepted the connection.
+    Refused,
+    /// The connection was closed or reset before the answer was complete.
+    Closed,
+    /// No answer within the request timeout.
+    TimedOut,
+    /// Anything else: a name that does not resolve, a TLS failure.
+    Other,
+}
+
+/// A request that got no answer: why, and the transport's own words.
+#[derive(Debug, Clone)]
+pub struct Unanswered {
+    pub cause: Cause,
+    pub detail: String,
+}
+
+impl fmt::Display for Unanswered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
 /// One request and what came back: a response, or why none did.
 #[derive(Debug, Clone)]
 pub struct Exchange {
     pub request: SentRequest,
-    pub response: Result<Received, String>,
-    /// From sending to the end of the body.
+    pub response: Result<Received, Unanswered>,
+    /// From sending to the end of the body; of the second sending, when a
+    /// read lost to a closed connection was sent again.
     pub elapsed: Duration,
 }
 
@@ -110,28 +149,54 @@ impl Client {
         {
             return Err(ClientError::BadBaseUrl(base_url.to_owned()));
         }
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .user_agent(concat!("todo-conformance/", env!("CARGO_PKG_VERSION")));
-        if let Some(path) = ca_cert {
-            let bad = |reason: String| ClientError::BadCa {
-                path: path.display().to_string(),
-                reason,
-            };
-            let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-            let certificate =
-                reqwest::Certificate::from_pem(&pem).map_err(|e| bad(e.to_string()))?;
-            builder = builder.add_root_certificate(certificate);
-        }
+        let certificate = match ca_cert {
+            Some(path) => {
+                let bad = |reason: String| ClientError::BadCa {
+                    path: path.display().to_string(),
+                    reason,
+                };
+                let pem = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+                Some(reqwest::Certificate::from_pem(&pem).map_err(|e| bad(e.to_string()))?)
+            }
+            None => None,
+        };
+        let build = |builder: reqwest::ClientBuilder| {
+            let mut builder = builder
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(timeout)
+                .user_agent(concat!("todo-conformance/", env!("CARGO_PKG_VERSION")));
+            if let Some(certificate) = &certificate {
+                builder = builder.add_root_certificate(certificate.clone());
+            }
+            builder.build().map_err(ClientError::Build)
+        };
         Ok(Self {
             base,
-            inner: builder.build().map_err(ClientError::Build)?,
+            timeout,
+            pooled: build(reqwest::Client::builder().pool_idle_timeout(POOL_IDLE))?,
+            fresh: build(reqwest::Client::builder().pool_max_idle_per_host(0))?,
+            writes_reuse: false,
         })
+    }
+
+    /// This client with writes on kept-alive connections too, for the load
+    /// scenario: thousands of writes a second would each cost a connection
+    /// (and leave a socket in TIME_WAIT), and there a write lost to a closed
+    /// connection is counted as unanswered, never sent again.
+    pub fn reusing_connections(&self) -> Self {
+        Self {
+            writes_reuse: true,
+            ..self.clone()
+        }
     }
 
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// How long a request may take.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// Sends a request as the holder of `token`: the one way the suite
@@ -154,29 +219,32 @@ impl Client {
         headers: &[(String, String)],
         body: Option<&Value>,
     ) -> Exchange {
-        let url = format!("{}{path}", self.base);
         let mut sent_headers = headers.to_vec();
-        let mut builder = self.inner.request(method.clone(), &url);
-        for (name, value) in headers {
-            builder = builder.header(name, value);
-        }
         let body_text = body.map(Value::to_string);
-        if let Some(text) = &body_text {
+        if body_text.is_some() {
             sent_headers.push(("content-type".to_owned(), "application/json".to_owned()));
-            builder = builder
-                .header("content-type", "application/json")
-                .body(text.clone());
         }
         let request = SentRequest {
+            url: format!("{}{path}", self.base),
             method,
-            url,
             headers: sent_headers,
             body: body_text,
         };
-        let started = Instant::now();
-        let response = match builder.send().await {
+        let resendable = is_safe(&request.method);
+        let first = if resendable || self.writes_reuse {
+            &self.pooled
+        } else {
+            &self.fresh
+        };
+        let mut started = Instant::now();
+        let mut sent = dispatch(first, &request).await;
+        if resendable && sent.as_ref().is_err_and(closed_unanswered) {
+            started = Instant::now();
+            sent = dispatch(&self.fresh, &request).await;
+        }
+        let response = match sent {
             Ok(response) => read(response).await,
-            Err(error) => Err(describe(&error)),
+            Err(error) => Err(unanswered(&error)),
         };
         Exchange {
             request,
@@ -186,7 +254,74 @@ impl Client {
     }
 }
 
-async fn read(mut response: reqwest::Response) -> Result<Received, String> {
+/// Connections idle longer than this are not reused: below the keep-alive
+/// timeouts of common servers (gunicorn 2 s, uvicorn and Node 5 s), so that
+/// the suite rarely picks a connection the server is closing for idleness.
+const POOL_IDLE: Duration = Duration::from_secs(1);
+
+/// Methods that change nothing (RFC 9110 §9.2.1): sending one twice is
+/// harmless.
+fn is_safe(method: &Method) -> bool {
+    [Method::GET, Method::HEAD, Method::OPTIONS].contains(method)
+}
+
+async fn dispatch(
+    client: &reqwest::Client,
+    request: &SentRequest,
+) -> Result<reqwest::Response, reqwest::Error> {
+    let mut builder = client.request(request.method.clone(), &request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    builder.send().await
+}
+
+/// The connection was closed or reset before any answer came: what a
+/// request on a kept-alive connection the server had closed gets. A
+/// connection that could not be made is not this.
+fn closed_unanswered(error: &reqwest::Error) -> bool {
+    !error.is_connect() && cause(error) == Cause::Closed
+}
+
+fn unanswered(error: &reqwest::Error) -> Unanswered {
+    Unanswered {
+        cause: cause(error),
+        detail: describe(error),
+    }
+}
+
+fn cause(error: &reqwest::Error) -> Cause {
+    if error.is_timeout() {
+        return Cause::TimedOut;
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        if inner
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return Cause::Closed;
+        }
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            return match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => Cause::Refused,
+                std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe
+                | std::io::ErrorKind::UnexpectedEof => Cause::Closed,
+                std::io::ErrorKind::TimedOut => Cause::TimedOut,
+                _ => Cause::Other,
+            };
+        }
+        source = inner.source();
+    }
+    Cause::Other
+}
+
+async fn read(mut response: reqwest::Response) -> Result<Received, Unanswered> {
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -200,7 +335,7 @@ async fn read(mut response: reqwest::Response) -> Result<Received, String> {
         .collect();
     let mut body = Vec::new();
     let mut truncated = false;
-    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+    while let Some(chunk) = response.chunk().await.map_err(|e| unanswered(&e))? {
         let room = MAX_BODY_BYTES - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);
@@ -232,3 +367,6 @@ fn describe(error: &reqwest::Error) -> String {
     }
     message
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,15 +1,17 @@
 //! The implementation under test: the bundled reference server, started
 //! in-process, or an external one at `--base-url`.
 
+use std::time::Duration;
+
 use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
 use crate::contract::Route;
-use crate::target::http::{Client, Exchange};
+use crate::target::http::{Cause, Client, Exchange, Unanswered, bearer};
 use crate::target::ledger::Created;
 use crate::target::profile::Profile;
 use crate::target::tasks::Tasks;
-use crate::target::users::{Provisioning, UserSource};
+use crate::target::users::{Account, Provisioning, UserSource};
 use crate::tokens::PublicKey;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,12 +20,27 @@ pub enum TargetError {
     Config(#[from] todo_reference_server::ConfigError),
     #[error("could not start the bundled reference server: {0}")]
     Spawn(#[from] todo_reference_server::SpawnError),
+    /// A transport error: said as such, never as a refusal.
+    #[error("{}", no_answer(.sent, .unanswered, *.timeout))]
+    NoAnswer {
+        /// The request, and as whom it was sent.
+        sent: String,
+        unanswered: Unanswered,
+        timeout: Duration,
+    },
     #[error(
-        "the target {url} is unreachable ({reason}); check that it is running and that --base-url is right"
+        "the route was not found at {url}: it answered {status}, as a path that cannot exist does; check --base-url or the profile (--profile)"
     )]
-    Unreachable { url: String, reason: String },
+    RouteNotFound { url: String, status: u16 },
     #[error("the target refused the suite's users: {reason}; {hint}")]
-    Credentials { reason: String, hint: &'static str },
+    Credentials { reason: String, hint: String },
+}
+
+/// What the target answers a request with no token: a 5xx there is the
+/// sign of an auth middleware that fails instead of refusing.
+#[derive(Debug, Clone, Copy)]
+pub struct Reachable {
+    pub status_without_token: u16,
 }
 
 /// Starts the reference server on an ephemeral loopback port, with the
@@ -44,66 +61,201 @@ pub async fn start_bundled(secret: &str) -> Result<RunningServer, TargetError> {
 
 /// Any HTTP answer at all proves the target is there; only a transport
 /// error stops the run.
-pub async fn preflight(client: &Client, profile: &Profile) -> Result<(), TargetError> {
+pub async fn preflight(client: &Client, profile: &Profile) -> Result<Reachable, TargetError> {
     let probe = profile.tasks_path(&format!("preflight-{}", uuid::Uuid::new_v4().simple()));
     let exchange = client.send(Method::GET, &probe, &[], None).await;
-    exchange
-        .response
-        .map(drop)
-        .map_err(|reason| TargetError::Unreachable {
-            url: client.base_url().to_owned(),
-            reason,
-        })
+    match &exchange.response {
+        Ok(received) => Ok(Reachable {
+            status_without_token: received.status,
+        }),
+        Err(unanswered) => Err(no_answer_to(client, &exchange, None, unanswered)),
+    }
 }
 
 /// Makes one user the way the scenarios will, reads their list, and stores
 /// and deletes a task, so that a wrong secret, a closed sign-up or a target
 /// that needs its own user rows stops the run with one line instead of
-/// failing every scenario.
-/// Returns the preflight's task when it could not be deleted: the run's
-/// cleanup tries again, and reports it if it stays.
-pub async fn check_users(users: &Provisioning<'_>) -> Result<Option<Created>, TargetError> {
-    let hint = credentials_hint(users.source);
-    let account = users
-        .provision("Preflight")
-        .await
-        .map_err(|error| TargetError::Credentials {
-            reason: error.reason,
-            hint,
-        })?;
+/// failing every scenario. Returns the user, and the preflight's task when
+/// it could not be deleted: the run's cleanup tries again, and reports it
+/// if it stays.
+pub async fn check_users(
+    users: &Provisioning<'_>,
+    reachable: Reachable,
+) -> Result<(Account, Option<Created>), TargetError> {
+    let client = users.client;
+    let who = Some(who(users.source));
+    let account = match users.provision("Preflight").await {
+        Ok(account) => account,
+        Err(error) => {
+            if let Some(exchange) = error.exchange.as_deref() {
+                stopped_by_transport_or_route(client, exchange, None, who).await?;
+            }
+            return Err(TargetError::Credentials {
+                reason: error.reason,
+                hint: credentials_hint(users.source).to_owned(),
+            });
+        }
+    };
     let profile = users.profile;
-    let tasks = Tasks::new(users.client, profile);
+    let tasks = Tasks::new(client, profile);
     let listed = tasks.list(&account).await;
     if !listed
         .status()
         .is_some_and(|status| profile.success(Route::List).contains(&status))
     {
-        let path = profile.list_path(&account.id);
+        stopped_by_transport_or_route(client, &listed, Some(&account), who).await?;
         return Err(TargetError::Credentials {
-            reason: describe(&format!("GET {path} as a {}", who(users.source)), &listed),
-            hint,
+            reason: describe(&listed, who),
+            hint: refused_hint(users.source, &listed, reachable),
         });
     }
     let (created, id) = tasks.create(&account, "todo-conformance preflight").await;
     let Some(id) = id else {
+        stopped_by_transport_or_route(client, &created, Some(&account), who).await?;
         return Err(TargetError::Credentials {
-            reason: describe(
-                &format!("creating a task as a {}", who(users.source)),
-                &created,
-            ),
+            reason: describe(&created, who),
             hint: match users.source {
                 UserSource::Mint => {
                     "the backend may require users to exist (a foreign key to its users table): use --users register|better-auth|given"
                 }
                 _ => "check the profile's tasks route and field names (--profile)",
-            },
+            }
+            .to_owned(),
         });
     };
     let deleted = tasks
         .delete(&account, &id)
         .await
         .is_some_and(|status| profile.success(Route::Delete).contains(&status));
-    Ok((!deleted).then(|| Created::new(id, account)))
+    let left = (!deleted).then(|| Created::new(id, account.clone()));
+    Ok((account, left))
+}
+
+/// When the suite has a key but gets its users elsewhere: whether the
+/// target refuses a token the suite mints for `account`, the run's own user,
+/// as the scenarios that mint tokens mint them. A refusal is a finding of
+/// its own (a stateful target fails the stateless promise), but also the
+/// sign of a wrong key: it is said now, with which key, and `check`.
+pub async fn minted_refused(
+    users: &Provisioning<'_>,
+    account: &Account,
+    check: &str,
+) -> Option<String> {
+    let minter = users.minter.filter(|_| users.source != UserSource::Mint)?;
+    let minted = Account {
+        token: minter.sign(&minter.claims(&account.id, &account.email)),
+        ..account.clone()
+    };
+    let listed = Tasks::new(users.client, users.profile).list(&minted).await;
+    let success = users.profile.success(Route::List);
+    if listed
+        .status()
+        .is_some_and(|status| success.contains(&status))
+    {
+        return None;
+    }
+    let check = if check.is_empty() {
+        String::new()
+    } else {
+        format!("; {check}")
+    };
+    Some(format!(
+        "the target refused a token the suite minted for the {} {} ({}): {}; the scenarios that mint tokens will fail{check}",
+        who(users.source),
+        account.id,
+        minter.describe(),
+        describe(&listed, None)
+    ))
+}
+
+/// The error for an exchange that got no answer, or a 404 that a path which
+/// cannot exist gets too: neither is a refusal of the suite's users.
+async fn stopped_by_transport_or_route(
+    client: &Client,
+    exchange: &Exchange,
+    account: Option<&Account>,
+    who: Option<&str>,
+) -> Result<(), TargetError> {
+    match &exchange.response {
+        Err(unanswered) => Err(no_answer_to(client, exchange, who, unanswered)),
+        Ok(received) if received.status == 404 => {
+            let token = account.map(|account| account.token.as_str());
+            if answers_like_a_missing_path(client, exchange, token).await {
+                Err(TargetError::RouteNotFound {
+                    url: exchange.request.url.clone(),
+                    status: received.status,
+                })
+            } else {
+                Ok(())
+            }
+        }
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Whether a path that cannot exist, asked of the same server with the same
+/// credentials, gets the same status and body (each path masked in its own
+/// body).
+async fn answers_like_a_missing_path(
+    client: &Client,
+    exchange: &Exchange,
+    token: Option<&str>,
+) -> bool {
+    // Better Auth's answers come from another server.
+    if !exchange.request.url.starts_with(client.base_url()) {
+        return false;
+    }
+    let missing = format!(
+        "/todo-conformance-no-such-route-{}",
+        uuid::Uuid::new_v4().simple()
+    );
+    let headers: Vec<_> = token.map(bearer).into_iter().collect();
+    let control = client.send(Method::GET, &missing, &headers, None).await;
+    let masked = |exchange: &Exchange| {
+        let url = &exchange.request.url;
+        let path = url.strip_prefix(client.base_url()).unwrap_or(url);
+        exchange.response.as_ref().ok().map(|received| {
+            let body = received.text().replace(url.as_str(), "{url}");
+            (received.status, body.replace(path, "{path}"))
+        })
+    };
+    masked(exchange).is_some() && masked(exchange) == masked(&control)
+}
+
+fn no_answer_to(
+    client: &Client,
+    exchange: &Exchange,
+    who: Option<&str>,
+    unanswered: &Unanswered,
+) -> TargetError {
+    let sent = match who {
+        Some(who) => format!("{} as a {who}", exchange.request),
+        None => exchange.request.to_string(),
+    };
+    TargetError::NoAnswer {
+        sent,
+        unanswered: unanswered.clone(),
+        timeout: client.timeout(),
+    }
+}
+
+/// A transport error in words: what happened, and what to check.
+fn no_answer(sent: &str, unanswered: &Unanswered, timeout: Duration) -> String {
+    let running = "check that the target is running and that --base-url is right";
+    let (what, check) = match unanswered.cause {
+        Cause::Refused => ("the connection was refused".to_owned(), running.to_owned()),
+        Cause::TimedOut => (
+            format!("none came within --timeout {} s", timeout.as_secs()),
+            format!("{running}, or raise --timeout"),
+        ),
+        Cause::Closed => (
+            "the target closed the connection without answering, a transport error, not a refusal"
+                .to_owned(),
+            "check the target's log for a crash, or a proxy in between".to_owned(),
+        ),
+        Cause::Other => ("the request failed".to_owned(), running.to_owned()),
+    };
+    format!("no answer to {sent}: {what} ({unanswered}); {check}")
 }
 
 /// What to check when the target refuses users from `source`.
@@ -124,6 +276,22 @@ fn credentials_hint(source: UserSource) -> &'static str {
     }
 }
 
+/// FastAPI's `@app.middleware("http")` lets an `HTTPException` escape as a
+/// 500 for every request it refuses, with or without a token.
+const MIDDLEWARE_500: &str = "the target answers 5xx without a token too, as an auth middleware that raises does: FastAPI never turns an HTTPException raised in @app.middleware(\"http\") into a response, so every refusal is a 500; answer with JSONResponse(status_code=401, ...) instead. The suite's token was refused too, or crashed the target:";
+
+/// The hint for a refused user: a 5xx that an unauthenticated request gets
+/// too names the middleware first.
+fn refused_hint(source: UserSource, exchange: &Exchange, reachable: Reachable) -> String {
+    let hint = credentials_hint(source);
+    let failed = exchange.status().is_some_and(|status| status >= 500);
+    if failed && reachable.status_without_token >= 500 {
+        format!("{MIDDLEWARE_500} {hint}")
+    } else {
+        hint.to_owned()
+    }
+}
+
 fn who(source: UserSource) -> &'static str {
     match source {
         UserSource::Mint => "minted user",
@@ -133,14 +301,19 @@ fn who(source: UserSource) -> &'static str {
     }
 }
 
-fn describe(what: &str, exchange: &Exchange) -> String {
+/// An answer in one line: the request, as whom, the status and the body's start.
+fn describe(exchange: &Exchange, who: Option<&str>) -> String {
+    let sent = match who {
+        Some(who) => format!("{} as a {who}", exchange.request),
+        None => exchange.request.to_string(),
+    };
     match &exchange.response {
         Ok(received) => format!(
-            "{what} gave {}: {}",
+            "{sent} gave {}: {}",
             received.status,
             received.text().chars().take(200).collect::<String>()
         ),
-        Err(error) => format!("{what} failed: {error}"),
+        Err(error) => format!("{sent} failed: {error}"),
     }
 }
 
@@ -152,12 +325,15 @@ pub async fn better_auth_public_key(
 ) -> Result<Option<PublicKey>, TargetError> {
     let unusable = |reason: String| TargetError::Credentials {
         reason: format!("{}/api/auth/jwks: {reason}", better_auth.base_url()),
-        hint: "check the --better-auth URL",
+        hint: "check the --better-auth URL".to_owned(),
     };
     let exchange = better_auth
         .send(Method::GET, "/api/auth/jwks", &[], None)
         .await;
-    let received = exchange.response.map_err(unusable)?;
+    let received = match &exchange.response {
+        Ok(received) => received,
+        Err(unanswered) => return Err(no_answer_to(better_auth, &exchange, None, unanswered)),
+    };
     if received.status != 200 {
         return Err(unusable(format!("status {}", received.status)));
     }

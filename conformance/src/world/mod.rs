@@ -309,7 +309,7 @@ impl ContractWorld {
         let received = exchange
             .response
             .as_ref()
-            .map_err(|error| failed("an HTTP answer".to_owned(), error.clone()))?;
+            .map_err(|error| failed("an HTTP answer".to_owned(), error.to_string()))?;
         let success = self.ctx.profile.success(Route::List);
         if !success.contains(&received.status) {
             return Err(failed(

@@ -1,11 +1,13 @@
 //! Test support shared by the negative controls and the kill matrix: the
-//! in-memory test server with its `Bug` knob, the catalogue of flaws with
-//! the scenarios that must catch each, and the suite runner.
+//! in-memory test server with its `Bug` knob, a front for it that closes
+//! connections the way uvicorn does, the catalogue of flaws with the
+//! scenarios that must catch each, and the suite runner.
 
 // Each test crate uses its own part of the support code.
 #![allow(dead_code)]
 
 pub mod flaws;
+pub mod front;
 pub mod run;
 pub mod server;
 

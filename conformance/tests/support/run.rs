@@ -208,8 +208,16 @@ pub fn run_bounded(mut command: Command) -> (Option<i32>, String, String) {
 pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) -> Run {
     let secret = server::secret_for(bug);
     let server = runtime.block_on(server::start(bug, &secret));
+    let run = run_at(&server.url, &secret, bug, options);
+    drop(server);
+    run
+}
+
+/// Runs the whole suite against the server with `bug` at `url` (or a front
+/// of it), blocking this thread.
+pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
     let concurrency = options.concurrency.unwrap_or(CONCURRENCY);
-    let mut command = suite_command(&server.url, &secret, concurrency);
+    let mut command = suite_command(url, secret, concurrency);
     if options.strict {
         command.arg("--strict");
     }
@@ -225,7 +233,6 @@ pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) 
     let started = Instant::now();
     let (code, stdout, stderr) = run_bounded(command);
     let elapsed = started.elapsed();
-    drop(server);
     let reports = |prefix: &str, suffix: &str| -> BTreeSet<Scenario> {
         stdout
             .lines()
@@ -281,4 +288,21 @@ fn tally(stdout: &str) -> Option<Tally> {
         non_strict: count(3),
         skipped: count(4),
     })
+}
+
+/// Runs the suite against `url` (with `--timeout 1`), which must stop
+/// before any scenario: exit code 2, and one line on stderr, returned.
+pub fn stopped_at_preflight(url: &str, secret: &str) -> String {
+    let mut command = Command::new(SUITE);
+    command
+        .args(["--base-url", url, "--secret", secret, "--timeout", "1"])
+        .env_remove("BETTER_AUTH_SECRET")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    let (code, stdout, stderr) = run_bounded(command);
+    assert_eq!(code, Some(2), "{stdout}\n{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    let line = stderr.trim_end().to_owned();
+    assert!(line.starts_with("todo-conformance: "), "{line}");
+    line
 }

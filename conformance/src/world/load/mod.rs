@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
-use crate::target::http::Exchange;
+use crate::target::http::{Client, Exchange};
 use crate::target::ledger::Created;
 use crate::target::users::Account;
 
@@ -35,6 +35,9 @@ struct Shared {
     sent: AtomicUsize,
     deadline: Instant,
     users: Vec<Account>,
+    /// Writes too on kept-alive connections: a fresh one per write would
+    /// measure connection set-up, not the target.
+    client: Client,
 }
 
 /// One user's view: its tasks as it last set them.
@@ -65,6 +68,7 @@ impl ContractWorld {
             sent: AtomicUsize::new(0),
             deadline: Instant::now() + plan.duration,
             users,
+            client: self.ctx.client.reusing_connections(),
         };
         let started = Instant::now();
         let workers = shared.users.iter().enumerate().map(|(index, account)| {
@@ -118,8 +122,7 @@ impl ContractWorld {
         body: Option<&Value>,
     ) -> Exchange {
         let body = body.map(|body| self.ctx.profile.body(body));
-        let exchange = self
-            .ctx
+        let exchange = shared
             .client
             .send_as(method, &path, &worker.account.token, body.as_ref())
             .await;
