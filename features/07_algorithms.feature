@@ -66,7 +66,6 @@ Feature: Algorithm and signature attacks
 
     Examples:
       | attack                                    |
-      | a crit header naming an unknown extension |
       | exp as a string                           |
       | nbf as a string                           |
 
@@ -75,6 +74,15 @@ Feature: Algorithm and signature attacks
       | attack                      |
       | HS384 with the right secret |
       | HS512 with the right secret |
+
+  # gains: nothing; non-strict under RFC 7515 §4.1.11 (only the holder of
+  # the trusted key can sign a token with a crit header; python-jose and
+  # PyJWT before 2.12.0 ignore crit)
+  @should @needs-signing-key
+  Scenario: a crit header naming an unknown extension, signed with the trusted key
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "a crit header naming an unknown extension"
+    Then the attack is refused
 
   @should
   Scenario: Junk in a valid token's signature is refused

@@ -21,6 +21,7 @@ pub enum Hint {
     ServerError,
     NoExpAccepted,
     ExpiredAccepted,
+    CritIgnored,
     ForbiddenForOthersTask,
     MissingBearerChallenge,
     MissingInvalidTokenError,
@@ -30,13 +31,14 @@ pub enum Hint {
 
 impl Hint {
     /// In the order they are tried.
-    const ALL: [Self; 11] = [
+    const ALL: [Self; 12] = [
         Self::FastApiHttpBearer,
         Self::ForbiddenForMissingToken,
         Self::UsersTableRequired,
         Self::ServerError,
         Self::NoExpAccepted,
         Self::ExpiredAccepted,
+        Self::CritIgnored,
         Self::ForbiddenForOthersTask,
         Self::MissingBearerChallenge,
         Self::MissingInvalidTokenError,
@@ -78,6 +80,9 @@ impl Hint {
                     .is_some_and(Presented::is_expired)
                     && success
             }
+            Self::CritIgnored => {
+                failure.presented == Some(Presented::Attack(Attack::Crit)) && success
+            }
             Self::ForbiddenForOthersTask => failure.expects_status(404) && status == 403,
             Self::MissingBearerChallenge => failure.check == Check::BearerChallenge,
             Self::MissingInvalidTokenError => failure.check == Check::InvalidTokenChallenge,
@@ -108,6 +113,9 @@ impl Hint {
             }
             Self::ExpiredAccepted => {
                 "expired tokens are accepted: is `exp` verification switched off (python-jose options={\"verify_exp\": False}), or the leeway far too large?"
+            }
+            Self::CritIgnored => {
+                "the verifier ignores `crit`, which RFC 7515 §4.1.11 says must name only extensions it understands: python-jose ignores it (an open upstream issue), and so does PyJWT before 2.12.0 (CVE-2026-32597); upgrade PyJWT, or refuse tokens whose header carries `crit`"
             }
             Self::ForbiddenForOthersTask => {
                 "the backend compares the path's user id with the token's and answers 403; answer 404, as for a task that does not exist, so that callers cannot probe for ids"
@@ -205,6 +213,23 @@ mod tests {
         assert_eq!(Hint::of(&accepted), Some(Hint::ExpiredAccepted));
         accepted.presented = Some(Presented::Credentials(Credentials::AlgNone));
         assert_eq!(Hint::of(&accepted), None);
+    }
+
+    #[test]
+    fn an_accepted_crit_header_names_both_libraries() {
+        let mut accepted = failure(Check::Status(vec![401]), 200, "[]");
+        accepted.presented = Some(Presented::Attack(Attack::Crit));
+        assert_eq!(Hint::of(&accepted), Some(Hint::CritIgnored));
+        let says = Hint::CritIgnored.says();
+        assert!(says.contains("python-jose") && says.contains("PyJWT before 2.12.0"));
+        let refused = failure(Check::Status(vec![401]), 500, "");
+        assert_ne!(
+            Hint::of(&Failure {
+                presented: Some(Presented::Attack(Attack::Crit)),
+                ..refused
+            }),
+            Some(Hint::CritIgnored)
+        );
     }
 
     #[test]
