@@ -8,7 +8,7 @@ use reqwest::Method;
 use super::answers::{says_invalid_token, statuses};
 use super::{ContractWorld, Outcome, Owner};
 use crate::contract::Route;
-use crate::report::finding::{Check, Failure, Presented};
+use crate::report::finding::{Check, Failure, Grade, Presented};
 use crate::target::http;
 use crate::tokens;
 use crate::tokens::catalogue::{Attack, Ingredients};
@@ -83,7 +83,8 @@ impl ContractWorld {
     }
 
     /// Refused the way the attack allows (401, or 400/413/431 for garbled
-    /// or huge tokens), with no task data.
+    /// or huge tokens), with no task data. A 5xx fails even a `@should`
+    /// scenario: whatever the token needed, the target must survive it.
     pub fn expect_refused(&self) -> Outcome {
         let refusals = self.attack.as_ref().map_or(&[401][..], Attack::refusals);
         let status = self.received()?.status;
@@ -94,9 +95,13 @@ impl ContractWorld {
                 500..=599 => format!("{status}: the target failed on hostile input"),
                 _ => status.to_string(),
             };
-            return Err(self
+            let mut failure = self
                 .failure(expected, actual)
-                .by(Check::Status(refusals.to_vec())));
+                .by(Check::Status(refusals.to_vec()));
+            if status >= 500 {
+                failure.grade = Grade::Broken;
+            }
+            return Err(failure);
         }
         self.expect_no_task_data()
     }

@@ -364,10 +364,19 @@ pub const FLAWS: &[Flaw] = &[
     flaw(
         Bug::CoercesStringDates,
         "@forgery",
-        "Coerces numeric strings in `exp` and `nbf` to numbers, JavaScript-style.",
+        "Coerces numeric strings in `exp` and `nbf` to numbers, JavaScript-style, and enforces them, as python-jose does: only the strings within the token's lifetime are accepted, which RFC 7519 §2 does not allow but gains an attacker nothing (`@should`, so the barrage no longer counts them).",
         &[
-            signed("exp as a string"),
-            signed("nbf as a string"),
+            signed("exp as a string, 10 minutes ahead"),
+            signed("nbf as a string, a minute ago"),
+        ],
+    ),
+    flaw(
+        Bug::StringExpUnchecked,
+        "@forgery",
+        "Compares `exp` with the clock only when it is a number (`if isinstance(exp, int) and exp < now`): a token whose `exp` is a string in the past is accepted.",
+        &[
+            signed("exp as a string, 10 minutes ago"),
+            signed("exp as a string, 10 minutes ahead"),
             BARRAGE,
         ],
     ),

@@ -90,13 +90,18 @@ impl Attack {
     }
 
     /// Whether accepting it is non-strict at most: the trusted key signed it
-    /// (a future `iat`, a `crit` header), or it is a valid token spelt
-    /// otherwise (junk in its signature), so accepting it gains an attacker
-    /// without the key nothing. Its own `@should` scenario grades it.
+    /// (a future `iat`, a `crit` header, a string `exp` or `nbf` within the
+    /// token's lifetime), or it is a valid token spelt otherwise (junk in
+    /// its signature), so accepting it gains an attacker without the key
+    /// nothing. Its own `@should` scenario grades it.
     pub fn is_non_strict(&self) -> bool {
         matches!(
             self,
-            Self::IatAhead | Self::NonBase64UrlSignature | Self::Crit
+            Self::IatAhead
+                | Self::NonBase64UrlSignature
+                | Self::Crit
+                | Self::ExpString
+                | Self::NbfString
         )
     }
 

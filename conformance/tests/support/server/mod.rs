@@ -109,8 +109,12 @@ pub enum Bug {
     KidInShellCommand,
     /// Ignores `crit` (RFC 7515 §4.1.11 says an unknown one must fail).
     IgnoresCrit,
-    /// JavaScript-style coercion: a numeric string is accepted as `exp`/`nbf`.
+    /// JavaScript-style coercion: a numeric string is accepted as `exp`/`nbf`
+    /// (and enforced).
     CoercesStringDates,
+    /// Compares `exp` with the clock only when it is a number: a string
+    /// `exp` is never enforced.
+    StringExpUnchecked,
     /// Parses the payload into a map, so of duplicate keys the last wins.
     DuplicateClaimsFirstWins,
     /// Reads `sub` with `.as_str().unwrap()`: a missing or non-string `sub`
