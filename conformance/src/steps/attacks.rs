@@ -18,6 +18,11 @@ fn refused(world: &mut ContractWorld) {
     world.expect_refused().or_stop(world);
 }
 
+#[then("the answer shows no one's tasks and is no server error")]
+fn serves_no_one(world: &mut ContractWorld) {
+    world.expect_serves_no_one().or_stop(world);
+}
+
 #[then(expr = "the answer is {int} or {int}")]
 fn either(world: &mut ContractWorld, one: u16, other: u16) {
     world.expect_status_among(&[one, other]).or_stop(world);

@@ -40,3 +40,40 @@ pub fn mentions_task(profile: &Profile, body: &Value, id: &str) -> bool {
         _ => false,
     }
 }
+
+/// Whether `body` holds, at any depth, a task: an object with an id and a
+/// title, in the profile's names.
+pub fn holds_a_task(profile: &Profile, body: &Value) -> bool {
+    match body {
+        Value::Array(items) => items.iter().any(|item| holds_a_task(profile, item)),
+        Value::Object(fields) => {
+            (!profile.id_of(body).is_empty() && profile.task(body).get("title").is_some())
+                || fields.values().any(|value| holds_a_task(profile, value))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::holds_a_task;
+    use crate::target::profile::Profile;
+
+    #[test]
+    fn a_task_is_an_object_with_an_id_and_a_title_at_any_depth() {
+        let seed = Profile::seed();
+        assert!(holds_a_task(&seed, &json!([{"id": 7, "title": "x"}])));
+        assert!(holds_a_task(
+            &seed,
+            &json!({"items": [{"id": "a", "title": ""}]})
+        ));
+        assert!(!holds_a_task(&seed, &json!([])));
+        assert!(!holds_a_task(&seed, &json!({"items": [], "total": 0})));
+        assert!(!holds_a_task(
+            &seed,
+            &json!({"detail": "not found", "id": 3})
+        ));
+    }
+}

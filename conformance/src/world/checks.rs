@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::answers::{mentions_task, names_bearer, statuses};
+use super::answers::{holds_a_task, mentions_task, names_bearer, statuses};
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
 use crate::report::finding::{Check, Failure};
@@ -79,6 +79,43 @@ impl ContractWorld {
                 .failure(expected.to_string(), status.to_string())
                 .by(Check::Status(vec![expected])))
         }
+    }
+
+    /// A token that names no usable user (no `sub`, an empty or a numeric
+    /// one) gains its holder nothing unless the answer shows or changes
+    /// someone's tasks, or fails: a 5xx, or a 2xx holding tasks, is a
+    /// breach. 401 passes, as does the 404 of a path that is not the
+    /// caller's; any other answer without data deviates from the contract.
+    pub fn expect_serves_no_one(&self) -> Outcome {
+        let received = self.received()?;
+        let status = received.status;
+        if status >= 500 {
+            return Err(self.failure(
+                "401, or no answer that serves anyone",
+                format!("{status}: the target failed on a token that names no user"),
+            ));
+        }
+        self.expect_no_task_data()?;
+        let holds_tasks = (200..300).contains(&status)
+            && received
+                .json()
+                .is_some_and(|body| holds_a_task(&self.ctx.profile, &body));
+        if holds_tasks {
+            return Err(self.failure(
+                "401, or no one's tasks",
+                format!("{status} with tasks: the target served a token that names no user"),
+            ));
+        }
+        if !matches!(status, 401 | 404) {
+            self.deviate(
+                self.failure(
+                    "401 for a token that names no user",
+                    format!("{status}, with no one's tasks"),
+                )
+                .by(Check::Status(vec![401])),
+            );
+        }
+        Ok(())
     }
 
     pub fn expect_client_error(&self) -> Outcome {
