@@ -97,6 +97,26 @@ async fn two_headers(world: &mut ContractWorld, first: String) {
     world.list_with_two_headers(first).await.or_stop(world);
 }
 
+#[when(
+    regex = r"^someone calls (\S+) on Alice's task with Bob's token and a forged token for Alice, (Bob's token|the forged token) first$"
+)]
+async fn bob_and_forged(world: &mut ContractWorld, route: Route, first: String) {
+    world
+        .call_with_bob_and_forged(route, first == "Bob's token")
+        .await
+        .or_stop(world);
+}
+
+#[then("which token the target acted on is reported")]
+fn header_winner(world: &mut ContractWorld) {
+    world.report_header_winner().or_stop(world);
+}
+
+#[then("the answer is no server error")]
+fn no_server_error(world: &mut ContractWorld) {
+    world.expect_no_server_error().or_stop(world);
+}
+
 #[when("someone lists Alice's tasks with her token only in the query string")]
 async fn query_token(world: &mut ContractWorld) {
     world.list_with_token_in_query().await.or_stop(world);

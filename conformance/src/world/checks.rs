@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::answers::{holds_a_task, mentions_task, names_bearer, statuses};
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
-use crate::report::finding::{Check, Failure};
+use crate::report::finding::{Check, Failure, Grade};
 use crate::target::http::Received;
 
 impl ContractWorld {
@@ -116,6 +116,27 @@ impl ContractWorld {
             );
         }
         Ok(())
+    }
+
+    /// Any answer but a 5xx, whatever the scenario's level.
+    pub fn expect_no_server_error(&self) -> Outcome {
+        let status = self.received()?.status;
+        if status >= 500 {
+            Err(self.server_error(status, "the request"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A 5xx on input an attacker can send: a breach even in a `@should`
+    /// scenario, since the target must survive it.
+    pub(super) fn server_error(&self, status: u16, on: &str) -> Box<Failure> {
+        let mut failure = self.failure(
+            "any answer but a server error",
+            format!("{status}: the target failed on {on}"),
+        );
+        failure.grade = Grade::Broken;
+        failure
     }
 
     pub fn expect_client_error(&self) -> Outcome {

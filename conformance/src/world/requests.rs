@@ -144,6 +144,117 @@ impl ContractWorld {
     }
 }
 
+impl ContractWorld {
+    // --- where the token travels ----------------------------------------------
+
+    pub async fn list_with_scheme(&mut self, scheme: &str) -> Outcome {
+        let alice = self.alice().await?;
+        let value = format!("{scheme} {}", alice.token);
+        self.call_with_headers(Route::List, Owner::Alice, vec![http::authorization(value)])
+            .await
+    }
+
+    /// Alice's list with both valid tokens, `first` first.
+    pub async fn list_with_two_headers(&mut self, first: Owner) -> Outcome {
+        let alice = self.alice().await?;
+        let bob = self.bob().await?;
+        let (first, second) = match first {
+            Owner::Alice => (alice.token, bob.token),
+            Owner::Bob => (bob.token, alice.token),
+        };
+        let headers = [first, second]
+            .into_iter()
+            .map(|token| http::bearer(&token))
+            .collect();
+        self.call_with_headers(Route::List, Owner::Alice, headers)
+            .await
+    }
+
+    /// `route` on Alice's task with Bob's valid token and a token forged for
+    /// Alice (signed with another secret), in either order: the danger is a
+    /// backend that authenticates one header and acts on the other.
+    pub async fn call_with_bob_and_forged(&mut self, route: Route, bob_first: bool) -> Outcome {
+        let alice = self.alice().await?;
+        let bob = self.credentials(Credentials::BobsToken, &alice).await?;
+        let forged = self.credentials(Credentials::OtherSecret, &alice).await?;
+        let headers = if bob_first {
+            [bob, forged].concat()
+        } else {
+            [forged, bob].concat()
+        };
+        self.presented = Some(Presented::Credentials(Credentials::OtherSecret));
+        self.call_with_headers(route, Owner::Alice, headers).await
+    }
+
+    /// Notes which of two valid tokens (Alice's and Bob's, on Alice's list)
+    /// the target acted on. Either is harmless: both were sent.
+    pub fn report_header_winner(&self) -> Outcome {
+        let received = self.received()?;
+        let status = received.status;
+        if status >= 500 {
+            return Err(self.server_error(status, "two Authorization headers"));
+        }
+        let alice_first = self.last.as_ref().is_some_and(|exchange| {
+            let alice = self.alice.as_ref().map(|alice| alice.token.as_str());
+            exchange
+                .request
+                .headers
+                .iter()
+                .find(|(name, _)| name == "authorization")
+                .is_some_and(|(_, value)| alice.is_some_and(|token| value.ends_with(token)))
+        });
+        let (alices, bobs) = if alice_first {
+            ("first", "second")
+        } else {
+            ("second", "first")
+        };
+        let lists_alices = self.expect_mentions_alice_task().is_ok();
+        let acted = match status {
+            400 | 401 => format!("refused both ({status})"),
+            200..=299 if lists_alices => {
+                format!("acted as Alice, whose token was the {alices} header ({status})")
+            }
+            200..=299 => format!(
+                "acted as Bob, whose token was the {bobs} header ({status}, without Alice's task)"
+            ),
+            403 | 404 => format!(
+                "acted as Bob, whose token was the {bobs} header (Alice's path got {status})"
+            ),
+            _ => format!("answered {status}"),
+        };
+        self.ctx.note(
+            &self.promise,
+            &self.scenario,
+            format!("of two valid Authorization headers, the target {acted}"),
+        );
+        Ok(())
+    }
+
+    /// RFC 6750 §2.3's URI query parameter, which leaks into logs.
+    pub async fn list_with_token_in_query(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let list = self.list_path(&alice);
+        let separator = if list.contains('?') { '&' } else { '?' };
+        let path = format!("{list}{separator}access_token={}", alice.token);
+        self.last = Some(self.ctx.client.send(Method::GET, &path, &[], None).await);
+        Ok(())
+    }
+
+    /// The token under the cookie names implementations commonly read.
+    pub async fn list_with_token_in_cookie(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        let cookie = ["token", "access_token", "jwt", "auth_token"]
+            .map(|name| format!("{name}={}", alice.token))
+            .join("; ");
+        self.call_with_headers(
+            Route::List,
+            Owner::Alice,
+            vec![("cookie".to_owned(), cookie)],
+        )
+        .await
+    }
+}
+
 /// An Authorization header with `token` as a bearer, or none.
 pub(super) fn bearer(token: Option<&str>) -> Vec<http::Header> {
     token.map(http::bearer).into_iter().collect()

@@ -142,6 +142,10 @@ pub enum Bug {
     CaseSensitiveScheme,
     /// Of two Authorization headers, uses the first.
     FirstAuthorizationHeaderWins,
+    /// Of several Authorization headers, lets the request through when any
+    /// verifies (a gateway's check), then acts on the last one's `sub`,
+    /// unverified (the handler's decode).
+    ChecksAnyHeaderActsOnLast,
     /// Takes `?access_token=` when there is no Authorization header.
     AcceptsQueryToken,
 
