@@ -60,7 +60,8 @@ impl ContractWorld {
     }
 
     /// A 403 where 404 is due is a deviation, not a breach, when it shows
-    /// no task data: it confirms that the task exists, and no more.
+    /// no task data (`expect_status_probed` says whether it reveals that
+    /// the task exists).
     pub fn expect_status(&self, expected: u16) -> Outcome {
         let status = self.received()?.status;
         if status == expected {
@@ -69,7 +70,7 @@ impl ContractWorld {
             self.deviate(
                 self.failure(
                     "404, the answer for a task that does not exist",
-                    "403 without task data: it tells the caller the task exists",
+                    "403 without task data",
                 )
                 .by(Check::Status(vec![expected])),
             );

@@ -207,12 +207,36 @@ pub const FLAWS: &[Flaw] = &[
             Catch::Is(STATELESS, "A token minted by the suite works for CRUD"),
         ],
     ),
-    flaw(
-        Bug::OtherUsersPathIs403,
-        "@cross-user",
-        "Another user's path gets 403 with no task data instead of 404: a deviation (non-strict without --strict).",
-        &[Catch::Prefix(CROSS_USER, "Bob's token on Alice's path: ")],
-    ),
+    Flaw {
+        notes: &[
+            "403 for another user's path, existing task or not: a contract deviation, not an existence oracle",
+        ],
+        ..flaw(
+            Bug::OtherUsersPathIs403,
+            "@cross-user",
+            "Another user's path gets 403 with no task data instead of 404, whether the task exists or not: a deviation (non-strict without --strict), and the report says it reveals no task's existence.",
+            &[Catch::Prefix(CROSS_USER, "Bob's token on Alice's path: ")],
+        )
+    },
+    Flaw {
+        notes: &["403 for Alice's existing task, 404 for a missing one: an existence oracle"],
+        ..flaw(
+            Bug::OwnerCheckAfterLookup,
+            "@cross-user",
+            "Routes that name a task look it up by id first: a missing task is 404, another user's 403, with no task data. A deviation that is also an existence oracle, and the report says so.",
+            &[
+                Catch::Is(CROSS_USER, "Bob's token on Alice's path: get"),
+                Catch::Is(CROSS_USER, "Bob's token on Alice's path: update"),
+                Catch::Is(CROSS_USER, "Bob's token on Alice's path: delete"),
+                Catch::Is(CROSS_USER, "Bob's token on Alice's path: toggle"),
+                Catch::Prefix(CROSS_USER, "Alice's task id under Bob's own path: "),
+                Catch::Prefix(
+                    CROSS_USER,
+                    "Bob's 404 for Alice's task looks like a missing task's: ",
+                ),
+            ],
+        )
+    },
     flaw(
         Bug::ForbiddenButWrites,
         "@cross-user",

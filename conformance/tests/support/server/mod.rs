@@ -72,6 +72,9 @@ pub enum Bug {
     OtherUsersPathIs403,
     /// Another user's path gets 403, but a PUT there is carried out first.
     ForbiddenButWrites,
+    /// Routes that name a task look it up by id before anything else: a
+    /// missing task is 404, another user's 403 (an existence oracle).
+    OwnerCheckAfterLookup,
     /// The list is `SELECT * FROM tasks`: everyone's tasks, on any path.
     ListsEveryonesTasks,
     /// Create maps every field but `description`, which is lost.
