@@ -58,8 +58,21 @@ Feature: Authorization header parsing
     Then the answer is 401 with a Bearer challenge
     And the answer carries no task data
 
+  # gains: nothing; reported. A read from a cookie needs the token's
+  # holder's browser, and a page on another site cannot read the answer
+  # unless CORS lets it. A 5xx fails.
   @should
   Scenario: A token sent only in a cookie is reported
     Given Alice has a task
     When someone lists Alice's tasks with her token only in a cookie
-    Then whether the attack was accepted is reported
+    Then which cookie the target took the token from is reported
+
+  # gains: a write as the victim from any page their browser visits
+  # (cross-site request forgery): the browser attaches the cookie to the
+  # request another site makes. Better Auth's session cookies are tried
+  # too, and the request says it comes from another site (Origin).
+  @must
+  Scenario: A write with the token only in a cookie, from another site, is refused
+    Given Alice is signed in
+    When someone creates a task for Alice with her token only in a cookie, from another site
+    Then no write was accepted from a cookie alone

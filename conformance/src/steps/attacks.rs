@@ -124,5 +124,26 @@ async fn query_token(world: &mut ContractWorld) {
 
 #[when("someone lists Alice's tasks with her token only in a cookie")]
 async fn cookie_token(world: &mut ContractWorld) {
-    world.list_with_token_in_cookie().await.or_stop(world);
+    world
+        .call_with_token_in_cookie(Route::List)
+        .await
+        .or_stop(world);
+}
+
+#[when("someone creates a task for Alice with her token only in a cookie, from another site")]
+async fn cookie_write(world: &mut ContractWorld) {
+    world
+        .call_with_token_in_cookie(Route::Create)
+        .await
+        .or_stop(world);
+}
+
+#[then("which cookie the target took the token from is reported")]
+fn cookie_read(world: &mut ContractWorld) {
+    world.report_cookie_read().or_stop(world);
+}
+
+#[then("no write was accepted from a cookie alone")]
+fn no_cookie_write(world: &mut ContractWorld) {
+    world.expect_no_cookie_write().or_stop(world);
 }

@@ -76,6 +76,10 @@ const EVERY_CHALLENGE: Catch = Catch::Is(
 );
 const QUERY_TOKEN: Catch = Catch::Is(HEADERS, "A token in the query string is not accepted");
 const LOGOUT_WITHOUT_TOKEN: Catch = Catch::Is(ACCOUNTS, "Logout without a token is refused");
+const COOKIE_WRITE: Catch = Catch::Is(
+    HEADERS,
+    "A write with the token only in a cookie, from another site, is refused",
+);
 
 const fn attack(scenario: &'static str) -> Catch {
     Catch::Is(ALGORITHMS, scenario)
@@ -129,18 +133,23 @@ pub const FLAWS: &[Flaw] = &[
         )
     },
     // --- the five promises ------------------------------------------------------
-    flaw(
-        Bug::AcceptsMissingToken,
-        "@missing-token",
-        "Requests with no, Basic, empty or non-JWT credentials are served as the path's user.",
-        &[
-            Catch::Feature(MISSING),
-            LOGOUT_WITHOUT_TOKEN,
-            QUERY_TOKEN,
-            attack("five segments (JWE-shaped) on list"),
-            BARRAGE,
-        ],
-    ),
+    Flaw {
+        notes: &["the target wrote with no token at all"],
+        ..flaw(
+            Bug::AcceptsMissingToken,
+            "@missing-token",
+            "Requests with no, Basic, empty or non-JWT credentials are served as the path's user.",
+            &[
+                Catch::Feature(MISSING),
+                LOGOUT_WITHOUT_TOKEN,
+                QUERY_TOKEN,
+                // A write with only a cookie is a write with no token at all.
+                COOKIE_WRITE,
+                attack("five segments (JWE-shaped) on list"),
+                BARRAGE,
+            ],
+        )
+    },
     flaw(
         Bug::SkipsSignatureCheck,
         "@forged-token",
@@ -670,16 +679,31 @@ pub const FLAWS: &[Flaw] = &[
             "After logout the token still works until it expires",
         )],
     ),
-    // --- flaws the suite only reports -----------------------------------------------
+    // --- tokens in cookies -----------------------------------------------------------
     Flaw {
-        notes: &["(A token sent only in a cookie is reported): accepted (200)"],
+        notes: &[
+            "the target accepted Alice's token from the cookie `token` alone on a read (200)",
+            "the target wrote from the cookie `token` alone",
+        ],
         ..flaw(
             Bug::AcceptsCookieToken,
             "@header",
-            "Takes the token from a `token`/`access_token`/`jwt` cookie. Informational by design: reported, not failed.",
-            &[],
+            "Takes the token from a `token`/`access_token`/`jwt` cookie. A read from a cookie is reported, not failed; a write from one is cross-site request forgery exposure (it was informational before writes were tried).",
+            &[COOKIE_WRITE],
         )
     },
+    Flaw {
+        notes: &[
+            "the target accepted Alice's token from the cookie `better-auth.session_token` alone on a read (200)",
+        ],
+        ..flaw(
+            Bug::AcceptsBetterAuthCookie,
+            "@header",
+            "Takes the token from Better Auth's `better-auth.session_token` cookie: a write accepted from a Better Auth cookie, on a request from another site.",
+            &[COOKIE_WRITE],
+        )
+    },
+    // --- flaws the suite only reports -----------------------------------------------
     Flaw {
         notes: &["the target FETCHED the key URL"],
         ..flaw(

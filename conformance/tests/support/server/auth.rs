@@ -105,10 +105,15 @@ impl App {
     fn token_elsewhere(&self, headers: &HeaderMap, query: Option<&str>) -> Option<String> {
         match self.bug {
             Bug::AcceptsQueryToken => parameter(query?, '&', "access_token").map(str::to_owned),
-            Bug::AcceptsCookieToken => {
+            Bug::AcceptsCookieToken | Bug::AcceptsBetterAuthCookie => {
                 let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-                ["token", "access_token", "jwt"]
-                    .into_iter()
+                let names: &[&str] = if self.bug == Bug::AcceptsCookieToken {
+                    &["token", "access_token", "jwt"]
+                } else {
+                    &["better-auth.session_token"]
+                };
+                names
+                    .iter()
                     .find_map(|name| parameter(cookies, ';', name))
                     .map(str::to_owned)
             }

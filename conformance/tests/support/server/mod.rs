@@ -194,6 +194,8 @@ pub enum Bug {
     // --- flaws the suite only reports -----------------------------------------------
     /// Takes the token from a `token`/`access_token`/`jwt` cookie.
     AcceptsCookieToken,
+    /// Takes the token from Better Auth's `better-auth.session_token` cookie.
+    AcceptsBetterAuthCookie,
     /// Fetches the `jku`/`x5u` URL of a token (then refuses the token).
     FetchesKeyUrl,
     /// No size cap on tokens (a 64 KiB one is parsed and HMACed).
