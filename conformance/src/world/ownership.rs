@@ -79,13 +79,12 @@ impl ContractWorld {
         let probe = self.last.clone().ok_or_else(|| {
             self.failure_about(None, "a request in an earlier step", "none was sent")
         })?;
-        let missing = match self.resend_for(&probe, &id, &control).await {
-            Some(missing) => missing,
-            None => {
-                let (method, path, body) = self.ctx.profile.request(route, &bob.id, &control);
-                self.fetch(method, &path, Some(&bob.token), body.as_ref())
-                    .await
-            }
+        let missing = if let Some(missing) = self.resend_for(&probe, &id, &control).await {
+            missing
+        } else {
+            let (method, path, body) = self.ctx.profile.request(route, &bob.id, &control);
+            self.fetch(method, &path, Some(&bob.token), body.as_ref())
+                .await
         };
         let (seen, expected) = (answer(&probe, &id), answer(&missing, &control));
         if seen == expected {
@@ -257,7 +256,7 @@ fn control_id(known: &str) -> String {
     let hex = known
         .chars()
         .all(|c| !c.is_ascii_alphanumeric() || c.is_ascii_hexdigit());
-    let mut bytes = std::iter::repeat_with(uuid::Uuid::new_v4).flat_map(|uuid| uuid.into_bytes());
+    let mut bytes = std::iter::repeat_with(uuid::Uuid::new_v4).flat_map(uuid::Uuid::into_bytes);
     let mut pick = |alphabet: &[u8]| {
         let byte = bytes.next().unwrap_or_default();
         char::from(alphabet[usize::from(byte) % alphabet.len()])
@@ -265,8 +264,7 @@ fn control_id(known: &str) -> String {
     known
         .chars()
         .map(|c| match c {
-            '0'..='9' if hex => pick(b"0123456789abcdef"),
-            'a'..='f' if hex => pick(b"0123456789abcdef"),
+            '0'..='9' | 'a'..='f' if hex => pick(b"0123456789abcdef"),
             'A'..='F' if hex => pick(b"0123456789ABCDEF"),
             '0'..='9' => pick(b"0123456789"),
             'a'..='z' => pick(b"abcdefghijklmnopqrstuvwxyz"),
