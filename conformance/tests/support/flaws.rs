@@ -530,6 +530,18 @@ pub const FLAWS: &[Flaw] = &[
         ],
     ),
     flaw(
+        Bug::ChecksLastHeaderActsOnFirst,
+        "@header",
+        "Of several Authorization headers, verifies the last (a proxy keeps the last value) and acts on the first one's unverified `sub` (the application reads the first): a token forged for Alice followed by Bob's reads and changes Alice's tasks.",
+        &[
+            Catch::Prefix(
+                HEADERS,
+                "Bob's token and a forged token for Alice, the forged token first, ",
+            ),
+            Catch::Prefix(HEADERS, "Two valid Authorization headers, "),
+        ],
+    ),
+    flaw(
         Bug::AcceptsQueryToken,
         "@header",
         "Takes `?access_token=` from the URL when there is no Authorization header.",

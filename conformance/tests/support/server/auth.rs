@@ -127,10 +127,12 @@ impl App {
         headers: &HeaderMap,
         query: Option<&str>,
     ) -> Result<Identity, Refusal> {
-        if self.bug == Bug::ChecksAnyHeaderActsOnLast
-            && headers.get_all(header::AUTHORIZATION).iter().count() > 1
+        if matches!(
+            self.bug,
+            Bug::ChecksAnyHeaderActsOnLast | Bug::ChecksLastHeaderActsOnFirst
+        ) && headers.get_all(header::AUTHORIZATION).iter().count() > 1
         {
-            return self.any_header_acts_on_last(headers).await;
+            return self.checks_one_header_acts_on_another(headers).await;
         }
         let token = self.bearer_token(headers, query)?;
         if self.bug == Bug::AcceptsMissingToken
@@ -163,21 +165,28 @@ impl App {
         Ok(identity)
     }
 
-    /// `Bug::ChecksAnyHeaderActsOnLast`: through if any bearer token
-    /// verifies, as the last one's unverified `sub`.
-    async fn any_header_acts_on_last(&self, headers: &HeaderMap) -> Result<Identity, Refusal> {
+    /// The bugs that check one Authorization header and act on another:
+    /// through if any (or the last) bearer token verifies, as the last (or
+    /// the first) one's unverified `sub`.
+    async fn checks_one_header_acts_on_another(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Identity, Refusal> {
         let tokens: Vec<&str> = headers
             .get_all(header::AUTHORIZATION)
             .iter()
             .filter_map(|value| value.to_str().ok()?.strip_prefix("Bearer "))
             .collect();
-        let mut any_verifies = false;
-        for token in &tokens {
-            any_verifies |= self.verify(token).await.is_ok();
+        let (checked, used) = if self.bug == Bug::ChecksLastHeaderActsOnFirst {
+            (tokens.last().into_iter().copied().collect(), tokens.first())
+        } else {
+            (tokens.clone(), tokens.last())
+        };
+        let mut verifies = false;
+        for token in checked {
+            verifies |= self.verify(token).await.is_ok();
         }
-        tokens
-            .last()
-            .filter(|_| any_verifies)
+        used.filter(|_| verifies)
             .and_then(|token| claimed_subject(token))
             .map(Identity::User)
             .ok_or_else(|| self.invalid())

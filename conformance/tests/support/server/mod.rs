@@ -149,6 +149,10 @@ pub enum Bug {
     /// verifies (a gateway's check), then acts on the last one's `sub`,
     /// unverified (the handler's decode).
     ChecksAnyHeaderActsOnLast,
+    /// Of several Authorization headers, verifies the last (a proxy that
+    /// keeps the last value) and acts on the first one's `sub`, unverified
+    /// (Starlette's `headers["authorization"]` is the first).
+    ChecksLastHeaderActsOnFirst,
     /// Takes `?access_token=` when there is no Authorization header.
     AcceptsQueryToken,
 
