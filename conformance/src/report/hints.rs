@@ -144,7 +144,7 @@ impl Hint {
                 "the verifier reads a string `exp` or `nbf` as a number (python-jose converts them and enforces them): harmless while it is enforced, which the scenarios with a string in the past or the future check; RFC 7519 §2 wants a NumericDate, a JSON number"
             }
             Self::ForbiddenForOthersTask => {
-                "the backend compares the path's user id with the token's and answers 403; answer 404, as for a task that does not exist, so that callers cannot probe for ids"
+                "the backend compares the path's user id (or the task's owner) with the token's and answers 403; answer 404, as for a task that does not exist, so that callers cannot probe for ids"
             }
             Self::MissingBearerChallenge => {
                 "send `WWW-Authenticate: Bearer` with every 401 (RFC 6750 §3); FastAPI: raise HTTPException(401, headers={\"WWW-Authenticate\": \"Bearer\"})"
