@@ -11,6 +11,9 @@ Feature: Cross-user isolation
     Then the list succeeds
     And the answer does not mention Alice's task
 
+  # gains: Alice's tasks, read or changed, with Bob's own token. A 403
+  # without data gains nothing: a contract deviation, reported as an
+  # existence oracle only when a missing task gets another answer.
   Scenario Outline: Bob's token on Alice's path: <route>
     Given Alice has a task
     When someone calls <route> on Alice's task with Bob's token
@@ -31,6 +34,8 @@ Feature: Cross-user isolation
       | delete |
       | toggle |
 
+  # gains: Alice's task, read or changed, by its id alone (OWASP API1). A
+  # 403 without data is a contract deviation, as above.
   Scenario Outline: Alice's task id under Bob's own path: <route>
     Given Alice has a task
     When Bob calls <route> on Alice's task under his own path
@@ -45,6 +50,10 @@ Feature: Cross-user isolation
       | delete |
       | toggle |
 
+  # gains: nothing but which task ids exist (an existence oracle);
+  # non-strict: the contract's 404 "never a 403" is there to deny it. The
+  # missing task's id has the type of the target's ids, and each id is
+  # masked in its answer.
   @should
   Scenario Outline: Bob's 404 for Alice's task looks like a missing task's: <route>
     Given Alice has a task

@@ -16,6 +16,11 @@ Feature: What refusals reveal
     When every attack in the catalogue is sent to Alice's task
     Then every 401 says WWW-Authenticate: Bearer error="invalid_token"
 
+  # gains: access with a forged, altered or expired token (a success), a
+  # 5xx on a token an attacker sends, or Alice locked out by tokens naming
+  # her. Tokens whose acceptance gains nothing (a future iat, junk in a
+  # valid signature, a crit header, a string exp or nbf within the token's
+  # lifetime) are graded by their own @should scenarios, not here.
   @must
   Scenario: The whole catalogue gets no 5xx, and the valid token still works after it
     Given Alice has a task

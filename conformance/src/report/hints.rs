@@ -21,6 +21,9 @@ pub enum Hint {
     ServerError,
     NoExpAccepted,
     ExpiredAccepted,
+    CritIgnored,
+    StringDateNotEnforced,
+    StringDateParsed,
     ForbiddenForOthersTask,
     MissingBearerChallenge,
     MissingInvalidTokenError,
@@ -30,13 +33,16 @@ pub enum Hint {
 
 impl Hint {
     /// In the order they are tried.
-    const ALL: [Self; 11] = [
+    const ALL: [Self; 14] = [
         Self::FastApiHttpBearer,
         Self::ForbiddenForMissingToken,
         Self::UsersTableRequired,
         Self::ServerError,
         Self::NoExpAccepted,
         Self::ExpiredAccepted,
+        Self::CritIgnored,
+        Self::StringDateNotEnforced,
+        Self::StringDateParsed,
         Self::ForbiddenForOthersTask,
         Self::MissingBearerChallenge,
         Self::MissingInvalidTokenError,
@@ -78,6 +84,25 @@ impl Hint {
                     .is_some_and(Presented::is_expired)
                     && success
             }
+            Self::CritIgnored => {
+                failure.presented == Some(Presented::Attack(Attack::Crit)) && success
+            }
+            Self::StringDateNotEnforced => {
+                success
+                    && matches!(
+                        failure.presented,
+                        Some(Presented::Attack(
+                            Attack::ExpStringPast | Attack::NbfStringAhead
+                        ))
+                    )
+            }
+            Self::StringDateParsed => {
+                success
+                    && matches!(
+                        failure.presented,
+                        Some(Presented::Attack(Attack::ExpString | Attack::NbfString))
+                    )
+            }
             Self::ForbiddenForOthersTask => failure.expects_status(404) && status == 403,
             Self::MissingBearerChallenge => failure.check == Check::BearerChallenge,
             Self::MissingInvalidTokenError => failure.check == Check::InvalidTokenChallenge,
@@ -109,8 +134,17 @@ impl Hint {
             Self::ExpiredAccepted => {
                 "expired tokens are accepted: is `exp` verification switched off (python-jose options={\"verify_exp\": False}), or the leeway far too large?"
             }
+            Self::CritIgnored => {
+                "the verifier ignores `crit`, which RFC 7515 §4.1.11 says must name only extensions it understands: python-jose ignores it (an open upstream issue), and so does PyJWT before 2.12.0 (CVE-2026-32597); upgrade PyJWT, or refuse tokens whose header carries `crit`"
+            }
+            Self::StringDateNotEnforced => {
+                "the verifier skips `exp` or `nbf` when it is not a number, so a string one is never enforced: refuse a claim that is not a NumericDate (RFC 7519 §2), or convert it and enforce it as python-jose does"
+            }
+            Self::StringDateParsed => {
+                "the verifier reads a string `exp` or `nbf` as a number (python-jose converts them and enforces them): harmless while it is enforced, which the scenarios with a string in the past or the future check; RFC 7519 §2 wants a NumericDate, a JSON number"
+            }
             Self::ForbiddenForOthersTask => {
-                "the backend compares the path's user id with the token's and answers 403; answer 404, as for a task that does not exist, so that callers cannot probe for ids"
+                "the backend compares the path's user id (or the task's owner) with the token's and answers 403; answer 404, as for a task that does not exist, so that callers cannot probe for ids"
             }
             Self::MissingBearerChallenge => {
                 "send `WWW-Authenticate: Bearer` with every 401 (RFC 6750 §3); FastAPI: raise HTTPException(401, headers={\"WWW-Authenticate\": \"Bearer\"})"
@@ -205,6 +239,32 @@ mod tests {
         assert_eq!(Hint::of(&accepted), Some(Hint::ExpiredAccepted));
         accepted.presented = Some(Presented::Credentials(Credentials::AlgNone));
         assert_eq!(Hint::of(&accepted), None);
+    }
+
+    #[test]
+    fn string_dates_accepted_say_whether_they_were_enforced() {
+        let mut accepted = failure(Check::Status(vec![401, 400]), 200, "[]");
+        accepted.presented = Some(Presented::Attack(Attack::ExpStringPast));
+        assert_eq!(Hint::of(&accepted), Some(Hint::StringDateNotEnforced));
+        accepted.presented = Some(Presented::Attack(Attack::NbfString));
+        assert_eq!(Hint::of(&accepted), Some(Hint::StringDateParsed));
+    }
+
+    #[test]
+    fn an_accepted_crit_header_names_both_libraries() {
+        let mut accepted = failure(Check::Status(vec![401]), 200, "[]");
+        accepted.presented = Some(Presented::Attack(Attack::Crit));
+        assert_eq!(Hint::of(&accepted), Some(Hint::CritIgnored));
+        let says = Hint::CritIgnored.says();
+        assert!(says.contains("python-jose") && says.contains("PyJWT before 2.12.0"));
+        let refused = failure(Check::Status(vec![401]), 500, "");
+        assert_ne!(
+            Hint::of(&Failure {
+                presented: Some(Presented::Attack(Attack::Crit)),
+                ..refused
+            }),
+            Some(Hint::CritIgnored)
+        );
     }
 
     #[test]

@@ -18,6 +18,11 @@ fn refused(world: &mut ContractWorld) {
     world.expect_refused().or_stop(world);
 }
 
+#[then("the answer shows no one's tasks and is no server error")]
+fn serves_no_one(world: &mut ContractWorld) {
+    world.expect_serves_no_one().or_stop(world);
+}
+
 #[then(expr = "the answer is {int} or {int}")]
 fn either(world: &mut ContractWorld, one: u16, other: u16) {
     world.expect_status_among(&[one, other]).or_stop(world);
@@ -92,6 +97,26 @@ async fn two_headers(world: &mut ContractWorld, first: String) {
     world.list_with_two_headers(first).await.or_stop(world);
 }
 
+#[when(
+    regex = r"^someone calls (\S+) on Alice's task with Bob's token and a forged token for Alice, (Bob's token|the forged token) first$"
+)]
+async fn bob_and_forged(world: &mut ContractWorld, route: Route, first: String) {
+    world
+        .call_with_bob_and_forged(route, first == "Bob's token")
+        .await
+        .or_stop(world);
+}
+
+#[then("which token the target acted on is reported")]
+fn header_winner(world: &mut ContractWorld) {
+    world.report_header_winner().or_stop(world);
+}
+
+#[then("the answer is no server error")]
+fn no_server_error(world: &mut ContractWorld) {
+    world.expect_no_server_error().or_stop(world);
+}
+
 #[when("someone lists Alice's tasks with her token only in the query string")]
 async fn query_token(world: &mut ContractWorld) {
     world.list_with_token_in_query().await.or_stop(world);
@@ -99,5 +124,26 @@ async fn query_token(world: &mut ContractWorld) {
 
 #[when("someone lists Alice's tasks with her token only in a cookie")]
 async fn cookie_token(world: &mut ContractWorld) {
-    world.list_with_token_in_cookie().await.or_stop(world);
+    world
+        .call_with_token_in_cookie(Route::List)
+        .await
+        .or_stop(world);
+}
+
+#[when("someone creates a task for Alice with her token only in a cookie, from another site")]
+async fn cookie_write(world: &mut ContractWorld) {
+    world
+        .call_with_token_in_cookie(Route::Create)
+        .await
+        .or_stop(world);
+}
+
+#[then("which cookie the target took the token from is reported")]
+fn cookie_read(world: &mut ContractWorld) {
+    world.report_cookie_read().or_stop(world);
+}
+
+#[then("no write was accepted from a cookie alone")]
+fn no_cookie_write(world: &mut ContractWorld) {
+    world.expect_no_cookie_write().or_stop(world);
 }

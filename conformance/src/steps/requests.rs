@@ -47,8 +47,8 @@ async fn bob_calls_his_own(world: &mut ContractWorld, route: Route) {
 }
 
 #[then(expr = "the answer is {int}")]
-fn the_answer_is(world: &mut ContractWorld, status: u16) {
-    world.expect_status(status).or_stop(world);
+async fn the_answer_is(world: &mut ContractWorld, status: u16) {
+    world.expect_status_probed(status).await.or_stop(world);
 }
 
 #[then(expr = "the {route} succeeds")]

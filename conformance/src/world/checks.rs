@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::answers::{mentions_task, names_bearer, statuses};
+use super::answers::{holds_a_task, mentions_task, names_bearer, statuses};
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
-use crate::report::finding::{Check, Failure};
+use crate::report::finding::{Check, Failure, Grade};
 use crate::target::http::Received;
 
 impl ContractWorld {
@@ -60,7 +60,8 @@ impl ContractWorld {
     }
 
     /// A 403 where 404 is due is a deviation, not a breach, when it shows
-    /// no task data: it confirms that the task exists, and no more.
+    /// no task data (`expect_status_probed` says whether it reveals that
+    /// the task exists).
     pub fn expect_status(&self, expected: u16) -> Outcome {
         let status = self.received()?.status;
         if status == expected {
@@ -69,7 +70,7 @@ impl ContractWorld {
             self.deviate(
                 self.failure(
                     "404, the answer for a task that does not exist",
-                    "403 without task data: it tells the caller the task exists",
+                    "403 without task data",
                 )
                 .by(Check::Status(vec![expected])),
             );
@@ -79,6 +80,64 @@ impl ContractWorld {
                 .failure(expected.to_string(), status.to_string())
                 .by(Check::Status(vec![expected])))
         }
+    }
+
+    /// A token that names no usable user (no `sub`, an empty or a numeric
+    /// one) gains its holder nothing unless the answer shows or changes
+    /// someone's tasks, or fails: a 5xx, or a 2xx holding tasks, is a
+    /// breach. 401 passes, as does the 404 of a path that is not the
+    /// caller's; any other answer without data deviates from the contract.
+    pub fn expect_serves_no_one(&self) -> Outcome {
+        let received = self.received()?;
+        let status = received.status;
+        if status >= 500 {
+            return Err(self.failure(
+                "401, or no answer that serves anyone",
+                format!("{status}: the target failed on a token that names no user"),
+            ));
+        }
+        self.expect_no_task_data()?;
+        let holds_tasks = (200..300).contains(&status)
+            && received
+                .json()
+                .is_some_and(|body| holds_a_task(&self.ctx.profile, &body));
+        if holds_tasks {
+            return Err(self.failure(
+                "401, or no one's tasks",
+                format!("{status} with tasks: the target served a token that names no user"),
+            ));
+        }
+        if !matches!(status, 401 | 404) {
+            self.deviate(
+                self.failure(
+                    "401 for a token that names no user",
+                    format!("{status}, with no one's tasks"),
+                )
+                .by(Check::Status(vec![401])),
+            );
+        }
+        Ok(())
+    }
+
+    /// Any answer but a 5xx, whatever the scenario's level.
+    pub fn expect_no_server_error(&self) -> Outcome {
+        let status = self.received()?.status;
+        if status >= 500 {
+            Err(self.server_error(status, "the request"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A 5xx on input an attacker can send: a breach even in a `@should`
+    /// scenario, since the target must survive it.
+    pub(super) fn server_error(&self, status: u16, on: &str) -> Box<Failure> {
+        let mut failure = self.failure(
+            "any answer but a server error",
+            format!("{status}: the target failed on {on}"),
+        );
+        failure.grade = Grade::Broken;
+        failure
     }
 
     pub fn expect_client_error(&self) -> Outcome {

@@ -76,6 +76,10 @@ const EVERY_CHALLENGE: Catch = Catch::Is(
 );
 const QUERY_TOKEN: Catch = Catch::Is(HEADERS, "A token in the query string is not accepted");
 const LOGOUT_WITHOUT_TOKEN: Catch = Catch::Is(ACCOUNTS, "Logout without a token is refused");
+const COOKIE_WRITE: Catch = Catch::Is(
+    HEADERS,
+    "A write with the token only in a cookie, from another site, is refused",
+);
 
 const fn attack(scenario: &'static str) -> Catch {
     Catch::Is(ALGORITHMS, scenario)
@@ -110,12 +114,15 @@ const fn flaw(
 
 /// Every flaw, the correct server first.
 pub const FLAWS: &[Flaw] = &[
-    flaw(
-        Bug::None,
-        "—",
-        "Nothing: the correct server passes every scenario with `--strict`.",
-        &[],
-    ),
+    Flaw {
+        notes: &["of two valid Authorization headers, the target refused both (400)"],
+        ..flaw(
+            Bug::None,
+            "—",
+            "Nothing: the correct server passes every scenario with `--strict`.",
+            &[],
+        )
+    },
     Flaw {
         register: true,
         ..flaw(
@@ -126,18 +133,23 @@ pub const FLAWS: &[Flaw] = &[
         )
     },
     // --- the five promises ------------------------------------------------------
-    flaw(
-        Bug::AcceptsMissingToken,
-        "@missing-token",
-        "Requests with no, Basic, empty or non-JWT credentials are served as the path's user.",
-        &[
-            Catch::Feature(MISSING),
-            LOGOUT_WITHOUT_TOKEN,
-            QUERY_TOKEN,
-            attack("five segments (JWE-shaped) on list"),
-            BARRAGE,
-        ],
-    ),
+    Flaw {
+        notes: &["the target wrote with no token at all"],
+        ..flaw(
+            Bug::AcceptsMissingToken,
+            "@missing-token",
+            "Requests with no, Basic, empty or non-JWT credentials are served as the path's user.",
+            &[
+                Catch::Feature(MISSING),
+                LOGOUT_WITHOUT_TOKEN,
+                QUERY_TOKEN,
+                // A write with only a cookie is a write with no token at all.
+                COOKIE_WRITE,
+                attack("five segments (JWE-shaped) on list"),
+                BARRAGE,
+            ],
+        )
+    },
     flaw(
         Bug::SkipsSignatureCheck,
         "@forged-token",
@@ -204,12 +216,36 @@ pub const FLAWS: &[Flaw] = &[
             Catch::Is(STATELESS, "A token minted by the suite works for CRUD"),
         ],
     ),
-    flaw(
-        Bug::OtherUsersPathIs403,
-        "@cross-user",
-        "Another user's path gets 403 with no task data instead of 404: a deviation (non-strict without --strict).",
-        &[Catch::Prefix(CROSS_USER, "Bob's token on Alice's path: ")],
-    ),
+    Flaw {
+        notes: &[
+            "403 for another user's path, existing task or not: a contract deviation, not an existence oracle",
+        ],
+        ..flaw(
+            Bug::OtherUsersPathIs403,
+            "@cross-user",
+            "Another user's path gets 403 with no task data instead of 404, whether the task exists or not: a deviation (non-strict without --strict), and the report says it reveals no task's existence.",
+            &[Catch::Prefix(CROSS_USER, "Bob's token on Alice's path: ")],
+        )
+    },
+    Flaw {
+        notes: &["403 for Alice's existing task, 404 for a missing one: an existence oracle"],
+        ..flaw(
+            Bug::OwnerCheckAfterLookup,
+            "@cross-user",
+            "Routes that name a task look it up by id first: a missing task is 404, another user's 403, with no task data. A deviation that is also an existence oracle, and the report says so.",
+            &[
+                Catch::Is(CROSS_USER, "Bob's token on Alice's path: get"),
+                Catch::Is(CROSS_USER, "Bob's token on Alice's path: update"),
+                Catch::Is(CROSS_USER, "Bob's token on Alice's path: delete"),
+                Catch::Is(CROSS_USER, "Bob's token on Alice's path: toggle"),
+                Catch::Prefix(CROSS_USER, "Alice's task id under Bob's own path: "),
+                Catch::Prefix(
+                    CROSS_USER,
+                    "Bob's 404 for Alice's task looks like a missing task's: ",
+                ),
+            ],
+        )
+    },
     flaw(
         Bug::ForbiddenButWrites,
         "@cross-user",
@@ -358,16 +394,25 @@ pub const FLAWS: &[Flaw] = &[
     flaw(
         Bug::IgnoresCrit,
         "@forgery",
-        "Ignores the `crit` header (RFC 7515 §4.1.11: an unknown critical extension must fail).",
-        &[signed("a crit header naming an unknown extension"), BARRAGE],
+        "Ignores the `crit` header (RFC 7515 §4.1.11: an unknown critical extension must fail), as python-jose and PyJWT before 2.12.0 do. Only the key's holder can sign such a token, so it is a `@should` (non-strict without --strict), and the barrage does not count it again.",
+        &[signed("a crit header naming an unknown extension")],
     ),
     flaw(
         Bug::CoercesStringDates,
         "@forgery",
-        "Coerces numeric strings in `exp` and `nbf` to numbers, JavaScript-style.",
+        "Coerces numeric strings in `exp` and `nbf` to numbers, JavaScript-style, and enforces them, as python-jose does: only the strings within the token's lifetime are accepted, which RFC 7519 §2 does not allow but gains an attacker nothing (`@should`, so the barrage no longer counts them).",
         &[
-            signed("exp as a string"),
-            signed("nbf as a string"),
+            signed("exp as a string, 10 minutes ahead"),
+            signed("nbf as a string, a minute ago"),
+        ],
+    ),
+    flaw(
+        Bug::StringExpUnchecked,
+        "@forgery",
+        "Compares `exp` with the clock only when it is a number (`if isinstance(exp, int) and exp < now`): a token whose `exp` is a string in the past is accepted.",
+        &[
+            signed("exp as a string, 10 minutes ago"),
+            signed("exp as a string, 10 minutes ahead"),
             BARRAGE,
         ],
     ),
@@ -382,8 +427,8 @@ pub const FLAWS: &[Flaw] = &[
         "@forgery",
         "Reads `sub` with `.as_str().unwrap()`: a missing or numeric `sub` is a 500.",
         &[
-            Catch::Is(CLAIMS, "A token with no sub"),
-            Catch::Is(CLAIMS, "A token with a numeric sub"),
+            Catch::Prefix(CLAIMS, "A token with no sub on "),
+            Catch::Prefix(CLAIMS, "A token with a numeric sub on "),
             BARRAGE,
         ],
     ),
@@ -392,8 +437,8 @@ pub const FLAWS: &[Flaw] = &[
         "@forgery",
         "`if (sub && sub !== userId) return 404`: a missing or empty `sub` is falsy and skips the owner check.",
         &[
-            Catch::Is(CLAIMS, "A token with no sub"),
-            Catch::Is(CLAIMS, "A token with an empty sub"),
+            Catch::Prefix(CLAIMS, "A token with no sub on "),
+            Catch::Prefix(CLAIMS, "A token with an empty sub on "),
             BARRAGE,
         ],
     ),
@@ -460,19 +505,40 @@ pub const FLAWS: &[Flaw] = &[
             ),
         ],
     ),
+    Flaw {
+        notes: &[
+            "the target acted as Alice, whose token was the first header (200)",
+            "the target acted as Bob, whose token was the first header (Alice's path got 404)",
+        ],
+        ..flaw(
+            Bug::FirstAuthorizationHeaderWins,
+            "@header",
+            "Of two Authorization headers, uses the first, as Starlette and Node do. It authorizes nobody wrongly (a forged first header is refused, a valid one acts for its own user), so only the `@should` scenarios that want 400 fail, and which token won is reported.",
+            &[Catch::Prefix(HEADERS, "Two valid Authorization headers, ")],
+        )
+    },
     flaw(
-        Bug::FirstAuthorizationHeaderWins,
+        Bug::ChecksAnyHeaderActsOnLast,
         "@header",
-        "Of two Authorization headers, uses the first.",
+        "Of several Authorization headers, lets the request through when any verifies, then acts on the last one's unverified `sub` (a gateway checks, the handler decodes): Bob's token followed by one forged for Alice reads and changes Alice's tasks.",
         &[
-            Catch::Is(
+            Catch::Prefix(
                 HEADERS,
-                "Two Authorization headers, Bob's token first, never authorize as the wrong user",
+                "Bob's token and a forged token for Alice, Bob's token first, ",
             ),
-            Catch::Is(
+            Catch::Prefix(HEADERS, "Two valid Authorization headers, "),
+        ],
+    ),
+    flaw(
+        Bug::ChecksLastHeaderActsOnFirst,
+        "@header",
+        "Of several Authorization headers, verifies the last (a proxy keeps the last value) and acts on the first one's unverified `sub` (the application reads the first): a token forged for Alice followed by Bob's reads and changes Alice's tasks.",
+        &[
+            Catch::Prefix(
                 HEADERS,
-                "Two Authorization headers, Alice's token first, never authorize as the wrong user",
+                "Bob's token and a forged token for Alice, the forged token first, ",
             ),
+            Catch::Prefix(HEADERS, "Two valid Authorization headers, "),
         ],
     ),
     flaw(
@@ -625,16 +691,31 @@ pub const FLAWS: &[Flaw] = &[
             "After logout the token still works until it expires",
         )],
     ),
-    // --- flaws the suite only reports -----------------------------------------------
+    // --- tokens in cookies -----------------------------------------------------------
     Flaw {
-        notes: &["(A token sent only in a cookie is reported): accepted (200)"],
+        notes: &[
+            "the target accepted Alice's token from the cookie `token` alone on a read (200)",
+            "the target wrote from the cookie `token` alone",
+        ],
         ..flaw(
             Bug::AcceptsCookieToken,
             "@header",
-            "Takes the token from a `token`/`access_token`/`jwt` cookie. Informational by design: reported, not failed.",
-            &[],
+            "Takes the token from a `token`/`access_token`/`jwt` cookie. A read from a cookie is reported, not failed; a write from one is cross-site request forgery exposure (it was informational before writes were tried).",
+            &[COOKIE_WRITE],
         )
     },
+    Flaw {
+        notes: &[
+            "the target accepted Alice's token from the cookie `better-auth.session_token` alone on a read (200)",
+        ],
+        ..flaw(
+            Bug::AcceptsBetterAuthCookie,
+            "@header",
+            "Takes the token from Better Auth's `better-auth.session_token` cookie: a write accepted from a Better Auth cookie, on a request from another site.",
+            &[COOKIE_WRITE],
+        )
+    },
+    // --- flaws the suite only reports -----------------------------------------------
     Flaw {
         notes: &["the target FETCHED the key URL"],
         ..flaw(

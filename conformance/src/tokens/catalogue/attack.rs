@@ -34,6 +34,11 @@ pub enum Attack {
     Hs384,
     Hs512,
     Crit,
+    /// `exp` and `nbf` as numeric strings: outside the token's lifetime
+    /// (the verifier must refuse them however it reads them), then within
+    /// it (accepting them is non-strict: RFC 7519 §2 wants numbers).
+    ExpStringPast,
+    NbfStringAhead,
     ExpString,
     NbfString,
     DuplicateSub,

@@ -5,6 +5,10 @@
 use serde_json::{Value, json};
 
 use super::attack::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
+
+/// A NumericDate that is not a number (RFC 7519 §2) may also be refused as
+/// a bad request.
+const STRING_DATE: &[u16] = &[401, 400];
 use crate::tokens::forge::{with_exp, with_payload, without_claim};
 use crate::tokens::jws::unix_now;
 
@@ -34,11 +38,36 @@ pub(super) fn entries() -> Vec<Entry> {
             }),
         },
         Entry {
-            attack: Attack::ExpString,
-            name: "exp as a string".into(),
+            attack: Attack::ExpStringPast,
+            name: "exp as a string, 10 minutes ago".into(),
             need: Need::SigningKey,
             uses_bob: false,
-            refusals: UNAUTHORIZED,
+            refusals: STRING_DATE,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    claims["exp"] = json!(unix_now().saturating_sub(600).to_string());
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::NbfStringAhead,
+            name: "nbf as a string, an hour ahead".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: STRING_DATE,
+            build: Box::new(|with| {
+                fresh_signed(with, |claims| {
+                    *claims = with_exp(claims, 7200);
+                    claims["nbf"] = json!((unix_now() + 3600).to_string());
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::ExpString,
+            name: "exp as a string, 10 minutes ahead".into(),
+            need: Need::SigningKey,
+            uses_bob: false,
+            refusals: STRING_DATE,
             build: Box::new(|with| {
                 fresh_signed(with, |claims| {
                     claims["exp"] = json!((unix_now() + 600).to_string());
@@ -47,13 +76,13 @@ pub(super) fn entries() -> Vec<Entry> {
         },
         Entry {
             attack: Attack::NbfString,
-            name: "nbf as a string".into(),
+            name: "nbf as a string, a minute ago".into(),
             need: Need::SigningKey,
             uses_bob: false,
-            refusals: UNAUTHORIZED,
+            refusals: STRING_DATE,
             build: Box::new(|with| {
                 fresh_signed(with, |claims| {
-                    claims["nbf"] = json!((unix_now() - 60).to_string());
+                    claims["nbf"] = json!(unix_now().saturating_sub(60).to_string());
                 })
             }),
         },

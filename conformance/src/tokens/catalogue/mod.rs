@@ -89,6 +89,22 @@ impl Attack {
         self.entry().need
     }
 
+    /// Whether accepting it is non-strict at most: the trusted key signed it
+    /// (a future `iat`, a `crit` header, a string `exp` or `nbf` within the
+    /// token's lifetime), or it is a valid token spelt otherwise (junk in
+    /// its signature), so accepting it gains an attacker without the key
+    /// nothing. Its own `@should` scenario grades it.
+    pub fn is_non_strict(&self) -> bool {
+        matches!(
+            self,
+            Self::IatAhead
+                | Self::NonBase64UrlSignature
+                | Self::Crit
+                | Self::ExpString
+                | Self::NbfString
+        )
+    }
+
     /// Statuses that count as a refusal. Tokens too garbled to parse may
     /// also be refused as a bad request, or for their size.
     pub fn refusals(&self) -> &'static [u16] {

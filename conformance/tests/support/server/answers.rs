@@ -43,6 +43,8 @@ pub(super) enum Refusal {
     /// A failed login, with its body's detail.
     BadCredentials(&'static str),
     NotFound,
+    /// 404 naming the task asked for, as many APIs word it.
+    TaskNotFound(uuid::Uuid),
     Conflict(&'static str),
     Unprocessable(&'static str),
     TooManyRequests,
@@ -68,6 +70,7 @@ impl IntoResponse for Refusal {
         match self {
             Self::BadRequest(detail) => error(StatusCode::BAD_REQUEST, detail),
             Self::NotFound => error(StatusCode::NOT_FOUND, "task not found"),
+            Self::TaskNotFound(id) => error(StatusCode::NOT_FOUND, &format!("task {id} not found")),
             Self::Conflict(detail) => error(StatusCode::CONFLICT, detail),
             Self::Unprocessable(detail) => error(StatusCode::UNPROCESSABLE_ENTITY, detail),
             Self::TooManyRequests => error(

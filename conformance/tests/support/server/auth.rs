@@ -105,10 +105,15 @@ impl App {
     fn token_elsewhere(&self, headers: &HeaderMap, query: Option<&str>) -> Option<String> {
         match self.bug {
             Bug::AcceptsQueryToken => parameter(query?, '&', "access_token").map(str::to_owned),
-            Bug::AcceptsCookieToken => {
+            Bug::AcceptsCookieToken | Bug::AcceptsBetterAuthCookie => {
                 let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-                ["token", "access_token", "jwt"]
-                    .into_iter()
+                let names: &[&str] = if self.bug == Bug::AcceptsCookieToken {
+                    &["token", "access_token", "jwt"]
+                } else {
+                    &["better-auth.session_token"]
+                };
+                names
+                    .iter()
                     .find_map(|name| parameter(cookies, ';', name))
                     .map(str::to_owned)
             }
@@ -122,6 +127,13 @@ impl App {
         headers: &HeaderMap,
         query: Option<&str>,
     ) -> Result<Identity, Refusal> {
+        if matches!(
+            self.bug,
+            Bug::ChecksAnyHeaderActsOnLast | Bug::ChecksLastHeaderActsOnFirst
+        ) && headers.get_all(header::AUTHORIZATION).iter().count() > 1
+        {
+            return self.checks_one_header_acts_on_another(headers).await;
+        }
         let token = self.bearer_token(headers, query)?;
         if self.bug == Bug::AcceptsMissingToken
             && token
@@ -151,6 +163,33 @@ impl App {
             return Err(Refusal::Forbidden("token revoked"));
         }
         Ok(identity)
+    }
+
+    /// The bugs that check one Authorization header and act on another:
+    /// through if any (or the last) bearer token verifies, as the last (or
+    /// the first) one's unverified `sub`.
+    async fn checks_one_header_acts_on_another(
+        &self,
+        headers: &HeaderMap,
+    ) -> Result<Identity, Refusal> {
+        let tokens: Vec<&str> = headers
+            .get_all(header::AUTHORIZATION)
+            .iter()
+            .filter_map(|value| value.to_str().ok()?.strip_prefix("Bearer "))
+            .collect();
+        let (checked, used) = if self.bug == Bug::ChecksLastHeaderActsOnFirst {
+            (tokens.last().into_iter().copied().collect(), tokens.first())
+        } else {
+            (tokens.clone(), tokens.last())
+        };
+        let mut verifies = false;
+        for token in checked {
+            verifies |= self.verify(token).await.is_ok();
+        }
+        used.filter(|_| verifies)
+            .and_then(|token| claimed_subject(token))
+            .map(Identity::User)
+            .ok_or_else(|| self.invalid())
     }
 
     /// Authenticates and checks that `{user_id}` is the caller: another

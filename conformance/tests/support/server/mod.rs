@@ -72,6 +72,9 @@ pub enum Bug {
     OtherUsersPathIs403,
     /// Another user's path gets 403, but a PUT there is carried out first.
     ForbiddenButWrites,
+    /// Routes that name a task look it up by id before anything else: a
+    /// missing task is 404, another user's 403 (an existence oracle).
+    OwnerCheckAfterLookup,
     /// The list is `SELECT * FROM tasks`: everyone's tasks, on any path.
     ListsEveryonesTasks,
     /// Create maps every field but `description`, which is lost.
@@ -109,8 +112,12 @@ pub enum Bug {
     KidInShellCommand,
     /// Ignores `crit` (RFC 7515 §4.1.11 says an unknown one must fail).
     IgnoresCrit,
-    /// JavaScript-style coercion: a numeric string is accepted as `exp`/`nbf`.
+    /// JavaScript-style coercion: a numeric string is accepted as `exp`/`nbf`
+    /// (and enforced).
     CoercesStringDates,
+    /// Compares `exp` with the clock only when it is a number: a string
+    /// `exp` is never enforced.
+    StringExpUnchecked,
     /// Parses the payload into a map, so of duplicate keys the last wins.
     DuplicateClaimsFirstWins,
     /// Reads `sub` with `.as_str().unwrap()`: a missing or non-string `sub`
@@ -138,6 +145,14 @@ pub enum Bug {
     CaseSensitiveScheme,
     /// Of two Authorization headers, uses the first.
     FirstAuthorizationHeaderWins,
+    /// Of several Authorization headers, lets the request through when any
+    /// verifies (a gateway's check), then acts on the last one's `sub`,
+    /// unverified (the handler's decode).
+    ChecksAnyHeaderActsOnLast,
+    /// Of several Authorization headers, verifies the last (a proxy that
+    /// keeps the last value) and acts on the first one's `sub`, unverified
+    /// (Starlette's `headers["authorization"]` is the first).
+    ChecksLastHeaderActsOnFirst,
     /// Takes `?access_token=` when there is no Authorization header.
     AcceptsQueryToken,
 
@@ -183,6 +198,8 @@ pub enum Bug {
     // --- flaws the suite only reports -----------------------------------------------
     /// Takes the token from a `token`/`access_token`/`jwt` cookie.
     AcceptsCookieToken,
+    /// Takes the token from Better Auth's `better-auth.session_token` cookie.
+    AcceptsBetterAuthCookie,
     /// Fetches the `jku`/`x5u` URL of a token (then refuses the token).
     FetchesKeyUrl,
     /// No size cap on tokens (a 64 KiB one is parsed and HMACed).

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::answers::{Refusal, error, ok};
-use super::auth::Caller;
+use super::auth::{Caller, Identity};
 use super::body::{body_owner, completed, description, json_object, task_id, title};
 use super::{Answer, App, Bug, Store};
 
@@ -44,18 +44,35 @@ impl Task {
 }
 
 impl App {
-    /// `{user_id}`'s task `id`; with `IgnoresOwner`, anyone's task `id`.
+    /// `{user_id}`'s task `id`; with `IgnoresOwner`, anyone's task `id`;
+    /// with `OwnerCheckAfterLookup`, a 403 for the caller's want of it.
     fn find<'a>(
         &self,
         store: &'a mut Store,
+        caller: &Identity,
         user_id: &str,
         id: Uuid,
     ) -> Result<&'a mut Task, Refusal> {
-        store
-            .tasks
-            .get_mut(&id)
-            .filter(|task| self.bug == Bug::IgnoresOwner || task.user_id == user_id)
-            .ok_or(Refusal::NotFound)
+        let task = store.tasks.get_mut(&id).ok_or(Refusal::TaskNotFound(id))?;
+        match caller {
+            Identity::User(sub)
+                if self.bug == Bug::OwnerCheckAfterLookup && task.user_id != *sub =>
+            {
+                Err(Refusal::Forbidden("not your task"))
+            }
+            _ if self.bug == Bug::IgnoresOwner || task.user_id == user_id => Ok(task),
+            _ => Err(Refusal::TaskNotFound(id)),
+        }
+    }
+
+    /// The owner check of a route that names a task: with
+    /// `OwnerCheckAfterLookup`, left to `find`.
+    fn authorize_task(&self, caller: &Identity, user_id: &str) -> Result<(), Refusal> {
+        if self.bug == Bug::OwnerCheckAfterLookup {
+            Ok(())
+        } else {
+            self.authorize(caller, user_id)
+        }
     }
 }
 
@@ -145,10 +162,10 @@ pub(super) async fn read(
     Path((user_id, id)): Path<(String, String)>,
     Caller(caller): Caller,
 ) -> Answer {
-    app.authorize(&caller, &user_id)?;
+    app.authorize_task(&caller, &user_id)?;
     let id = task_id(&id)?;
     let mut store = app.store();
-    match app.find(&mut store, &user_id, id) {
+    match app.find(&mut store, &caller, &user_id, id) {
         Ok(task) if app.bug == Bug::GetOmitsDescription => {
             let mut summary = task.to_json();
             if let Some(summary) = summary.as_object_mut() {
@@ -170,7 +187,7 @@ pub(super) async fn update(
     body: Bytes,
 ) -> Answer {
     // With `ForbiddenButWrites`, the check's answer comes after the write.
-    let authorized = match (app.bug, app.authorize(&caller, &user_id)) {
+    let authorized = match (app.bug, app.authorize_task(&caller, &user_id)) {
         (Bug::ForbiddenButWrites, authorized) => authorized,
         (_, authorized) => {
             authorized?;
@@ -186,7 +203,7 @@ pub(super) async fn update(
         completed(&body)?,
     );
     let mut store = app.store();
-    let stored = app.find(&mut store, &user_id, id)?;
+    let stored = app.find(&mut store, &caller, &user_id, id)?;
     let mut updated = stored.clone();
     updated.title = title;
     if let Some(description) = description {
@@ -212,10 +229,10 @@ pub(super) async fn toggle(
     Path((user_id, id)): Path<(String, String)>,
     Caller(caller): Caller,
 ) -> Answer {
-    app.authorize(&caller, &user_id)?;
+    app.authorize_task(&caller, &user_id)?;
     let id = task_id(&id)?;
     let mut store = app.store();
-    let stored = app.find(&mut store, &user_id, id)?;
+    let stored = app.find(&mut store, &caller, &user_id, id)?;
     let mut toggled = stored.clone();
     toggled.completed = !toggled.completed;
     toggled.updated_at = timestamp();
@@ -231,10 +248,10 @@ pub(super) async fn remove(
     Path((user_id, id)): Path<(String, String)>,
     Caller(caller): Caller,
 ) -> Answer {
-    app.authorize(&caller, &user_id)?;
+    app.authorize_task(&caller, &user_id)?;
     let id = task_id(&id)?;
     let mut store = app.store();
-    app.find(&mut store, &user_id, id)?;
+    app.find(&mut store, &caller, &user_id, id)?;
     if app.bug == Bug::DeleteFails {
         return Ok(error(StatusCode::INTERNAL_SERVER_ERROR, "could not delete"));
     }

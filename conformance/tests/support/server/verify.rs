@@ -196,7 +196,9 @@ impl App {
     /// `exp` and `nbf` against the clock, with the leeway (or a bug's).
     fn check_lifetime(&self, claims: &RawClaims) -> Result<(), Refusal> {
         let now = unix_now();
-        if self.bug != Bug::AcceptsExpiredTokens {
+        let unchecked_string =
+            self.bug == Bug::StringExpUnchecked && matches!(claims.exp, Some(Value::String(_)));
+        if self.bug != Bug::AcceptsExpiredTokens && !unchecked_string {
             match self.numeric_date(claims.exp.as_ref())? {
                 Some(exp) if exp.saturating_add(self.leeway()) < now => {
                     return Err(self.invalid());
