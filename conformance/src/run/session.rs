@@ -254,19 +254,15 @@ impl Session {
 
     /// The preflight's user, made the run's way; and when the suite has a
     /// key but gets its users elsewhere, a token minted for that same user,
-    /// as the scenarios that mint tokens mint them. A preflight task that
-    /// could not be deleted goes to the ledger: cleanup tries again at the
-    /// end, and reports it if it stays.
+    /// as the scenarios that mint tokens mint them. The preflight's task is
+    /// in the ledger until deleted.
     async fn check_users(
         &self,
         users: Provisioning<'_>,
         reachable: Reachable,
         key: KeyOrigin,
     ) -> Result<(), TargetError> {
-        let (account, task) = preflight::check_users(&users, reachable).await?;
-        if let Some(task) = task {
-            self.ledger.record(task);
-        }
+        let account = preflight::check_users(&users, reachable, &self.ledger).await?;
         if let Some(refused) = preflight::minted_refused(&users, &account, key.check()).await {
             eprintln!("warning: {refused}");
         }

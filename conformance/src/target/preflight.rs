@@ -8,7 +8,7 @@ use todo_reference_server::{Config, RunningServer, Secret, config};
 
 use crate::contract::Route;
 use crate::target::http::{Cause, Client, Exchange, Unanswered, bearer};
-use crate::target::ledger::Created;
+use crate::target::ledger::{Created, Ledger};
 use crate::target::profile::Profile;
 use crate::target::tasks::Tasks;
 use crate::target::users::{Account, Provisioning, UserSource};
@@ -81,7 +81,8 @@ pub async fn preflight(client: &Client, profile: &Profile) -> Result<Reachable, 
 pub async fn check_users(
     users: &Provisioning<'_>,
     reachable: Reachable,
-) -> Result<(Account, Option<Created>), TargetError> {
+    ledger: &Ledger,
+) -> Result<Account, TargetError> {
     let client = users.client;
     let who = Some(who(users.source));
     let account = match users.provision("Preflight").await {
@@ -109,7 +110,13 @@ pub async fn check_users(
             hint: refused_hint(users.source, &listed, reachable),
         });
     }
+    // In the ledger from the moment it may exist: a run stopped before the
+    // delete below still sweeps it.
+    let in_flight = ledger.create_in_flight(vec![account.clone()]);
     let (created, id) = tasks.create(&account, "todo-conformance preflight").await;
+    if created.response.is_ok() {
+        in_flight.answered();
+    }
     let Some(id) = id else {
         stopped_by_transport_or_route(client, &created, Some(&account), who).await?;
         return Err(TargetError::Credentials {
@@ -123,12 +130,13 @@ pub async fn check_users(
             .to_owned(),
         });
     };
-    let deleted = tasks
-        .delete(&account, &id)
-        .await
-        .is_some_and(|status| profile.success(Route::Delete).contains(&status));
-    let left = (!deleted).then(|| Created::new(id, account.clone()));
-    Ok((account, left))
+    ledger.record(Created::new(id.clone(), account.clone()));
+    // What cannot be deleted stays in the ledger: cleanup tries again at
+    // the end, and reports it if it stays.
+    ledger
+        .delete(tasks, |created| created.scenario.is_empty() && created.id == id)
+        .await;
+    Ok(account)
 }
 
 /// When the suite has a key but gets its users elsewhere: whether the
