@@ -3,6 +3,7 @@ Feature: Forged token
   Promise: a token the target did not sign, or signed and then altered, gets
   401 on every route, and a write attempted with it does not happen.
 
+  # gains: access as Alice with a token the target never signed (another secret, a payload swapped under a kept signature, alg none, no signature), or a write that happened despite the refusal; a 5xx on the forged token. A refusal without the Bearer challenge gains nothing: non-strict (RFC 6750 §3)
   Scenario Outline: <forgery> on <route>
     Given Alice has a task
     When someone calls <route> on Alice's task with <forgery>

@@ -4,6 +4,7 @@ Feature: Cross-user isolation
   is a 404, the same answer as for a task that does not exist (never a 403,
   which would confirm that it does), and nothing of Alice's is lost.
 
+  # gains: Alice's task, seen in Bob's own list
   Scenario: Bob's list does not contain Alice's task
     Given Alice has a task
     And Bob has a task

@@ -3,6 +3,7 @@ Feature: Token lifetime
   The contract requires `exp`; `nbf` is honoured (RFC 7519 §4.1.4, §4.1.5).
   Leeway and a future `iat` are reported, not judged.
 
+  # gains: access with an expired token, with a token before its nbf, or with one that never expires (no exp: a leaked token stays valid for good); a write despite the refusal
   @must
   Scenario Outline: <attack> on <route>
     Given Alice has a task
@@ -19,11 +20,13 @@ Feature: Token lifetime
       | list   | nbf an hour ahead      |
       | create | nbf an hour ahead      |
 
+  # gains: nothing; informational (how long an expired token is still honoured)
   @should
   Scenario: The leeway on exp is reported
     Given Alice has a task
     Then the target's leeway on exp is reported
 
+  # gains: nothing; informational (RFC 7519 §4.1.6 leaves iat unchecked)
   @should
   Scenario: A token issued in the future is reported
     Given Alice has a task

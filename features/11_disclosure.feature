@@ -4,12 +4,14 @@ Feature: What refusals reveal
   hostile input, and reveals no stack trace, SQL, file path or library
   version. After the whole barrage, the valid token still works.
 
+  # gains: nothing; non-strict under RFC 6750 §3.1
   @should
   Scenario: A refused token is answered with error="invalid_token"
     Given Alice has a task
     When someone calls list on Alice's task with the attack "alg none"
     Then the challenge says error="invalid_token"
 
+  # gains: nothing; non-strict under RFC 6750 §3.1
   @should
   Scenario: Every 401 of the catalogue names the Bearer scheme with error="invalid_token"
     Given Alice has a task
@@ -28,6 +30,7 @@ Feature: What refusals reveal
     Then no attack got a server error or a success
     And Alice's own token still works
 
+  # gains: a map of the target (stack traces, SQL, file paths, library versions: CWE-209), no access; non-strict
   @should
   Scenario: No refusal reveals internals
     Given Alice has a task

@@ -134,7 +134,9 @@ pub async fn check_users(
     // What cannot be deleted stays in the ledger: cleanup tries again at
     // the end, and reports it if it stays.
     ledger
-        .delete(tasks, |created| created.scenario.is_empty() && created.id == id)
+        .delete(tasks, |created| {
+            created.scenario.is_empty() && created.id == id
+        })
         .await;
     Ok(account)
 }

@@ -64,16 +64,7 @@ impl ContractWorld {
     /// the task exists).
     pub fn expect_status(&self, expected: u16) -> Outcome {
         let status = self.received()?.status;
-        if status == expected {
-            Ok(())
-        } else if (expected, status) == (404, 403) && self.expect_no_task_data().is_ok() {
-            self.deviate(
-                self.failure(
-                    "404, the answer for a task that does not exist",
-                    "403 without task data",
-                )
-                .by(Check::Status(vec![expected])),
-            );
+        if status == expected || self.forbidden_instead(&[expected]) {
             Ok(())
         } else {
             Err(self
@@ -153,6 +144,10 @@ impl ContractWorld {
     /// 6750 §3; a deviation otherwise). Whether the challenge names Bearer.
     pub fn expect_bearer_challenge(&self) -> Result<bool, Box<Failure>> {
         self.expect_status(401)?;
+        if self.received()?.status != 401 {
+            // A 403 already noted: one deviation for one cause.
+            return Ok(false);
+        }
         let actual = match self.received()?.header("www-authenticate") {
             Some(challenge) if names_bearer(challenge) => return Ok(true),
             Some(other) => format!("WWW-Authenticate: {other}"),
@@ -163,6 +158,36 @@ impl ContractWorld {
                 .by(Check::BearerChallenge),
         );
         Ok(false)
+    }
+
+    /// A 403 with no task data where 401 or 404 is due refuses all the
+    /// same: noted as a deviation, which gains an attacker nothing. Whether
+    /// the last answer was such a 403.
+    pub(super) fn forbidden_instead(&self, expected: &[u16]) -> bool {
+        let Ok(received) = self.received() else {
+            return false;
+        };
+        if received.status != 403 || self.expect_no_task_data().is_err() {
+            return false;
+        }
+        let (wanted, meaning) = if expected.contains(&401) {
+            (
+                "401 with a Bearer challenge, for a request without usable credentials (RFC 9110 §15.5.2)",
+                "403 without task data: refused, but with the answer for a caller who is known and not allowed",
+            )
+        } else if expected.contains(&404) {
+            (
+                "404, the answer for a task that does not exist",
+                "403 without task data",
+            )
+        } else {
+            return false;
+        };
+        self.deviate(
+            self.failure(wanted, meaning)
+                .by(Check::Status(expected.to_vec())),
+        );
+        true
     }
 
     /// The body names neither Alice's task id nor its title.
