@@ -8,7 +8,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::report::finding::Failure;
-use crate::report::results::{PromiseRow, RunReport, ScenarioResult, Verdict};
+use crate::report::results::{PromiseRow, RowStatus, RunReport, ScenarioResult, Verdict};
 use crate::report::text;
 
 /// A self-contained HTML page: the promise matrix, then every finding with its report.
@@ -62,14 +62,22 @@ fn write_summary(out: &mut String, report: &RunReport) -> fmt::Result {
     writeln!(
         out,
         "<p class=\"totals\">{} passed, {} failed, {} non-strict, {} expected failures, \
-         {} skipped, {} informational</p>\n</header>",
+         {} skipped, {} informational</p>",
         totals.passed,
         totals.failed,
         totals.non_strict,
         totals.expected_failures,
         totals.skipped,
         totals.informational,
-    )
+    )?;
+    for row in report.not_checked() {
+        writeln!(
+            out,
+            "<p class=\"overall notchecked\">NOT CHECKED: {}</p>",
+            Escaped(&row.promise)
+        )?;
+    }
+    writeln!(out, "</header>")
 }
 
 /// The run's result as the exit code sees it: (CSS class, label).
@@ -142,19 +150,17 @@ fn write_matrix_row(out: &mut String, name: &str, row: &PromiseRow) -> fmt::Resu
 
 /// The worst thing in a row, in words, so the matrix does not rely on colour.
 fn row_status(row: &PromiseRow) -> (&'static str, &'static str) {
-    if row.failed > 0 {
-        ("failed", "failed")
-    } else if row.non_strict > 0 {
-        ("nonstrict", "non-strict")
-    } else if row.expected_failures > 0 {
-        ("expected", "expected failures")
-    } else if row.passed > 0 {
-        ("passed", "passed")
-    } else if row.skipped > 0 {
-        ("skipped", "skipped")
-    } else {
-        ("info", "informational only")
-    }
+    let status = row.status();
+    let class = match status {
+        RowStatus::Failed => "failed",
+        RowStatus::NotChecked => "notchecked",
+        RowStatus::NonStrict => "nonstrict",
+        RowStatus::ExpectedFailures => "expected",
+        RowStatus::Passed => "passed",
+        RowStatus::Skipped => "skipped",
+        RowStatus::InformationalOnly => "info",
+    };
+    (class, status.label())
 }
 
 /// A fragment id from a promise name: ASCII letters, digits and dashes only,
@@ -190,6 +196,13 @@ fn write_promise(
         anchor(index, &row.promise),
         Escaped(&row.promise),
     )?;
+    if let Some(reason) = &row.not_checked_because {
+        writeln!(
+            out,
+            "<p class=\"reason\">NOT CHECKED: every scenario that decides this promise was skipped, so this run does not verify it ({}).</p>",
+            Escaped(reason)
+        )?;
+    }
     for result in results.iter().filter(|result| has_finding(&result.verdict)) {
         write_finding(out, result, report.show_tokens)?;
     }
@@ -387,6 +400,7 @@ mod tests {
             verdict,
             finding: None,
             deviations: Vec::new(),
+            must: true,
         }
     }
 
@@ -627,6 +641,25 @@ mod tests {
         assert!(page.contains("<section id=\"left-behind\">"));
         assert!(page.contains("<code>task-&lt;1&gt;</code>"));
         assert!(!render(&sample()).contains("left-behind"));
+    }
+
+    #[test]
+    fn a_promise_nobody_verified_says_not_checked() {
+        let mut report = sample();
+        report.scenarios.push(result(
+            "Expired token",
+            "on list",
+            Verdict::Skipped {
+                reason: reason("needs a key"),
+            },
+        ));
+        let page = render(&report);
+        assert!(page.contains("<p class=\"overall notchecked\">NOT CHECKED: Expired token</p>"));
+        assert!(page.contains("<td class=\"status notchecked\">NOT CHECKED</td>"));
+        assert!(page.contains("<span class=\"badge notchecked\">NOT CHECKED</span>"));
+        assert!(page.contains("so this run does not verify it (needs a key)."));
+        // A promise with one @must skipped and others run is checked.
+        assert!(!render(&sample()).contains("NOT CHECKED"));
     }
 
     #[test]

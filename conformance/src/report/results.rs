@@ -54,6 +54,8 @@ pub struct ScenarioResult {
     pub finding: Option<Failure>,
     /// Deviations noted on the way, which did not stop it.
     pub deviations: Vec<Failure>,
+    /// A `@must` scenario: whether its promise was verified depends on it.
+    pub must: bool,
 }
 
 impl ScenarioResult {
@@ -82,6 +84,7 @@ impl ScenarioResult {
             verdict,
             finding,
             deviations,
+            must: true,
         }
     }
 
@@ -93,7 +96,15 @@ impl ScenarioResult {
             verdict: Verdict::Skipped { reason },
             finding: None,
             deviations: Vec::new(),
+            must: true,
         }
+    }
+
+    /// The same result, of a `@must` scenario or not.
+    #[must_use]
+    pub fn must(mut self, must: bool) -> Self {
+        self.must = must;
+        self
     }
 
     /// Every finding of the scenario: the one that stopped it, then the
@@ -144,6 +155,80 @@ pub struct PromiseRow {
     pub expected_failures: usize,
     pub skipped: usize,
     pub informational: usize,
+    /// `@must` scenarios chosen, and how many of them were skipped.
+    pub must: usize,
+    pub must_skipped: usize,
+    /// Promises nobody verified: 0 or 1 for a promise, the count in the
+    /// totals. See [`PromiseRow::not_checked`].
+    pub not_checked: usize,
+    /// Why a promise was not checked: the first skip reason of its
+    /// deciding scenarios.
+    pub not_checked_because: Option<String>,
+}
+
+/// A promise's row in a word, worst first, so that reports do not rely on
+/// colour and all say the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    Failed,
+    /// Every scenario that decides the promise was skipped.
+    NotChecked,
+    NonStrict,
+    ExpectedFailures,
+    Passed,
+    Skipped,
+    InformationalOnly,
+}
+
+impl RowStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Failed => "failed",
+            Self::NotChecked => "NOT CHECKED",
+            Self::NonStrict => "non-strict",
+            Self::ExpectedFailures => "expected failures",
+            Self::Passed => "passed",
+            Self::Skipped => "skipped",
+            Self::InformationalOnly => "informational only",
+        }
+    }
+}
+
+impl PromiseRow {
+    /// Scenarios that ran, whatever their verdict.
+    fn ran(&self) -> usize {
+        self.passed + self.failed + self.non_strict + self.expected_failures
+    }
+
+    /// Whether nothing verified the promise: every `@must` scenario of it
+    /// was skipped (or, for a promise without `@must` scenarios, every
+    /// scenario). A promise reported only through informational notes is
+    /// not one that could be checked.
+    fn unverified(&self) -> bool {
+        if self.must > 0 {
+            self.must_skipped == self.must
+        } else {
+            self.skipped > 0 && self.ran() == 0
+        }
+    }
+
+    pub fn status(&self) -> RowStatus {
+        if self.failed > 0 {
+            RowStatus::Failed
+        } else if self.not_checked > 0 {
+            RowStatus::NotChecked
+        } else if self.non_strict > 0 {
+            RowStatus::NonStrict
+        } else if self.expected_failures > 0 {
+            RowStatus::ExpectedFailures
+        } else if self.passed > 0 {
+            RowStatus::Passed
+        } else if self.skipped > 0 {
+            RowStatus::Skipped
+        } else {
+            RowStatus::InformationalOnly
+        }
+    }
 }
 
 impl RunReport {
@@ -164,19 +249,42 @@ impl RunReport {
         for result in &self.scenarios {
             let index = row(&mut rows, &result.promise);
             let counts = &mut rows[index];
-            match result.verdict {
+            counts.must += usize::from(result.must);
+            match &result.verdict {
                 Verdict::Passed => counts.passed += 1,
                 Verdict::Failed | Verdict::UnexpectedPass { .. } => counts.failed += 1,
                 Verdict::NonStrict => counts.non_strict += 1,
                 Verdict::ExpectedFailure { .. } => counts.expected_failures += 1,
-                Verdict::Skipped { .. } => counts.skipped += 1,
+                Verdict::Skipped { .. } => {
+                    counts.skipped += 1;
+                    counts.must_skipped += usize::from(result.must);
+                }
             }
         }
         for note in &self.informational {
             let index = row(&mut rows, &note.promise);
             rows[index].informational += 1;
         }
+        for row in rows.iter_mut().filter(|row| row.unverified()) {
+            row.not_checked = 1;
+            row.not_checked_because = self
+                .scenarios
+                .iter()
+                .filter(|result| result.promise == row.promise && (result.must || row.must == 0))
+                .find_map(|result| match &result.verdict {
+                    Verdict::Skipped { reason } => Some(reason.clone()),
+                    _ => None,
+                });
+        }
         rows
+    }
+
+    /// The promises no scenario verified, with why.
+    pub fn not_checked(&self) -> Vec<PromiseRow> {
+        self.by_promise()
+            .into_iter()
+            .filter(|row| row.not_checked > 0)
+            .collect()
     }
 
     /// The totals over every promise.
@@ -191,6 +299,10 @@ impl RunReport {
                 expected_failures: sum.expected_failures + row.expected_failures,
                 skipped: sum.skipped + row.skipped,
                 informational: sum.informational + row.informational,
+                must: sum.must + row.must,
+                must_skipped: sum.must_skipped + row.must_skipped,
+                not_checked: sum.not_checked + row.not_checked,
+                not_checked_because: None,
             })
     }
 
@@ -212,7 +324,49 @@ mod tests {
             verdict,
             finding: None,
             deviations: Vec::new(),
+            must: true,
         }
+    }
+
+    fn skipped(promise: &str, reason: &str) -> ScenarioResult {
+        result(
+            promise,
+            Verdict::Skipped {
+                reason: reason.to_owned(),
+            },
+        )
+    }
+
+    #[test]
+    fn a_promise_whose_every_must_scenario_was_skipped_is_not_checked() {
+        let report = RunReport {
+            scenarios: vec![
+                skipped("Expired token", "needs a key"),
+                skipped("Expired token", "needs a key too"),
+                // A @should that ran does not verify the promise.
+                result("Expired token", Verdict::Passed).must(false),
+                result("Cross-user", Verdict::Passed),
+                skipped("Cross-user", "no path naming another user"),
+                skipped("Headers", "only should").must(false),
+            ],
+            ..RunReport::default()
+        };
+        let rows = report.by_promise();
+        assert_eq!(rows[0].status(), RowStatus::NotChecked);
+        assert_eq!(rows[0].not_checked_because.as_deref(), Some("needs a key"));
+        assert_eq!(rows[1].status(), RowStatus::Passed);
+        assert_eq!(rows[1].not_checked_because, None);
+        // Without @must scenarios, a promise none of whose scenarios ran.
+        assert_eq!(rows[2].status(), RowStatus::NotChecked);
+        assert_eq!(report.totals().not_checked, 2);
+        assert_eq!(
+            report
+                .not_checked()
+                .iter()
+                .map(|row| row.promise.as_str())
+                .collect::<Vec<_>>(),
+            ["Expired token", "Headers"]
+        );
     }
 
     #[test]

@@ -1,0 +1,106 @@
+//! The holes of issue 12 that the suite must catch, or at least not hide:
+//! promises nobody verified say NOT CHECKED, a minting key the target does
+//! not trust turns its scenarios into skips, account takeovers through
+//! login fail, tokens the target issues are inspected, paginated lists are
+//! followed, and validation answered 400 is a deviation. Each test runs the
+//! built suite against the in-memory server of `support`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::Bug;
+use support::run;
+use support::server;
+
+/// A report file of this test binary, unique per call.
+fn report_path(name: &str, extension: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "holes-{name}-{}.{extension}",
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
+/// The suite against `url` with `args`, and no key unless `args` give one.
+fn suite(url: &str, args: &[&str]) -> Command {
+    let mut command = Command::new(run::SUITE);
+    command
+        .args(["--base-url", url, "--concurrency", "8", "--timeout", "5"])
+        .args(args)
+        .env_remove("BETTER_AUTH_SECRET")
+        .env_remove("DATABASE_URL")
+        .env_remove("CLICOLOR_FORCE")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null());
+    command
+}
+
+fn read(path: &Path) -> String {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("{} was not written: {error}", path.display()));
+    let _ = std::fs::remove_file(path);
+    text
+}
+
+/// Without a key to mint with, the expiry checks cannot run: the promise
+/// says NOT CHECKED in the matrix, the summary and every report, and the
+/// run does not pass it.
+#[test]
+fn a_promise_whose_every_must_scenario_was_skipped_is_not_checked_everywhere() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let server = runtime.block_on(server::start(Bug::None, &secret));
+    let (junit, json, html) = (
+        report_path("not-checked", "xml"),
+        report_path("not-checked", "json"),
+        report_path("not-checked", "html"),
+    );
+    let mut command = suite(&server.url, &["--users", "register"]);
+    command
+        .arg("--junit")
+        .arg(&junit)
+        .arg("--json")
+        .arg(&json)
+        .arg("--html")
+        .arg(&html);
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let row = stdout
+        .lines()
+        .find(|line| line.starts_with("Expired token "))
+        .unwrap_or_else(|| panic!("no matrix row for Expired token:\n{stdout}"));
+    assert!(row.contains(" NOT CHECKED "), "{row}");
+    assert!(
+        stdout.contains(
+            "NOT CHECKED: Expired token: every scenario that decides it was skipped, so this run does not verify it (needs a key the target trusts to mint tokens"
+        ),
+        "{stdout}"
+    );
+    // The stateless promise still has its logout scenario: it is checked.
+    assert!(
+        !stdout.contains("NOT CHECKED: No backend state"),
+        "{stdout}"
+    );
+
+    let xml = read(&junit);
+    assert!(
+        xml.contains(r#"<property name="verdict" value="NOT CHECKED: every scenario that decides this promise was skipped (needs a key"#),
+        "{xml}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&read(&json)).expect("a JSON report");
+    let expired = report["promises"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|row| row["promise"] == "Expired token"))
+        .unwrap_or_else(|| panic!("no Expired token row: {report}"));
+    assert_eq!(expired["status"], "NOT CHECKED", "{expired}");
+    assert!(
+        report["totals"]["not_checked"].as_u64() >= Some(1),
+        "{report}"
+    );
+    let page = read(&html);
+    assert!(
+        page.contains("<p class=\"overall notchecked\">NOT CHECKED: Expired token</p>"),
+        "{page}"
+    );
+}
