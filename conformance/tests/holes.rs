@@ -104,3 +104,44 @@ fn a_promise_whose_every_must_scenario_was_skipped_is_not_checked_everywhere() {
         "{page}"
     );
 }
+
+/// A minting key the target does not trust, seen as a BETTER_AUTH_SECRET
+/// left in the environment next to users registered on the target: the
+/// scenarios that mint tokens are NOT CHECKED, and say which key, instead
+/// of failing their controls while every minted attack "passes" because
+/// the target refuses everything the suite mints.
+#[test]
+fn an_untrusted_minting_key_leaves_the_minted_scenarios_not_checked() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let server = runtime.block_on(server::start(Bug::None, &secret));
+    let mut command = suite(&server.url, &["--users", "register"]);
+    command.env(
+        "BETTER_AUTH_SECRET",
+        "a-secret-left-over-from-another-service",
+    );
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let reason = "NOT CHECKED: the target refused a token minted with the HS256 secret in BETTER_AUTH_SECRET (from this environment), so a refusal here would prove nothing";
+    for scenario in [
+        "Expired token: Control: the same token with a future expiry works",
+        "No backend state or session storage: A token minted by the suite works for CRUD",
+        "Algorithm and signature attacks: HS384 with the right secret, signed with the trusted key",
+        "Token lifetime: no exp on list",
+        "Subject claims: A token with no sub",
+    ] {
+        assert!(
+            stdout.contains(&format!("[skipped] {scenario}: {reason}")),
+            "{scenario}\n{stdout}"
+        );
+    }
+    assert!(
+        stderr.contains(
+            "warning: the target refused a token minted with the HS256 secret in BETTER_AUTH_SECRET"
+        ),
+        "{stderr}"
+    );
+    assert!(stdout.contains(" 0 failed, 0 non-strict, "), "{stdout}");
+    assert!(stdout.contains("NOT CHECKED: Expired token: "), "{stdout}");
+    assert_eq!(server.task_count(), 0, "the run left tasks behind");
+}

@@ -23,6 +23,7 @@ use crate::run::features::Features;
 use crate::run::plan::{Connection, Outputs, RunPlan, Target};
 use crate::run::scenarios::{self, Selection, Tally};
 use crate::run::sources::Sources;
+use crate::target::accounts::trust::{self, MintingKey};
 use crate::target::http::Client;
 use crate::target::ledger::Ledger;
 use crate::target::preflight::{self, TargetError};
@@ -162,20 +163,21 @@ impl Session {
         } = preparation;
         let (client, better_auth) = self.connect(&sources, &connection)?;
         preflight::preflight(&client, &self.profile).await?;
-        let public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
+        let mut public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
         selection.unavailable.extend(sources.load_unavailable());
         let given = self
             .given_users(sources.users, given_users.as_deref(), &client)
             .await?;
-        self.check_users(Provisioning {
-            source: sources.users,
-            minter: sources.minter.as_ref(),
-            client: &client,
-            better_auth: better_auth.as_ref(),
-            given: given.as_ref(),
-            profile: &self.profile,
-        })
-        .await?;
+        let untrusted = self
+            .check_users(Provisioning {
+                source: sources.users,
+                minter: sources.minter.as_ref(),
+                client: &client,
+                better_auth: better_auth.as_ref(),
+                given: given.as_ref(),
+                profile: &self.profile,
+            })
+            .await?;
         selection
             .unavailable
             .extend(routes::missing_routes(&client, &self.profile).await);
@@ -189,10 +191,28 @@ impl Session {
             strict: self.strict,
         }
         .print();
+        let minter = match untrusted {
+            // Nothing mints with an untrusted key: a refusal would prove
+            // nothing, and its scenarios are NOT CHECKED instead.
+            Some(reason) => {
+                if better_auth.is_none() {
+                    // The public key was the minting key's own.
+                    public_key = None;
+                    selection
+                        .unavailable
+                        .insert(0, (Capability::PublicKey, reason.clone()));
+                }
+                selection
+                    .unavailable
+                    .insert(0, (Capability::SigningKey, reason));
+                None
+            }
+            None => sources.minter,
+        };
         let (attacker, key_server) = attacker().await?;
         Ok(Context {
             client,
-            minter: sources.minter,
+            minter,
             public_key,
             better_auth,
             users: sources.users,
@@ -242,28 +262,25 @@ impl Session {
     /// The preflight's users: the run's, and minted ones too when the suite
     /// has a key but gets its users elsewhere. Preflight tasks that could
     /// not be deleted go to the ledger: cleanup tries again at the end, and
-    /// reports them if they stay.
-    async fn check_users(&self, users: Provisioning<'_>) -> Result<(), TargetError> {
+    /// reports them if they stay. Returns why the minting key is not
+    /// trusted, when this run could not prove that it is.
+    async fn check_users(&self, users: Provisioning<'_>) -> Result<Option<String>, TargetError> {
         if let Some(task) = preflight::check_users(&users).await? {
             self.ledger.record(task);
         }
-        // Users from elsewhere prove nothing about the minter. A refused
-        // minted token is a finding of its own (a stateful target fails the
-        // stateless promise), but also the sign of a stray
-        // BETTER_AUTH_SECRET: say so now.
-        if users.minter.is_some() && users.source != UserSource::Mint {
-            let minted = Provisioning {
-                source: UserSource::Mint,
-                ..users
-            };
-            match preflight::check_users(&minted).await {
-                Ok(task) => task.into_iter().for_each(|task| self.ledger.record(task)),
-                Err(refused) => eprintln!(
-                    "warning: {refused}. Scenarios that mint tokens will fail; if BETTER_AUTH_SECRET is set in this environment for something else, unset it"
-                ),
-            }
+        // Minted users passed the preflight itself.
+        if users.source == UserSource::Mint {
+            return Ok(None);
         }
-        Ok(())
+        match trust::check(&users).await {
+            MintingKey::Trusted(task) => {
+                if let Some(task) = task {
+                    self.ledger.record(task);
+                }
+                Ok(None)
+            }
+            MintingKey::Untrusted(reason) => Ok(Some(reason)),
+        }
     }
 
     /// Whatever happened, deletes what the suite created, before the
