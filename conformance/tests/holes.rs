@@ -145,3 +145,92 @@ fn an_untrusted_minting_key_leaves_the_minted_scenarios_not_checked() {
     assert!(stdout.contains("NOT CHECKED: Expired token: "), "{stdout}");
     assert_eq!(server.task_count(), 0, "the run left tasks behind");
 }
+
+/// A target whose account routes are at `/auth/signup` and `/auth/login`,
+/// behind an auth middleware that answers 401 for every path it does not
+/// know (so a naive 404 check would find every candidate).
+fn elsewhere() -> server::Shape {
+    server::Shape {
+        accounts: server::Accounts::At {
+            sign_up: "/auth/signup",
+            login: "/auth/login",
+        },
+        unmatched: server::Unmatched::Unauthorized,
+        ..server::Shape::default()
+    }
+}
+
+/// The account routes are found where the target has them, the profile's
+/// paths notwithstanding, and users registered through them pass.
+#[test]
+fn account_routes_are_found_where_the_target_has_them() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let server = runtime.block_on(server::start_shaped(Bug::None, &secret, elsewhere()));
+    let mut command = suite(
+        &server.url,
+        &["--users", "register", "--secret", &secret, "--strict"],
+    );
+    command.args(["--tags", "@accounts or @crud"]);
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("registered on the target's /auth/signup"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains(" 0 failed, 0 non-strict, 0 skipped"),
+        "{stdout}"
+    );
+}
+
+/// A login that ignores the password is an account takeover: failed, not
+/// a finding to weigh.
+#[test]
+fn a_login_accepting_any_password_fails_the_run() {
+    let runtime = run::runtime();
+    let bug = Bug::LoginAcceptsAnyPassword;
+    let secret = server::secret_for(bug);
+    let server = runtime.block_on(server::start_shaped(bug, &secret, elsewhere()));
+    let mut command = suite(&server.url, &["--secret", &secret]);
+    command.args(["--tags", "@accounts"]);
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "promise broken: Account endpoints (A wrong password or an unknown email gets no token)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("a login as Alice, with a wrong password gave 200 with a token at /token of the body: the account is taken over"),
+        "{stdout}"
+    );
+}
+
+/// Without sign-up and login routes (they live in another service), the
+/// account scenarios are skipped, with the paths tried.
+#[test]
+fn a_target_without_account_routes_skips_their_scenarios() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let shape = server::Shape {
+        accounts: server::Accounts::Absent,
+        ..server::Shape::default()
+    };
+    let server = runtime.block_on(server::start_shaped(Bug::None, &secret, shape));
+    let mut command = suite(&server.url, &["--secret", &secret]);
+    command.args(["--tags", "@accounts"]);
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(
+            "[skipped] Account endpoints: A wrong password or an unknown email gets no token: the target has no sign-up route: none of /api/auth/register, /auth/register, /auth/signup, /api/auth/sign-up/email, /register, /signup answers otherwise than a path that cannot exist"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("NOT CHECKED: Account endpoints"),
+        "{stdout}"
+    );
+}

@@ -23,7 +23,10 @@ use crate::run::features::Features;
 use crate::run::plan::{Connection, Outputs, RunPlan, Target};
 use crate::run::scenarios::{self, Selection, Tally};
 use crate::run::sources::Sources;
-use crate::target::accounts::trust::{self, MintingKey};
+use crate::target::accounts::{
+    self,
+    trust::{self, MintingKey},
+};
 use crate::target::http::Client;
 use crate::target::ledger::Ledger;
 use crate::target::preflight::{self, TargetError};
@@ -165,6 +168,9 @@ impl Session {
         preflight::preflight(&client, &self.profile).await?;
         let mut public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
         selection.unavailable.extend(sources.load_unavailable());
+        // Before any user logs in or registers: they use the routes found.
+        let accounts = accounts::discover(&client, &mut self.profile).await;
+        selection.unavailable.extend(accounts);
         let given = self
             .given_users(sources.users, given_users.as_deref(), &client)
             .await?;

@@ -1,14 +1,22 @@
-//! Verbs of the account endpoints (OWASP API2): enumeration, duplicates,
-//! weak passwords.
+//! Verbs of the account endpoints (OWASP API2): logins that must grant
+//! nothing, enumeration, duplicates, weak passwords. The routes are the ones
+//! the preflight found on the target (see `target::accounts`).
 
 use reqwest::Method;
 use serde_json::json;
 
 use super::{ContractWorld, Outcome};
-use crate::report::finding::Failure;
+use crate::report::finding::{Check, Failure};
+use crate::target::accounts::login::granted;
+use crate::target::http::Exchange;
+
+/// The password of every attempt that must fail.
+const WRONG_PASSWORD: &str = "Wrong-password-123";
 
 impl ContractWorld {
-    /// Registers a fresh account for Alice, whatever the run's user source.
+    /// Registers a fresh account for Alice, whatever the run's user
+    /// source, and logs her in with her password: the control that makes
+    /// a refused wrong password mean something.
     pub async fn register_alice_account(&mut self) -> Outcome {
         let email = format!(
             "alice-{}@conformance.example",
@@ -17,6 +25,9 @@ impl ContractWorld {
         let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
         self.register(&email, &password).await;
         self.expect_registered().map_err(Failure::not_set_up)?;
+        let login = self.log_in(&email, &password).await;
+        self.last = Some(login);
+        self.expect_granted().map_err(Failure::not_set_up)?;
         self.login = Some((email, password));
         Ok(())
     }
@@ -27,9 +38,22 @@ impl ContractWorld {
         self.request(Method::POST, &path, None, Some(&body)).await;
     }
 
+    async fn log_in(&self, email: &str, password: &str) -> Exchange {
+        let body = json!({"email": email, "password": password});
+        self.fetch(
+            Method::POST,
+            &self.ctx.profile.routes.login,
+            None,
+            Some(&body),
+        )
+        .await
+    }
+
+    /// Registers Alice's email again, with another password: the
+    /// attacker's, who hopes to replace hers.
     pub async fn register_alice_again(&mut self) -> Outcome {
-        let (email, password) = self.alice_credentials()?;
-        self.register(&email, &password).await;
+        let (email, _) = self.alice_credentials()?;
+        self.register(&email, WRONG_PASSWORD).await;
         Ok(())
     }
 
@@ -41,30 +65,54 @@ impl ContractWorld {
             uuid::Uuid::new_v4().simple()
         );
         for (label, email) in [("wrong password", email), ("unknown email", unknown)] {
-            let body = json!({"email": email, "password": "Wrong-password-123"});
-            let exchange = self
-                .fetch(
-                    Method::POST,
-                    &self.ctx.profile.routes.login,
-                    None,
-                    Some(&body),
-                )
-                .await;
+            let exchange = self.log_in(&email, WRONG_PASSWORD).await;
             self.probes.push((label.to_owned(), exchange));
+        }
+        Ok(())
+    }
+
+    /// Neither login attempt got a token or a session, nor a 5xx.
+    pub fn expect_no_login_granted(&self) -> Outcome {
+        let attempts = self.login_attempts()?;
+        for (label, exchange) in attempts {
+            let Ok(received) = &exchange.response else {
+                continue;
+            };
+            let failed = |expected: &str, actual: String| {
+                self.failure_about(Some(exchange.clone()), expected, actual)
+            };
+            if received.status >= 500 {
+                return Err(failed(
+                    "a refused login: the attacker's input must not cause a server error",
+                    format!("a login with a {label} gave {}", received.status),
+                )
+                .by(Check::Status(vec![401])));
+            }
+            if let Some(credential) = granted(received) {
+                let whom = if *label == "unknown email" {
+                    "an email nobody registered"
+                } else {
+                    "Alice, with a wrong password"
+                };
+                return Err(failed(
+                    "a refused login: no token, no session",
+                    format!(
+                        "a login as {whom} gave {} with {}: the account is taken over",
+                        received.status,
+                        credential.describe()
+                    ),
+                ));
+            }
         }
         Ok(())
     }
 
     /// Both logins refused, with the same status and body.
     pub fn expect_same_login_answers(&self) -> Outcome {
-        let [(_, wrong), (_, unknown)] = &self.probes[..] else {
-            return Err(self.failure_about(
-                None,
-                "two login attempts from an earlier step",
-                "none were made",
-            ));
+        let [(_, wrong), (_, unknown)] = self.login_attempts()? else {
+            unreachable!("two attempts, checked by login_attempts");
         };
-        let answer = |exchange: &crate::target::http::Exchange| {
+        let answer = |exchange: &Exchange| {
             exchange
                 .response
                 .as_ref()
@@ -93,6 +141,65 @@ impl ContractWorld {
         }
     }
 
+    fn login_attempts(&self) -> Result<&[(String, Exchange)], Box<Failure>> {
+        match &self.probes[..] {
+            attempts @ [_, _] => Ok(attempts),
+            _ => Err(self.failure_about(
+                None,
+                "two login attempts from an earlier step",
+                "none were made",
+            )),
+        }
+    }
+
+    /// A second registration of Alice's email is a 409. A 5xx fails (the
+    /// attacker's input), and so does an answer that lets the attacker's
+    /// password log in as Alice (her account taken over); another refusal,
+    /// or a duplicate accepted that changed nothing, is a deviation.
+    pub async fn expect_duplicate_refused(&mut self) -> Outcome {
+        let status = self.received()?.status;
+        let deviation = |world: &Self, actual: String| {
+            world.deviate(
+                world
+                    .failure("409, the contract's answer to a duplicate email", actual)
+                    .by(Check::Status(vec![409])),
+            );
+        };
+        match status {
+            409 => Ok(()),
+            500.. => Err(self
+                .failure(
+                    "409: the attacker's input must not cause a server error",
+                    status.to_string(),
+                )
+                .by(Check::Status(vec![409]))),
+            200..=299 => {
+                let (email, _) = self.alice_credentials()?;
+                let login = self.log_in(&email, WRONG_PASSWORD).await;
+                let taken = login.response.as_ref().ok().and_then(granted);
+                if let Some(credential) = taken {
+                    let actual = format!(
+                        "{status} to the duplicate; then the attacker's password logged in as Alice, with {}: her account is taken over",
+                        credential.describe()
+                    );
+                    self.last = Some(login);
+                    return Err(self.failure("409, and Alice's password unchanged", actual));
+                }
+                deviation(
+                    self,
+                    format!(
+                        "{status}: the duplicate was accepted, though Alice's account is unchanged"
+                    ),
+                );
+                Ok(())
+            }
+            _ => {
+                deviation(self, status.to_string());
+                Ok(())
+            }
+        }
+    }
+
     fn expect_registered(&self) -> Outcome {
         let status = self.received()?.status;
         if (200..300).contains(&status) {
@@ -102,7 +209,21 @@ impl ContractWorld {
         }
     }
 
-    fn alice_credentials(&self) -> Result<(String, String), Box<crate::report::finding::Failure>> {
+    /// The last answer, a login with the right password, grants a token or
+    /// a session.
+    fn expect_granted(&self) -> Outcome {
+        let received = self.received()?;
+        if granted(received).is_some() {
+            Ok(())
+        } else {
+            Err(self.failure(
+                "a login with Alice's own password to give a token or a session",
+                format!("{} with neither", received.status),
+            ))
+        }
+    }
+
+    fn alice_credentials(&self) -> Result<(String, String), Box<Failure>> {
         self.login.clone().ok_or_else(|| {
             self.failure_about(
                 None,

@@ -581,6 +581,22 @@ pub const FLAWS: &[Flaw] = &[
         &[Catch::Is(ACCOUNTS, "A weak password is refused")],
     ),
     flaw(
+        Bug::LoginAcceptsAnyPassword,
+        "@accounts",
+        "Login finds the account by its email and never checks the password: anyone logs in as anyone whose email they know.",
+        &[
+            Catch::Is(
+                ACCOUNTS,
+                "A wrong password or an unknown email gets no token",
+            ),
+            // A wrong password logs in where an unknown email does not.
+            Catch::Is(
+                ACCOUNTS,
+                "Login does not tell an unknown email from a wrong password",
+            ),
+        ],
+    ),
+    flaw(
         Bug::LogoutWithoutAuth,
         "@accounts",
         "Logout never authenticates: 200 for anyone.",
