@@ -44,3 +44,17 @@ Feature: Account endpoints
   Scenario: Logout without a token is refused
     When someone calls logout on Alice's task with no Authorization header
     Then the answer is 401 with a Bearer challenge
+
+  # gains: a token stolen once (from a log, a browser, a backup) that works
+  # forever: the target's tokens never expire
+  @must @needs-issued-jwt
+  Scenario: The tokens the target issues expire
+    Given Alice has an account
+    Then the tokens the target issued her expire, and a lifetime over 30 days is reported
+
+  # gains: every account: a token signed with a well-known secret can be
+  # forged for any user
+  @must @needs-issued-jwt
+  Scenario: The tokens the target issues are not signed with a well-known weak secret
+    Given Alice has an account
+    Then the tokens the target issued her are not signed with a well-known weak secret

@@ -234,3 +234,29 @@ fn a_target_without_account_routes_skips_their_scenarios() {
         "{stdout}"
     );
 }
+
+/// Tokens the target issues without `exp` never expire: failed, read from
+/// the login's own answer, whatever the run's key.
+#[test]
+fn tokens_the_target_issues_without_exp_fail() {
+    let runtime = run::runtime();
+    let bug = Bug::IssuesTokensWithoutExp;
+    let secret = server::secret_for(bug);
+    let server = runtime.block_on(server::start(bug, &secret));
+    let mut command = suite(&server.url, &["--users", "register"]);
+    command.args(["--tags", "@accounts"]);
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("promise broken: Account endpoints (The tokens the target issues expire)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the token register issued has no `exp`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(": a stolen token stays valid forever"),
+        "{stdout}"
+    );
+}

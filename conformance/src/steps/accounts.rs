@@ -39,3 +39,13 @@ fn no_login_granted(world: &mut ContractWorld) {
 async fn duplicate_refused(world: &mut ContractWorld) {
     world.expect_duplicate_refused().await.or_stop(world);
 }
+
+#[then("the tokens the target issued her expire, and a lifetime over 30 days is reported")]
+fn issued_tokens_expire(world: &mut ContractWorld) {
+    world.expect_issued_tokens_expire().or_stop(world);
+}
+
+#[then("the tokens the target issued her are not signed with a well-known weak secret")]
+fn issued_tokens_not_weak(world: &mut ContractWorld) {
+    world.expect_issued_not_weak().or_stop(world);
+}

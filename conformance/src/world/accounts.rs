@@ -3,15 +3,19 @@
 //! the preflight found on the target (see `target::accounts`).
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{ContractWorld, Outcome};
 use crate::report::finding::{Check, Failure};
+use crate::target::accounts::issued::Issued;
 use crate::target::accounts::login::granted;
 use crate::target::http::Exchange;
 
 /// The password of every attempt that must fail.
 const WRONG_PASSWORD: &str = "Wrong-password-123";
+
+/// A token lifetime beyond this is reported.
+const MAX_LIFETIME_DAYS: i64 = 30;
 
 impl ContractWorld {
     /// Registers a fresh account for Alice, whatever the run's user
@@ -25,9 +29,11 @@ impl ContractWorld {
         let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
         self.register(&email, &password).await;
         self.expect_registered().map_err(Failure::not_set_up)?;
+        self.keep_issued("register");
         let login = self.log_in(&email, &password).await;
         self.last = Some(login);
         self.expect_granted().map_err(Failure::not_set_up)?;
+        self.keep_issued("login");
         self.login = Some((email, password));
         Ok(())
     }
@@ -221,6 +227,87 @@ impl ContractWorld {
                 format!("{} with neither", received.status),
             ))
         }
+    }
+
+    /// Keeps the token the last answer carries, for the checks of what the
+    /// target issues.
+    fn keep_issued(&mut self, route: &str) {
+        let token = self
+            .last
+            .as_ref()
+            .and_then(|exchange| exchange.response.as_ref().ok())
+            .and_then(granted)
+            .and_then(|credential| credential.token().map(str::to_owned));
+        if let Some(token) = token {
+            self.issued.push((route.to_owned(), token));
+        }
+    }
+
+    /// The JWTs the target issued Alice, decoded, with the route of each.
+    fn issued_jwts(&self) -> Result<Vec<(&str, Issued)>, Box<Failure>> {
+        let jwts: Vec<(&str, Issued)> = self
+            .issued
+            .iter()
+            .filter_map(|(route, token)| Some((route.as_str(), Issued::decode(token)?)))
+            .collect();
+        if jwts.is_empty() {
+            return Err(self
+                .failure_about(
+                    None,
+                    "a JWT issued by the target's register or login",
+                    "no answer carried one",
+                )
+                .not_set_up());
+        }
+        Ok(jwts)
+    }
+
+    /// Every token the target issued has an `exp`: without one, a token
+    /// stolen once works forever. A lifetime over 30 days is reported.
+    pub fn expect_issued_tokens_expire(&self) -> Outcome {
+        for (route, token) in self.issued_jwts()? {
+            let Some(exp) = token.seconds("exp") else {
+                return Err(self.failure_about(
+                    None,
+                    "tokens that expire: an `exp` claim",
+                    format!(
+                        "the token {route} issued has no `exp` ({}): a stolen token stays valid forever",
+                        Value::Object(token.claims.clone())
+                    ),
+                ));
+            };
+            let issued_at = token.seconds("iat").unwrap_or_else(|| {
+                i64::try_from(crate::tokens::jws::unix_now()).unwrap_or(i64::MAX)
+            });
+            let days = (exp - issued_at) / 86_400;
+            if days > MAX_LIFETIME_DAYS {
+                self.ctx.note(
+                    &self.promise,
+                    &self.scenario,
+                    format!(
+                        "the tokens {route} issues live {days} days (over {MAX_LIFETIME_DAYS}): a stolen token works that long, and logout cannot end it"
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// No token the target issued verifies with a well-known weak secret:
+    /// with one, anyone forges a token for any user.
+    pub fn expect_issued_not_weak(&self) -> Outcome {
+        for (route, token) in self.issued_jwts()? {
+            if let Some(secret) = token.weak_secret() {
+                return Err(self.failure_about(
+                    None,
+                    "tokens signed with a secret nobody can guess",
+                    format!(
+                        "the token {route} issued verifies with the well-known secret {secret:?}: anyone can forge a token for any user"
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn alice_credentials(&self) -> Result<(String, String), Box<Failure>> {

@@ -68,6 +68,9 @@ pub struct ContractWorld {
     finding: Option<Failure>,
     /// The email and password of Alice's registered account.
     login: Option<(String, String)>,
+    /// The tokens the target issued Alice's account, with the route that
+    /// issued each (register, login).
+    issued: Vec<(String, String)>,
 }
 
 impl fmt::Debug for ContractWorld {
@@ -132,6 +135,7 @@ impl ContractWorld {
             deviations: Mutex::new(Vec::new()),
             finding: None,
             login: None,
+            issued: Vec::new(),
         }
     }
 

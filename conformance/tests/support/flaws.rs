@@ -302,6 +302,11 @@ pub const FLAWS: &[Flaw] = &[
         &[
             attack("HMAC with the well-known weak secret \"secret\""),
             BARRAGE,
+            // Its own tokens verify with `secret`, read offline.
+            Catch::Is(
+                ACCOUNTS,
+                "The tokens the target issues are not signed with a well-known weak secret",
+            ),
         ],
     ),
     flaw(
@@ -597,6 +602,17 @@ pub const FLAWS: &[Flaw] = &[
         ],
     ),
     flaw(
+        Bug::IssuesTokensWithoutExp,
+        "@accounts",
+        "Register and login issue tokens without `exp`, and the verifier checks `exp` only when a token has one (python-jose's default): a token stolen once works forever.",
+        &[
+            Catch::Is(ACCOUNTS, "The tokens the target issues expire"),
+            lifetime("no exp on list"),
+            lifetime("no exp on create"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
         Bug::LogoutWithoutAuth,
         "@accounts",
         "Logout never authenticates: 200 for anyone.",
@@ -657,6 +673,15 @@ pub const FLAWS: &[Flaw] = &[
             Bug::FetchesKeyUrl,
             "@forgery",
             "Fetches the `jku`/`x5u` URL of a token (an SSRF risk), then refuses the token. Informational by design: reported, not failed.",
+            &[],
+        )
+    },
+    Flaw {
+        notes: &["the tokens login issues live 400 days (over 30)"],
+        ..flaw(
+            Bug::LongLivedTokens,
+            "@accounts",
+            "Register and login issue tokens that live 400 days. Informational by design: reported, not failed.",
             &[],
         )
     },

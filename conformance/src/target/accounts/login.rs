@@ -30,6 +30,14 @@ pub enum Granted {
 }
 
 impl Granted {
+    /// The token, when the credential is one in the body.
+    pub fn token(&self) -> Option<&str> {
+        match self {
+            Self::Token { token, .. } => Some(token),
+            Self::Cookie(_) => None,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Self::Token { at, .. } => format!("a token at {at} of the body"),

@@ -17,6 +17,7 @@ use serde_json::json;
 use crate::contract::Capability;
 use crate::target::http::{Client, Exchange};
 use crate::target::profile::Profile;
+use issued::Issued;
 use login::granted;
 
 /// Login routes of common backends: the seed contract, FastAPI tutorials,
@@ -74,8 +75,18 @@ pub async fn discover(client: &Client, profile: &mut Profile) -> Vec<(Capability
         )),
     };
     match proved {
-        Ok(()) => Vec::new(),
-        Err(reason) => vec![(Capability::AccountRoutes, reason)],
+        Ok(Some(_)) => Vec::new(),
+        Ok(None) => vec![(
+            Capability::IssuedJwt,
+            format!(
+                "the token {} answers is not a JWT (an opaque session token, say): it has no claims to read",
+                profile.routes.login
+            ),
+        )],
+        Err(reason) => vec![
+            (Capability::AccountRoutes, reason.clone()),
+            (Capability::IssuedJwt, reason),
+        ],
     }
 }
 
@@ -110,8 +121,9 @@ async fn probe(client: &Client, path: &str) -> Option<(u16, String)> {
     Some((received.status, received.text().replace(path, "{path}")))
 }
 
-/// Signs a fresh account up and logs it in: the routes work together.
-async fn prove(client: &Client, sign_up: &str, login: &str) -> Result<(), String> {
+/// Signs a fresh account up and logs it in: the routes work together. The
+/// login's token, decoded, if it is a JWT.
+async fn prove(client: &Client, sign_up: &str, login: &str) -> Result<Option<Issued>, String> {
     let email = format!("probe-{}@conformance.example", fresh());
     let password = format!("Pw-{}", fresh());
     let signed_up = client
@@ -136,12 +148,13 @@ async fn prove(client: &Client, sign_up: &str, login: &str) -> Result<(), String
         .await;
     success(&logged_in, &format!("logging it in at {login}"))?;
     let received = logged_in.response.as_ref().map_err(Clone::clone)?;
-    granted(received).map(drop).ok_or_else(|| {
+    let granted = granted(received).ok_or_else(|| {
         format!(
             "logging a fresh account in at {login} gave {} with no token and no session cookie",
             received.status
         )
-    })
+    })?;
+    Ok(granted.token().and_then(Issued::decode))
 }
 
 fn success(exchange: &Exchange, what: &str) -> Result<(), String> {

@@ -172,6 +172,9 @@ pub enum Bug {
     AcceptsWeakPasswords,
     /// Login finds the account by email and never compares the password.
     LoginAcceptsAnyPassword,
+    /// Register and login issue tokens without `exp`, and the verifier
+    /// checks `exp` only when there is one (python-jose's default).
+    IssuesTokensWithoutExp,
     /// Logout never authenticates: always 200.
     LogoutWithoutAuth,
 
@@ -189,6 +192,8 @@ pub enum Bug {
     FetchesKeyUrl,
     /// No size cap on tokens (a 64 KiB one is parsed and HMACed).
     NoTokenSizeCap,
+    /// Register and login issue tokens that live 400 days.
+    LongLivedTokens,
 }
 
 /// The secret the server runs with: random, or the weak one of `WeakSecret`.
