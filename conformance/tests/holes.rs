@@ -260,3 +260,127 @@ fn tokens_the_target_issues_without_exp_fail() {
         "{stdout}"
     );
 }
+
+/// The shipped profile for FastAPI-style pages.
+const WRAPPED_PAGINATED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../profiles/wrapped-paginated.toml"
+);
+
+fn token(secret: &str, user: &str) -> String {
+    let now = jsonwebtoken::get_current_timestamp();
+    let claims = serde_json::json!({"sub": user, "email": format!("{user}@example.test"), "iat": now, "exp": now + 900});
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .expect("an HS256 token")
+}
+
+/// A server listing as `listing`, where the given Alice already has
+/// `count` tasks of her own: the suite's tasks land on a later page.
+fn with_given_tasks(
+    runtime: &tokio::runtime::Runtime,
+    listing: server::Listing,
+    count: usize,
+) -> (server::Server, String, [String; 2]) {
+    let secret = server::secret_for(Bug::None);
+    let shape = server::Shape {
+        listing,
+        ..server::Shape::default()
+    };
+    let server = runtime.block_on(server::start_shaped(Bug::None, &secret, shape));
+    let users = [token(&secret, "paged-alice"), token(&secret, "paged-bob")];
+    let client = reqwest::Client::new();
+    runtime.block_on(async {
+        for number in 0..count {
+            let created = client
+                .post(format!("{}/api/paged-alice/tasks", server.url))
+                .bearer_auth(&users[0])
+                .json(&serde_json::json!({"title": format!("Alice's own task {number}")}))
+                .send()
+                .await
+                .expect("create Alice's own task");
+            assert_eq!(created.status(), 201);
+        }
+    });
+    (server, secret, users)
+}
+
+fn as_given(command: &mut Command, users: &[String; 2]) {
+    command
+        .args(["--users", "given"])
+        .env("TODO_ALICE_TOKEN", &users[0])
+        .env("TODO_BOB_TOKEN", &users[1]);
+}
+
+/// The shipped profile works against a target whose pages hold at most
+/// 100 tasks (and refuse a larger `limit` with 422): every scenario passes.
+#[test]
+fn the_wrapped_paginated_profile_passes_against_a_page_cap_of_100() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let shape = server::Shape {
+        listing: server::Listing::Paginated,
+        ..server::Shape::default()
+    };
+    let server = runtime.block_on(server::start_shaped(Bug::None, &secret, shape));
+    let command = suite(
+        &server.url,
+        &[
+            "--secret",
+            &secret,
+            "--strict",
+            "--profile",
+            WRAPPED_PAGINATED,
+        ],
+    );
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains(" 0 failed, 0 non-strict, "), "{stdout}");
+    assert_eq!(server.task_count(), 0, "the run left tasks behind");
+}
+
+/// A user with more tasks than a page: the pages are followed, with the
+/// profile's page size or with the target's default one, and nothing is
+/// reported missing.
+#[test]
+fn a_paginated_list_is_followed_page_by_page() {
+    let runtime = run::runtime();
+    let (server, secret, users) = with_given_tasks(&runtime, server::Listing::Paginated, 120);
+    for profile in [WRAPPED_PAGINATED, "seed"] {
+        let mut command = suite(&server.url, &["--secret", &secret, "--strict"]);
+        command.args(["--profile", profile, "--tags", "@crud"]);
+        as_given(&mut command, &users);
+        let (code, stdout, stderr) = run::run_bounded(command);
+        assert_eq!(code, Some(0), "{profile}\n{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("conformance: 8 passed, 0 failed, 0 non-strict, 0 skipped"),
+            "{profile}\n{stdout}"
+        );
+    }
+    assert_eq!(server.task_count(), 120, "only Alice's own tasks are left");
+}
+
+/// A bare list of a page size, with no word of more pages: a task missing
+/// from it is no verdict. The scenarios that would judge it are NOT
+/// CHECKED, saying that only page 1 was read, never failed as "missing".
+#[test]
+fn a_list_cut_at_a_page_size_says_only_page_1_was_read() {
+    let runtime = run::runtime();
+    let (server, secret, users) = with_given_tasks(&runtime, server::Listing::ArrayPage, 15);
+    let mut command = suite(&server.url, &["--secret", &secret, "--strict"]);
+    command.args(["--tags", "@crud"]);
+    as_given(&mut command, &users);
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(stdout.contains(" 0 failed, 0 non-strict, "), "{stdout}");
+    assert!(
+        stdout.contains(
+            "[skipped] Full CRUD for the owner: Create echoes the task and the list contains it: NOT CHECKED: only page 1 was read: it holds 10 tasks, a common page size, and says nothing of more pages"
+        ),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("promise broken"), "{stdout}");
+}

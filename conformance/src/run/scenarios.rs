@@ -174,12 +174,17 @@ fn record(
     world: Option<&mut ContractWorld>,
     strict: bool,
 ) {
-    let (finding, deviations, show_tokens) = match world {
+    let (finding, deviations, show_tokens, unjudged) = match world {
         Some(world) => {
             let (finding, deviations) = world.take_findings();
-            (finding, deviations, world.show_tokens())
+            (
+                finding,
+                deviations,
+                world.show_tokens(),
+                world.take_unjudged(),
+            )
         }
-        None => (None, Vec::new(), false),
+        None => (None, Vec::new(), false, None),
     };
     let finding = finding.or_else(|| unrecorded(feature, scenario, finished));
     // No step failed for them, so cucumber's console does not show them:
@@ -187,13 +192,19 @@ fn record(
     for deviation in &deviations {
         println!("{}\n", text::block(deviation, show_tokens));
     }
-    let result = ScenarioResult::graded(
-        feature.name.clone(),
-        scenario.name.clone(),
-        finding,
-        deviations,
-        strict,
-    )
+    let result = match unjudged {
+        // Stopped for want of a verdict: what stopped it is not a finding.
+        Some(reason) if deviations.is_empty() => {
+            ScenarioResult::skipped(feature.name.clone(), scenario.name.clone(), reason)
+        }
+        _ => ScenarioResult::graded(
+            feature.name.clone(),
+            scenario.name.clone(),
+            finding,
+            deviations,
+            strict,
+        ),
+    }
     .must(!is_should(feature, scenario));
     if let Ok(mut results) = RESULTS.lock() {
         results.push(result);

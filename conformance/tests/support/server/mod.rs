@@ -226,6 +226,7 @@ struct App {
     key_dir: PathBuf,
     http: reqwest::Client,
     store: Mutex<Store>,
+    listing: Listing,
 }
 
 type Answer = Result<Response, Refusal>;
@@ -282,12 +283,27 @@ pub enum Unmatched {
     Unauthorized,
 }
 
+/// How a list is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// Every task, as a bare array: the contract.
+    Array,
+    /// FastAPI-style pages, `{"tasks", "total", "skip", "limit"}`: 10 tasks
+    /// unless `?limit=` asks for more, and a `limit` over 100 refused with
+    /// 422, as `Query(le=100)` does.
+    Paginated,
+    /// A bare array of the first 10 tasks (`?skip=`/`?limit=` honoured up
+    /// to 100), saying nothing of the others.
+    ArrayPage,
+}
+
 /// The harmless ways a target's shape may differ from the contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shape {
     pub routes: Routes,
     pub accounts: Accounts,
     pub unmatched: Unmatched,
+    pub listing: Listing,
 }
 
 impl Default for Shape {
@@ -296,6 +312,7 @@ impl Default for Shape {
             routes: Routes::InPath,
             accounts: Accounts::Contract,
             unmatched: Unmatched::NotFound,
+            listing: Listing::Array,
         }
     }
 }
@@ -333,6 +350,7 @@ pub async fn start_shaped(bug: Bug, secret: &str, shape: Shape) -> Server {
             .build()
             .expect("an HTTP client"),
         store: Mutex::new(Store::default()),
+        listing: shape.listing,
     });
     let router = router(&app, shape);
     let listener = TcpListener::bind("127.0.0.1:0")
