@@ -384,3 +384,30 @@ fn a_list_cut_at_a_page_size_says_only_page_1_was_read() {
     );
     assert!(!stdout.contains("promise broken"), "{stdout}");
 }
+
+/// Invalid input refused with 400 instead of 422, or accepted for its
+/// owner alone, gains an attacker nothing: non-strict, reported, and the
+/// run passes without --strict.
+#[test]
+fn validation_answered_400_or_accepted_is_a_deviation() {
+    let runtime = run::runtime();
+    for bug in [Bug::ValidationAnswers400, Bug::AcceptsInvalidInput] {
+        let run = run::run_suite(
+            runtime.handle(),
+            bug,
+            &run::Options {
+                args: vec!["--tags".to_owned(), "@crud".to_owned()],
+                ..run::Options::default()
+            },
+        );
+        assert_eq!(run.code, Some(0), "{}", run.dump());
+        assert!(run.broken.is_empty(), "{}", run.dump());
+        assert_eq!(run.findings.len(), 3, "{}", run.dump());
+        let actual = if bug == Bug::ValidationAnswers400 {
+            "actual:   400: refused, with another status"
+        } else {
+            "actual:   201: the input was accepted"
+        };
+        assert!(run.stdout.contains(actual), "{}", run.dump());
+    }
+}

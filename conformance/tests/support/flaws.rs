@@ -257,7 +257,23 @@ pub const FLAWS: &[Flaw] = &[
     flaw(
         Bug::AcceptsInvalidInput,
         "@crud",
-        "Stores any title and description: empty, or longer than the contract allows.",
+        "Stores any title and description: empty, or longer than the contract allows. It answers 201 and the task is its owner's alone: a deviation (non-strict without --strict).",
+        &[
+            Catch::Is(CRUD, "an empty title is refused and nothing is created"),
+            Catch::Is(
+                CRUD,
+                "a 201-character title is refused and nothing is created",
+            ),
+            Catch::Is(
+                CRUD,
+                "a 1001-character description is refused and nothing is created",
+            ),
+        ],
+    ),
+    flaw(
+        Bug::ValidationAnswers400,
+        "@crud",
+        "A title or description out of bounds is refused with 400 instead of the contract's 422, and nothing is stored: a deviation (non-strict without --strict).",
         &[
             Catch::Is(CRUD, "an empty title is refused and nothing is created"),
             Catch::Is(

@@ -80,6 +80,8 @@ pub enum Bug {
     GetOmitsDescription,
     /// No validation of title and description.
     AcceptsInvalidInput,
+    /// A title or description out of bounds is refused with 400, not 422.
+    ValidationAnswers400,
 
     // --- forgery ----------------------------------------------------------------
     /// A case-sensitive denylist refuses `alg: "none"`, but the algorithm

@@ -147,8 +147,14 @@ pub(super) async fn create(
     app.authorize(&caller, &user_id)?;
     let body = json_object(&headers, &body)?;
     let lax = app.bug == Bug::AcceptsInvalidInput;
-    let title = title(&body, lax)?;
-    let description = description(&body, lax)?
+    // Pydantic's 422 turned into a 400 by a catch-all exception handler.
+    let as_400 = |refusal: Refusal| match (app.bug, refusal) {
+        (Bug::ValidationAnswers400, Refusal::Unprocessable(detail)) => Refusal::BadRequest(detail),
+        (_, refusal) => refusal,
+    };
+    let title = title(&body, lax).map_err(as_400)?;
+    let description = description(&body, lax)
+        .map_err(as_400)?
         .flatten()
         .filter(|_| app.bug != Bug::DropsDescriptionOnCreate);
     let owner = match body_owner(&body) {
