@@ -15,7 +15,8 @@ Feature: Account endpoints
     Then neither login gets a token or a session
 
   # gains: which emails have accounts, for phishing and password guessing;
-  # non-strict under OWASP ASVS 5.0 V6.3.8 (a SHOULD)
+  # non-strict: a @should (OWASP Authentication Cheat Sheet, "Authentication
+  # and Error Messages"), though the contract asks for one identical answer
   @should
   Scenario: Login does not tell an unknown email from a wrong password
     Given Alice has an account

@@ -411,3 +411,40 @@ fn validation_answered_400_or_accepted_is_a_deviation() {
         assert!(run.stdout.contains(actual), "{}", run.dump());
     }
 }
+
+/// A logged-out token refused with 403 instead of 401 is still refused:
+/// no attacker gains anything, so it is a deviation, not a broken promise.
+#[test]
+fn a_revoked_token_answered_403_is_a_deviation() {
+    let run = run::run_suite(
+        run::runtime().handle(),
+        Bug::RevokedTokensGet403,
+        &run::Options {
+            args: vec!["--tags".to_owned(), "@stateless".to_owned()],
+            ..run::Options::default()
+        },
+    );
+    // Alice's task stays behind (her token is revoked, so the cleanup
+    // cannot delete it), which fails the run on its own; no finding does.
+    assert_eq!(
+        run.tally.map(|tally| tally.failed),
+        Some(0),
+        "{}",
+        run.dump()
+    );
+    assert!(
+        run.stderr.contains("left behind: 1 task(s)"),
+        "{}",
+        run.dump()
+    );
+    assert!(run.broken.is_empty(), "{}", run.dump());
+    assert_eq!(
+        run.findings.iter().collect::<Vec<_>>(),
+        [&(
+            "No backend state or session storage".to_owned(),
+            "After logout the token still works until it expires".to_owned()
+        )],
+        "{}",
+        run.dump()
+    );
+}

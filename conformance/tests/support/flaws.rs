@@ -667,7 +667,7 @@ pub const FLAWS: &[Flaw] = &[
     flaw(
         Bug::RevokedTokensGet403,
         "@stateless",
-        "Logout puts the token on a denylist, and a denylisted token gets 403 instead of 401.",
+        "Logout puts the token on a denylist, and a denylisted token gets 403 instead of 401: a deviation (non-strict without --strict).",
         &[Catch::Is(
             STATELESS,
             "After logout the token still works until it expires",
