@@ -56,23 +56,8 @@ pub async fn discover(client: &Client, profile: &mut Profile) -> Vec<(Capability
     }
     let proved = match (&sign_up, &login) {
         (Some(sign_up), Some(login)) => prove(client, sign_up, login).await,
-        _ => Err(format!(
-            "the target has no {} route: none of {} answers otherwise than a path that cannot exist",
-            if sign_up.is_none() {
-                "sign-up"
-            } else {
-                "login"
-            },
-            candidates(
-                if sign_up.is_none() {
-                    &profile.routes.register
-                } else {
-                    &profile.routes.login
-                },
-                if sign_up.is_none() { SIGN_UP } else { LOGIN }
-            )
-            .join(", ")
-        )),
+        (None, _) => Err(absent("sign-up", &profile.routes.register, SIGN_UP)),
+        (_, None) => Err(absent("login", &profile.routes.login, LOGIN)),
     };
     match proved {
         Ok(Some(_)) => Vec::new(),
@@ -90,6 +75,13 @@ pub async fn discover(client: &Client, profile: &mut Profile) -> Vec<(Capability
     }
 }
 
+fn absent(what: &str, first: &str, common: &[&str]) -> String {
+    format!(
+        "the target has no {what} route: none of {} answers otherwise than a path that cannot exist",
+        candidates(first, common).join(", ")
+    )
+}
+
 /// The profile's route, then the common ones, without repeats.
 fn candidates<'a>(first: &'a str, common: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec![first];
@@ -97,7 +89,7 @@ fn candidates<'a>(first: &'a str, common: &[&'a str]) -> Vec<&'a str> {
     all
 }
 
-/// The first candidate whose answer is not the control's.
+/// The first candidate with an answer, and not the control's.
 async fn find(
     client: &Client,
     first: &str,
@@ -105,7 +97,10 @@ async fn find(
     control: Option<&(u16, String)>,
 ) -> Option<String> {
     for path in candidates(first, common) {
-        if probe(client, path).await.as_ref() != control {
+        if probe(client, path)
+            .await
+            .is_some_and(|answer| Some(&answer) != control)
+        {
             return Some(path.to_owned());
         }
     }
