@@ -3,6 +3,8 @@ Feature: No backend state or session storage
   Promise: verification is stateless. A token the target never issued works,
   and logout cannot revoke a stateless token (reported, not failed).
 
+  # gains: nothing to an attacker. Failed as the contract's stateless
+  # design: a token from the shared issuer works without a session row
   @needs-signing-key
   Scenario: A token minted by the suite works for CRUD
     Given Alice has a token the target never issued
@@ -12,6 +14,9 @@ Feature: No backend state or session storage
     When Alice deletes that task
     Then the delete succeeds
 
+  # gains: nothing: whether a logged-out token still works is reported
+  # (stateless tokens do until exp). A 5xx on it fails; another refusal
+  # than 401 (403, say) is non-strict under RFC 6750 §3.1 (invalid_token)
   @needs-logout
   Scenario: After logout the token still works until it expires
     Given Alice has a task

@@ -205,6 +205,9 @@ pub enum Capability {
     UserInPath,
     /// Many fresh users at once, for the load scenario.
     Load,
+    /// Sign-up and login routes whose login issues a JWT, whose claims the
+    /// suite reads.
+    IssuedJwt,
 }
 
 impl Capability {
@@ -219,6 +222,7 @@ impl Capability {
             Self::AccountRoutes => "needs-account-routes",
             Self::UserInPath => "user-in-path",
             Self::Load => "load",
+            Self::IssuedJwt => "needs-issued-jwt",
         }
     }
 }

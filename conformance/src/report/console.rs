@@ -1,5 +1,6 @@
 //! The console's closing words: informational notes, skipped scenarios and
-//! accepted findings, the promise matrix, and the one-line tally.
+//! accepted findings, the promise matrix, the one-line tally, and the
+//! promises no scenario verified (NOT CHECKED).
 
 use crate::report::results::{PromiseRow, RunReport, Verdict};
 
@@ -39,6 +40,15 @@ pub fn print(report: &RunReport, expected_not_run: &[String]) {
         totals.informational,
         report.duration_secs
     );
+    for row in report.not_checked() {
+        println!(
+            "NOT CHECKED: {}: every scenario that decides it was skipped, so this run does not verify it ({})",
+            row.promise,
+            row.not_checked_because
+                .as_deref()
+                .unwrap_or("no reason recorded")
+        );
+    }
     if totals.skipped > 0 {
         println!(
             "warning: {} scenarios did not run; the checks they make are NOT verified by this run (reasons above)",
@@ -56,10 +66,11 @@ fn matrix(report: &RunReport) -> String {
         .chain(["all promises".len()])
         .max()
         .unwrap_or_default();
-    let line = |row: &PromiseRow| {
+    let line = |row: &PromiseRow, status: &str| {
         format!(
-            "{:<width$}  {:>6}  {:>6}  {:>10}  {:>8}  {:>7}  {:>13}\n",
+            "{:<width$}  {:<17}  {:>6}  {:>6}  {:>10}  {:>8}  {:>7}  {:>13}\n",
             row.promise,
+            status,
             row.passed,
             row.failed,
             row.non_strict,
@@ -69,13 +80,25 @@ fn matrix(report: &RunReport) -> String {
         )
     };
     let mut table = format!(
-        "{:<width$}  {:>6}  {:>6}  {:>10}  {:>8}  {:>7}  {:>13}\n",
-        "promise", "passed", "failed", "non-strict", "expected", "skipped", "informational"
+        "{:<width$}  {:<17}  {:>6}  {:>6}  {:>10}  {:>8}  {:>7}  {:>13}\n",
+        "promise",
+        "status",
+        "passed",
+        "failed",
+        "non-strict",
+        "expected",
+        "skipped",
+        "informational"
     );
     for row in &rows {
-        table.push_str(&line(row));
+        table.push_str(&line(row, row.status().label()));
     }
-    table.push_str(&line(&report.totals()));
+    let totals = report.totals();
+    let not_checked = match totals.not_checked {
+        0 => String::new(),
+        count => format!("{count} NOT CHECKED"),
+    };
+    table.push_str(&line(&totals, &not_checked));
     table
 }
 
@@ -92,19 +115,30 @@ mod tests {
             verdict,
             finding: None,
             deviations: Vec::new(),
+            must: true,
         };
         let report = RunReport {
             scenarios: vec![
                 result("Missing token", Verdict::Passed),
                 result("Cross-user isolation", Verdict::Failed),
+                result(
+                    "Expired token",
+                    Verdict::Skipped {
+                        reason: "needs a key".to_owned(),
+                    },
+                ),
             ],
             ..RunReport::default()
         };
         let table = matrix(&report);
         let lines: Vec<&str> = table.lines().collect();
-        assert_eq!(lines.len(), 4, "{table}");
+        assert_eq!(lines.len(), 5, "{table}");
         assert!(lines[1].starts_with("Missing token "));
-        assert!(lines[3].starts_with("all promises "));
-        assert!(lines[3].contains("     1       1 "), "{table}");
+        assert!(lines[1].contains(" passed "), "{table}");
+        assert!(lines[3].starts_with("Expired token "));
+        assert!(lines[3].contains(" NOT CHECKED "), "{table}");
+        assert!(lines[4].starts_with("all promises "));
+        assert!(lines[4].contains("1 NOT CHECKED"), "{table}");
+        assert!(lines[4].contains("     1       1 "), "{table}");
     }
 }

@@ -156,6 +156,7 @@ mod tests {
             verdict,
             finding: None,
             deviations: Vec::new(),
+            must: true,
         }
     }
 

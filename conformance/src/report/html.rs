@@ -8,7 +8,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::report::finding::Failure;
-use crate::report::results::{PromiseRow, RunReport, ScenarioResult, Verdict};
+use crate::report::results::{PromiseRow, RowStatus, RunReport, ScenarioResult, Verdict};
 use crate::report::text;
 
 /// A self-contained HTML page: the promise matrix, then every finding with its report.
@@ -68,14 +68,22 @@ fn write_summary(out: &mut String, report: &RunReport) -> fmt::Result {
     writeln!(
         out,
         "<p class=\"totals\">{} passed, {} failed, {} non-strict, {} expected failures, \
-         {} skipped, {} informational</p>\n</header>",
+         {} skipped, {} informational</p>",
         totals.passed,
         totals.failed,
         totals.non_strict,
         totals.expected_failures,
         totals.skipped,
         totals.informational,
-    )
+    )?;
+    for row in report.not_checked() {
+        writeln!(
+            out,
+            "<p class=\"overall notchecked\">NOT CHECKED: {}</p>",
+            Escaped(&row.promise)
+        )?;
+    }
+    writeln!(out, "</header>")
 }
 
 /// Why the run stopped, in place of the matrix and the findings.
@@ -161,19 +169,17 @@ fn write_matrix_row(out: &mut String, name: &str, row: &PromiseRow) -> fmt::Resu
 
 /// The worst thing in a row, in words, so the matrix does not rely on colour.
 fn row_status(row: &PromiseRow) -> (&'static str, &'static str) {
-    if row.failed > 0 {
-        ("failed", "failed")
-    } else if row.non_strict > 0 {
-        ("nonstrict", "non-strict")
-    } else if row.expected_failures > 0 {
-        ("expected", "expected failures")
-    } else if row.passed > 0 {
-        ("passed", "passed")
-    } else if row.skipped > 0 {
-        ("skipped", "skipped")
-    } else {
-        ("info", "informational only")
-    }
+    let status = row.status();
+    let class = match status {
+        RowStatus::Failed => "failed",
+        RowStatus::NotChecked => "notchecked",
+        RowStatus::NonStrict => "nonstrict",
+        RowStatus::ExpectedFailures => "expected",
+        RowStatus::Passed => "passed",
+        RowStatus::Skipped => "skipped",
+        RowStatus::InformationalOnly => "info",
+    };
+    (class, status.label())
 }
 
 /// A fragment id from a promise name: ASCII letters, digits and dashes only,
@@ -209,6 +215,13 @@ fn write_promise(
         anchor(index, &row.promise),
         Escaped(&row.promise),
     )?;
+    if let Some(reason) = &row.not_checked_because {
+        writeln!(
+            out,
+            "<p class=\"reason\">NOT CHECKED: every scenario that decides this promise was skipped, so this run does not verify it ({}).</p>",
+            Escaped(reason)
+        )?;
+    }
     for result in results.iter().filter(|result| has_finding(&result.verdict)) {
         write_finding(out, result, report.show_tokens)?;
     }
@@ -393,285 +406,4 @@ impl fmt::Display for Escaped<'_> {
 const STYLE: &str = include_str!("html.css");
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::finding::{Check, Grade};
-    use crate::report::results::Informational;
-    use crate::target::http::{Exchange, Received, SentRequest};
-
-    fn result(promise: &str, scenario: &str, verdict: Verdict) -> ScenarioResult {
-        ScenarioResult {
-            promise: promise.to_owned(),
-            scenario: scenario.to_owned(),
-            verdict,
-            finding: None,
-            deviations: Vec::new(),
-        }
-    }
-
-    fn reason(text: &str) -> String {
-        text.to_owned()
-    }
-
-    /// A failed scenario whose target answered 200 with `body`.
-    fn failed_with(promise: &str, body: &str) -> ScenarioResult {
-        let finding = Failure {
-            promise: promise.to_owned(),
-            scenario: "a token with alg none".to_owned(),
-            grade: Grade::Broken,
-            check: Check::Status(vec![401]),
-            presented: None,
-            expected: "401".to_owned(),
-            actual: "200".to_owned(),
-            exchange: Some(Exchange {
-                request: SentRequest {
-                    method: reqwest::Method::GET,
-                    url: format!("{TARGET}/tasks"),
-                    headers: Vec::new(),
-                    body: None,
-                },
-                response: Ok(Received {
-                    status: 200,
-                    headers: Vec::new(),
-                    body: body.as_bytes().to_vec(),
-                    truncated: false,
-                }),
-                elapsed: std::time::Duration::ZERO,
-            }),
-        };
-        ScenarioResult {
-            finding: Some(finding),
-            ..result(promise, "a token with alg none", Verdict::Failed)
-        }
-    }
-
-    const TARGET: &str = "http://127.0.0.1:3000";
-
-    fn sample() -> RunReport {
-        RunReport {
-            target: TARGET.to_owned(),
-            profile: "default".to_owned(),
-            started_at: "2025-11-25T12:00:00Z".to_owned(),
-            duration_secs: 3.25,
-            strict: false,
-            scenarios: vec![
-                result("Missing token", "no header", Verdict::Passed),
-                result("Missing token", "empty bearer", Verdict::Passed),
-                failed_with("Missing token", "[]"),
-                result("Cross-user", "Bob reads Alice's task", Verdict::NonStrict),
-                result(
-                    "Cross-user",
-                    "Bob lists",
-                    Verdict::Skipped {
-                        reason: reason("needs a second user"),
-                    },
-                ),
-                result(
-                    "Cross-user",
-                    "Bob deletes",
-                    Verdict::ExpectedFailure {
-                        reason: reason("issue 12"),
-                    },
-                ),
-            ],
-            informational: vec![Informational {
-                promise: "Lifetime".to_owned(),
-                scenario: "leeway".to_owned(),
-                text: "accepts tokens 30 s past exp".to_owned(),
-            }],
-            left_behind: Vec::new(),
-            show_tokens: false,
-            stopped: None,
-        }
-    }
-
-    /// The text of each matrix body row's cells, tags stripped.
-    fn matrix_rows(page: &str) -> Vec<Vec<String>> {
-        let start = page
-            .find("<table id=\"promise-matrix\">")
-            .expect("a matrix");
-        let table = &page[start..];
-        let body = &table[table.find("<tbody>").unwrap()..table.find("</tbody>").unwrap()];
-        body.split("</tr>")
-            .filter(|row| row.contains("<tr>"))
-            .map(|row| {
-                row.split('<')
-                    .filter_map(|piece| piece.split_once('>').map(|(_, text)| text))
-                    .filter(|text| !text.trim().is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_matrix_has_a_row_per_promise_with_its_counts() {
-        let rows = matrix_rows(&render(&sample()));
-        // promise, status, passed, failed, non-strict, expected, skipped, informational
-        assert_eq!(
-            rows,
-            [
-                ["Missing token", "failed", "2", "1", "0", "0", "0", "0"],
-                ["Cross-user", "non-strict", "0", "0", "1", "1", "1", "0"],
-                [
-                    "Lifetime",
-                    "informational only",
-                    "0",
-                    "0",
-                    "0",
-                    "0",
-                    "0",
-                    "1"
-                ],
-            ]
-        );
-    }
-
-    #[test]
-    fn the_matrix_totals_every_promise() {
-        let page = render(&sample());
-        let footer = &page[page.find("<tfoot>").unwrap()..page.find("</tfoot>").unwrap()];
-        assert!(footer.contains(
-            "<td class=\"count passed\">2</td><td class=\"count failed\">1</td>\
-             <td class=\"count nonstrict\">1</td><td class=\"count expected\">1</td>\
-             <td class=\"count skipped\">1</td><td class=\"count info\">1</td>"
-        ));
-    }
-
-    #[test]
-    fn each_promise_links_to_its_own_section() {
-        let mut report = sample();
-        // Names that differ only in punctuation must still get distinct ids.
-        report
-            .scenarios
-            .push(result("Tokens: expired", "s", Verdict::Passed));
-        report
-            .scenarios
-            .push(result("Tokens — expired\"><b>", "s", Verdict::Passed));
-        let page = render(&report);
-        let ids: Vec<String> = report
-            .by_promise()
-            .iter()
-            .enumerate()
-            .map(|(index, row)| anchor(index, &row.promise))
-            .collect();
-        // Promises seen only in informational notes come after the scenarios'.
-        assert_eq!(ids[2], "promise-2-tokens-expired");
-        assert_eq!(ids[3], "promise-3-tokens-expired-b");
-        for id in &ids {
-            assert!(page.contains(&format!("<a href=\"#{id}\">")), "{id}");
-            assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
-        }
-    }
-
-    #[test]
-    fn attacker_controlled_text_comes_out_escaped() {
-        let body = r#"<script>alert('x' & "y")</script>"#;
-        let mut report = sample();
-        report.target = format!("{TARGET}/<script>");
-        report.scenarios = vec![ScenarioResult {
-            scenario: "<img src=x onerror=alert(1)>".to_owned(),
-            ..failed_with("<b>promise</b>", body)
-        }];
-        let page = render(&report);
-        assert!(!page.contains("<script"), "{page}");
-        assert!(!page.contains("<img"), "{page}");
-        assert!(!page.contains("<b>promise"), "{page}");
-        assert!(
-            page.contains("&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;")
-        );
-    }
-
-    #[test]
-    fn the_overall_result_follows_the_exit_code() {
-        let failing = render(&sample());
-        assert!(failing.contains("<p class=\"overall failed\">FAILED</p>"));
-
-        let mut report = sample();
-        report
-            .scenarios
-            .retain(|result| !result.verdict.fails_run());
-        let passing = render(&report);
-        assert!(passing.contains("<p class=\"overall passed\">PASSED</p>"));
-        assert!(passing.contains(&format!(
-            "<title>todo-conformance: {TARGET} (PASSED)</title>"
-        )));
-
-        // A stale --expect-failures entry fails the run too.
-        report.scenarios.push(result(
-            "Cross-user",
-            "Bob edits",
-            Verdict::UnexpectedPass {
-                reason: reason("issue 13"),
-            },
-        ));
-        assert!(render(&report).contains("<p class=\"overall failed\">FAILED</p>"));
-    }
-
-    #[test]
-    fn the_page_loads_nothing_from_elsewhere() {
-        let page = render(&sample());
-        for external in ["<link", "src=", "url(", "@import", "<script", "<iframe"] {
-            assert!(!page.contains(external), "{external}");
-        }
-        // The only URLs are the target's own, quoted from the run.
-        let page = page.replace(TARGET, "");
-        assert!(!page.contains("http://") && !page.contains("https://"));
-        assert!(page.contains("<meta charset=\"utf-8\">"));
-    }
-
-    #[test]
-    fn failures_open_with_their_curl_command_apart() {
-        let page = render(&sample());
-        assert!(page.contains(
-            "<details class=\"finding failed\" open>\n<summary><span class=\"badge failed\">failed</span> a token with alg none</summary>"
-        ));
-        assert!(page.contains("response: 200\n          []\n</pre>"));
-        assert!(page.contains(&format!(
-            "<pre class=\"curl\">  curl -sS -i -X GET &#39;{TARGET}/tasks&#39;</pre>"
-        )));
-        // Findings that do not fail the run start closed.
-        assert!(page.contains("<details class=\"finding nonstrict\">"));
-        assert!(page.contains("<details class=\"finding expected\">"));
-        assert!(page.contains("listed in --expect-failures: issue 12"));
-    }
-
-    #[test]
-    fn skips_passes_notes_and_leftovers_are_listed() {
-        let mut report = sample();
-        report.left_behind = vec!["task-<1>".to_owned()];
-        let page = render(&report);
-        assert!(page.contains("Bob lists: <span class=\"reason\">needs a second user</span>"));
-        assert!(page.contains("<li>empty bearer</li>"));
-        assert!(page.contains("leeway: <span class=\"note\">accepts tokens 30 s past exp</span>"));
-        assert!(page.contains("<section id=\"left-behind\">"));
-        assert!(page.contains("<code>task-&lt;1&gt;</code>"));
-        assert!(!render(&sample()).contains("left-behind"));
-    }
-
-    #[test]
-    fn a_stopped_run_says_why_instead_of_a_matrix() {
-        let report = RunReport {
-            target: TARGET.to_owned(),
-            stopped: Some("the route was not found at <x>".to_owned()),
-            ..RunReport::default()
-        };
-        let page = render(&report);
-        assert!(
-            page.contains("<p class=\"overall failed\">STOPPED</p>"),
-            "{page}"
-        );
-        assert!(page.contains("<p class=\"reason\">the route was not found at &lt;x&gt;</p>"));
-        assert!(page.contains(
-            "<p class=\"totals\">0 passed, 0 failed, 0 non-strict, 0 expected failures, 0 skipped, 0 informational</p>"
-        ));
-        assert!(!page.contains("promise-matrix"), "{page}");
-        assert!(page.ends_with("</main>\n</body>\n</html>\n"));
-    }
-
-    #[test]
-    fn durations_read_as_seconds_or_minutes() {
-        assert_eq!(duration(3.26), "3.3 s");
-        assert_eq!(duration(125.4), "2 min 5 s");
-    }
-}
+mod tests;

@@ -38,24 +38,44 @@ struct Report<'a> {
 #[derive(Serialize)]
 struct Counts {
     promise: String,
+    /// The row in a word, as the console and HTML matrices say it:
+    /// `"NOT CHECKED"` when every scenario deciding the promise was skipped.
+    /// Absent from the totals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'static str>,
     passed: usize,
     failed: usize,
     non_strict: usize,
     expected_failures: usize,
     skipped: usize,
     informational: usize,
+    /// Promises not checked: 0 or 1 for a promise, the count in the totals.
+    not_checked: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_checked_because: Option<String>,
 }
 
-impl From<PromiseRow> for Counts {
-    fn from(row: PromiseRow) -> Self {
+impl Counts {
+    fn promise(row: PromiseRow) -> Self {
+        let status = Some(row.status().label());
+        Self {
+            status,
+            ..Self::totals(row)
+        }
+    }
+
+    fn totals(row: PromiseRow) -> Self {
         Self {
             promise: row.promise,
+            status: None,
             passed: row.passed,
             failed: row.failed,
             non_strict: row.non_strict,
             expected_failures: row.expected_failures,
             skipped: row.skipped,
             informational: row.informational,
+            not_checked: row.not_checked,
+            not_checked_because: row.not_checked_because,
         }
     }
 }
@@ -127,8 +147,12 @@ pub fn render(report: &RunReport) -> String {
         duration_secs: report.duration_secs,
         strict: report.strict,
         stopped: report.stop_reason(),
-        totals: report.totals().into(),
-        promises: report.by_promise().into_iter().map(Counts::from).collect(),
+        totals: Counts::totals(report.totals()),
+        promises: report
+            .by_promise()
+            .into_iter()
+            .map(Counts::promise)
+            .collect(),
         scenarios: report
             .scenarios
             .iter()
@@ -202,5 +226,28 @@ fn finding(failure: &Failure, show_tokens: bool) -> Finding<'_> {
             },
         }),
         curl: text::reproduce(failure, show_tokens).map(|(command, _)| command),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_promise_nobody_verified_says_not_checked() {
+        let report = RunReport {
+            scenarios: vec![ScenarioResult::skipped(
+                "Expired token".to_owned(),
+                "on list".to_owned(),
+                "needs a key".to_owned(),
+            )],
+            ..RunReport::default()
+        };
+        let json: serde_json::Value = serde_json::from_str(&render(&report)).expect("JSON");
+        assert_eq!(json["promises"][0]["status"], "NOT CHECKED");
+        assert_eq!(json["promises"][0]["not_checked_because"], "needs a key");
+        assert_eq!(json["totals"]["not_checked"], 1);
+        assert!(json["totals"].get("status").is_none());
+        assert_eq!(json["scenarios"][0]["verdict"], "skipped");
     }
 }

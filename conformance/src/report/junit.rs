@@ -1,7 +1,9 @@
 //! JUnit XML for CI: a test suite per promise, a test case per scenario.
 //! Failed scenarios (and expected failures that passed) are failures;
 //! skipped scenarios and accepted expected failures are skipped, with their
-//! reason; non-strict findings pass, with their report as output.
+//! reason; non-strict findings pass, with their report as output. A promise
+//! whose every deciding scenario was skipped says NOT CHECKED, on its suite
+//! and on each skip.
 
 use std::fmt::Write as _;
 
@@ -46,8 +48,18 @@ pub fn render(report: &RunReport) -> String {
             row.failed,
             row.skipped + row.expected_failures
         );
+        let not_checked = row.not_checked > 0;
+        if not_checked {
+            // CI views show a skip as harmless: say that the promise itself
+            // went unverified, on the suite and on each of its skips.
+            let _ = writeln!(
+                xml,
+                r#"    <properties><property name="verdict" value="NOT CHECKED: every scenario that decides this promise was skipped ({})"/></properties>"#,
+                escape(row.not_checked_because.as_deref().unwrap_or_default())
+            );
+        }
         for case in cases {
-            xml.push_str(&test_case(case, report.show_tokens));
+            xml.push_str(&test_case(case, report.show_tokens, not_checked));
         }
         xml.push_str("  </testsuite>\n");
     }
@@ -59,7 +71,7 @@ pub fn render(report: &RunReport) -> String {
 const STOPPED_SUITE: &str = "todo-conformance";
 const STOPPED_CASE: &str = "the run stopped before any scenario result";
 
-fn test_case(result: &ScenarioResult, show_tokens: bool) -> String {
+fn test_case(result: &ScenarioResult, show_tokens: bool, not_checked: bool) -> String {
     let report = result
         .findings()
         .map(|finding| text::block(finding, show_tokens))
@@ -83,6 +95,10 @@ fn test_case(result: &ScenarioResult, show_tokens: bool) -> String {
             r#"<skipped message="expected failure: {}"/><system-out>{}</system-out>"#,
             escape(reason),
             escape(report)
+        ),
+        Verdict::Skipped { reason } if not_checked => format!(
+            r#"<skipped message="NOT CHECKED (the promise is unverified): {}"/>"#,
+            escape(reason)
         ),
         Verdict::Skipped { reason } => format!(r#"<skipped message="{}"/>"#, escape(reason)),
     };
@@ -138,7 +154,34 @@ mod tests {
             verdict,
             finding,
             deviations: Vec::new(),
+            must: true,
         }
+    }
+
+    #[test]
+    fn a_promise_nobody_verified_says_not_checked() {
+        let skipped = ScenarioResult::skipped(
+            "Expired token".to_owned(),
+            "on list".to_owned(),
+            "needs a key".to_owned(),
+        );
+        let report = RunReport {
+            scenarios: vec![result("ok", Verdict::Passed, None), skipped],
+            ..RunReport::default()
+        };
+        let xml = render(&report);
+        assert!(
+            xml.contains(r#"<property name="verdict" value="NOT CHECKED: every scenario that decides this promise was skipped (needs a key)"/>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                r#"<skipped message="NOT CHECKED (the promise is unverified): needs a key"/>"#
+            ),
+            "{xml}"
+        );
+        // The promise with a pass is checked: its suite has no such property.
+        assert_eq!(xml.matches("NOT CHECKED: every").count(), 1, "{xml}");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct ScenarioResult {
     pub finding: Option<Failure>,
     /// Deviations noted on the way, which did not stop it.
     pub deviations: Vec<Failure>,
+    /// A `@must` scenario: whether its promise was verified depends on it.
+    pub must: bool,
 }
 
 impl ScenarioResult {
@@ -83,6 +85,7 @@ impl ScenarioResult {
             verdict,
             finding,
             deviations,
+            must: true,
         }
     }
 
@@ -94,7 +97,15 @@ impl ScenarioResult {
             verdict: Verdict::Skipped { reason },
             finding: None,
             deviations: Vec::new(),
+            must: true,
         }
+    }
+
+    /// The same result, of a `@must` scenario or not.
+    #[must_use]
+    pub fn must(mut self, must: bool) -> Self {
+        self.must = must;
+        self
     }
 
     /// Every finding of the scenario: the one that stopped it, then the
@@ -148,6 +159,80 @@ pub struct PromiseRow {
     pub expected_failures: usize,
     pub skipped: usize,
     pub informational: usize,
+    /// `@must` scenarios chosen, and how many of them were skipped.
+    pub must: usize,
+    pub must_skipped: usize,
+    /// Promises nobody verified: 0 or 1 for a promise, the count in the
+    /// totals. See [`PromiseRow::not_checked`].
+    pub not_checked: usize,
+    /// Why a promise was not checked: the first skip reason of its
+    /// deciding scenarios.
+    pub not_checked_because: Option<String>,
+}
+
+/// A promise's row in a word, worst first, so that reports do not rely on
+/// colour and all say the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    Failed,
+    /// Every scenario that decides the promise was skipped.
+    NotChecked,
+    NonStrict,
+    ExpectedFailures,
+    Passed,
+    Skipped,
+    InformationalOnly,
+}
+
+impl RowStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Failed => "failed",
+            Self::NotChecked => "NOT CHECKED",
+            Self::NonStrict => "non-strict",
+            Self::ExpectedFailures => "expected failures",
+            Self::Passed => "passed",
+            Self::Skipped => "skipped",
+            Self::InformationalOnly => "informational only",
+        }
+    }
+}
+
+impl PromiseRow {
+    /// Scenarios that ran, whatever their verdict.
+    fn ran(&self) -> usize {
+        self.passed + self.failed + self.non_strict + self.expected_failures
+    }
+
+    /// Whether nothing verified the promise: every `@must` scenario of it
+    /// was skipped (or, for a promise without `@must` scenarios, every
+    /// scenario). A promise reported only through informational notes is
+    /// not one that could be checked.
+    fn unverified(&self) -> bool {
+        if self.must > 0 {
+            self.must_skipped == self.must
+        } else {
+            self.skipped > 0 && self.ran() == 0
+        }
+    }
+
+    pub fn status(&self) -> RowStatus {
+        if self.failed > 0 {
+            RowStatus::Failed
+        } else if self.not_checked > 0 {
+            RowStatus::NotChecked
+        } else if self.non_strict > 0 {
+            RowStatus::NonStrict
+        } else if self.expected_failures > 0 {
+            RowStatus::ExpectedFailures
+        } else if self.passed > 0 {
+            RowStatus::Passed
+        } else if self.skipped > 0 {
+            RowStatus::Skipped
+        } else {
+            RowStatus::InformationalOnly
+        }
+    }
 }
 
 impl RunReport {
@@ -168,19 +253,42 @@ impl RunReport {
         for result in &self.scenarios {
             let index = row(&mut rows, &result.promise);
             let counts = &mut rows[index];
-            match result.verdict {
+            counts.must += usize::from(result.must);
+            match &result.verdict {
                 Verdict::Passed => counts.passed += 1,
                 Verdict::Failed | Verdict::UnexpectedPass { .. } => counts.failed += 1,
                 Verdict::NonStrict => counts.non_strict += 1,
                 Verdict::ExpectedFailure { .. } => counts.expected_failures += 1,
-                Verdict::Skipped { .. } => counts.skipped += 1,
+                Verdict::Skipped { .. } => {
+                    counts.skipped += 1;
+                    counts.must_skipped += usize::from(result.must);
+                }
             }
         }
         for note in &self.informational {
             let index = row(&mut rows, &note.promise);
             rows[index].informational += 1;
         }
+        for row in rows.iter_mut().filter(|row| row.unverified()) {
+            row.not_checked = 1;
+            row.not_checked_because = self
+                .scenarios
+                .iter()
+                .filter(|result| result.promise == row.promise && (result.must || row.must == 0))
+                .find_map(|result| match &result.verdict {
+                    Verdict::Skipped { reason } => Some(reason.clone()),
+                    _ => None,
+                });
+        }
         rows
+    }
+
+    /// The promises no scenario verified, with why.
+    pub fn not_checked(&self) -> Vec<PromiseRow> {
+        self.by_promise()
+            .into_iter()
+            .filter(|row| row.not_checked > 0)
+            .collect()
     }
 
     /// The totals over every promise.
@@ -200,6 +308,10 @@ impl RunReport {
                 expected_failures: sum.expected_failures + row.expected_failures,
                 skipped: sum.skipped + row.skipped,
                 informational: sum.informational + row.informational,
+                must: sum.must + row.must,
+                must_skipped: sum.must_skipped + row.must_skipped,
+                not_checked: sum.not_checked + row.not_checked,
+                not_checked_because: None,
             })
     }
 
@@ -222,51 +334,4 @@ impl RunReport {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn result(promise: &str, verdict: Verdict) -> ScenarioResult {
-        ScenarioResult {
-            promise: promise.to_owned(),
-            scenario: "s".to_owned(),
-            verdict,
-            finding: None,
-            deviations: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn rows_count_each_verdict_under_its_promise() {
-        let report = RunReport {
-            scenarios: vec![
-                result("Missing token", Verdict::Passed),
-                result("Missing token", Verdict::Failed),
-                result("Cross-user", Verdict::NonStrict),
-                result(
-                    "Cross-user",
-                    Verdict::Skipped {
-                        reason: "r".to_owned(),
-                    },
-                ),
-            ],
-            informational: vec![Informational {
-                promise: "Lifetime".to_owned(),
-                scenario: "s".to_owned(),
-                text: "t".to_owned(),
-            }],
-            ..RunReport::default()
-        };
-        let rows = report.by_promise();
-        assert_eq!(
-            rows.iter()
-                .map(|row| row.promise.as_str())
-                .collect::<Vec<_>>(),
-            ["Missing token", "Cross-user", "Lifetime"]
-        );
-        assert_eq!((rows[0].passed, rows[0].failed), (1, 1));
-        assert_eq!((rows[1].non_strict, rows[1].skipped), (1, 1));
-        assert_eq!(rows[2].informational, 1);
-        assert_eq!(report.totals().passed, 1);
-        assert!(report.fails_run());
-    }
-}
+mod tests;

@@ -63,6 +63,10 @@ fn print_preflight(profile: &Profile, users: UserSource, minter: bool) {
         profile.template(Route::Create, "preflight-{uuid}").1
     );
     println!(
+        "  POST {{}} to a path that cannot exist, then to {} and {} and the common sign-up and login paths, until one answers otherwise; a fresh account signs up and logs in there (which account routes does the target have?)",
+        profile.routes.register, profile.routes.login
+    );
+    println!(
         "  as a {} user: list, create a task, delete it (do the users work?)",
         match users {
             UserSource::Mint => "minted",

@@ -79,23 +79,44 @@ pub fn is_should(feature: &Feature, scenario: &Scenario) -> bool {
         .any(|tag| tag == "should")
 }
 
+/// Every chosen scenario, with its feature.
+fn chosen<'a>(
+    features: &'a Features,
+    selection: &'a Selection,
+) -> impl Iterator<Item = (&'a Feature, &'a Scenario)> {
+    features.0.iter().flat_map(move |feature| {
+        feature
+            .scenarios
+            .iter()
+            .filter(move |scenario| selection.selects(feature, scenario))
+            .map(move |scenario| (feature, scenario))
+    })
+}
+
 /// Every chosen scenario, and for those that cannot run, why.
 pub fn plan(features: &Features, selection: &Selection) -> Vec<(String, String, Option<String>)> {
-    features
-        .0
-        .iter()
-        .flat_map(|feature| {
-            feature
-                .scenarios
-                .iter()
-                .filter(|scenario| selection.selects(feature, scenario))
-                .map(|scenario| {
-                    (
-                        feature.name.clone(),
-                        scenario.name.clone(),
-                        selection.skip_reason(feature, scenario),
-                    )
-                })
+    chosen(features, selection)
+        .map(|(feature, scenario)| {
+            (
+                feature.name.clone(),
+                scenario.name.clone(),
+                selection.skip_reason(feature, scenario),
+            )
+        })
+        .collect()
+}
+
+/// The chosen scenarios that cannot run here, as results: each says why,
+/// and whether it is a `@must` (a promise whose every `@must` scenario is
+/// skipped is NOT CHECKED).
+fn skipped(features: &Features, selection: &Selection) -> Vec<ScenarioResult> {
+    chosen(features, selection)
+        .filter_map(|(feature, scenario)| {
+            let reason = selection.skip_reason(feature, scenario)?;
+            Some(
+                ScenarioResult::skipped(feature.name.clone(), scenario.name.clone(), reason)
+                    .must(!is_should(feature, scenario)),
+            )
         })
         .collect()
 }
@@ -153,12 +174,17 @@ fn record(
     world: Option<&mut ContractWorld>,
     strict: bool,
 ) {
-    let (finding, deviations, show_tokens) = match world {
+    let (finding, deviations, show_tokens, unjudged) = match world {
         Some(world) => {
             let (finding, deviations) = world.take_findings();
-            (finding, deviations, world.show_tokens())
+            (
+                finding,
+                deviations,
+                world.show_tokens(),
+                world.take_unjudged(),
+            )
         }
-        None => (None, Vec::new(), false),
+        None => (None, Vec::new(), false, None),
     };
     let finding = finding.or_else(|| unrecorded(feature, scenario, finished));
     // No step failed for them, so cucumber's console does not show them:
@@ -166,13 +192,20 @@ fn record(
     for deviation in &deviations {
         println!("{}\n", text::block(deviation, show_tokens));
     }
-    let result = ScenarioResult::graded(
-        feature.name.clone(),
-        scenario.name.clone(),
-        finding,
-        deviations,
-        strict,
-    );
+    let result = match unjudged {
+        // Stopped for want of a verdict: what stopped it is not a finding.
+        Some(reason) if deviations.is_empty() => {
+            ScenarioResult::skipped(feature.name.clone(), scenario.name.clone(), reason)
+        }
+        _ => ScenarioResult::graded(
+            feature.name.clone(),
+            scenario.name.clone(),
+            finding,
+            deviations,
+            strict,
+        ),
+    }
+    .must(!is_should(feature, scenario));
     if let Ok(mut results) = RESULTS.lock() {
         results.push(result);
     }
@@ -222,12 +255,7 @@ pub async fn run(
 ) -> Result<Tally, ReportFileError> {
     let strict = selection.strict;
     let order = features.scenario_ids();
-    let skipped: Vec<ScenarioResult> = plan(&features, &selection)
-        .into_iter()
-        .filter_map(|(promise, scenario, reason)| {
-            reason.map(|reason| ScenarioResult::skipped(promise, scenario, reason))
-        })
-        .collect();
+    let skipped = skipped(&features, &selection);
     let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
         .summarized()
         .tee::<ContractWorld, _>(writer::Json::for_tee(Output::create(cucumber_json)?))

@@ -24,6 +24,10 @@ use crate::run::plan::{Connection, Outputs, RunPlan, Target};
 use crate::run::reports;
 use crate::run::scenarios::{self, Selection, Tally};
 use crate::run::sources::{KeyOrigin, Sources};
+use crate::target::accounts::{
+    self,
+    trust::{self, MintingKey},
+};
 use crate::target::http::Client;
 use crate::target::ledger::Ledger;
 use crate::target::preflight::{self, Reachable, TargetError};
@@ -171,24 +175,28 @@ impl Session {
         } = preparation;
         let (client, better_auth) = self.connect(&sources, &connection)?;
         let reachable = preflight::preflight(&client, &self.profile).await?;
-        let public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
+        let mut public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
         selection.unavailable.extend(sources.load_unavailable());
+        // Before any user logs in or registers: they use the routes found.
+        let accounts = accounts::discover(&client, &mut self.profile).await;
+        selection.unavailable.extend(accounts);
         let given = self
             .given_users(sources.users, given_users.as_deref(), &client)
             .await?;
-        self.check_users(
-            Provisioning {
-                source: sources.users,
-                minter: sources.minter.as_ref(),
-                client: &client,
-                better_auth: better_auth.as_ref(),
-                given: given.as_ref(),
-                profile: &self.profile,
-            },
-            reachable,
-            sources.key,
-        )
-        .await?;
+        let untrusted = self
+            .check_users(
+                Provisioning {
+                    source: sources.users,
+                    minter: sources.minter.as_ref(),
+                    client: &client,
+                    better_auth: better_auth.as_ref(),
+                    given: given.as_ref(),
+                    profile: &self.profile,
+                },
+                reachable,
+                sources.key,
+            )
+            .await?;
         selection
             .unavailable
             .extend(routes::missing_routes(&client, &self.profile).await);
@@ -202,10 +210,28 @@ impl Session {
             strict: self.strict,
         }
         .print();
+        let minter = match untrusted {
+            // Nothing mints with an untrusted key: a refusal would prove
+            // nothing, and its scenarios are NOT CHECKED instead.
+            Some(reason) => {
+                if better_auth.is_none() {
+                    // The public key was the minting key's own.
+                    public_key = None;
+                    selection
+                        .unavailable
+                        .insert(0, (Capability::PublicKey, reason.clone()));
+                }
+                selection
+                    .unavailable
+                    .insert(0, (Capability::SigningKey, reason));
+                None
+            }
+            None => sources.minter,
+        };
         let (attacker, key_server) = attacker().await?;
         Ok(Context {
             client,
-            minter: sources.minter,
+            minter,
             public_key,
             better_auth,
             users: sources.users,
@@ -252,21 +278,22 @@ impl Session {
         Ok((client, better_auth))
     }
 
-    /// The preflight's user, made the run's way; and when the suite has a
-    /// key but gets its users elsewhere, a token minted for that same user,
-    /// as the scenarios that mint tokens mint them. The preflight's task is
-    /// in the ledger until deleted.
+    /// The preflight's user, made the run's way (its task is in the ledger
+    /// until deleted); and when the suite has a key but gets its users
+    /// elsewhere, whether the target trusts a token minted for that same
+    /// user. Returns why the minting key is not trusted, when this run could
+    /// not prove that it is.
     async fn check_users(
         &self,
         users: Provisioning<'_>,
         reachable: Reachable,
         key: KeyOrigin,
-    ) -> Result<(), TargetError> {
+    ) -> Result<Option<String>, TargetError> {
         let account = preflight::check_users(&users, reachable, &self.ledger).await?;
-        if let Some(refused) = preflight::minted_refused(&users, &account, key.check()).await {
-            eprintln!("warning: {refused}");
-        }
-        Ok(())
+        Ok(match trust::check(&users, &account, key.check()).await {
+            MintingKey::Trusted => None,
+            MintingKey::Untrusted(reason) => Some(reason),
+        })
     }
 
     /// Whatever happened, deletes what the suite created, before the

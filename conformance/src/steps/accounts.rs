@@ -29,3 +29,23 @@ async fn register_weak(world: &mut ContractWorld, password: String) {
     let email = format!("weak-{}@conformance.example", uuid::Uuid::new_v4().simple());
     world.register(&email, &password).await;
 }
+
+#[then("neither login gets a token or a session")]
+fn no_login_granted(world: &mut ContractWorld) {
+    world.expect_no_login_granted().or_stop(world);
+}
+
+#[then("the duplicate is refused, and Alice's account stays hers")]
+async fn duplicate_refused(world: &mut ContractWorld) {
+    world.expect_duplicate_refused().await.or_stop(world);
+}
+
+#[then("the tokens the target issued her expire, and a lifetime over 30 days is reported")]
+fn issued_tokens_expire(world: &mut ContractWorld) {
+    world.expect_issued_tokens_expire().or_stop(world);
+}
+
+#[then("the tokens the target issued her are not signed with a well-known weak secret")]
+fn issued_tokens_not_weak(world: &mut ContractWorld) {
+    world.expect_issued_not_weak().or_stop(world);
+}

@@ -120,6 +120,11 @@ async fn list_lacks(world: &mut ContractWorld) {
     world.expect_list_has_subject(false).await.or_stop(world);
 }
 
+#[then("the input is refused with 422")]
+fn invalid_refused(world: &mut ContractWorld) {
+    world.expect_invalid_refused().or_stop(world);
+}
+
 #[then("Alice has no tasks")]
 async fn no_tasks(world: &mut ContractWorld) {
     world.expect_alice_has_no_tasks().await.or_stop(world);

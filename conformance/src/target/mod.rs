@@ -3,6 +3,7 @@
 //! with the ledger of those the suite created, and the checks made before
 //! any scenario runs.
 
+pub mod accounts;
 pub mod http;
 pub mod ledger;
 pub mod preflight;

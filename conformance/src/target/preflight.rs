@@ -7,9 +7,11 @@ use reqwest::Method;
 use todo_reference_server::{Config, RunningServer, Secret, config};
 
 use crate::contract::Route;
+use crate::target::accounts::issued;
 use crate::target::http::{Cause, Client, Exchange, Unanswered, bearer};
 use crate::target::ledger::{Created, Ledger};
 use crate::target::profile::Profile;
+use crate::target::routes;
 use crate::target::tasks::Tasks;
 use crate::target::users::{Account, Provisioning, UserSource};
 use crate::tokens::PublicKey;
@@ -170,10 +172,10 @@ pub async fn minted_refused(
         format!("; {check}")
     };
     Some(format!(
-        "the target refused a token the suite minted for the {} {} ({}): {}; the scenarios that mint tokens will fail{check}",
+        "the target refused a token minted with {} for the {} {}: {}; the scenarios that mint tokens are NOT CHECKED{check}",
+        issued::minting_key(minter),
         who(users.source),
         account.id,
-        minter.describe(),
         describe(&listed, None)
     ))
 }
@@ -221,15 +223,7 @@ async fn answers_like_a_missing_path(
     );
     let headers: Vec<_> = token.map(bearer).into_iter().collect();
     let control = client.send(Method::GET, &missing, &headers, None).await;
-    let masked = |exchange: &Exchange| {
-        let url = &exchange.request.url;
-        let path = url.strip_prefix(client.base_url()).unwrap_or(url);
-        exchange.response.as_ref().ok().map(|received| {
-            let body = received.text().replace(url.as_str(), "{url}");
-            (received.status, body.replace(path, "{path}"))
-        })
-    };
-    masked(exchange).is_some() && masked(exchange) == masked(&control)
+    routes::masked(exchange).is_some() && routes::masked(exchange) == routes::masked(&control)
 }
 
 fn no_answer_to(

@@ -1,14 +1,37 @@
 //! A user's tasks on the target, through the profile's routes and with the
-//! user's own token: list them, create one, delete one. The preflight and
-//! the cleanup both go through here.
+//! user's own token: list them (every page), create one, delete one. The
+//! preflight, the scenarios and the cleanup all go through here.
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::contract::id_of;
-use crate::target::http::{Client, Exchange};
+use crate::contract::{Route, id_of};
+use crate::target::http::{Client, Exchange, Received};
 use crate::target::profile::Profile;
+use crate::target::profile::pages::{Next, Paging};
 use crate::target::users::Account;
+
+/// At most this many pages of one list are read.
+pub const MAX_PAGES: usize = 50;
+
+/// A user's list, page after page.
+#[derive(Debug)]
+pub struct Listed {
+    /// In the contract's shape, every page's.
+    pub tasks: Vec<Value>,
+    /// Pages read, the first included.
+    pub pages: usize,
+    /// Why tasks may be missing from `tasks`: a page the suite could not
+    /// find or read.
+    pub unread: Option<String>,
+}
+
+impl Listed {
+    fn unread(mut self, reason: String) -> Self {
+        self.unread = Some(reason);
+        self
+    }
+}
 
 /// The task routes of one target, as its profile shapes them.
 #[derive(Clone, Copy)]
@@ -30,17 +53,104 @@ impl<'a> Tasks<'a> {
             .await
     }
 
-    /// The ids of `owner`'s tasks, read with their token; none if the list
-    /// cannot be read.
+    /// The ids of `owner`'s tasks, every page of them, read with their
+    /// token; none if the list cannot be read.
     pub async fn ids(&self, owner: &Account) -> Vec<String> {
-        self.list(owner)
+        let Some(answer) = self
+            .list(owner)
             .await
             .response
             .ok()
             .and_then(|received| received.json())
-            .and_then(|answer| self.profile.tasks_in(&answer).ok())
-            .map(|list| list.tasks.iter().map(id_of).collect())
-            .unwrap_or_default()
+        else {
+            return Vec::new();
+        };
+        let Ok(first) = self.profile.tasks_in(&answer) else {
+            return Vec::new();
+        };
+        let listed = self.follow(owner, &answer, first.tasks).await;
+        listed.tasks.iter().map(id_of).collect()
+    }
+
+    /// `owner`'s whole list: the pages after `answer`, the first, whose
+    /// tasks are `tasks`, followed as the answers say (see
+    /// [`Profile::paging`]), at most [`MAX_PAGES`] in all.
+    pub async fn follow(&self, owner: &Account, answer: &Value, tasks: Vec<Value>) -> Listed {
+        let mut listed = Listed {
+            tasks,
+            pages: 1,
+            unread: None,
+        };
+        let mut answer = answer.clone();
+        let mut on_page = listed.tasks.len();
+        loop {
+            let base = self.client.base_url();
+            let path = match self
+                .profile
+                .paging(&answer, on_page, listed.tasks.len(), base)
+            {
+                Paging::Complete => return listed,
+                Paging::Unread(reason) => return listed.unread(reason),
+                Paging::More(_) if listed.pages >= MAX_PAGES => {
+                    let reason = format!("only the first {MAX_PAGES} pages were read");
+                    return listed.unread(reason);
+                }
+                Paging::More(Next::Query(params)) => {
+                    self.profile.list_page_path(&owner.id, &params)
+                }
+                Paging::More(Next::Path(path)) => path,
+            };
+            let page = self
+                .client
+                .send_as(Method::GET, &path, &owner.token, None)
+                .await;
+            let read = page
+                .response
+                .as_ref()
+                .ok()
+                .filter(|received| self.profile.success(Route::List).contains(&received.status))
+                .and_then(Received::json)
+                .and_then(|next| Some((self.profile.tasks_in(&next).ok()?, next)));
+            let Some((next, next_answer)) = read else {
+                let status = page
+                    .status()
+                    .map_or_else(|| "no answer".to_owned(), |status| status.to_string());
+                let reason = format!(
+                    "page {} of the list (GET {path}) gave {status}",
+                    listed.pages + 1
+                );
+                return listed.unread(reason);
+            };
+            let empty = next.tasks.is_empty();
+            let known: Vec<String> = listed.tasks.iter().map(id_of).collect();
+            let new: Vec<Value> = next
+                .tasks
+                .into_iter()
+                .filter(|task| !known.contains(&id_of(task)))
+                .collect();
+            if new.is_empty() {
+                // An empty page ends a list that named no total; a page of
+                // tasks already seen means the target ignored the query.
+                let base = self.client.base_url();
+                let complete = empty
+                    && self
+                        .profile
+                        .paging(&next_answer, 0, listed.tasks.len(), base)
+                        == Paging::Complete;
+                if complete {
+                    return listed;
+                }
+                let reason = format!(
+                    "page {} of the list (GET {path}) brought no task not seen before",
+                    listed.pages + 1
+                );
+                return listed.unread(reason);
+            }
+            on_page = new.len();
+            listed.tasks.extend(new);
+            listed.pages += 1;
+            answer = next_answer;
+        }
     }
 
     /// Creates a task titled `title` as `owner`: the exchange, and the new

@@ -5,7 +5,6 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use reqwest::Method;
 use serde_json::{Value, json};
 
 mod accounts;
@@ -13,6 +12,7 @@ mod answers;
 mod attacks;
 mod checks;
 pub mod context;
+mod lists;
 mod load;
 mod ownership;
 mod requests;
@@ -26,7 +26,6 @@ use crate::target::ledger::Created;
 use crate::target::users::{Account, ProvisionError, UserSource};
 use crate::tokens::Minter;
 use crate::tokens::catalogue::Attack;
-use answers::statuses;
 use context::{Context, context};
 
 #[derive(cucumber::World)]
@@ -68,6 +67,14 @@ pub struct ContractWorld {
     finding: Option<Failure>,
     /// The email and password of Alice's registered account.
     login: Option<(String, String)>,
+    /// The tokens the target issued Alice's account, with the route that
+    /// issued each (register, login).
+    issued: Vec<(String, String)>,
+    /// Why the last list read may lack tasks: pages it could not read.
+    unread: Mutex<Option<String>>,
+    /// Why the scenario cannot be judged here: it ends skipped, with this
+    /// reason, whatever stopped it.
+    unjudged: Option<String>,
 }
 
 impl fmt::Debug for ContractWorld {
@@ -101,7 +108,11 @@ pub trait Stop {
 impl<T> Stop for Result<T, Box<Failure>> {
     fn or_stop(self, world: &mut ContractWorld) {
         if let Err(failure) = self {
-            let text = text::block(&failure, world.ctx.show_tokens);
+            let text = match &world.unjudged {
+                // No verdict: nothing that reads like one.
+                Some(reason) => format!("not judged: {reason}"),
+                None => text::block(&failure, world.ctx.show_tokens),
+            };
             world.finding = Some(*failure);
             // Unwinds without the panic hook: this is a verdict, not a crash.
             std::panic::resume_unwind(Box::new(text));
@@ -132,6 +143,9 @@ impl ContractWorld {
             deviations: Mutex::new(Vec::new()),
             finding: None,
             login: None,
+            issued: Vec::new(),
+            unread: Mutex::new(None),
+            unjudged: None,
         }
     }
 
@@ -176,6 +190,12 @@ impl ContractWorld {
     /// Whether reports show credentials in full (`--show-tokens`).
     pub fn show_tokens(&self) -> bool {
         self.ctx.show_tokens
+    }
+
+    /// Why the scenario could not be judged, if it could not: it is then
+    /// skipped, not graded by what stopped it.
+    pub fn take_unjudged(&mut self) -> Option<String> {
+        self.unjudged.take()
     }
 
     /// The finding that stopped the scenario and the deviations noted on
@@ -290,48 +310,6 @@ impl ContractWorld {
             self.alice_list = Some(self.read_list(&account).await?);
         }
         Ok(())
-    }
-
-    /// The owner's tasks (in the contract's shape, as a JSON array), read
-    /// with their own token. Leaves the last exchange alone.
-    async fn read_list(&self, account: &Account) -> Result<Value, Box<Failure>> {
-        let exchange = self
-            .fetch(
-                Method::GET,
-                &self.list_path(account),
-                Some(&account.token),
-                None,
-            )
-            .await;
-        let failed = |expected: String, actual: String| {
-            self.failure_about(Some(exchange.clone()), expected, actual)
-        };
-        let received = exchange
-            .response
-            .as_ref()
-            .map_err(|error| failed("an HTTP answer".to_owned(), error.to_string()))?;
-        let success = self.ctx.profile.success(Route::List);
-        if !success.contains(&received.status) {
-            return Err(failed(
-                format!("{} with {}'s list", statuses(success), account.name),
-                received.status.to_string(),
-            ));
-        }
-        let answer = received.json().ok_or_else(|| {
-            failed(
-                format!("{}'s list as JSON", account.name),
-                "a body that is not JSON".to_owned(),
-            )
-        })?;
-        let list = self
-            .ctx
-            .profile
-            .tasks_in(&answer)
-            .map_err(|reason| failed(format!("{}'s list", account.name), reason))?;
-        if let Some(truncated) = list.truncated {
-            self.ctx.note(&self.promise, &self.scenario, truncated);
-        }
-        Ok(Value::Array(list.tasks))
     }
 
     fn alice_task(&self) -> Result<&Value, Box<Failure>> {

@@ -293,7 +293,23 @@ pub const FLAWS: &[Flaw] = &[
     flaw(
         Bug::AcceptsInvalidInput,
         "@crud",
-        "Stores any title and description: empty, or longer than the contract allows.",
+        "Stores any title and description: empty, or longer than the contract allows. It answers 201 and the task is its owner's alone: a deviation (non-strict without --strict).",
+        &[
+            Catch::Is(CRUD, "an empty title is refused and nothing is created"),
+            Catch::Is(
+                CRUD,
+                "a 201-character title is refused and nothing is created",
+            ),
+            Catch::Is(
+                CRUD,
+                "a 1001-character description is refused and nothing is created",
+            ),
+        ],
+    ),
+    flaw(
+        Bug::ValidationAnswers400,
+        "@crud",
+        "A title or description out of bounds is refused with 400 instead of the contract's 422, and nothing is stored: a deviation (non-strict without --strict).",
         &[
             Catch::Is(CRUD, "an empty title is refused and nothing is created"),
             Catch::Is(
@@ -338,6 +354,11 @@ pub const FLAWS: &[Flaw] = &[
         &[
             attack("HMAC with the well-known weak secret \"secret\""),
             BARRAGE,
+            // Its own tokens verify with `secret`, read offline.
+            Catch::Is(
+                ACCOUNTS,
+                "The tokens the target issues are not signed with a well-known weak secret",
+            ),
         ],
     ),
     flaw(
@@ -647,6 +668,33 @@ pub const FLAWS: &[Flaw] = &[
         &[Catch::Is(ACCOUNTS, "A weak password is refused")],
     ),
     flaw(
+        Bug::LoginAcceptsAnyPassword,
+        "@accounts",
+        "Login finds the account by its email and never checks the password: anyone logs in as anyone whose email they know.",
+        &[
+            Catch::Is(
+                ACCOUNTS,
+                "A wrong password or an unknown email gets no token",
+            ),
+            // A wrong password logs in where an unknown email does not.
+            Catch::Is(
+                ACCOUNTS,
+                "Login does not tell an unknown email from a wrong password",
+            ),
+        ],
+    ),
+    flaw(
+        Bug::IssuesTokensWithoutExp,
+        "@accounts",
+        "Register and login issue tokens without `exp`, and the verifier checks `exp` only when a token has one (python-jose's default): a token stolen once works forever.",
+        &[
+            Catch::Is(ACCOUNTS, "The tokens the target issues expire"),
+            lifetime("no exp on list"),
+            lifetime("no exp on create"),
+            BARRAGE,
+        ],
+    ),
+    flaw(
         Bug::LogoutWithoutAuth,
         "@accounts",
         "Logout never authenticates: 200 for anyone.",
@@ -685,7 +733,7 @@ pub const FLAWS: &[Flaw] = &[
     flaw(
         Bug::RevokedTokensGet403,
         "@stateless",
-        "Logout puts the token on a denylist, and a denylisted token gets 403 instead of 401.",
+        "Logout puts the token on a denylist, and a denylisted token gets 403 instead of 401: a deviation (non-strict without --strict).",
         &[Catch::Is(
             STATELESS,
             "After logout the token still works until it expires",
@@ -722,6 +770,15 @@ pub const FLAWS: &[Flaw] = &[
             Bug::FetchesKeyUrl,
             "@forgery",
             "Fetches the `jku`/`x5u` URL of a token (an SSRF risk), then refuses the token. Informational by design: reported, not failed.",
+            &[],
+        )
+    },
+    Flaw {
+        notes: &["the tokens login issues live 400 days (over 30)"],
+        ..flaw(
+            Bug::LongLivedTokens,
+            "@accounts",
+            "Register and login issue tokens that live 400 days. Informational by design: reported, not failed.",
             &[],
         )
     },

@@ -25,6 +25,29 @@ impl Profile {
         self.route(Route::List, user_id, "").1
     }
 
+    /// The list path with `params` set in its query, over the profile's
+    /// own: how a next page is asked for.
+    pub fn list_page_path(&self, user_id: &str, params: &[(String, String)]) -> String {
+        let tasks = self.tasks_path(user_id);
+        let mut query: Vec<String> = self
+            .list
+            .query
+            .iter()
+            .flat_map(|query| query.split('&'))
+            .filter(|pair| {
+                let name = pair.split('=').next().unwrap_or_default();
+                !pair.is_empty() && !params.iter().any(|(set, _)| set == name)
+            })
+            .map(str::to_owned)
+            .collect();
+        query.extend(params.iter().map(|(name, value)| format!("{name}={value}")));
+        if query.is_empty() {
+            tasks
+        } else {
+            format!("{tasks}?{}", query.join("&"))
+        }
+    }
+
     pub fn task_path(&self, user_id: &str, task_id: &str) -> String {
         self.route(Route::Get, user_id, task_id).1
     }

@@ -6,13 +6,12 @@ use serde_json::{Map, Value};
 use super::Profile;
 use crate::contract::id_text;
 
-/// A list answer read through the profile.
+/// A list answer read through the profile: one page of it, when the target
+/// paginates (see [`Profile::paging`]).
 #[derive(Debug)]
 pub struct TaskList {
     /// In the contract's shape (see [`Profile::task`]).
     pub tasks: Vec<Value>,
-    /// Set when the answer says there are more tasks than it holds.
-    pub truncated: Option<String>,
 }
 
 impl Profile {
@@ -98,19 +97,8 @@ impl Profile {
                 })?,
             None => find_array(answer)?,
         };
-        let truncated = ["total", "count", "total_count"]
-            .iter()
-            .find_map(|name| answer.get(*name).and_then(Value::as_u64))
-            .filter(|total| *total > items.len() as u64)
-            .map(|total| {
-                format!(
-                    "the list answer holds {} tasks and says there are {total}: it is paginated; set list.query in a profile (e.g. \"limit=1000\") to read every task",
-                    items.len()
-                )
-            });
         Ok(TaskList {
             tasks: items.iter().map(|task| self.task(task)).collect(),
-            truncated,
         })
     }
 }

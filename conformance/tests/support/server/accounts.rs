@@ -32,12 +32,17 @@ impl App {
     /// A token for a user, as register and login issue it.
     fn issue(&self, store: &mut Store, user: &User) -> String {
         let now = unix_now();
-        let claims = json!({
+        let mut claims = json!({
             "sub": user.id,
             "email": user.email,
             "iat": now,
-            "exp": now + TOKEN_TTL_SECS,
+            "exp": now + if self.bug == Bug::LongLivedTokens { 400 * 86_400 } else { TOKEN_TTL_SECS },
         });
+        if self.bug == Bug::IssuesTokensWithoutExp
+            && let Some(claims) = claims.as_object_mut()
+        {
+            claims.remove("exp");
+        }
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail");
         if self.bug == Bug::StatefulSessions {
@@ -135,7 +140,7 @@ pub(super) async fn login(State(app): State<Arc<App>>, headers: HeaderMap, body:
             },
         ));
     };
-    if user.password != password {
+    if user.password != password && app.bug != Bug::LoginAcceptsAnyPassword {
         return Err(Refusal::BadCredentials("invalid email or password"));
     }
     let user = User {

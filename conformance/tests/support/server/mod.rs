@@ -83,6 +83,8 @@ pub enum Bug {
     GetOmitsDescription,
     /// No validation of title and description.
     AcceptsInvalidInput,
+    /// A title or description out of bounds is refused with 400, not 422.
+    ValidationAnswers400,
 
     // --- forgery ----------------------------------------------------------------
     /// A case-sensitive denylist refuses `alg: "none"`, but the algorithm
@@ -185,6 +187,11 @@ pub enum Bug {
     DuplicateRegisterCrashes,
     /// No minimum password length.
     AcceptsWeakPasswords,
+    /// Login finds the account by email and never compares the password.
+    LoginAcceptsAnyPassword,
+    /// Register and login issue tokens without `exp`, and the verifier
+    /// checks `exp` only when there is one (python-jose's default).
+    IssuesTokensWithoutExp,
     /// Logout never authenticates: always 200.
     LogoutWithoutAuth,
 
@@ -204,6 +211,8 @@ pub enum Bug {
     FetchesKeyUrl,
     /// No size cap on tokens (a 64 KiB one is parsed and HMACed).
     NoTokenSizeCap,
+    /// Register and login issue tokens that live 400 days.
+    LongLivedTokens,
 }
 
 /// The secret the server runs with: random, or the weak one of `WeakSecret`.
@@ -236,6 +245,7 @@ struct App {
     key_dir: PathBuf,
     http: reqwest::Client,
     store: Mutex<Store>,
+    listing: Listing,
 }
 
 type Answer = Result<Response, Refusal>;
@@ -269,13 +279,83 @@ pub enum Routes {
     FromToken,
 }
 
+/// Where the sign-up and login routes are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accounts {
+    /// `/api/auth/register` and `/api/auth/login`, the seed contract.
+    Contract,
+    /// Elsewhere, e.g. `/auth/signup` and `/auth/login`.
+    At {
+        sign_up: &'static str,
+        login: &'static str,
+    },
+    /// None at all (sign-up and login live in another service).
+    Absent,
+}
+
+/// How a path that matches no route is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unmatched {
+    /// 404, as the contract says.
+    NotFound,
+    /// 401, as when an auth middleware runs before routing.
+    Unauthorized,
+}
+
+/// How a list is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// Every task, as a bare array: the contract.
+    Array,
+    /// FastAPI-style pages, `{"tasks", "total", "skip", "limit"}`: 10 tasks
+    /// unless `?limit=` asks for more, and a `limit` over 100 refused with
+    /// 422, as `Query(le=100)` does.
+    Paginated,
+    /// A bare array of the first 10 tasks (`?skip=`/`?limit=` honoured up
+    /// to 100), saying nothing of the others.
+    ArrayPage,
+}
+
+/// The harmless ways a target's shape may differ from the contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    pub routes: Routes,
+    pub accounts: Accounts,
+    pub unmatched: Unmatched,
+    pub listing: Listing,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self {
+            routes: Routes::InPath,
+            accounts: Accounts::Contract,
+            unmatched: Unmatched::NotFound,
+            listing: Listing::Array,
+        }
+    }
+}
+
 /// Starts the server on an ephemeral loopback port of the current runtime.
 pub async fn start(bug: Bug, secret: &str) -> Server {
-    start_with(bug, secret, Routes::InPath).await
+    start_shaped(bug, secret, Shape::default()).await
 }
 
 /// Starts the server with task routes that name the user, or not.
 pub async fn start_with(bug: Bug, secret: &str, routes: Routes) -> Server {
+    start_shaped(
+        bug,
+        secret,
+        Shape {
+            routes,
+            ..Shape::default()
+        },
+    )
+    .await
+}
+
+/// Starts the server in `shape`.
+pub async fn start_shaped(bug: Bug, secret: &str, shape: Shape) -> Server {
     let key_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kill-matrix-keys");
     std::fs::create_dir_all(&key_dir).expect("create the key directory");
     std::fs::write(key_dir.join("k1"), secret).expect("write the key file");
@@ -289,14 +369,15 @@ pub async fn start_with(bug: Bug, secret: &str, routes: Routes) -> Server {
             .build()
             .expect("an HTTP client"),
         store: Mutex::new(Store::default()),
+        listing: shape.listing,
     });
-    let router = router(&app);
+    let router = router(&app, shape);
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind an ephemeral loopback port");
     let url = format!("http://{}", listener.local_addr().expect("a bound address"));
     let task = tokio::spawn(async move {
-        let served = match routes {
+        let served = match shape.routes {
             Routes::InPath => axum::serve(listener, router).await,
             Routes::FromToken => {
                 let router = tower::ServiceExt::map_request(router, user_from_token);
@@ -308,20 +389,34 @@ pub async fn start_with(bug: Bug, secret: &str, routes: Routes) -> Server {
     Server { url, task, app }
 }
 
-/// The routes of the contract, `{user_id}` in the path.
-fn router(app: &Arc<App>) -> Router {
-    Router::new()
-        .route("/api/auth/register", post(register))
-        .route("/api/auth/login", post(login))
+/// The routes of the contract, `{user_id}` in the path, and the account
+/// routes where `shape` puts them.
+fn router(app: &Arc<App>, shape: Shape) -> Router {
+    let mut router = Router::new()
         .route("/api/auth/logout", post(logout))
         .route("/api/{user_id}/tasks", get(list).post(create))
         .route(
             "/api/{user_id}/tasks/{id}",
             get(read).put(update).delete(remove),
         )
-        .route("/api/{user_id}/tasks/{id}/complete", patch(toggle))
-        .fallback(|| async { error(StatusCode::NOT_FOUND, "route not found") })
-        .with_state(Arc::clone(app))
+        .route("/api/{user_id}/tasks/{id}/complete", patch(toggle));
+    let accounts = match shape.accounts {
+        Accounts::Contract => Some(("/api/auth/register", "/api/auth/login")),
+        Accounts::At { sign_up, login } => Some((sign_up, login)),
+        Accounts::Absent => None,
+    };
+    if let Some((sign_up, at)) = accounts {
+        router = router.route(sign_up, post(register)).route(at, post(login));
+    }
+    let router = match shape.unmatched {
+        Unmatched::NotFound => {
+            router.fallback(|| async { error(StatusCode::NOT_FOUND, "route not found") })
+        }
+        Unmatched::Unauthorized => {
+            router.fallback(|| async { error(StatusCode::UNAUTHORIZED, "Not authenticated") })
+        }
+    };
+    router.with_state(Arc::clone(app))
 }
 
 /// `/api/tasks...` becomes `/api/{sub}/tasks...`, the `sub` read (not

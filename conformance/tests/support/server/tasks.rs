@@ -1,11 +1,12 @@
 //! The task handlers: list, create, read, update, toggle and remove, and
 //! the task as stored.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use serde_json::{Value, json};
@@ -14,7 +15,12 @@ use uuid::Uuid;
 use super::answers::{Refusal, error, ok};
 use super::auth::{Caller, Identity};
 use super::body::{body_owner, completed, description, json_object, task_id, title};
-use super::{Answer, App, Bug, Store};
+use super::{Answer, App, Bug, Listing, Store};
+
+/// The page size of a paginated list, unless `?limit=` says otherwise.
+const PAGE: usize = 10;
+/// The largest page a paginated list serves.
+const MAX_PAGE: usize = 100;
 
 #[derive(Clone)]
 pub(super) struct Task {
@@ -105,9 +111,18 @@ fn timestamp() -> String {
 pub(super) async fn list(
     State(app): State<Arc<App>>,
     Path(user_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
     Caller(caller): Caller,
 ) -> Answer {
     app.authorize(&caller, &user_id)?;
+    let number = |name: &str, default: usize| -> Result<usize, Refusal> {
+        query.get(name).map_or(Ok(default), |value| {
+            value
+                .parse()
+                .map_err(|_| Refusal::Unprocessable("skip and limit are integers"))
+        })
+    };
+    let (skip, limit) = (number("skip", 0)?, number("limit", PAGE)?);
     let store = app.store();
     let mut tasks: Vec<&Task> = store
         .tasks
@@ -115,10 +130,28 @@ pub(super) async fn list(
         .filter(|task| task.user_id == user_id || app.bug == Bug::ListsEveryonesTasks)
         .collect();
     tasks.sort_by_key(|task| task.seq);
-    ok(
-        StatusCode::OK,
-        tasks.iter().map(|task| task.to_json()).collect(),
-    )
+    let page = || -> Vec<Value> {
+        tasks
+            .iter()
+            .skip(skip)
+            .take(limit.min(MAX_PAGE))
+            .map(|task| task.to_json())
+            .collect()
+    };
+    match app.listing {
+        Listing::Array => ok(
+            StatusCode::OK,
+            tasks.iter().map(|task| task.to_json()).collect(),
+        ),
+        Listing::Paginated if limit > MAX_PAGE => Err(Refusal::Unprocessable(
+            "limit: Input should be less than or equal to 100",
+        )),
+        Listing::Paginated => ok(
+            StatusCode::OK,
+            json!({"tasks": page(), "total": tasks.len(), "skip": skip, "limit": limit}),
+        ),
+        Listing::ArrayPage => ok(StatusCode::OK, Value::Array(page())),
+    }
 }
 
 pub(super) async fn create(
@@ -131,8 +164,14 @@ pub(super) async fn create(
     app.authorize(&caller, &user_id)?;
     let body = json_object(&headers, &body)?;
     let lax = app.bug == Bug::AcceptsInvalidInput;
-    let title = title(&body, lax)?;
-    let description = description(&body, lax)?
+    // Pydantic's 422 turned into a 400 by a catch-all exception handler.
+    let as_400 = |refusal: Refusal| match (app.bug, refusal) {
+        (Bug::ValidationAnswers400, Refusal::Unprocessable(detail)) => Refusal::BadRequest(detail),
+        (_, refusal) => refusal,
+    };
+    let title = title(&body, lax).map_err(as_400)?;
+    let description = description(&body, lax)
+        .map_err(as_400)?
         .flatten()
         .filter(|_| app.bug != Bug::DropsDescriptionOnCreate);
     let owner = match body_owner(&body) {

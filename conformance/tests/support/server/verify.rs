@@ -204,7 +204,7 @@ impl App {
                     return Err(self.invalid());
                 }
                 Some(_) => {}
-                None if self.bug == Bug::ExpOptional => {}
+                None if matches!(self.bug, Bug::ExpOptional | Bug::IssuesTokensWithoutExp) => {}
                 None => return Err(self.invalid()),
             }
         }
