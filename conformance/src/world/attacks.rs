@@ -8,7 +8,7 @@ use reqwest::Method;
 use super::answers::{says_invalid_token, statuses};
 use super::{ContractWorld, Outcome, Owner};
 use crate::contract::Route;
-use crate::report::finding::{Check, Failure, Grade, Presented};
+use crate::report::finding::{Check, Failure, Presented};
 use crate::target::http;
 use crate::tokens;
 use crate::tokens::catalogue::{Attack, Ingredients};
@@ -95,13 +95,9 @@ impl ContractWorld {
                 500..=599 => format!("{status}: the target failed on hostile input"),
                 _ => status.to_string(),
             };
-            let mut failure = self
+            return Err(self
                 .failure(expected, actual)
-                .by(Check::Status(refusals.to_vec()));
-            if status >= 500 {
-                failure.grade = Grade::Broken;
-            }
-            return Err(failure);
+                .by(Check::Status(refusals.to_vec())));
         }
         self.expect_no_task_data()
     }
@@ -272,8 +268,16 @@ impl ContractWorld {
     }
 
     /// RFC 6750 §3.1: a presented token that is refused gets
-    /// `error="invalid_token"` in its challenge; a deviation otherwise.
-    pub fn expect_barrage_challenges(&self) {
+    /// `error="invalid_token"` in its challenge; a deviation otherwise. With
+    /// no 401 among the answers there is nothing to judge: NOT CHECKED.
+    pub fn expect_barrage_challenges(&mut self) {
+        if !self.probes.iter().any(|(_, exchange)| exchange.status() == Some(401)) {
+            self.unjudged = Some(
+                "NOT CHECKED: no attack of the catalogue was answered 401, so there is no challenge to judge"
+                    .to_owned(),
+            );
+            return;
+        }
         for (name, exchange) in &self.probes {
             let Ok(received) = &exchange.response else {
                 continue;

@@ -160,10 +160,15 @@ impl ContractWorld {
         expected: impl Into<String>,
         actual: impl Into<String>,
     ) -> Box<Failure> {
+        // A 5xx on the attacker's input fails even a @should scenario.
+        let server_error = exchange
+            .as_ref()
+            .and_then(Exchange::status)
+            .is_some_and(|status| status >= 500);
         Box::new(Failure {
             promise: self.promise.clone(),
             scenario: self.scenario.clone(),
-            grade: if self.non_strict {
+            grade: if self.non_strict && !server_error {
                 Grade::Should
             } else {
                 Grade::Broken
