@@ -187,11 +187,6 @@ fn record(
         None => (None, Vec::new(), false, None),
     };
     let finding = finding.or_else(|| unrecorded(feature, scenario, finished));
-    // No step failed for them, so cucumber's console does not show them:
-    // each is one block, written whole.
-    for deviation in &deviations {
-        println!("{}\n", text::block(deviation, show_tokens));
-    }
     let result = match unjudged {
         // Stopped for want of a verdict: what stopped it is not a finding.
         Some(reason) if deviations.is_empty() => {
@@ -206,6 +201,15 @@ fn record(
         ),
     }
     .must(!is_should(feature, scenario));
+    // The scenario's findings in one block, written whole, so that a
+    // deviation stands with the finding of its scenario.
+    let blocks: Vec<String> = result
+        .findings()
+        .map(|finding| text::block(finding, show_tokens))
+        .collect();
+    if !blocks.is_empty() {
+        println!("{}\n", blocks.join("\n\n"));
+    }
     if let Ok(mut results) = RESULTS.lock() {
         results.push(result);
     }
@@ -256,7 +260,11 @@ pub async fn run(
     let strict = selection.strict;
     let order = features.scenario_ids();
     let skipped = skipped(&features, &selection);
-    let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
+    // Cucumber's own console (its step log and its closing summary) is not
+    // shown: the scenarios' findings and the suite's summary are the one
+    // account of the run. The writer still counts, for parsing and hook
+    // errors.
+    let writer = writer::Basic::raw(io::sink(), writer::Coloring::Never, 0)
         .summarized()
         .tee::<ContractWorld, _>(writer::Json::for_tee(Output::create(cucumber_json)?))
         .normalized();

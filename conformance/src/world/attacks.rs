@@ -271,7 +271,11 @@ impl ContractWorld {
     /// `error="invalid_token"` in its challenge; a deviation otherwise. With
     /// no 401 among the answers there is nothing to judge: NOT CHECKED.
     pub fn expect_barrage_challenges(&mut self) {
-        if !self.probes.iter().any(|(_, exchange)| exchange.status() == Some(401)) {
+        if !self
+            .probes
+            .iter()
+            .any(|(_, exchange)| exchange.status() == Some(401))
+        {
             self.unjudged = Some(
                 "NOT CHECKED: no attack of the catalogue was answered 401, so there is no challenge to judge"
                     .to_owned(),
