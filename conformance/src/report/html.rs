@@ -10,6 +10,7 @@ use std::fmt::{self, Write as _};
 use crate::report::finding::Failure;
 use crate::report::results::{PromiseRow, RowStatus, RunReport, ScenarioResult, Verdict};
 use crate::report::text;
+use escape::Escaped;
 
 /// A self-contained HTML page: the promise matrix, then every finding with its report.
 pub fn render(report: &RunReport) -> String {
@@ -380,30 +381,10 @@ fn write_left_behind(out: &mut String, report: &RunReport) -> fmt::Result {
     writeln!(out, "</ul>\n</section>")
 }
 
-/// Text made safe for element content and quoted attribute values.
-struct Escaped<'a>(&'a str);
-
-impl fmt::Display for Escaped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut rest = self.0;
-        while let Some(index) = rest.find(['&', '<', '>', '"', '\'']) {
-            f.write_str(&rest[..index])?;
-            f.write_str(match rest.as_bytes()[index] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                _ => "&#39;",
-            })?;
-            rest = &rest[index + 1..];
-        }
-        f.write_str(rest)
-    }
-}
-
 /// Colour marks meaning (red failed, amber non-strict, grey skipped, green
 /// passed) but every coloured cell or badge also says it in words.
 const STYLE: &str = include_str!("html.css");
 
+mod escape;
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod dry_run;
 pub mod features;
 pub mod plan;
+pub mod prepare;
 pub mod reports;
 pub mod scenarios;
 pub mod session;

@@ -10,17 +10,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
-use ed25519_dalek::SigningKey;
-use serde_json::json;
 use todo_reference_server::RunningServer;
 
-use crate::contract::Capability;
 use crate::report;
 use crate::report::expected::ExpectedFailures;
 use crate::report::results::{RunReport, ScenarioResult};
 use crate::run::banner::Banner;
 use crate::run::features::Features;
 use crate::run::plan::{Connection, Outputs, RunPlan, Target};
+use crate::run::prepare;
 use crate::run::reports;
 use crate::run::scenarios::{self, Selection, Tally};
 use crate::run::sources::{KeyOrigin, Sources};
@@ -35,8 +33,6 @@ use crate::target::profile::Profile;
 use crate::target::routes;
 use crate::target::tasks::Tasks;
 use crate::target::users::{GivenUsers, Provisioning, UserSource};
-use crate::tokens::key_server::KeyServer;
-use crate::tokens::{PublicKey, catalogue};
 use crate::world::context::{self, Context, LoadPlan};
 
 /// How long the final cleanup may take.
@@ -175,7 +171,7 @@ impl Session {
         } = preparation;
         let (client, better_auth) = self.connect(&sources, &connection)?;
         let reachable = preflight::preflight(&client, &self.profile).await?;
-        let mut public_key = public_key(better_auth.as_ref(), &sources, selection).await?;
+        let mut public_key = prepare::public_key(better_auth.as_ref(), &sources, selection).await?;
         selection.unavailable.extend(sources.load_unavailable());
         // Before any user logs in or registers: they use the routes found.
         let accounts = accounts::discover(&client, &mut self.profile).await;
@@ -210,25 +206,14 @@ impl Session {
             strict: self.strict,
         }
         .print();
-        let minter = match untrusted {
-            // Nothing mints with an untrusted key: a refusal would prove
-            // nothing, and its scenarios are NOT CHECKED instead.
-            Some(reason) => {
-                if better_auth.is_none() {
-                    // The public key was the minting key's own.
-                    public_key = None;
-                    selection
-                        .unavailable
-                        .insert(0, (Capability::PublicKey, reason.clone()));
-                }
-                selection
-                    .unavailable
-                    .insert(0, (Capability::SigningKey, reason));
-                None
-            }
-            None => sources.minter,
-        };
-        let (attacker, key_server) = attacker().await?;
+        let minter = prepare::trusted_minter(
+            untrusted,
+            sources.minter,
+            better_auth.is_some(),
+            &mut public_key,
+            selection,
+        );
+        let (attacker, key_server) = prepare::attacker().await?;
         Ok(Context {
             client,
             minter,
@@ -380,36 +365,6 @@ impl Session {
         }
         self.ledger.left_behind()
     }
-}
-
-/// The target's public key, for the key-confusion attacks: the first
-/// Ed25519 key of Better Auth's JWKS, or the signing key's own. Without
-/// one, the scenarios that need it are skipped.
-async fn public_key(
-    better_auth: Option<&Client>,
-    sources: &Sources,
-    selection: &mut Selection,
-) -> Result<Option<PublicKey>, TargetError> {
-    let key = match (better_auth, &sources.minter) {
-        (Some(better_auth), _) => preflight::better_auth_public_key(better_auth).await?,
-        (None, Some(minter)) => minter.public_key(),
-        (None, None) => None,
-    };
-    if key.is_none() {
-        selection.unavailable.push((
-            Capability::PublicKey,
-            "needs the target's public key, and the suite reads only Ed25519 keys: the JWKS had none".to_owned(),
-        ));
-    }
-    Ok(key)
-}
-
-/// The suite's own key, published on loopback for the jku/x5u attacks.
-async fn attacker() -> std::io::Result<(SigningKey, KeyServer)> {
-    let attacker = SigningKey::from_bytes(&catalogue::random_bytes());
-    let key_server =
-        KeyServer::start(&json!({"keys": [catalogue::public_jwk(&attacker)]}), 0).await?;
-    Ok((attacker, key_server))
 }
 
 /// Ctrl-C or SIGTERM: the run stops, and the bundled server and its
