@@ -33,6 +33,7 @@ use crate::target::profile::Profile;
 use crate::target::routes;
 use crate::target::tasks::Tasks;
 use crate::target::users::{GivenUsers, Provisioning, UserSource};
+use crate::tokens::PublicKey;
 use crate::world::context::{self, Context, LoadPlan};
 
 /// How long the final cleanup may take.
@@ -196,16 +197,7 @@ impl Session {
         selection
             .unavailable
             .extend(routes::missing_routes(&client, &self.profile).await);
-        Banner {
-            base_url: &self.base_url,
-            bundled: self.bundled.is_some(),
-            profile: &self.profile,
-            sources: &sources,
-            given: given.as_ref(),
-            public_key: public_key.as_ref(),
-            strict: self.strict,
-        }
-        .print();
+        self.banner(&sources, given.as_ref(), public_key.as_ref());
         let minter = prepare::trusted_minter(
             untrusted,
             sources.minter,
@@ -229,6 +221,19 @@ impl Session {
             notes: Mutex::new(Vec::new()),
             ledger: Arc::clone(&self.ledger),
         })
+    }
+
+    fn banner(&self, sources: &Sources, given: Option<&GivenUsers>, key: Option<&PublicKey>) {
+        Banner {
+            base_url: &self.base_url,
+            bundled: self.bundled.is_some(),
+            profile: &self.profile,
+            sources,
+            given,
+            public_key: key,
+            strict: self.strict,
+        }
+        .print();
     }
 
     /// With `--users given`: the two users, read or logged in.

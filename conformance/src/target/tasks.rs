@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use crate::contract::{Route, id_of};
 use crate::target::http::{Client, Exchange, Received};
-use crate::target::profile::Profile;
 use crate::target::profile::pages::{Next, Paging};
+use crate::target::profile::{Profile, TaskList};
 use crate::target::users::Account;
 
 /// At most this many pages of one list are read.
@@ -100,26 +100,15 @@ impl<'a> Tasks<'a> {
                 }
                 Paging::More(Next::Path(path)) => path,
             };
-            let page = self
-                .client
-                .send_as(Method::GET, &path, &owner.token, None)
-                .await;
-            let read = page
-                .response
-                .as_ref()
-                .ok()
-                .filter(|received| self.profile.success(Route::List).contains(&received.status))
-                .and_then(Received::json)
-                .and_then(|next| Some((self.profile.tasks_in(&next).ok()?, next)));
-            let Some((next, next_answer)) = read else {
-                let status = page
-                    .status()
-                    .map_or_else(|| "no answer".to_owned(), |status| status.to_string());
-                let reason = format!(
-                    "page {} of the list (GET {path}) gave {status}",
-                    listed.pages + 1
-                );
-                return listed.unread(reason);
+            let (next, next_answer) = match self.read_page(owner, &path).await {
+                Ok(page) => page,
+                Err(status) => {
+                    let reason = format!(
+                        "page {} of the list (GET {path}) gave {status}",
+                        listed.pages + 1
+                    );
+                    return listed.unread(reason);
+                }
             };
             let empty = next.tasks.is_empty();
             let known: Vec<String> = listed.tasks.iter().map(id_of).collect();
@@ -151,6 +140,25 @@ impl<'a> Tasks<'a> {
             listed.pages += 1;
             answer = next_answer;
         }
+    }
+
+    /// One page of `owner`'s list: its tasks and the answer they came in,
+    /// or what was answered instead (a status, or "no answer").
+    async fn read_page(&self, owner: &Account, path: &str) -> Result<(TaskList, Value), String> {
+        let page = self
+            .client
+            .send_as(Method::GET, path, &owner.token, None)
+            .await;
+        page.response
+            .as_ref()
+            .ok()
+            .filter(|received| self.profile.success(Route::List).contains(&received.status))
+            .and_then(Received::json)
+            .and_then(|next| Some((self.profile.tasks_in(&next).ok()?, next)))
+            .ok_or_else(|| {
+                page.status()
+                    .map_or_else(|| "no answer".to_owned(), |status| status.to_string())
+            })
     }
 
     /// Creates a task titled `title` as `owner`: the exchange, and the new

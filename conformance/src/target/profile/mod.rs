@@ -15,6 +15,8 @@ pub mod pages;
 mod paths;
 mod shape;
 
+pub use shape::TaskList;
+
 /// The built-in profile: the contract in `contract/openapi.yaml`.
 const SEED: &str = include_str!("../../../../profiles/seed.toml");
 

@@ -67,23 +67,8 @@ impl Profile {
         };
         let total = number(TOTAL).map(|(_, total)| total);
         let limit = number(LIMIT);
-        let flagged = members.iter().any(|object| {
-            [
-                "has_more",
-                "hasMore",
-                "has_next",
-                "hasNext",
-                "has_next_page",
-                "hasNextPage",
-            ]
-            .iter()
-            .any(|name| object.get(*name) == Some(&Value::Bool(true)))
-        });
-        let link = members.iter().find_map(|object| {
-            ["next", "next_page", "nextPage"]
-                .iter()
-                .find_map(|name| object.get(*name).and_then(Value::as_str))
-        });
+        let flagged = says_more(&members);
+        let link = next_link(&members);
         let more = match total {
             Some(total) => (seen as u64) < total,
             None => {
@@ -95,17 +80,10 @@ impl Profile {
             }
         };
         if !more {
-            return if total.is_none()
-                && limit.is_none()
-                && link.is_none()
-                && COMMON_PAGE_SIZES.contains(&on_page)
-            {
-                Paging::Unread(format!(
-                    "only page 1 was read: it holds {on_page} tasks, a common page size, and says nothing of more pages; declare list.query in a profile (e.g. \"limit=100\") to ask for a larger page"
-                ))
-            } else {
-                Paging::Complete
-            };
+            return last_page(
+                total.is_none() && limit.is_none() && link.is_none(),
+                on_page,
+            );
         }
         let position = ["skip", "offset"]
             .iter()
@@ -128,6 +106,43 @@ impl Profile {
                 "only page 1 was read: the answer says there are more than its {on_page} tasks, and names no skip, offset, page or next link"
             ),
         })
+    }
+}
+
+/// Whether a flag in the answer says more pages follow.
+fn says_more(members: &[&Map<String, Value>]) -> bool {
+    members.iter().any(|object| {
+        [
+            "has_more",
+            "hasMore",
+            "has_next",
+            "hasNext",
+            "has_next_page",
+            "hasNextPage",
+        ]
+        .iter()
+        .any(|name| object.get(*name) == Some(&Value::Bool(true)))
+    })
+}
+
+/// The answer's link to the next page, if it names one.
+fn next_link<'a>(members: &[&'a Map<String, Value>]) -> Option<&'a str> {
+    members.iter().find_map(|object| {
+        ["next", "next_page", "nextPage"]
+            .iter()
+            .find_map(|name| object.get(*name).and_then(Value::as_str))
+    })
+}
+
+/// A page after which nothing says more follow: the whole list, unless it
+/// says nothing of paging (`silent`) and holds a common page size.
+fn last_page(silent: bool, on_page: usize) -> Paging {
+    if silent && COMMON_PAGE_SIZES.contains(&on_page) {
+        Paging::Unread(format!(
+            "only page 1 was read: it holds {on_page} tasks, a common page size, and says nothing of more pages; declare list.query in a profile (e.g. \"limit=100\") to ask for a larger page"
+        ))
+    } else {
+        Paging::Complete
     }
 }
 
