@@ -100,6 +100,14 @@ happens. A scenario that cannot run here is **skipped**, with the reason,
 and never counted as passed; **informational** rows report facts, not
 verdicts.
 
+A few `@must` scenarios gain an attacker nothing by themselves and are
+failed all the same, each saying so in its line: the owner's own CRUD (the
+contract's third promise, to its users) and the controls that prove the
+other verdicts mean something (a token the suite mints works; the expired
+token's claims work with a future `exp`). When they fail, the target cannot
+be judged on the rest; when the suite cannot run them at all (no key it
+trusts), they and what depends on them are NOT CHECKED instead.
+
 The table lists every scenario of `features/`: its level (`@must` fails the
 run when it fails; `@should` is non-strict unless an attacker gains
 something), how many scenarios it runs as (one per example row of an
