@@ -100,7 +100,8 @@ pub type Outcome = Result<(), Box<Failure>>;
 
 /// How a step ends on a finding. cucumber turns a step's error into text,
 /// so the step keeps the typed finding in the World for the reports, and
-/// stops the scenario with the text only for cucumber's own console.
+/// stops the scenario with the text only for Cucumber's JSON
+/// (`--cucumber-json`).
 pub trait Stop {
     fn or_stop(self, world: &mut ContractWorld);
 }
