@@ -109,14 +109,7 @@ mod tests {
 
     #[test]
     fn the_matrix_has_a_row_per_promise_and_the_totals() {
-        let result = |promise: &str, verdict| ScenarioResult {
-            promise: promise.to_owned(),
-            scenario: "s".to_owned(),
-            verdict,
-            finding: None,
-            deviations: Vec::new(),
-            must: true,
-        };
+        let result = |promise: &str, verdict| ScenarioResult::with_verdict(promise, "s", verdict);
         let report = RunReport {
             scenarios: vec![
                 result("Missing token", Verdict::Passed),

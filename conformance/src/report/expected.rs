@@ -150,14 +150,7 @@ mod tests {
     use super::*;
 
     fn result(scenario: &str, verdict: Verdict) -> ScenarioResult {
-        ScenarioResult {
-            promise: "Missing token".to_owned(),
-            scenario: scenario.to_owned(),
-            verdict,
-            finding: None,
-            deviations: Vec::new(),
-            must: true,
-        }
+        ScenarioResult::with_verdict("Missing token", scenario, verdict)
     }
 
     /// A file in the temp dir, removed when dropped.

@@ -149,12 +149,8 @@ mod tests {
 
     fn result(scenario: &str, verdict: Verdict, finding: Option<Failure>) -> ScenarioResult {
         ScenarioResult {
-            promise: "Missing token".to_owned(),
-            scenario: scenario.to_owned(),
-            verdict,
             finding,
-            deviations: Vec::new(),
-            must: true,
+            ..ScenarioResult::with_verdict("Missing token", scenario, verdict)
         }
     }
 

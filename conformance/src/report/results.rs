@@ -89,6 +89,20 @@ impl ScenarioResult {
         }
     }
 
+    /// A `@must` scenario with `verdict` and no finding: what the report
+    /// writers' tests start from.
+    #[cfg(test)]
+    pub fn with_verdict(promise: &str, scenario: &str, verdict: Verdict) -> Self {
+        Self {
+            promise: promise.to_owned(),
+            scenario: scenario.to_owned(),
+            verdict,
+            finding: None,
+            deviations: Vec::new(),
+            must: true,
+        }
+    }
+
     /// A scenario that could not run here.
     pub fn skipped(promise: String, scenario: String, reason: String) -> Self {
         Self {

@@ -228,14 +228,20 @@ fn user_id_claim(token: &str, profile: &Profile) -> Option<String> {
         .find_map(|name| claims.get(name).and_then(id_text))
 }
 
+/// A fresh password, and the sign-up body that carries it.
+fn fresh_credentials(name: &str, email: &str) -> (String, Value) {
+    let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
+    let body = json!({"email": email, "password": password, "name": name});
+    (password, body)
+}
+
 async fn register(
     client: &Client,
     profile: &Profile,
     name: &'static str,
     email: &str,
 ) -> Result<Account, ProvisionError> {
-    let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
-    let credentials = json!({"email": email, "password": password, "name": name});
+    let (password, credentials) = fresh_credentials(name, email);
     let registered = client
         .send(
             Method::POST,
@@ -296,8 +302,7 @@ async fn sign_up(
     name: &'static str,
     email: &str,
 ) -> Result<Account, ProvisionError> {
-    let password = format!("Pw-{}", uuid::Uuid::new_v4().simple());
-    let body = json!({"email": email, "password": password, "name": name});
+    let (_, body) = fresh_credentials(name, email);
     let signed_up = better_auth
         .send(Method::POST, "/api/auth/sign-up/email", &[], Some(&body))
         .await;

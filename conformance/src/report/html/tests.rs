@@ -6,14 +6,7 @@ use crate::report::results::Informational;
 use crate::target::http::{Exchange, Received, SentRequest};
 
 fn result(promise: &str, scenario: &str, verdict: Verdict) -> ScenarioResult {
-    ScenarioResult {
-        promise: promise.to_owned(),
-        scenario: scenario.to_owned(),
-        verdict,
-        finding: None,
-        deviations: Vec::new(),
-        must: true,
-    }
+    ScenarioResult::with_verdict(promise, scenario, verdict)
 }
 
 fn reason(text: &str) -> String {

@@ -3,14 +3,7 @@
 use super::*;
 
 fn result(promise: &str, verdict: Verdict) -> ScenarioResult {
-    ScenarioResult {
-        promise: promise.to_owned(),
-        scenario: "s".to_owned(),
-        verdict,
-        finding: None,
-        deviations: Vec::new(),
-        must: true,
-    }
+    ScenarioResult::with_verdict(promise, "s", verdict)
 }
 
 fn skipped(promise: &str, reason: &str) -> ScenarioResult {
