@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 
 use crate::contract::{Route, id_of};
 use crate::target::http::{Client, Exchange, Received};
+use crate::target::profile::Profile;
 use crate::target::profile::pages::{Next, Paging};
-use crate::target::profile::{Profile, TaskList};
+use crate::target::profile::shape::TaskList;
 use crate::target::users::Account;
 
 /// At most this many pages of one list are read.

@@ -13,9 +13,7 @@ use crate::contract::WriteMethod;
 
 pub mod pages;
 mod paths;
-mod shape;
-
-pub use shape::TaskList;
+pub mod shape;
 
 /// The built-in profile: the contract in `contract/openapi.yaml`.
 const SEED: &str = include_str!("../../../../profiles/seed.toml");
