@@ -1,5 +1,6 @@
-//! The implementation under test: the bundled reference server, started
-//! in-process, or an external one at `--base-url`.
+//! Before any scenario: the bundled reference server started in-process
+//! (or an external one at `--base-url` reached), its users checked, and
+//! one line naming the real cause when something stops the run.
 
 use std::time::Duration;
 
@@ -77,9 +78,9 @@ pub async fn preflight(client: &Client, profile: &Profile) -> Result<Reachable, 
 /// Makes one user the way the scenarios will, reads their list, and stores
 /// and deletes a task, so that a wrong secret, a closed sign-up or a target
 /// that needs its own user rows stops the run with one line instead of
-/// failing every scenario. Returns the user, and the preflight's task when
-/// it could not be deleted: the run's cleanup tries again, and reports it
-/// if it stays.
+/// failing every scenario. Returns the user; the task stays in `ledger`
+/// until deleted, so the run's cleanup tries again, and reports it if it
+/// stays.
 pub async fn check_users(
     users: &Provisioning<'_>,
     reachable: Reachable,
