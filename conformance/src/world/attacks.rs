@@ -47,8 +47,7 @@ impl ContractWorld {
             )
         })?;
         let authorization = self.build(&attack).await?;
-        self.presented = Some(Presented::Attack(attack.clone()));
-        self.attack = Some(attack);
+        self.presented = Some(Presented::Attack(attack));
         self.call_with_headers(
             route,
             Owner::Alice,
@@ -86,7 +85,10 @@ impl ContractWorld {
     /// or huge tokens), with no task data. A 5xx fails even a `@should`
     /// scenario: whatever the token needed, the target must survive it.
     pub fn expect_refused(&self) -> Outcome {
-        let refusals = self.attack.as_ref().map_or(&[401][..], Attack::refusals);
+        let refusals = match &self.presented {
+            Some(Presented::Attack(attack)) => attack.refusals(),
+            _ => &[401],
+        };
         let status = self.received()?.status;
         if !refusals.contains(&status) && !self.forbidden_instead(refusals) {
             let expected = statuses(refusals);

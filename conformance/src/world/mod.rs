@@ -25,7 +25,6 @@ use crate::target::http::{self, Exchange};
 use crate::target::ledger::Created;
 use crate::target::users::{Account, ProvisionError, UserSource};
 use crate::tokens::Minter;
-use crate::tokens::catalogue::Attack;
 use context::{Context, context};
 
 #[derive(cucumber::World)]
@@ -50,8 +49,6 @@ pub struct ContractWorld {
     last: Option<Exchange>,
     /// The claims of the last expired token, for its control.
     expired_claims: Option<Value>,
-    /// The attack of the last request, if it carried one.
-    attack: Option<Attack>,
     /// What the last request presented as its credentials.
     presented: Option<Presented>,
     /// Names this scenario: its key URL for the jku/x5u attacks, and its
@@ -136,7 +133,6 @@ impl ContractWorld {
             subject: None,
             last: None,
             expired_claims: None,
-            attack: None,
             presented: None,
             key_id: uuid::Uuid::new_v4().simple().to_string(),
             probes: Vec::new(),
