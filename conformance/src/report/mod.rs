@@ -11,6 +11,7 @@ pub mod json;
 pub mod junit;
 pub mod redact;
 pub mod results;
+pub mod safe;
 pub mod text;
 
 #[cfg(test)]

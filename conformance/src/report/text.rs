@@ -9,6 +9,10 @@ use crate::report::redact::{
     BODY_EXCERPT_BYTES, COOKIE_VARIABLE, TOKEN_VARIABLE, carries_token, conceal, curl, excerpt,
     header_value,
 };
+use crate::report::safe;
+
+/// The indentation of a finding's continuation lines.
+const INDENT: &str = "          ";
 
 /// The first words of a finding of this grade.
 fn grade_words(grade: Grade) -> &'static str {
@@ -38,12 +42,22 @@ pub fn headline(failure: &Failure) -> String {
 
 /// Everything but the curl command: headline, expected against actual, the
 /// hint, the request and the response, credentials hidden unless
-/// `show_tokens`.
+/// `show_tokens`. What the target wrote is made safe where it is placed:
+/// header values on their line, bodies on lines of their own, each inside
+/// the block, so that no answer can forge a line of the report.
 pub fn details(failure: &Failure, show_tokens: bool) -> String {
     let mut text = headline(failure);
     let _ = writeln!(text);
-    let _ = writeln!(text, "expected: {}", failure.expected);
-    let _ = writeln!(text, "actual:   {}", failure.actual);
+    let _ = writeln!(
+        text,
+        "expected: {}",
+        safe::indented(&failure.expected, INDENT)
+    );
+    let _ = writeln!(
+        text,
+        "actual:   {}",
+        safe::indented(&failure.actual, INDENT)
+    );
     if let Some(hint) = Hint::of(failure) {
         let _ = writeln!(text, "hint:     {}", hint.says());
     }
@@ -58,39 +72,44 @@ pub fn details(failure: &Failure, show_tokens: bool) -> String {
         }
     };
     let request = &exchange.request;
-    let _ = writeln!(text, "request:  {} {}", request.method, shown(&request.url));
-    for (name, value) in &request.headers {
-        let _ = writeln!(
-            text,
-            "          {name}: {}",
-            header_value(name, value, show_tokens)
-        );
-    }
+    let _ = writeln!(
+        text,
+        "request:  {} {}",
+        request.method,
+        safe::line(&shown(&request.url))
+    );
+    write_headers(&mut text, &request.headers, show_tokens);
     if let Some(body) = &request.body {
         let body = shown(&excerpt(body.as_bytes(), BODY_EXCERPT_BYTES));
-        let _ = writeln!(text, "          {body}");
+        let _ = writeln!(text, "{INDENT}{}", safe::indented(&body, INDENT));
     }
     match &exchange.response {
         Ok(received) => {
             let _ = writeln!(text, "response: {}", received.status);
-            for (name, value) in &received.headers {
-                let _ = writeln!(
-                    text,
-                    "          {name}: {}",
-                    header_value(name, value, show_tokens)
-                );
-            }
+            write_headers(&mut text, &received.headers, show_tokens);
             let mut body = shown(&excerpt(&received.body, BODY_EXCERPT_BYTES));
             if received.truncated {
                 body.push_str(" [cut at 1 MiB]");
             }
-            let _ = writeln!(text, "          {body}");
+            let _ = writeln!(text, "{INDENT}{}", safe::indented(&body, INDENT));
         }
         Err(error) => {
-            let _ = writeln!(text, "response: none ({error})");
+            let _ = writeln!(text, "response: none ({})", safe::line(&error.to_string()));
         }
     }
     text
+}
+
+/// One header a line, credentials hidden unless `show_tokens`.
+fn write_headers(text: &mut String, headers: &[(String, String)], show_tokens: bool) {
+    for (name, value) in headers {
+        let _ = writeln!(
+            text,
+            "{INDENT}{}: {}",
+            safe::line(name),
+            safe::line(&header_value(name, value, show_tokens))
+        );
+    }
 }
 
 /// The curl command that sends the request again, and a note on where its
@@ -181,6 +200,47 @@ mod tests {
         assert!(report.contains("expected: 401\nactual:   200"));
         assert!(report.contains("… (3000 bytes in all)"));
         assert!(!report.contains(&"x".repeat(1025)));
+    }
+
+    #[test]
+    fn a_hostile_answer_cannot_forge_a_line_or_a_workflow_command() {
+        let mut hostile = exchange();
+        hostile.response = Ok(Received {
+            status: 400,
+            headers: vec![("x-note".to_owned(), "a\r\n::error::forged\u{1b}[2J".to_owned())],
+            body: "line\n::add-mask::secret\n  ##[error]x\nexpected: 401\u{7}\u{9b}"
+                .as_bytes()
+                .to_vec(),
+            truncated: false,
+        });
+        let failure = Failure {
+            promise: "Forged token".to_owned(),
+            scenario: "s".to_owned(),
+            grade: Grade::Broken,
+            check: Check::Status(vec![401]),
+            presented: None,
+            expected: "401".to_owned(),
+            actual: "400\n::warning::x".to_owned(),
+            exchange: Some(hostile),
+        };
+        let report = block(&failure, false);
+        assert!(
+            !report
+                .chars()
+                .any(|c| c != '\n' && (c.is_control() || c == '\u{9b}')),
+            "{report:?}"
+        );
+        for line in report.lines() {
+            let start = line.trim_start();
+            assert!(!start.starts_with("::") && !start.starts_with("##"), "{report}");
+        }
+        assert!(
+            report.contains("x-note: a\\r\\n::error::forged\\u{1b}[2J"),
+            "{report}"
+        );
+        // The body's lines stay in the block: none can pass for the suite's.
+        assert!(!report.contains("\nexpected: 401\\u{7}"), "{report}");
+        assert!(report.contains(&format!("\n{INDENT}expected: 401\\u{{7}}")), "{report}");
     }
 
     #[test]
