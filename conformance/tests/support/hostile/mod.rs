@@ -204,7 +204,7 @@ impl Connection {
                 let roll = self.next_random() % 200;
                 if roll < u64::from(percent) * 2 {
                     Action::Reset {
-                        forwarded: roll % 2 == 0,
+                        forwarded: roll.is_multiple_of(2),
                     }
                 } else {
                     Action::Forward
