@@ -58,10 +58,10 @@ pub fn rewrite(mode: Mode, response: Message) -> Vec<u8> {
     }
 }
 
-/// A 307 to another host, for `path`.
-pub fn redirect(path: &str) -> Vec<u8> {
+/// A 307 to `path` on another host (`http://host:port`).
+pub fn redirect(host: &str, path: &str) -> Vec<u8> {
     format!(
-        "HTTP/1.1 307 Temporary Redirect\r\nlocation: http://elsewhere.invalid{path}\r\ncontent-length: 0\r\n\r\n"
+        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {host}{path}\r\ncontent-length: 0\r\n\r\n"
     )
     .into_bytes()
 }
