@@ -67,6 +67,9 @@ pub enum Cause {
     Closed,
     /// No answer within the request timeout.
     TimedOut,
+    /// An answer came, but its head (status line and headers) was larger
+    /// than the client reads: not an absent target.
+    HeadTooLarge,
     /// Anything else: a name that does not resolve, a TLS failure.
     Other,
 }
@@ -76,6 +79,21 @@ pub enum Cause {
 pub struct Unanswered {
     pub cause: Cause,
     pub detail: String,
+}
+
+impl Cause {
+    /// What happened, in words a report can say.
+    pub fn says(self) -> &'static str {
+        match self {
+            Self::Refused => "the connection was refused",
+            Self::Closed => "the connection was closed or reset before an answer",
+            Self::TimedOut => "no answer came within --timeout",
+            Self::HeadTooLarge => {
+                "the answer's head (status line and headers) was too large to read"
+            }
+            Self::Other => "the request failed",
+        }
+    }
 }
 
 impl fmt::Display for Unanswered {
@@ -299,11 +317,13 @@ fn cause(error: &reqwest::Error) -> Cause {
     }
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {
-        if inner
-            .downcast_ref::<hyper::Error>()
-            .is_some_and(hyper::Error::is_incomplete_message)
-        {
-            return Cause::Closed;
+        if let Some(hyper) = inner.downcast_ref::<hyper::Error>() {
+            if hyper.is_incomplete_message() {
+                return Cause::Closed;
+            }
+            if hyper.is_parse_too_large() {
+                return Cause::HeadTooLarge;
+            }
         }
         if let Some(io) = inner.downcast_ref::<std::io::Error>() {
             return match io.kind() {

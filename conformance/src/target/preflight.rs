@@ -37,6 +37,27 @@ pub enum TargetError {
     RouteNotFound { url: String, status: u16 },
     #[error("the target refused the suite's users: {reason}; {hint}")]
     Credentials { reason: String, hint: String },
+    /// A redirect is never followed (a token must not travel elsewhere), so
+    /// nothing behind it can be checked: said as such, never as a refusal.
+    #[error(
+        "{sent} was answered {status}, a redirect to {location}, which the suite never follows (a token must not travel to another place); check --base-url (the scheme, the host, a trailing slash) or what redirects in front of the target"
+    )]
+    Redirected {
+        sent: String,
+        status: u16,
+        location: String,
+    },
+    /// A create that succeeded with a body the profile finds no task in:
+    /// the route or the field names, not the users, are wrong.
+    #[error(
+        "{sent} succeeded ({status}), but its body is not a task: no id where the profile {profile:?} looks for one ({body}); check the profile's tasks route and field names (--profile)"
+    )]
+    NotATask {
+        sent: String,
+        status: u16,
+        profile: String,
+        body: String,
+    },
 }
 
 /// What the target answers a request with no token: a 5xx there is the
@@ -122,6 +143,9 @@ pub async fn check_users(
     }
     let Some(id) = id else {
         stopped_by_transport_or_route(client, &created, Some(&account), who).await?;
+        if let Some(error) = not_a_task(&created, who, &profile.name) {
+            return Err(error);
+        }
         return Err(TargetError::Credentials {
             reason: describe(&created, who),
             hint: match users.source {
@@ -181,8 +205,9 @@ pub async fn minted_refused(
     ))
 }
 
-/// The error for an exchange that got no answer, or a 404 that a path which
-/// cannot exist gets too: neither is a refusal of the suite's users.
+/// The error for an exchange that got no answer, a redirect, or a 404 that
+/// a path which cannot exist gets too: none is a refusal of the suite's
+/// users.
 async fn stopped_by_transport_or_route(
     client: &Client,
     exchange: &Exchange,
@@ -191,6 +216,13 @@ async fn stopped_by_transport_or_route(
 ) -> Result<(), TargetError> {
     match &exchange.response {
         Err(unanswered) => Err(no_answer_to(client, exchange, who, unanswered)),
+        Ok(received) if (300..400).contains(&received.status) => Err(TargetError::Redirected {
+            sent: sent_as(exchange, who),
+            status: received.status,
+            location: received
+                .header("location")
+                .map_or_else(|| "nowhere (no Location header)".to_owned(), str::to_owned),
+        }),
         Ok(received) if received.status == 404 => {
             let token = account.map(|account| account.token.as_str());
             if answers_like_a_missing_path(client, exchange, token).await {
@@ -227,18 +259,46 @@ async fn answers_like_a_missing_path(
     routes::masked(exchange).is_some() && routes::masked(exchange) == routes::masked(&control)
 }
 
+/// The error for a create that succeeded without a task in its body.
+fn not_a_task(created: &Exchange, who: Option<&str>, profile: &str) -> Option<TargetError> {
+    let received = created
+        .response
+        .as_ref()
+        .ok()
+        .filter(|received| (200..300).contains(&received.status))?;
+    Some(TargetError::NotATask {
+        sent: sent_as(created, who),
+        status: received.status,
+        profile: profile.to_owned(),
+        body: match received.header("content-encoding") {
+            // Never asked for, never decoded: a bomb stays small.
+            Some(encoding) => {
+                format!("a body in content-encoding {encoding}, which the suite does not decode")
+            }
+            None => excerpt(&received.body, BODY_START_CHARS),
+        },
+    })
+}
+
+/// How much of a body a line of the preflight shows.
+const BODY_START_CHARS: usize = 200;
+
+/// The request, and as whom it was sent.
+fn sent_as(exchange: &Exchange, who: Option<&str>) -> String {
+    match who {
+        Some(who) => format!("{} as a {who}", exchange.request),
+        None => exchange.request.to_string(),
+    }
+}
+
 fn no_answer_to(
     client: &Client,
     exchange: &Exchange,
     who: Option<&str>,
     unanswered: &Unanswered,
 ) -> TargetError {
-    let sent = match who {
-        Some(who) => format!("{} as a {who}", exchange.request),
-        None => exchange.request.to_string(),
-    };
     TargetError::NoAnswer {
-        sent,
+        sent: sent_as(exchange, who),
         unanswered: unanswered.clone(),
         timeout: client.timeout(),
     }
@@ -257,6 +317,14 @@ fn no_answer(sent: &str, unanswered: &Unanswered, timeout: Duration) -> String {
             "the target closed the connection without answering, a transport error, not a refusal"
                 .to_owned(),
             "check the target's log for a crash, or a proxy in between".to_owned(),
+        ),
+        Cause::HeadTooLarge => (
+            format!(
+                "{}, so an answer came but could not be read",
+                Cause::HeadTooLarge.says()
+            ),
+            "check what adds headers to the target's answers (a proxy, a cookie that grows)"
+                .to_owned(),
         ),
         Cause::Other => ("the request failed".to_owned(), running.to_owned()),
     };
@@ -306,17 +374,19 @@ fn who(source: UserSource) -> &'static str {
     }
 }
 
+/// The first `chars` characters of a body.
+fn excerpt(body: &[u8], chars: usize) -> String {
+    String::from_utf8_lossy(body).chars().take(chars).collect()
+}
+
 /// An answer in one line: the request, as whom, the status and the body's start.
 fn describe(exchange: &Exchange, who: Option<&str>) -> String {
-    let sent = match who {
-        Some(who) => format!("{} as a {who}", exchange.request),
-        None => exchange.request.to_string(),
-    };
+    let sent = sent_as(exchange, who);
     match &exchange.response {
         Ok(received) => format!(
             "{sent} gave {}: {}",
             received.status,
-            received.text().chars().take(200).collect::<String>()
+            excerpt(&received.body, BODY_START_CHARS)
         ),
         Err(error) => format!("{sent} failed: {error}"),
     }

@@ -190,3 +190,23 @@ async fn a_write_the_server_may_have_received_is_never_sent_again() {
         [Seen::new(0, "GET", true), Seen::new(0, "DELETE", false)]
     );
 }
+
+/// An answer whose head is larger than hyper reads is a cause of its own:
+/// the target is there, and said too much.
+#[tokio::test]
+async fn a_head_too_large_is_named_as_such() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            read_request(&mut stream).await;
+            let padding = format!("x-padding: {}\r\n", "a".repeat(8 * 1024)).repeat(128);
+            let head = format!("HTTP/1.1 200 OK\r\n{padding}content-length: 2\r\n\r\n{{}}");
+            let _ = stream.write_all(head.as_bytes()).await;
+        }
+    });
+    let client = Client::new(&url, Duration::from_secs(5), None).expect("a client");
+    let exchange = client.send(Method::GET, "/a", &[], None).await;
+    let unanswered = exchange.response.expect_err("no answer read");
+    assert_eq!(unanswered.cause, super::Cause::HeadTooLarge, "{unanswered}");
+}
