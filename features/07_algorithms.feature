@@ -149,8 +149,10 @@ Feature: Algorithm and signature attacks
   Scenario: A kid carrying a shell payload does not run
     Given Alice has a task
     When someone calls list on Alice's task with the attack "kid shell injection with an empty key"
-    Then the attack is refused
-    And the answer came within 3 seconds
+    # Time first: a payload that ran may keep the answer past --timeout,
+    # and a request without an answer stops the scenario unjudged.
+    Then the answer came within 3 seconds
+    And the attack is refused
 
   # gains: access as any user with a token signed with the target's public key as an HMAC secret (key confusion), or a forged ES256 signature (CVE-2022-21449)
   @must @needs-public-key

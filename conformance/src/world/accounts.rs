@@ -5,6 +5,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::answers::judgeable;
 use super::{ContractWorld, Outcome};
 use crate::report::finding::{Check, Failure};
 use crate::target::accounts::issued::Issued;
@@ -110,7 +111,7 @@ impl ContractWorld {
                 ));
             }
         }
-        Ok(())
+        self.every_probe_judged()
     }
 
     /// Both logins refused, with the same status and body.
@@ -118,6 +119,10 @@ impl ContractWorld {
         let [(_, wrong), (_, unknown)] = self.login_attempts()? else {
             unreachable!("two attempts, checked by login_attempts");
         };
+        // Two answers are compared, never a reset with an answer.
+        for exchange in [wrong, unknown] {
+            judgeable(exchange).map_err(|what| self.cannot_judge(exchange, &what))?;
+        }
         let answer = |exchange: &Exchange| {
             exchange
                 .response

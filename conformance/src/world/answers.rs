@@ -3,8 +3,36 @@
 
 use serde_json::Value;
 
-use crate::target::http::Exchange;
+use crate::report::redact::conceal;
+use crate::target::http::{Cause, Exchange, Received};
 use crate::target::profile::Profile;
+
+/// `exchange`'s answer, if it is one the suite can judge; otherwise what
+/// happened instead: no answer (a reset, a timeout, a head too large), or
+/// a redirect, which the suite never follows, so that what stands behind
+/// it goes unseen.
+pub fn judgeable(exchange: &Exchange) -> Result<&Received, String> {
+    let sent = || conceal(&exchange.request.to_string());
+    match &exchange.response {
+        Err(unanswered) if unanswered.cause == Cause::Other => {
+            Err(format!("{} got no answer: {unanswered}", sent()))
+        }
+        Err(unanswered) => Err(format!(
+            "{} got no answer: {}",
+            sent(),
+            unanswered.cause.says()
+        )),
+        Ok(received) if (300..400).contains(&received.status) => Err(format!(
+            "{} was answered {}, a redirect to {}, which the suite does not follow",
+            sent(),
+            received.status,
+            received
+                .header("location")
+                .unwrap_or("nowhere (no Location)")
+        )),
+        Ok(received) => Ok(received),
+    }
+}
 
 /// `204`, or `200 or 204`.
 pub fn statuses(codes: &[u16]) -> String {

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use super::answers::{says_invalid_token, statuses};
+use super::answers::{judgeable, says_invalid_token, statuses};
 use super::{ContractWorld, Outcome, Owner};
 use crate::contract::Route;
 use crate::report::finding::{Check, Failure, Presented};
@@ -243,15 +243,17 @@ impl ContractWorld {
     /// the trusted key and gain its holder nothing: a future `iat`, which
     /// the contract does not forbid, junk in a valid signature, which forges
     /// nothing, and a `crit` header; their own `@should` scenarios report
-    /// them, and the barrage must not count them a second time.
+    /// them, and the barrage must not count them a second time. "The whole
+    /// catalogue" is judged only when every attack got an answer: a
+    /// redirect or a reset hides what the target would have answered.
     pub fn expect_barrage_refused(&self) -> Outcome {
         for (name, exchange) in &self.probes {
-            let status = exchange.status();
-            let bad = match status {
-                Some(500..=599) | None => true,
-                Some(200..=299) => {
-                    !Attack::named(name).is_some_and(|attack| attack.is_non_strict())
-                }
+            let Ok(received) = judgeable(exchange) else {
+                continue;
+            };
+            let bad = match received.status {
+                500..=599 => true,
+                200..=299 => !Attack::named(name).is_some_and(|attack| attack.is_non_strict()),
                 _ => false,
             };
             if bad {
@@ -260,25 +262,25 @@ impl ContractWorld {
                     format!(
                         "a refusal of the attack {name:?}, neither a success nor a server error"
                     ),
-                    status.map_or("no answer".to_owned(), |status| status.to_string()),
+                    received.status.to_string(),
                 );
                 failure.presented = Attack::named(name).map(Presented::Attack);
                 return Err(failure);
             }
         }
-        Ok(())
+        self.every_probe_judged()
     }
 
     /// RFC 6750 §3.1: a presented token that is refused gets
     /// `error="invalid_token"` in its challenge; a deviation otherwise. With
     /// no 401 among the answers there is nothing to judge: NOT CHECKED.
-    pub fn expect_barrage_challenges(&mut self) {
+    pub fn expect_barrage_challenges(&self) {
         if !self
             .probes
             .iter()
             .any(|(_, exchange)| exchange.status() == Some(401))
         {
-            self.unjudged = Some(
+            self.unjudge(
                 "NOT CHECKED: no attack of the catalogue was answered 401, so there is no challenge to judge"
                     .to_owned(),
             );
@@ -308,9 +310,10 @@ impl ContractWorld {
         }
     }
 
+    /// No answer reveals internals; judged only when every attack got one.
     pub fn expect_no_disclosure(&self) -> Outcome {
         for (name, exchange) in &self.probes {
-            let Ok(received) = &exchange.response else {
+            let Ok(received) = judgeable(exchange) else {
                 continue;
             };
             let body = received.text().to_lowercase();
@@ -324,7 +327,7 @@ impl ContractWorld {
                 ));
             }
         }
-        Ok(())
+        self.every_probe_judged()
     }
 
     /// jwt_tool's persistence check: after everything, the real token works.

@@ -3,22 +3,69 @@
 
 use serde_json::Value;
 
-use super::answers::{holds_a_task, mentions_task, names_bearer, statuses};
+use super::answers::{holds_a_task, judgeable, mentions_task, names_bearer, statuses};
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
 use crate::report::finding::{Check, Failure, Grade};
-use crate::target::http::Received;
+use crate::target::http::{Exchange, Received};
 
 impl ContractWorld {
     // --- checks ---------------------------------------------------------------
 
+    /// The last answer, when it is one the suite can judge (see
+    /// [`Self::judged`]).
     pub(super) fn received(&self) -> Result<&Received, Box<Failure>> {
-        match self.last.as_ref().map(|exchange| &exchange.response) {
-            Some(Ok(received)) => Ok(received),
-            Some(Err(error)) => Err(self.failure("an HTTP answer", format!("no answer: {error}"))),
+        match &self.last {
+            Some(exchange) => self.judged(exchange),
             None => {
                 Err(self.failure_about(None, "a request in an earlier step", "no request was sent"))
             }
+        }
+    }
+
+    /// `exchange`'s answer, when it is one the suite can judge. A request
+    /// that got no answer, or a redirect, shows nothing of what a check
+    /// looks for: the scenario stops without a verdict, saying what
+    /// happened, and never grades it as if the target had answered.
+    pub(super) fn judged<'a>(&self, exchange: &'a Exchange) -> Result<&'a Received, Box<Failure>> {
+        judgeable(exchange).map_err(|what| self.cannot_judge(exchange, &what))
+    }
+
+    /// Stops the scenario without a verdict because of what happened to
+    /// `exchange`.
+    pub(super) fn cannot_judge(&self, exchange: &Exchange, what: &str) -> Box<Failure> {
+        let reason = format!("NOT CHECKED: {what}, so there is no answer to judge");
+        self.unjudge(reason.clone());
+        self.failure_about(Some(exchange.clone()), "an answer to judge", reason)
+            .not_set_up()
+    }
+
+    /// Passes when every probe got an answer the suite can judge; otherwise
+    /// stops the scenario without a verdict, saying how many did not and
+    /// what happened to the first. For checks that speak of every probe,
+    /// after they found nothing wrong in those answered.
+    pub(super) fn every_probe_judged(&self) -> Outcome {
+        let mut unjudged = self
+            .probes
+            .iter()
+            .filter_map(|(_, exchange)| judgeable(exchange).err().map(|what| (exchange, what)));
+        let Some((exchange, what)) = unjudged.next() else {
+            return Ok(());
+        };
+        let count = 1 + unjudged.count();
+        Err(self.cannot_judge(
+            exchange,
+            &format!(
+                "{count} of {} requests had no answer to judge, the first because {what}",
+                self.probes.len()
+            ),
+        ))
+    }
+
+    /// The scenario ends without a verdict, for `reason`, whatever stops it.
+    pub(super) fn unjudge(&self, reason: String) {
+        if let Ok(mut unjudged) = self.unjudged.lock() {
+            unjudged.get_or_insert(reason);
         }
     }
 
@@ -164,7 +211,7 @@ impl ContractWorld {
     /// same: noted as a deviation, which gains an attacker nothing. Whether
     /// the last answer was such a 403.
     pub(super) fn forbidden_instead(&self, expected: &[u16]) -> bool {
-        let Ok(received) = self.received() else {
+        let Some(Ok(received)) = self.last.as_ref().map(|exchange| &exchange.response) else {
             return false;
         };
         if received.status != 403 || self.expect_no_task_data().is_err() {

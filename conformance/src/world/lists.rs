@@ -28,10 +28,7 @@ impl ContractWorld {
         let failed = |expected: String, actual: String| {
             self.failure_about(Some(exchange.clone()), expected, actual)
         };
-        let received = exchange
-            .response
-            .as_ref()
-            .map_err(|error| failed("an HTTP answer".to_owned(), error.to_string()))?;
+        let received = self.judged(&exchange)?;
         let success = self.ctx.profile.success(Route::List);
         if !success.contains(&received.status) {
             return Err(failed(
@@ -81,7 +78,7 @@ impl ContractWorld {
             .and_then(|unread| unread.clone())
             .unwrap_or_default();
         let reason = format!("NOT CHECKED: {unread}, so whether {what} cannot be told");
-        self.unjudged = Some(reason.clone());
+        self.unjudge(reason.clone());
         self.failure_about(None, what.to_owned(), reason)
             .not_set_up()
     }

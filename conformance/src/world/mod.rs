@@ -70,8 +70,9 @@ pub struct ContractWorld {
     /// Why the last list read may lack tasks: pages it could not read.
     unread: Mutex<Option<String>>,
     /// Why the scenario cannot be judged here: it ends skipped, with this
-    /// reason, whatever stopped it.
-    unjudged: Option<String>,
+    /// reason, whatever stopped it. Set by the checks that read an answer,
+    /// which borrow the World shared.
+    unjudged: Mutex<Option<String>>,
 }
 
 impl fmt::Debug for ContractWorld {
@@ -106,7 +107,8 @@ pub trait Stop {
 impl<T> Stop for Result<T, Box<Failure>> {
     fn or_stop(self, world: &mut ContractWorld) {
         if let Err(failure) = self {
-            let text = match &world.unjudged {
+            let unjudged = world.unjudged.lock().ok().and_then(|reason| reason.clone());
+            let text = match unjudged {
                 // No verdict: nothing that reads like one.
                 Some(reason) => format!("not judged: {reason}"),
                 None => text::block(&failure, world.ctx.show_tokens),
@@ -142,7 +144,7 @@ impl ContractWorld {
             login: None,
             issued: Vec::new(),
             unread: Mutex::new(None),
-            unjudged: None,
+            unjudged: Mutex::new(None),
         }
     }
 
@@ -197,7 +199,10 @@ impl ContractWorld {
     /// Why the scenario could not be judged, if it could not: it is then
     /// skipped, not graded by what stopped it.
     pub fn take_unjudged(&mut self) -> Option<String> {
-        self.unjudged.take()
+        self.unjudged
+            .lock()
+            .ok()
+            .and_then(|mut reason| reason.take())
     }
 
     /// The finding that stopped the scenario and the deviations noted on

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::answers::{answer, shown};
+use super::answers::{answer, judgeable, shown};
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::{Route, id_text};
 use crate::report::finding::Check;
@@ -71,7 +71,9 @@ impl ContractWorld {
     /// The last answer (Bob's, about Alice's task) has the status and body
     /// of the same request about a task that exists nowhere, the id itself
     /// masked in both: so it tells Bob nothing about Alice's task. The
-    /// missing task's id has the type of the target's own ids.
+    /// missing task's id has the type of the target's own ids. Two answers
+    /// are compared, never a reset or a redirect: what these differ in is
+    /// the transport, not what the target tells Bob.
     pub async fn expect_same_as_missing(&mut self, route: Route) -> Outcome {
         let bob = self.bob().await?;
         let id = id_of(self.alice_task()?);
@@ -86,6 +88,9 @@ impl ContractWorld {
             self.fetch(method, &path, Some(&bob.token), body.as_ref())
                 .await
         };
+        for exchange in [&probe, &missing] {
+            judgeable(exchange).map_err(|what| self.cannot_judge(exchange, &what))?;
+        }
         let (seen, expected) = (answer(&probe, &id), answer(&missing, &control));
         if seen == expected {
             Ok(())
@@ -117,7 +122,7 @@ impl ContractWorld {
                 let control = control_id(&id);
                 self.resend_for(exchange, &id, &control)
                     .await
-                    .map(|missing| missing.status())
+                    .map(|missing| judgeable(&missing).map(|received| received.status))
             }
             _ => None,
         };
@@ -127,15 +132,15 @@ impl ContractWorld {
             "another user's task"
         };
         let actual = match missing {
-            Some(Some(403)) => format!(
+            Some(Ok(403)) => format!(
                 "403 for {whose}, existing task or not: a contract deviation, not an existence oracle"
             ),
-            Some(Some(other)) => format!(
+            Some(Ok(other)) => format!(
                 "403 for Alice's existing task, {other} for a missing one: an existence oracle, which tells the caller which task ids exist"
             ),
-            Some(None) => {
-                format!("403 for {whose}; the same request for a missing task got no answer")
-            }
+            Some(Err(what)) => format!(
+                "403 for {whose}; whether a missing task gets the same is not known: {what}"
+            ),
             None => format!("403 for {whose}, without task data"),
         };
         self.deviate(
@@ -216,21 +221,24 @@ impl ContractWorld {
         Ok(())
     }
 
+    /// Every guessed id is answered 404; judged only when every guess got
+    /// an answer.
     pub fn expect_probes_not_found(&self) -> Outcome {
         for (id, exchange) in &self.probes {
-            if exchange.status() != Some(404) {
+            let Ok(received) = judgeable(exchange) else {
+                continue;
+            };
+            if received.status != 404 {
                 return Err(self
                     .failure_about(
                         Some(exchange.clone()),
                         format!("404 for the guessed id {id}"),
-                        exchange
-                            .status()
-                            .map_or("no answer".to_owned(), |status| status.to_string()),
+                        received.status.to_string(),
                     )
                     .by(Check::Status(vec![404])));
             }
         }
-        Ok(())
+        self.every_probe_judged()
     }
 }
 

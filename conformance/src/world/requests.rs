@@ -302,6 +302,8 @@ impl ContractWorld {
                 }));
             }
         }
+        // "None took it" only when every probe was answered.
+        self.every_probe_judged()?;
         Ok(None)
     }
 

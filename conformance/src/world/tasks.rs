@@ -3,6 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use super::answers::judgeable;
 use super::{ContractWorld, Outcome, id_of};
 use crate::contract::Route;
 use crate::report::finding::Check;
@@ -131,9 +132,13 @@ impl ContractWorld {
     /// stored though the create was refused is a write despite a refusal;
     /// one stored by a create that said so was reported with its status.
     pub async fn expect_alice_has_no_tasks(&mut self) -> Outcome {
+        // A peek, not a check: a create without an answer that stored a
+        // task is still a write the caller was not allowed.
         let accepted = self
-            .received()
-            .is_ok_and(|received| (200..300).contains(&received.status));
+            .last
+            .as_ref()
+            .and_then(|exchange| judgeable(exchange).ok())
+            .is_some_and(|received| (200..300).contains(&received.status));
         let alice = self.alice().await?;
         let list = self.read_list(&alice).await?;
         let stored: Vec<&Value> = list
