@@ -45,7 +45,10 @@ async fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             // One line, whatever the target's words in it.
-            eprintln!("todo-conformance: {}", report::safe::line(&error.to_string()));
+            eprintln!(
+                "todo-conformance: {}",
+                report::safe::line(&error.to_string())
+            );
             ExitCode::from(2)
         }
     }

@@ -3,19 +3,23 @@
 //! promises no scenario verified (NOT CHECKED).
 
 use crate::report::results::{PromiseRow, RunReport, Verdict};
+use crate::report::safe::line;
 
 pub fn print(report: &RunReport, expected_not_run: &[String]) {
     for note in &report.informational {
         println!(
             "[informational] {} ({}): {}",
-            note.promise, note.scenario, note.text
+            note.promise,
+            note.scenario,
+            line(&note.text)
         );
     }
     for result in &report.scenarios {
         match &result.verdict {
-            Verdict::Skipped { reason } => println!("[skipped] {}: {reason}", result.id()),
+            // A reason may quote the target (a redirect's Location): one line.
+            Verdict::Skipped { reason } => println!("[skipped] {}: {}", result.id(), line(reason)),
             Verdict::ExpectedFailure { reason } => {
-                println!("[expected failure] {}: {reason}", result.id());
+                println!("[expected failure] {}: {}", result.id(), line(reason));
             }
             Verdict::UnexpectedPass { reason } => println!(
                 "[expected to fail, passed] {}: listed in --expect-failures ({reason}); remove it from the list",

@@ -250,4 +250,48 @@ mod tests {
         assert!(json["totals"].get("status").is_none());
         assert_eq!(json["scenarios"][0]["verdict"], "skipped");
     }
+
+    #[test]
+    fn a_hostile_body_is_valid_json_and_read_back_unchanged() {
+        use crate::report::finding::{Check, Failure, Grade};
+        use crate::target::http::{Exchange, Received, SentRequest};
+        let body = "\u{1b}[2J\u{7}\u{0}\"}]</script>]]>\n::error::forged\u{9b}";
+        let finding = Failure {
+            promise: "Missing token".to_owned(),
+            scenario: "s".to_owned(),
+            grade: Grade::Broken,
+            check: Check::Status(vec![401]),
+            presented: None,
+            expected: "401".to_owned(),
+            actual: "500".to_owned(),
+            exchange: Some(Exchange {
+                request: SentRequest {
+                    method: reqwest::Method::GET,
+                    url: "http://t/api/a/tasks".to_owned(),
+                    headers: Vec::new(),
+                    body: None,
+                },
+                response: Ok(Received {
+                    status: 500,
+                    headers: Vec::new(),
+                    body: body.as_bytes().to_vec(),
+                    truncated: false,
+                }),
+                elapsed: std::time::Duration::ZERO,
+            }),
+        };
+        let report = RunReport {
+            scenarios: vec![ScenarioResult {
+                finding: Some(finding),
+                ..ScenarioResult::with_verdict("Missing token", "s", Verdict::Failed)
+            }],
+            ..RunReport::default()
+        };
+        let text = render(&report);
+        assert!(!text.chars().any(|c| c < ' ' && c != '\n'), "{text:?}");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        assert!(json.to_string().contains("]]>"), "{text}");
+        let found = json["scenarios"][0]["findings"][0]["response"]["body_excerpt"].as_str();
+        assert_eq!(found, Some(body), "{text}");
+    }
 }

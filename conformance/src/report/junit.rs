@@ -260,6 +260,51 @@ mod tests {
     }
 
     #[test]
+    fn a_hostile_body_and_reason_keep_the_xml_well_formed() {
+        let body = "\u{1b}[2J\u{7}\u{0}\u{fffe}</testcase>]]><![CDATA[x\n::error::forged\u{9b}";
+        let mut failed = finding(Grade::Broken, "401");
+        failed.exchange = Some(crate::target::http::Exchange {
+            request: crate::target::http::SentRequest {
+                method: reqwest::Method::GET,
+                url: "http://t/api/a/tasks".to_owned(),
+                headers: Vec::new(),
+                body: None,
+            },
+            response: Ok(crate::target::http::Received {
+                status: 500,
+                headers: vec![("x-note".to_owned(), "::error::\u{1}".to_owned())],
+                body: body.as_bytes().to_vec(),
+                truncated: false,
+            }),
+            elapsed: std::time::Duration::ZERO,
+        });
+        let report = RunReport {
+            scenarios: vec![
+                result("broken", Verdict::Failed, Some(failed)),
+                result(
+                    "cannot",
+                    Verdict::Skipped {
+                        reason: format!("NOT CHECKED: redirect to {body}"),
+                    },
+                    None,
+                ),
+            ],
+            ..RunReport::default()
+        };
+        let xml = render(&report);
+        let legal = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
+        assert!(xml.chars().all(legal), "{xml:?}");
+        assert!(!xml.contains("</testcase>]]>"), "{xml}");
+        assert!(!xml.contains("<![CDATA["), "{xml}");
+        assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+        assert_eq!(xml.matches("</testcase>").count(), 2, "{xml}");
+        assert!(
+            xml.contains("&lt;/testcase&gt;]]&gt;&lt;![CDATA[x"),
+            "{xml}"
+        );
+    }
+
+    #[test]
     fn control_characters_cannot_break_the_xml() {
         assert_eq!(escape("a\u{0}b\u{1b}c\n"), "a\u{fffd}b\u{fffd}c\n");
     }

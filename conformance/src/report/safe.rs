@@ -173,6 +173,9 @@ mod tests {
             indented(body, "    "),
             "first\n    \\u{3a}:error::forged\\r\n      \\u{23}#[warning]x"
         );
-        assert_eq!(acts_or_commands(&indented(body, "  ")), Vec::<String>::new());
+        assert_eq!(
+            acts_or_commands(&indented(body, "  ")),
+            Vec::<String>::new()
+        );
     }
 }

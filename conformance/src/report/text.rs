@@ -207,7 +207,10 @@ mod tests {
         let mut hostile = exchange();
         hostile.response = Ok(Received {
             status: 400,
-            headers: vec![("x-note".to_owned(), "a\r\n::error::forged\u{1b}[2J".to_owned())],
+            headers: vec![(
+                "x-note".to_owned(),
+                "a\r\n::error::forged\u{1b}[2J".to_owned(),
+            )],
             body: "line\n::add-mask::secret\n  ##[error]x\nexpected: 401\u{7}\u{9b}"
                 .as_bytes()
                 .to_vec(),
@@ -232,7 +235,10 @@ mod tests {
         );
         for line in report.lines() {
             let start = line.trim_start();
-            assert!(!start.starts_with("::") && !start.starts_with("##"), "{report}");
+            assert!(
+                !start.starts_with("::") && !start.starts_with("##"),
+                "{report}"
+            );
         }
         assert!(
             report.contains("x-note: a\\r\\n::error::forged\\u{1b}[2J"),
@@ -240,7 +246,10 @@ mod tests {
         );
         // The body's lines stay in the block: none can pass for the suite's.
         assert!(!report.contains("\nexpected: 401\\u{7}"), "{report}");
-        assert!(report.contains(&format!("\n{INDENT}expected: 401\\u{{7}}")), "{report}");
+        assert!(
+            report.contains(&format!("\n{INDENT}expected: 401\\u{{7}}")),
+            "{report}"
+        );
     }
 
     #[test]

@@ -291,3 +291,25 @@ fn a_stopped_run_says_why_instead_of_a_matrix() {
     assert!(!page.contains("promise-matrix"), "{page}");
     assert!(page.ends_with("</main>\n</body>\n</html>\n"));
 }
+
+/// What a hostile target writes in a body: ESC sequences, BEL, NUL, a
+/// script end, a CDATA end and CI workflow commands.
+const HOSTILE_BODY: &str =
+    "\u{1b}[2J\u{7}\u{0}</script><script>x()</script>]]>\n::error::forged\n##[error]x\u{9b}";
+
+#[test]
+fn a_hostile_body_comes_out_shown_not_acting() {
+    let mut report = sample();
+    report.scenarios = vec![failed_with("Missing token", HOSTILE_BODY)];
+    let page = render(&report);
+    for raw in ['\u{1b}', '\u{7}', '\u{0}', '\u{9b}'] {
+        assert!(!page.contains(raw), "{raw:?} in {page}");
+    }
+    assert!(!page.contains("<script"), "{page}");
+    assert!(!page.contains("</script"), "{page}");
+    assert!(
+        page.contains("\\u{1b}[2J\\u{7}\\u{0}&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(page.contains("]]&gt;"), "{page}");
+}
