@@ -187,15 +187,16 @@ fn record(
         None => (None, Vec::new(), false, None),
     };
     let finding = finding.or_else(|| unrecorded(feature, scenario, finished));
+    // Stopped for want of a verdict: what stopped it is not a finding; the
+    // deviations seen before it stand (the console said why it stopped).
     let result = match unjudged {
-        // Stopped for want of a verdict: what stopped it is not a finding.
         Some(reason) if deviations.is_empty() => {
             ScenarioResult::skipped(feature.name.clone(), scenario.name.clone(), reason)
         }
-        _ => ScenarioResult::graded(
+        unjudged => ScenarioResult::graded(
             feature.name.clone(),
             scenario.name.clone(),
-            finding,
+            finding.filter(|_| unjudged.is_none()),
             deviations,
             strict,
         ),
