@@ -173,15 +173,15 @@ fn unknown_user(request: &[u8], behaviour: Behaviour) -> Option<String> {
     (tasks.starts_with("tasks") && !known.contains(&user)).then(|| user.to_owned())
 }
 
-fn method_of(bytes: &[u8]) -> String {
+pub fn method_of(bytes: &[u8]) -> String {
     let end = bytes.iter().position(|b| *b == b' ').unwrap_or(bytes.len());
     String::from_utf8_lossy(&bytes[..end]).into_owned()
 }
 
 /// One whole HTTP/1.1 message, as it came.
-struct Message {
-    bytes: Vec<u8>,
-    status: u16,
+pub struct Message {
+    pub bytes: Vec<u8>,
+    pub status: u16,
 }
 
 /// The answer as the client gets it, and its status.
@@ -209,7 +209,7 @@ fn rewrite(response: Message, behaviour: Behaviour) -> (Vec<u8>, u16) {
     (response.bytes, response.status)
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+pub fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
@@ -218,7 +218,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Reads one message from `stream`, `buffer` holding what was read past the
 /// previous one. `request_method` is set when reading a response. `None` at
 /// a clean end of the stream.
-async fn read_message(
+pub async fn read_message(
     stream: &mut TcpStream,
     buffer: &mut Vec<u8>,
     request_method: Option<&str>,

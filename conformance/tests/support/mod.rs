@@ -1,6 +1,6 @@
 //! Test support shared by the negative controls and the kill matrix: the
 //! in-memory test server with its `Bug` knob, a front for it that closes
-//! connections the way uvicorn does, the catalogue of flaws with the
+//! connections the way uvicorn does, a hostile target (`hostile`), the catalogue of flaws with the
 //! scenarios that must catch each, and the suite runner.
 
 // Each test crate uses its own part of the support code.
@@ -8,6 +8,7 @@
 
 pub mod flaws;
 pub mod front;
+pub mod hostile;
 pub mod run;
 pub mod server;
 
