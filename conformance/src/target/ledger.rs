@@ -20,8 +20,9 @@ use crate::target::users::{Account, UserSource};
 /// Cleanup requests in flight at once.
 const CONCURRENCY: usize = 16;
 
-/// Rounds of DELETE then list for one task: a second DELETE when the list
-/// shows the first one (whose answer was lost) did not reach the target.
+/// Rounds of DELETE then list for one task (a second DELETE when the list
+/// shows the first one, whose answer was lost, did not reach the target),
+/// and tries of one list.
 const ROUNDS: usize = 2;
 
 /// A task the suite created, with who may delete it.
@@ -127,6 +128,11 @@ impl Ledger {
         }
     }
 
+    /// A DELETE of the suite's answered 2xx: the task `id` is gone.
+    pub fn forget(&self, id: &str) {
+        lock(&self.created).retain(|created| created.id != id);
+    }
+
     /// A create of `scenario`'s (empty outside scenarios) by one of
     /// `owners`, in flight from now until settled.
     pub fn create_in_flight(&self, owners: Vec<Account>, scenario: &str) -> CreateInFlight<'_> {
@@ -140,16 +146,22 @@ impl Ledger {
     /// Deletes what `scenario` (empty: outside scenarios) created, and the
     /// tasks its cut-off creates stored.
     pub async fn clean_up(&self, tasks: Tasks<'_>, scenario: &str) {
-        self.resolve(tasks, |cut| cut.scenario == scenario).await;
-        self.delete(tasks, |created| created.scenario == scenario)
-            .await;
+        let mine = |created: &Created| created.scenario == scenario;
+        // The known tasks first: a short list settles a cut-off create
+        // best (a list of a common page size may have a next page).
+        self.delete(tasks, mine).await;
+        if self.resolve(tasks, |cut| cut.scenario == scenario).await {
+            self.delete(tasks, mine).await;
+        }
     }
 
     /// Deletes everything still in the ledger (at the end of the run, or
     /// after a signal), and the tasks every cut-off create stored.
     pub async fn sweep(&self, tasks: Tasks<'_>) {
-        self.resolve(tasks, |_| true).await;
         self.delete(tasks, |_| true).await;
+        if self.resolve(tasks, |_| true).await {
+            self.delete(tasks, |_| true).await;
+        }
     }
 
     /// Deletes the tasks that `which` picks, in parallel; each leaves the
@@ -170,14 +182,21 @@ impl Ledger {
     }
 
     /// Lists the owners of the cut-off creates that `which` picks, in
-    /// parallel: what a list shows of them settles them.
-    async fn resolve(&self, tasks: Tasks<'_>, which: impl Fn(&CutOff) -> bool) {
+    /// parallel: what a list shows of them settles them. Whether there
+    /// were any.
+    async fn resolve(&self, tasks: Tasks<'_>, which: impl Fn(&CutOff) -> bool) -> bool {
         let mut owners: Vec<(CutOff, usize)> = Vec::new();
         for cut in lock(&self.cut_off).iter().filter(|cut| which(cut)) {
-            match owners.iter_mut().find(|(seen, _)| seen.owner.id == cut.owner.id) {
+            match owners
+                .iter_mut()
+                .find(|(seen, _)| seen.owner.id == cut.owner.id)
+            {
                 Some((_, count)) => *count += 1,
                 None => owners.push((cut.clone(), 1)),
             }
+        }
+        if owners.is_empty() {
+            return false;
         }
         let which = &which;
         futures::stream::iter(owners)
@@ -192,6 +211,7 @@ impl Ledger {
                 }
             })
             .await;
+        true
     }
 
     /// Whether `count` cut-off creates of `cut`'s owner are settled by a
@@ -200,7 +220,7 @@ impl Ledger {
     /// list holds tasks the suite cannot have made: a given user's own, or
     /// more than the creates could store (a target that lists everyone's).
     async fn settle_by_list(&self, tasks: Tasks<'_>, cut: &CutOff, count: usize) -> bool {
-        let Some(listed) = tasks.listing(&cut.owner).await else {
+        let Some(listed) = read_list(tasks, &cut.owner).await else {
             return false;
         };
         let known: HashSet<String> = lock(&self.created)
@@ -271,9 +291,20 @@ async fn delete_created(tasks: Tasks<'_>, created: &Created) -> bool {
 /// list could not be read.
 async fn absent(tasks: Tasks<'_>, created: &Created) -> Option<bool> {
     for owner in &created.owners {
-        if tasks.listing(owner).await?.contains(&created.id) {
+        if read_list(tasks, owner).await?.contains(&created.id) {
             return Some(false);
         }
     }
     Some(true)
+}
+
+/// `owner`'s list read whole (see [`Tasks::listing`]), in one of
+/// [`ROUNDS`] tries: one lost answer must not leave a task unproven.
+async fn read_list(tasks: Tasks<'_>, owner: &Account) -> Option<Vec<String>> {
+    for _ in 0..ROUNDS {
+        if let Some(listed) = tasks.listing(owner).await {
+            return Some(listed);
+        }
+    }
+    None
 }

@@ -117,4 +117,10 @@ impl Context {
     pub fn record(&self, created: Created) {
         self.ledger.record(created);
     }
+
+    /// See [`Ledger::forget`]: a step that deleted a task says so, since
+    /// the cleanup could not always prove it gone.
+    pub fn forget(&self, id: &str) {
+        self.ledger.forget(id);
+    }
 }

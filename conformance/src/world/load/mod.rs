@@ -334,6 +334,7 @@ impl ContractWorld {
         let route = self.route(Route::Delete, &worker.account, &id);
         let exchange = self.send_as(worker, shared, route, None).await;
         if self.succeeded(worker, Route::Delete, &exchange) {
+            self.ctx.forget(&id);
             worker.mine.remove(&id);
         }
     }
