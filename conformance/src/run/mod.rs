@@ -11,6 +11,7 @@ pub mod prepare;
 pub mod reports;
 pub mod scenarios;
 pub mod session;
+pub mod signals;
 pub mod sources;
 
 use std::process::ExitCode;

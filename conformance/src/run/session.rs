@@ -21,6 +21,7 @@ use crate::run::plan::{Connection, Outputs, RunPlan, Target};
 use crate::run::prepare;
 use crate::run::reports;
 use crate::run::scenarios::{self, Selection, Tally};
+use crate::run::signals::Signals;
 use crate::run::sources::{KeyOrigin, Sources};
 use crate::target::accounts::{
     self,
@@ -38,6 +39,12 @@ use crate::world::context::{self, Context, LoadPlan};
 
 /// How long the final cleanup may take.
 const SWEEP_LIMIT: Duration = Duration::from_secs(60);
+/// After a signal, CI systems kill the run after about 10 s: the cleanup
+/// takes at most this, leaving time for the reports and the bundled
+/// server's shutdown, and each of its requests at most
+/// [`SIGNALLED_REQUEST_LIMIT`].
+const SIGNALLED_SWEEP_LIMIT: Duration = Duration::from_secs(7);
+const SIGNALLED_REQUEST_LIMIT: Duration = Duration::from_secs(2);
 
 /// Runs the plan: exit 1 when a finding fails the run or a task is left
 /// behind. Errors are setup problems (exit 2), reported after the cleanup.
@@ -45,8 +52,9 @@ pub async fn run(plan: RunPlan) -> anyhow::Result<ExitCode> {
     let (mut session, work) = Session::new(plan);
     // Listen before starting anything: a signal while the bundled server's
     // container starts must not leave the container behind.
-    let interrupt = interrupted();
-    tokio::pin!(interrupt);
+    let mut signals = Signals::listen()
+        .map_err(|error| anyhow!("could not listen for Ctrl-C and SIGTERM: {error}"))?;
+    let mut signalled = false;
     let started = match &session.target {
         Target::External { url } => Ok(url.clone()),
         Target::Bundled { secret } => {
@@ -55,7 +63,10 @@ pub async fn run(plan: RunPlan) -> anyhow::Result<ExitCode> {
                 server = preflight::start_bundled(&secret) => server
                     .map(|server| session.bundled.insert(server).url())
                     .map_err(anyhow::Error::from),
-                signal = &mut interrupt => Err(anyhow!("interrupted ({}) while starting the bundled server", signal.unwrap_or("signal"))),
+                signal = signals.next() => {
+                    signalled = true;
+                    Err(anyhow!("interrupted ({signal}) while starting the bundled server"))
+                }
             }
         }
     };
@@ -64,12 +75,15 @@ pub async fn run(plan: RunPlan) -> anyhow::Result<ExitCode> {
             session.base_url = base_url;
             tokio::select! {
                 outcome = session.prepare_and_run(work) => outcome,
-                signal = &mut interrupt => Err(anyhow!("interrupted ({})", signal.unwrap_or("signal"))),
+                signal = signals.next() => {
+                    signalled = true;
+                    Err(anyhow!("interrupted ({signal})"))
+                }
             }
         }
         Err(error) => Err(error),
     };
-    session.finish(outcome).await
+    session.finish(outcome, signals, signalled).await
 }
 
 /// What the session keeps from preparing to finishing.
@@ -80,7 +94,6 @@ struct Session {
     started: Instant,
     started_at: String,
     profile: Profile,
-    users: UserSource,
     strict: bool,
     expected: Option<ExpectedFailures>,
     outputs: Outputs,
@@ -119,12 +132,11 @@ impl Session {
             started: Instant::now(),
             started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             profile: plan.profile,
-            users: plan.sources.users,
             strict: plan.strict,
             expected: plan.expected,
             outputs: plan.outputs,
             show_tokens: plan.show_tokens,
-            ledger: Arc::default(),
+            ledger: Arc::new(Ledger::new(plan.sources.users)),
             client: None,
         };
         let work = Work {
@@ -288,15 +300,16 @@ impl Session {
 
     /// Whatever happened, deletes what the suite created, before the
     /// bundled server (and its database) goes away, and writes the reports:
-    /// those of a run that stopped say why.
-    async fn finish(mut self, outcome: anyhow::Result<Tally>) -> anyhow::Result<ExitCode> {
-        let left_behind = self.sweep().await;
-        let shut_down = match self.bundled.take() {
-            Some(server) => server.shutdown().await.map_err(|error| {
-                anyhow!("the bundled reference server did not shut down cleanly: {error}")
-            }),
-            None => Ok(()),
-        };
+    /// those of a run that stopped say why. After a signal (`signalled`),
+    /// briefly.
+    async fn finish(
+        mut self,
+        outcome: anyhow::Result<Tally>,
+        mut signals: Signals,
+        signalled: bool,
+    ) -> anyhow::Result<ExitCode> {
+        let left_behind = self.sweep(&mut signals, signalled).await;
+        signals.exit_on_next();
         if !left_behind.is_empty() {
             eprintln!(
                 "left behind: {} task(s) the suite created and could not delete: {}",
@@ -309,7 +322,8 @@ impl Session {
             Err(error) => {
                 let report = self.report(Vec::new(), left_behind, Some(error.to_string()));
                 let written = reports::write(&self.outputs, &report);
-                for problem in [shut_down.err(), written.err()].into_iter().flatten() {
+                let shut_down = self.shut_down().await;
+                for problem in [written.err(), shut_down.err()].into_iter().flatten() {
                     eprintln!("todo-conformance: {problem}");
                 }
                 return Err(error);
@@ -323,13 +337,26 @@ impl Session {
             .unwrap_or_default();
         let report = self.report(scenarios, left_behind, None);
         report::console::print(&report, &not_run);
-        reports::write(&self.outputs, &report)?;
-        shut_down?;
+        let written = reports::write(&self.outputs, &report);
+        // The reports first: they are what a CI step that kills slow steps
+        // must find.
+        self.shut_down().await?;
+        written?;
         let failed = report.fails_run() || tally.execution_failed || !report.left_behind.is_empty();
         Ok(if failed {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
+        })
+    }
+
+    /// Shuts the bundled server, if any, down, and removes its container.
+    async fn shut_down(&mut self) -> anyhow::Result<()> {
+        let Some(server) = self.bundled.take() else {
+            return Ok(());
+        };
+        server.shutdown().await.map_err(|error| {
+            anyhow!("the bundled reference server did not shut down cleanly: {error}")
         })
     }
 
@@ -356,29 +383,24 @@ impl Session {
         }
     }
 
-    /// Deletes what is left in the ledger: bounded in time, and a second
-    /// Ctrl-C stops it too. What stays is left behind.
-    async fn sweep(&self) -> Vec<String> {
+    /// Deletes what is left in the ledger, in parallel and bounded in
+    /// time: more briefly after a signal, and a signal cuts it short. What
+    /// stays is left behind.
+    async fn sweep(&self, signals: &mut Signals, signalled: bool) -> Vec<String> {
         let Some(client) = &self.client else {
-            return Vec::new();
+            return self.ledger.left_behind();
         };
-        let tasks = Tasks::new(client, &self.profile);
+        let mut tasks = Tasks::new(client, &self.profile);
+        let mut limit = SWEEP_LIMIT;
+        if signalled {
+            tasks = tasks.limited_to(SIGNALLED_REQUEST_LIMIT);
+            limit = SIGNALLED_SWEEP_LIMIT;
+        }
         tokio::select! {
-            () = self.ledger.sweep(tasks, self.users) => {}
-            () = tokio::time::sleep(SWEEP_LIMIT) => eprintln!("cleanup stopped after {SWEEP_LIMIT:?}"),
-            _ = interrupted() => eprintln!("cleanup interrupted"),
+            () = self.ledger.sweep(tasks) => {}
+            () = tokio::time::sleep(limit) => eprintln!("cleanup stopped after {limit:?}"),
+            signal = signals.next() => eprintln!("cleanup stopped by {signal}"),
         }
         self.ledger.left_behind()
-    }
-}
-
-/// Ctrl-C or SIGTERM: the run stops, and the bundled server and its
-/// container are still shut down.
-async fn interrupted() -> Option<&'static str> {
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok()?;
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => Some("Ctrl-C"),
-        _ = terminate.recv() => Some("SIGTERM"),
     }
 }

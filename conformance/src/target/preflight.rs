@@ -10,7 +10,7 @@ use todo_reference_server::{Config, RunningServer, Secret, config};
 use crate::contract::Route;
 use crate::target::accounts::issued;
 use crate::target::http::{Cause, Client, Exchange, Unanswered, bearer};
-use crate::target::ledger::{Created, Ledger};
+use crate::target::ledger::Ledger;
 use crate::target::profile::Profile;
 use crate::target::routes;
 use crate::target::tasks::Tasks;
@@ -136,12 +136,9 @@ pub async fn check_users(
     }
     // In the ledger from the moment it may exist: a run stopped before the
     // delete below still sweeps it.
-    let in_flight = ledger.create_in_flight(vec![account.clone()]);
-    let (created, id) = tasks.create(&account, "todo-conformance preflight").await;
-    if created.response.is_ok() {
-        in_flight.answered();
-    }
-    let Some(id) = id else {
+    let in_flight = ledger.create_in_flight(vec![account.clone()], "");
+    let created = tasks.create(&account, "todo-conformance preflight").await;
+    let Some(_) = in_flight.settle(&created, profile) else {
         stopped_by_transport_or_route(client, &created, Some(&account), who).await?;
         if let Some(error) = not_a_task(&created, who, &profile.name) {
             return Err(error);
@@ -157,14 +154,9 @@ pub async fn check_users(
             .to_owned(),
         });
     };
-    ledger.record(Created::new(id.clone(), account.clone()));
     // What cannot be deleted stays in the ledger: cleanup tries again at
     // the end, and reports it if it stays.
-    ledger
-        .delete(tasks, |created| {
-            created.scenario.is_empty() && created.id == id
-        })
-        .await;
+    ledger.clean_up(tasks, "").await;
     Ok(account)
 }
 

@@ -2,6 +2,9 @@
 //! user's own token: list them (every page), create one, delete one. The
 //! preflight, the scenarios and the cleanup all go through here.
 
+use std::future::Future;
+use std::time::Duration;
+
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -39,11 +42,35 @@ impl Listed {
 pub struct Tasks<'a> {
     client: &'a Client,
     profile: &'a Profile,
+    /// How long a cleanup's DELETE or whole list may take, when shorter
+    /// than the client's timeout (after a signal).
+    limit: Option<Duration>,
 }
 
 impl<'a> Tasks<'a> {
     pub fn new(client: &'a Client, profile: &'a Profile) -> Self {
-        Self { client, profile }
+        Self {
+            client,
+            profile,
+            limit: None,
+        }
+    }
+
+    /// These routes with each [`Tasks::delete`] and [`Tasks::listing`]
+    /// given up after `limit`.
+    pub fn limited_to(self, limit: Duration) -> Self {
+        Self {
+            limit: Some(limit),
+            ..self
+        }
+    }
+
+    /// `work`, or `None` when it outlasts the limit.
+    async fn bounded<T>(&self, work: impl Future<Output = Option<T>>) -> Option<T> {
+        match self.limit {
+            Some(limit) => tokio::time::timeout(limit, work).await.ok().flatten(),
+            None => work.await,
+        }
     }
 
     /// `GET` of `owner`'s list, as `owner`.
@@ -55,22 +82,24 @@ impl<'a> Tasks<'a> {
     }
 
     /// The ids of `owner`'s tasks, every page of them, read with their
-    /// token; none if the list cannot be read.
-    pub async fn ids(&self, owner: &Account) -> Vec<String> {
-        let Some(answer) = self
-            .list(owner)
-            .await
-            .response
-            .ok()
-            .and_then(|received| received.json())
-        else {
-            return Vec::new();
-        };
-        let Ok(first) = self.profile.tasks_in(&answer) else {
-            return Vec::new();
-        };
-        let listed = self.follow(owner, &answer, first.tasks).await;
-        listed.tasks.iter().map(id_of).collect()
+    /// token: `None` unless the list was answered as the profile says a
+    /// list succeeds, in its shape, and read to the end. Only such a read
+    /// proves a task gone.
+    pub async fn listing(&self, owner: &Account) -> Option<Vec<String>> {
+        self.bounded(async {
+            let received = self.list(owner).await.response.ok()?;
+            if !self.profile.success(Route::List).contains(&received.status) {
+                return None;
+            }
+            let answer = received.json()?;
+            let first = self.profile.tasks_in(&answer).ok()?;
+            let listed = self.follow(owner, &answer, first.tasks).await;
+            match listed.unread {
+                Some(_) => None,
+                None => Some(listed.tasks.iter().map(id_of).collect()),
+            }
+        })
+        .await
     }
 
     /// `owner`'s whole list: the pages after `answer`, the first, whose
@@ -162,33 +191,25 @@ impl<'a> Tasks<'a> {
             })
     }
 
-    /// Creates a task titled `title` as `owner`: the exchange, and the new
-    /// task's id when a 2xx JSON answer names one.
-    pub async fn create(&self, owner: &Account, title: &str) -> (Exchange, Option<String>) {
+    /// Creates a task titled `title` as `owner`.
+    pub async fn create(&self, owner: &Account, title: &str) -> Exchange {
         let path = self.profile.tasks_path(&owner.id);
         let body = self.profile.body(&json!({"title": title}));
-        let created = self
-            .client
+        self.client
             .send_as(Method::POST, &path, &owner.token, Some(&body))
-            .await;
-        let id = created
-            .response
-            .as_ref()
-            .ok()
-            .filter(|received| (200..300).contains(&received.status))
-            .and_then(super::http::Received::json)
-            .map(|task| self.profile.id_of(&task))
-            .filter(|id| !id.is_empty());
-        (created, id)
+            .await
     }
 
     /// Deletes `owner`'s task `id`, as `owner`: the answer's status, if one
     /// came.
     pub async fn delete(&self, owner: &Account, id: &str) -> Option<u16> {
         let path = self.profile.task_path(&owner.id, id);
-        self.client
-            .send_as(Method::DELETE, &path, &owner.token, None)
-            .await
-            .status()
+        self.bounded(async {
+            self.client
+                .send_as(Method::DELETE, &path, &owner.token, None)
+                .await
+                .status()
+        })
+        .await
     }
 }

@@ -99,8 +99,9 @@ impl Context {
         }
     }
 
-    pub fn create_in_flight(&self, owners: Vec<Account>) -> CreateInFlight<'_> {
-        self.ledger.create_in_flight(owners)
+    /// See [`Ledger::create_in_flight`].
+    pub fn create_in_flight(&self, owners: Vec<Account>, scenario: &str) -> CreateInFlight<'_> {
+        self.ledger.create_in_flight(owners, scenario)
     }
 
     /// The task routes of the target, as the profile shapes them.
@@ -108,12 +109,18 @@ impl Context {
         Tasks::new(&self.client, &self.profile)
     }
 
-    /// Deletes the ledger's tasks that `which` picks; see [`Ledger::delete`].
-    pub(super) async fn delete_from_ledger(&self, which: impl Fn(&Created) -> bool) {
-        self.ledger.delete(self.tasks(), which).await;
+    /// Deletes what `scenario` created; see [`Ledger::clean_up`].
+    pub(super) async fn clean_up(&self, scenario: &str) {
+        self.ledger.clean_up(self.tasks(), scenario).await;
     }
 
     pub fn record(&self, created: Created) {
         self.ledger.record(created);
+    }
+
+    /// See [`Ledger::forget`]: a step that deleted a task says so, since
+    /// the cleanup could not always prove it gone.
+    pub fn forget(&self, id: &str) {
+        self.ledger.forget(id);
     }
 }

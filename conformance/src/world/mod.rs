@@ -22,7 +22,6 @@ use crate::contract::{Route, id_of};
 use crate::report::finding::{Check, Failure, Grade, Presented};
 use crate::report::text;
 use crate::target::http::{self, Exchange};
-use crate::target::ledger::Created;
 use crate::target::users::{Account, ProvisionError, UserSource};
 use crate::tokens::Minter;
 use context::{Context, context};
@@ -330,33 +329,7 @@ impl ContractWorld {
     }
 
     pub async fn clean_up(&mut self) {
-        self.ctx
-            .delete_from_ledger(|created| created.scenario == self.key_id)
-            .await;
-    }
-
-    /// Records the task a 2xx answer created, for `clean_up`.
-    fn remember_created(&mut self) {
-        let created = self
-            .last
-            .as_ref()
-            .and_then(|exchange| exchange.response.as_ref().ok());
-        if let Some(task) = created
-            .filter(|received| (200..300).contains(&received.status))
-            .and_then(super::target::http::Received::json)
-        {
-            let id = self.ctx.profile.id_of(&task);
-            if !id.is_empty() {
-                self.ctx.record(Created {
-                    id,
-                    owners: [self.alice.clone(), self.bob.clone()]
-                        .into_iter()
-                        .flatten()
-                        .collect(),
-                    scenario: self.key_id.clone(),
-                });
-            }
-        }
+        self.ctx.clean_up(&self.key_id).await;
     }
 
     /// The path of `account`'s tasks.

@@ -43,7 +43,8 @@ impl ContractWorld {
     }
 
     /// Sends a request that may create a task, which becomes the last
-    /// exchange, and records what it created for `clean_up`.
+    /// exchange; the ledger tracks what it may have created, for
+    /// `clean_up`.
     pub(super) async fn send_create(
         &mut self,
         path: &str,
@@ -55,14 +56,12 @@ impl ContractWorld {
             .flatten()
             .collect();
         let context = Arc::clone(&self.ctx);
-        let in_flight = context.create_in_flight(owners);
+        // Tracked from before it is sent: whatever the answer (or none), a
+        // task it stored is deleted or reported.
+        let in_flight = context.create_in_flight(owners, &self.key_id);
         let exchange = context.client.send(Method::POST, path, headers, body).await;
-        // Without an answer (a timeout), the task may be stored all the same.
-        if exchange.response.is_ok() {
-            in_flight.answered();
-        }
+        in_flight.settle(&exchange, &context.profile);
         self.last = Some(exchange);
-        self.remember_created();
     }
 
     /// `route` on Alice's task (or under Bob's path with it), with `credentials`.

@@ -160,13 +160,11 @@ impl ContractWorld {
     async fn create(&self, worker: &mut Worker, shared: &Shared, round: usize) {
         let title = format!("load {} #{round}", worker.account.id);
         let route = self.route(Route::Create, &worker.account, "");
-        let in_flight = self.ctx.create_in_flight(vec![worker.account.clone()]);
+        let in_flight = (self.ctx).create_in_flight(vec![worker.account.clone()], &self.key_id);
         let exchange = self
             .send_as(worker, shared, route, Some(&json!({"title": title})))
             .await;
-        if exchange.response.is_ok() {
-            in_flight.answered();
-        }
+        in_flight.settle(&exchange, &self.ctx.profile);
         if !self.succeeded(worker, Route::Create, &exchange) {
             return;
         }
@@ -336,6 +334,7 @@ impl ContractWorld {
         let route = self.route(Route::Delete, &worker.account, &id);
         let exchange = self.send_as(worker, shared, route, None).await;
         if self.succeeded(worker, Route::Delete, &exchange) {
+            self.ctx.forget(&id);
             worker.mine.remove(&id);
         }
     }

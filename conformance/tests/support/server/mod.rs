@@ -262,6 +262,16 @@ impl Server {
     pub fn task_count(&self) -> usize {
         self.app.store().tasks.len()
     }
+
+    /// The ids of the tasks stored now, of every user.
+    pub fn task_ids(&self) -> std::collections::BTreeSet<String> {
+        self.app
+            .store()
+            .tasks
+            .keys()
+            .map(ToString::to_string)
+            .collect()
+    }
 }
 
 impl Drop for Server {
