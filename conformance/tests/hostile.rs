@@ -14,7 +14,7 @@ use regex::Regex;
 
 use support::Bug;
 use support::hostile::{self, Mode};
-use support::run::{self, Options, stopped_at_preflight};
+use support::run::{self, Options, stopped_at_preflight_leaving};
 use support::server;
 
 /// What on a console could act instead of show: a control character but
@@ -138,13 +138,21 @@ fn assert_well_formed_xml(xml: &str) {
     );
 }
 
-/// The one line a run that stops at preflight against `mode` prints.
+/// The line that says why a run against `mode` stopped at preflight. A
+/// task the server behind still holds (the target stored the preflight's
+/// create, but its answer named no id) must be reported left behind.
 fn preflight_line(mode: Mode) -> String {
     let runtime = run::runtime();
     let secret = server::secret_for(Bug::None);
     let server = runtime.block_on(server::start(Bug::None, &secret));
     let target = runtime.block_on(hostile::start(&server.url, mode));
-    stopped_at_preflight(&target.url, &secret)
+    let (line, left_behind) = stopped_at_preflight_leaving(&target.url, &secret);
+    assert_eq!(
+        left_behind.is_some(),
+        server.task_count() > 0,
+        "{left_behind:?}\n{line}"
+    );
+    line
 }
 
 #[test]
@@ -205,6 +213,7 @@ fn bounded_run(mode: Mode, tags: &str) -> Bounded {
     Bounded {
         mode,
         code,
+        tasks_left: server.task_count(),
         tally: tally(&stdout),
         stdout,
         stderr,
@@ -218,6 +227,8 @@ fn bounded_run(mode: Mode, tags: &str) -> Bounded {
 struct Bounded {
     mode: Mode,
     code: Option<i32>,
+    /// Tasks the server behind still holds after the run.
+    tasks_left: usize,
     /// passed, failed, non-strict, skipped.
     tally: Option<[usize; 4]>,
     stdout: String,
@@ -252,9 +263,15 @@ fn unreadable_answers_stop_the_run_at_preflight_naming_them() {
         let dump = format!("{run:#?}");
         assert_eq!(run.code, Some(2), "{dump}");
         assert_eq!(run.tally, None, "{dump}");
-        assert!(run.stderr.starts_with("todo-conformance: "), "{dump}");
+        let reason = run.stderr.lines().last().unwrap_or_default();
+        assert!(reason.starts_with("todo-conformance: "), "{dump}");
         assert!(run.stderr.contains(cause), "{dump}");
         assert!(!run.stderr.contains("panicked"), "{dump}");
+        assert_eq!(
+            run.stderr.contains("left behind: "),
+            run.tasks_left > 0,
+            "{dump}"
+        );
         assert!(console_problems(&run.stderr).is_empty(), "{dump}");
     }
 }
