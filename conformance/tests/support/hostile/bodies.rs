@@ -1,6 +1,6 @@
 //! What the hostile target answers in place of the server's answers.
 
-use std::io::Write as _;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use tokio::io::AsyncWriteExt as _;
@@ -58,10 +58,10 @@ pub fn rewrite(mode: Mode, response: Message) -> Vec<u8> {
     }
 }
 
-/// A 307 to another host, for `path`.
-pub fn redirect(path: &str) -> Vec<u8> {
+/// A 307 to `path` on another host (`http://host:port`).
+pub fn redirect(host: &str, path: &str) -> Vec<u8> {
     format!(
-        "HTTP/1.1 307 Temporary Redirect\r\nlocation: http://elsewhere.invalid{path}\r\ncontent-length: 0\r\n\r\n"
+        "HTTP/1.1 307 Temporary Redirect\r\nlocation: {host}{path}\r\ncontent-length: 0\r\n\r\n"
     )
     .into_bytes()
 }
@@ -96,9 +96,10 @@ pub async fn stream_list(client: &mut TcpStream, endless: bool) -> std::io::Resu
 /// 1 MiB of headers.
 fn huge_headers() -> String {
     let value = "a".repeat(1000);
-    (0..1049)
-        .map(|n| format!("x-pad-{n}: {value}\r\n"))
-        .collect()
+    (0..1049).fold(String::new(), |mut headers, n| {
+        let _ = write!(headers, "x-pad-{n}: {value}\r\n");
+        headers
+    })
 }
 
 /// The message with `headers` (each ending in CRLF) after its status line.
@@ -133,7 +134,7 @@ fn replace_body(response: &Message, headers: &[&str], body: &[u8]) -> Vec<u8> {
         out.push_str(header);
         out.push_str("\r\n");
     }
-    out.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    let _ = write!(out, "content-length: {}\r\n\r\n", body.len());
     [out.as_bytes(), body].concat()
 }
 
@@ -144,7 +145,7 @@ fn gzip_bomb() -> &'static [u8] {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         let zeros = vec![0u8; 1024 * 1024];
         for _ in 0..64 {
-            encoder.write_all(&zeros).expect("gzip into memory");
+            std::io::Write::write_all(&mut encoder, &zeros).expect("gzip into memory");
         }
         encoder.finish().expect("gzip into memory")
     })

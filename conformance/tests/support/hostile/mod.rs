@@ -27,6 +27,9 @@ pub enum Mode {
     HugeLists,
     /// Every request: 307 to another host (not forwarded).
     RedirectsElsewhere,
+    /// Every request: 307 to this loopback port, where a test listens for
+    /// a client that follows it.
+    RedirectsTo(u16),
     /// Every answer carries 1 MiB of extra headers.
     HugeHeads,
     /// Every non-2xx answer's body is control characters and CI workflow
@@ -192,7 +195,12 @@ impl Connection {
                     endless: self.mode == Mode::EndlessLists,
                 }
             }
-            Mode::RedirectsElsewhere => Action::Reply(bodies::redirect(path)),
+            Mode::RedirectsElsewhere => {
+                Action::Reply(bodies::redirect("http://elsewhere.invalid", path))
+            }
+            Mode::RedirectsTo(port) => {
+                Action::Reply(bodies::redirect(&format!("http://127.0.0.1:{port}"), path))
+            }
             Mode::NeverAnswers => Action::Hang,
             Mode::StopsAnsweringTasksAfter(limit)
                 if task_route
@@ -204,7 +212,7 @@ impl Connection {
                 let roll = self.next_random() % 200;
                 if roll < u64::from(percent) * 2 {
                     Action::Reset {
-                        forwarded: roll % 2 == 0,
+                        forwarded: roll.is_multiple_of(2),
                     }
                 } else {
                     Action::Forward
