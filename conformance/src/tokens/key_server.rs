@@ -238,8 +238,8 @@ mod tests {
         assert!(server.was_fetched("after"));
     }
 
-    #[test]
-    fn past_the_bound_the_oldest_connection_is_closed() {
+    #[tokio::test]
+    async fn past_the_bound_the_oldest_connection_is_closed() {
         let mut open = Open::default();
         let first: Vec<_> = (0..MAX_OPEN).map(|_| open.admit()).collect();
         assert_eq!(open.connections.len(), MAX_OPEN);
@@ -250,14 +250,7 @@ mod tests {
             Some(first[1].0)
         );
         // The signal was stored for the oldest, which had not waited yet.
-        let closing = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .unwrap()
-            .block_on(tokio::time::timeout(
-                Duration::from_millis(100),
-                first[0].1.notified(),
-            ));
+        let closing = tokio::time::timeout(Duration::from_millis(100), first[0].1.notified()).await;
         assert!(
             closing.is_ok(),
             "the oldest connection was not told to close"
