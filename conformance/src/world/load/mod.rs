@@ -9,9 +9,11 @@ mod verdicts;
 
 pub use result::LoadResult;
 
+use result::Kind;
+
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use reqwest::Method;
@@ -29,10 +31,14 @@ const MAX_REQUESTS: usize = 200_000;
 /// stay short and deletes are part of the mix.
 const DELETE_EVERY: usize = 3;
 
-/// What every user shares: the tasks that exist, to probe, and the budget.
+/// What every user shares: the tasks that exist, to probe, the budget,
+/// and what the run saw.
 struct Shared {
     known: Mutex<Vec<(usize, String)>>,
     sent: AtomicUsize,
+    /// One for the whole run, so that the failures kept are the first few
+    /// of the run, not of each user.
+    seen: Mutex<LoadResult>,
     deadline: Instant,
     users: Vec<Account>,
     /// Writes too on kept-alive connections: a fresh one per write would
@@ -45,7 +51,16 @@ struct Worker {
     index: usize,
     account: Account,
     mine: BTreeMap<String, (String, bool)>,
-    result: LoadResult,
+}
+
+impl Shared {
+    /// Counts a failure of `kind`; `what` is only written
+    /// for the few kept.
+    fn failed(&self, kind: Kind, what: impl FnOnce() -> String, exchange: &Exchange) {
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.of_kind(kind).add(what, exchange);
+        }
+    }
 }
 
 impl ContractWorld {
@@ -66,6 +81,7 @@ impl ContractWorld {
         let shared = Shared {
             known: Mutex::new(Vec::new()),
             sent: AtomicUsize::new(0),
+            seen: Mutex::new(LoadResult::default()),
             deadline: Instant::now() + plan.duration,
             users,
             client: self.ctx.client.reusing_connections(),
@@ -76,24 +92,20 @@ impl ContractWorld {
                 index,
                 account: account.clone(),
                 mine: BTreeMap::new(),
-                result: LoadResult::default(),
             };
             self.work(worker, &shared)
         });
         let finished = futures::future::join_all(workers).await;
-        let mut total = LoadResult {
-            elapsed: started.elapsed(),
-            ..LoadResult::default()
-        };
-        for mut worker in finished {
-            self.verify_own(&mut worker, &shared).await;
-            total.requests += worker.result.requests;
-            total.latencies.append(&mut worker.result.latencies);
-            total.leaks.append(&mut worker.result.leaks);
-            total.server_errors.append(&mut worker.result.server_errors);
-            total.broken.append(&mut worker.result.broken);
+        let elapsed = started.elapsed();
+        for worker in finished {
+            self.verify_own(&worker, &shared).await;
         }
-        self.load = Some(total);
+        let mut seen = shared
+            .seen
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        seen.elapsed = elapsed;
+        self.load = Some(seen);
         Ok(())
     }
 
@@ -105,7 +117,7 @@ impl ContractWorld {
             self.create(&mut worker, shared, round).await;
             self.read_own(&mut worker, shared).await;
             self.change_own(&mut worker, shared, round).await;
-            self.probe_others(&mut worker, shared).await;
+            self.probe_others(&worker, shared).await;
             if round.is_multiple_of(DELETE_EVERY) {
                 self.delete_own(&mut worker, shared).await;
             }
@@ -116,7 +128,7 @@ impl ContractWorld {
     /// Sends one request as `worker`, and counts it.
     async fn send_as(
         &self,
-        worker: &mut Worker,
+        worker: &Worker,
         shared: &Shared,
         (method, path): (Method, String),
         body: Option<&Value>,
@@ -127,10 +139,16 @@ impl ContractWorld {
             .send_as(method, &path, &worker.account.token, body.as_ref())
             .await;
         shared.sent.fetch_add(1, Ordering::Relaxed);
-        worker.result.requests += 1;
-        worker.result.latencies.push(exchange.elapsed);
+        if let Ok(mut seen) = shared.seen.lock() {
+            seen.requests += 1;
+            seen.latencies.push(exchange.elapsed);
+        }
         if exchange.status().is_none_or(|status| status >= 500) {
-            worker.result.server_errors.push(exchange.clone());
+            let what = || match &exchange.response {
+                Ok(received) => format!("{} got {}", exchange.request, received.status),
+                Err(unanswered) => format!("{} got no answer: {unanswered}", exchange.request),
+            };
+            shared.failed(Kind::ServerError, what, &exchange);
         }
         exchange
     }
@@ -140,19 +158,25 @@ impl ContractWorld {
     }
 
     /// Whether an owner's request did what `route` promises; if not, noted.
-    fn succeeded(&self, worker: &mut Worker, route: Route, exchange: &Exchange) -> bool {
+    fn succeeded(
+        &self,
+        worker: &Worker,
+        shared: &Shared,
+        route: Route,
+        exchange: &Exchange,
+    ) -> bool {
         let ok = exchange
             .status()
             .is_some_and(|status| self.ctx.profile.success(route).contains(&status));
         if !ok && exchange.status().is_some_and(|status| status < 500) {
-            worker.result.broken.push((
+            let what = || {
                 format!(
                     "{}'s own {} did not succeed",
                     worker.account.id,
                     route.name()
-                ),
-                exchange.clone(),
-            ));
+                )
+            };
+            shared.failed(Kind::Broken, what, exchange);
         }
         ok
     }
@@ -164,20 +188,10 @@ impl ContractWorld {
         let exchange = self
             .send_as(worker, shared, route, Some(&json!({"title": title})))
             .await;
-        in_flight.settle(&exchange, &self.ctx.profile);
-        if !self.succeeded(worker, Route::Create, &exchange) {
-            return;
-        }
-        let Some(task) = exchange
-            .response
-            .as_ref()
-            .ok()
-            .and_then(super::super::target::http::Received::json)
-        else {
-            return;
-        };
-        let id = self.ctx.profile.id_of(&task);
-        if !id.is_empty() {
+        let id = in_flight.settle(&exchange, &self.ctx.profile);
+        if self.succeeded(worker, shared, Route::Create, &exchange)
+            && let Some(id) = id
+        {
             self.adopt(worker, shared, id, (title, false));
         }
     }
@@ -214,14 +228,10 @@ impl ContractWorld {
 
     /// The owner's tasks, read with the owner's token, and the exchange;
     /// `None`, noted, when the list cannot be read.
-    async fn list_own(
-        &self,
-        worker: &mut Worker,
-        shared: &Shared,
-    ) -> Option<(Vec<Value>, Exchange)> {
+    async fn list_own(&self, worker: &Worker, shared: &Shared) -> Option<(Vec<Value>, Exchange)> {
         let route = self.route(Route::List, &worker.account, "");
         let exchange = self.send_as(worker, shared, route, None).await;
-        if !self.succeeded(worker, Route::List, &exchange) {
+        if !self.succeeded(worker, shared, Route::List, &exchange) {
             return None;
         }
         let listed = exchange
@@ -233,10 +243,8 @@ impl ContractWorld {
         if let Some(listed) = listed {
             Some((listed.tasks, exchange))
         } else {
-            worker.result.broken.push((
-                format!("{}'s list could not be read", worker.account.id),
-                exchange,
-            ));
+            let what = || format!("{}'s list could not be read", worker.account.id);
+            shared.failed(Kind::Broken, what, &exchange);
             None
         }
     }
@@ -252,13 +260,13 @@ impl ContractWorld {
                 continue;
             }
             if Self::foreign(worker, shared, &task) {
-                worker.result.leaks.push((
+                let what = || {
                     format!(
                         "{}'s list holds task {id}, which is not theirs: {task}",
                         worker.account.id
-                    ),
-                    exchange,
-                ));
+                    )
+                };
+                shared.failed(Kind::Leak, what, &exchange);
                 return;
             }
             let (title, completed) = state_of(&task);
@@ -276,12 +284,12 @@ impl ContractWorld {
         let route = self.route(Route::Update, &worker.account, &id);
         let body = json!({"title": title, "completed": completed});
         let exchange = self.send_as(worker, shared, route, Some(&body)).await;
-        if self.succeeded(worker, Route::Update, &exchange) {
+        if self.succeeded(worker, shared, Route::Update, &exchange) {
             worker.mine.insert(id.clone(), (title, completed));
         }
         let route = self.route(Route::Toggle, &worker.account, &id);
         let exchange = self.send_as(worker, shared, route, None).await;
-        if self.succeeded(worker, Route::Toggle, &exchange)
+        if self.succeeded(worker, shared, Route::Toggle, &exchange)
             && let Some((_, completed)) = worker.mine.get_mut(&id)
         {
             *completed = !*completed;
@@ -290,7 +298,7 @@ impl ContractWorld {
 
     /// Reads, changes and deletes another user's task, under the prober's
     /// path and the owner's: nothing may succeed.
-    async fn probe_others(&self, worker: &mut Worker, shared: &Shared) {
+    async fn probe_others(&self, worker: &Worker, shared: &Shared) {
         let victim = shared.known.lock().ok().and_then(|known| {
             known
                 .iter()
@@ -319,10 +327,8 @@ impl ContractWorld {
                 .status()
                 .is_some_and(|status| (200..300).contains(&status))
             {
-                worker.result.leaks.push((
-                    format!("{} reached {}'s task {id}", worker.account.id, owner.id),
-                    exchange,
-                ));
+                let what = || format!("{} reached {}'s task {id}", worker.account.id, owner.id);
+                shared.failed(Kind::Leak, what, &exchange);
             }
         }
     }
@@ -333,7 +339,7 @@ impl ContractWorld {
         };
         let route = self.route(Route::Delete, &worker.account, &id);
         let exchange = self.send_as(worker, shared, route, None).await;
-        if self.succeeded(worker, Route::Delete, &exchange) {
+        if self.succeeded(worker, shared, Route::Delete, &exchange) {
             self.ctx.forget(&id);
             worker.mine.remove(&id);
         }
@@ -341,7 +347,7 @@ impl ContractWorld {
 
     /// After the load, the owner's tasks are exactly as the owner left
     /// them: no probe changed, added or deleted anything.
-    async fn verify_own(&self, worker: &mut Worker, shared: &Shared) {
+    async fn verify_own(&self, worker: &Worker, shared: &Shared) {
         let Some((tasks, exchange)) = self.list_own(worker, shared).await else {
             return;
         };
@@ -349,13 +355,13 @@ impl ContractWorld {
             .iter()
             .find(|task| Self::foreign(worker, shared, task))
         {
-            worker.result.leaks.push((
+            let what = || {
                 format!(
                     "{}'s tasks hold one that is not theirs, or that a probe wrote: {task}",
                     worker.account.id
-                ),
-                exchange,
-            ));
+                )
+            };
+            shared.failed(Kind::Leak, what, &exchange);
             return;
         }
         let now: BTreeMap<String, (String, bool)> = tasks
@@ -365,13 +371,13 @@ impl ContractWorld {
         // Not a proven leak (a request of the owner's may have timed out
         // after it was carried out), but not the state the owner saw either.
         if now != worker.mine {
-            worker.result.broken.push((
+            let what = || {
                 format!(
                     "{}'s tasks are not as their acknowledged requests left them: expected {:?}, found {:?}",
                     worker.account.id, worker.mine, now
-                ),
-                exchange,
-            ));
+                )
+            };
+            shared.failed(Kind::Broken, what, &exchange);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! error, owners served, and the figures reported.
 
 use super::LoadResult;
+use super::result::Examples;
 use crate::report::finding::Failure;
 use crate::world::{ContractWorld, Outcome};
 
@@ -14,42 +15,44 @@ impl ContractWorld {
 
     pub fn expect_no_leaks(&self) -> Outcome {
         let load = self.load_result()?;
-        match load.leaks.first() {
-            None => Ok(()),
-            Some((what, exchange)) => Err(self.failure_about(
-                Some(exchange.clone()),
-                "no user sees or changes another user's task",
-                format!("{} cross-user leak(s); the first: {what}", load.leaks.len()),
-            )),
-        }
+        self.expect_none(
+            &load.leaks,
+            "no user sees or changes another user's task",
+            "cross-user leak(s)",
+        )
     }
 
     pub fn expect_no_server_errors(&self) -> Outcome {
         let load = self.load_result()?;
-        match load.server_errors.first() {
-            None => Ok(()),
-            Some(exchange) => Err(self.failure_about(
-                Some(exchange.clone()),
-                "no 5xx and no unanswered request under load",
-                format!(
-                    "{} of {} requests; the first below",
-                    load.server_errors.len(),
-                    load.requests
-                ),
-            )),
-        }
+        self.expect_none(
+            &load.server_errors,
+            "no 5xx and no unanswered request under load",
+            &format!("of {} requests got a 5xx or no answer", load.requests),
+        )
     }
 
     pub fn expect_owners_served(&self) -> Outcome {
         let load = self.load_result()?;
-        match load.broken.first() {
-            None => Ok(()),
-            Some((what, exchange)) => Err(self.failure_about(
-                Some(exchange.clone()),
-                "every owner's own request succeeds under load",
-                format!("{} failed; the first: {what}", load.broken.len()),
-            )),
+        self.expect_none(
+            &load.broken,
+            "every owner's own request succeeds under load",
+            "own request(s) failed",
+        )
+    }
+
+    /// Fails when any failure of a kind was seen: how many (all of them,
+    /// not only the few kept), the first with its exchange, and what the
+    /// next kept ones were.
+    fn expect_none(&self, failures: &Examples, expected: &str, kind: &str) -> Outcome {
+        let Some((what, exchange)) = failures.first() else {
+            return Ok(());
+        };
+        let mut actual = format!("{} {kind}; the first: {what}", failures.count());
+        for other in failures.others() {
+            actual.push_str("; then: ");
+            actual.push_str(other);
         }
+        Err(self.failure_about(Some(exchange.clone()), expected, actual))
     }
 
     /// Throughput and latency percentiles, as an informational note.
