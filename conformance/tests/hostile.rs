@@ -291,6 +291,22 @@ fn requests_without_answers_are_never_judged() {
     assert!(!run.stderr.contains("panicked"), "{run:#?}");
 }
 
+/// Every attack of the catalogue answered with a redirect: neither "no
+/// 5xx" nor "every 401 names invalid_token" may pass, for the target
+/// answered nothing they judge; each scenario says it met a redirect.
+#[test]
+fn redirected_attacks_are_never_judged() {
+    let run = bounded_run(Mode::RedirectsScenarioLists, "@disclosure");
+    let [passed, failed, non_strict, skipped] = run.tally.expect("a tally");
+    assert_eq!((passed, failed, non_strict), (0, 0, 0), "{run:#?}");
+    assert!(skipped >= 4, "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("a redirect to http://elsewhere.invalid/api/"),
+        "{run:#?}"
+    );
+}
+
 /// Random resets over a correct server: what was reset is NOT CHECKED, and
 /// nothing is reported as a finding (a reset is no answer about
 /// anything: no existence oracle, no 5xx, no refusal).

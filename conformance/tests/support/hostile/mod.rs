@@ -30,6 +30,10 @@ pub enum Mode {
     /// Every request: 307 to this loopback port, where a test listens for
     /// a client that follows it.
     RedirectsTo(u16),
+    /// A GET of a task list is answered 307 to another host, except the
+    /// preflight user's: the run starts, and every list read of a scenario
+    /// (the token attacks among them) gets a redirect.
+    RedirectsScenarioLists,
     /// Every answer carries 1 MiB of extra headers.
     HugeHeads,
     /// Every non-2xx answer's body is control characters and CI workflow
@@ -194,6 +198,11 @@ impl Connection {
                 Action::Stream {
                     endless: self.mode == Mode::EndlessLists,
                 }
+            }
+            Mode::RedirectsScenarioLists
+                if method == "GET" && is_list(path) && !path.starts_with("/api/preflight-") =>
+            {
+                Action::Reply(bodies::redirect("http://elsewhere.invalid", path))
             }
             Mode::RedirectsElsewhere => {
                 Action::Reply(bodies::redirect("http://elsewhere.invalid", path))
