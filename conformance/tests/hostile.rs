@@ -257,6 +257,10 @@ fn unreadable_answers_stop_the_run_at_preflight_naming_them() {
             Mode::GzipBomb,
             "but its body is not a task: no id where the profile \"seed\" looks for one (a body in content-encoding gzip, which the suite does not decode)",
         ),
+        (
+            Mode::DeflateBomb,
+            "(a body in content-encoding deflate, which the suite does not decode)",
+        ),
         (Mode::Slowloris, "none came within --timeout 2 s"),
     ] {
         let run = bounded_run(mode, "@missing-token");

@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
+use flate2::Compression;
+
 use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpStream;
 
@@ -16,6 +18,10 @@ pub const CONSOLE_ATTACK: &str = "\x1b[2J\x1b]0;owned\x07\rlooks fine\n::add-mas
 /// A header of workflow commands: header values cannot carry control
 /// characters, but a line can still start with `::`.
 const CONSOLE_ATTACK_HEADER: &str = "x-note: ::error::from a header ##[error]too";
+
+/// The bombs, made once: compressing 64 MiB takes seconds in a debug build.
+static GZIP_BOMB: OnceLock<Vec<u8>> = OnceLock::new();
+static DEFLATE_BOMB: OnceLock<Vec<u8>> = OnceLock::new();
 
 /// One element of the endless list, repeated.
 const LIST_ELEMENT: &[u8] =
@@ -52,7 +58,21 @@ pub fn rewrite(mode: Mode, response: Message) -> Vec<u8> {
         Mode::GzipBomb if success => replace_body(
             &response,
             &["content-type: application/json", "content-encoding: gzip"],
-            gzip_bomb(),
+            &bomb(flate2::write::GzEncoder::new(
+                Vec::new(),
+                flate2::Compression::best(),
+            )),
+        ),
+        Mode::DeflateBomb if success => replace_body(
+            &response,
+            &[
+                "content-type: application/json",
+                "content-encoding: deflate",
+            ],
+            &bomb(flate2::write::ZlibEncoder::new(
+                Vec::new(),
+                flate2::Compression::best(),
+            )),
         ),
         _ => response.bytes,
     }
@@ -138,15 +158,29 @@ fn replace_body(response: &Message, headers: &[&str], body: &[u8]) -> Vec<u8> {
     [out.as_bytes(), body].concat()
 }
 
-/// 64 MiB of zeros, gzipped (about 64 KiB): 64 times the suite's body cap.
-fn gzip_bomb() -> &'static [u8] {
-    static BOMB: OnceLock<Vec<u8>> = OnceLock::new();
-    BOMB.get_or_init(|| {
-        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        let zeros = vec![0u8; 1024 * 1024];
-        for _ in 0..64 {
-            std::io::Write::write_all(&mut encoder, &zeros).expect("gzip into memory");
-        }
-        encoder.finish().expect("gzip into memory")
-    })
+/// Something that compresses into memory: a gzip or a zlib encoder.
+trait Encoder: std::io::Write {
+    fn done(self) -> std::io::Result<Vec<u8>>;
+}
+
+impl Encoder for flate2::write::GzEncoder<Vec<u8>> {
+    fn done(self) -> std::io::Result<Vec<u8>> {
+        self.finish()
+    }
+}
+
+impl Encoder for flate2::write::ZlibEncoder<Vec<u8>> {
+    fn done(self) -> std::io::Result<Vec<u8>> {
+        self.finish()
+    }
+}
+
+/// 64 MiB of zeros, compressed (to about 64 KiB): 64 times the suite's
+/// body cap.
+fn bomb(mut encoder: impl Encoder) -> Vec<u8> {
+    let zeros = vec![0u8; 1024 * 1024];
+    for _ in 0..64 {
+        encoder.write_all(&zeros).expect("compress into memory");
+    }
+    encoder.done().expect("compress into memory")
 }

@@ -57,8 +57,10 @@ pub enum Mode {
     /// 2xx bodies are JSON nested 100,000 deep.
     DeepJson,
     /// 2xx answers say `content-encoding: gzip`, with a small body that
-    /// inflates to 1 GiB.
+    /// inflates to 64 MiB.
     GzipBomb,
+    /// The same in `content-encoding: deflate`.
+    DeflateBomb,
 }
 
 /// What the hostile target saw and did.
