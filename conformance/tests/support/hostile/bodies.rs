@@ -58,10 +58,12 @@ pub fn rewrite(mode: Mode, response: Message) -> Vec<u8> {
         Mode::GzipBomb if success => replace_body(
             &response,
             &["content-type: application/json", "content-encoding: gzip"],
-            &bomb(flate2::write::GzEncoder::new(
-                Vec::new(),
-                flate2::Compression::best(),
-            )),
+            GZIP_BOMB.get_or_init(|| {
+                bomb(flate2::write::GzEncoder::new(
+                    Vec::new(),
+                    Compression::best(),
+                ))
+            }),
         ),
         Mode::DeflateBomb if success => replace_body(
             &response,
@@ -69,10 +71,12 @@ pub fn rewrite(mode: Mode, response: Message) -> Vec<u8> {
                 "content-type: application/json",
                 "content-encoding: deflate",
             ],
-            &bomb(flate2::write::ZlibEncoder::new(
-                Vec::new(),
-                flate2::Compression::best(),
-            )),
+            DEFLATE_BOMB.get_or_init(|| {
+                bomb(flate2::write::ZlibEncoder::new(
+                    Vec::new(),
+                    Compression::best(),
+                ))
+            }),
         ),
         _ => response.bytes,
     }
