@@ -8,6 +8,7 @@ mod support;
 
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use regex::Regex;
@@ -18,10 +19,12 @@ use support::run::{self, Options, stopped_at_preflight_leaving};
 use support::server;
 
 /// What on a console could act instead of show: a control character but
-/// the newline, DEL, a C1 control, a bidi override or isolate, and a line
-/// that starts a CI workflow command (GitHub's `::`, Azure's `##[`).
+/// the newline, DEL, a C1 control, a bidi override or isolate, and a CI
+/// workflow command: GitHub's `::cmd::` at the start of a line (after
+/// whitespace), and `##[cmd]` or Azure's `##vso[cmd]` anywhere in one
+/// (GitHub's legacy parser acts on `##[cmd]` mid-line).
 fn console_problems(text: &str) -> Vec<String> {
-    let command = Regex::new(r"^\s*(::|##\[)").expect("a valid regex");
+    let command = Regex::new(r"^\s*::|##(vso)?\[").expect("a valid regex");
     let mut problems: Vec<String> = text
         .chars()
         .filter(|&c| {
@@ -55,13 +58,10 @@ fn a_target_cannot_write_to_the_console_or_break_a_report() {
     let secret = server::secret_for(bug);
     let server = runtime.block_on(server::start(bug, &secret));
     let target = runtime.block_on(hostile::start(&server.url, Mode::ConsoleAttack));
-    let (junit, html, json) = (
-        scratch("junit.xml"),
-        scratch("report.html"),
-        scratch("report.json"),
-    );
+    let reports = ["junit.xml", "report.html", "report.json"].map(scratch);
+    let [junit, html, json] = &reports;
     let mut args = Vec::new();
-    for (flag, path) in [("--junit", &junit), ("--html", &html), ("--json", &json)] {
+    for (flag, path) in [("--junit", junit), ("--html", html), ("--json", json)] {
         args.extend([flag.to_owned(), path.display().to_string()]);
     }
     let run = run::run_at(
@@ -93,19 +93,19 @@ fn a_target_cannot_write_to_the_console_or_break_a_report() {
         assert!(problems.is_empty(), "{name}: {problems:#?}\n{}", run.dump());
     }
 
-    let junit = std::fs::read_to_string(&junit).expect("the JUnit report");
+    let junit = std::fs::read_to_string(junit).expect("the JUnit report");
     assert_well_formed_xml(&junit);
     assert!(
         junit.contains(r"\u{3a}:add-mask::Bearer"),
         "the report shows the body"
     );
-    let html = std::fs::read_to_string(&html).expect("the HTML report");
+    let html = std::fs::read_to_string(html).expect("the HTML report");
     assert!(
         !html.contains('\u{1b}') && !html.contains('\u{7}'),
         "raw control characters in HTML"
     );
     assert!(!html.contains("<script>alert"), "unescaped markup in HTML");
-    let json = std::fs::read_to_string(&json).expect("the JSON report");
+    let json = std::fs::read_to_string(json).expect("the JSON report");
     let parsed: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
     // JSON escapes what it must (below U+0020); DEL and C1 stay valid JSON.
     let raw: Vec<char> = json.chars().filter(|&c| c < ' ' && c != '\n').collect();
@@ -114,11 +114,7 @@ fn a_target_cannot_write_to_the_console_or_break_a_report() {
         parsed.to_string().contains("::add-mask::Bearer"),
         "the report shows the body"
     );
-    for path in [
-        scratch("junit.xml"),
-        scratch("report.html"),
-        scratch("report.json"),
-    ] {
+    for path in reports {
         let _ = std::fs::remove_file(path);
     }
 }
@@ -335,6 +331,49 @@ fn resets_are_not_findings() {
     assert!(
         run.stdout
             .contains("got no answer: the connection was closed or reset"),
+        "{}",
+        run.dump()
+    );
+}
+
+/// Every read of one task is reset after the server answered it: the
+/// scenarios whose verdict rests on Bob's read of Alice's task, the
+/// existence oracle among them, cannot judge and say so; none passes, none
+/// is a finding (a reset tells Bob nothing about whether the task exists).
+#[test]
+fn resets_of_task_reads_are_never_an_existence_oracle() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let server = runtime.block_on(server::start(Bug::None, &secret));
+    let target = runtime.block_on(hostile::start(&server.url, Mode::ResetsTaskReads));
+    let args = ["--tags", "@cross-user", "--name", ": get$"];
+    let options = Options {
+        args: args.map(ToOwned::to_owned).to_vec(),
+        ..Options::default()
+    };
+    let run = run::run_at(&target.url, &secret, Bug::None, &options);
+    assert_eq!(run.code, Some(0), "{}", run.dump());
+    assert!(run.failing().is_empty(), "{}", run.dump());
+    let tally = run.tally.expect("a tally");
+    let judged = (tally.passed, tally.failed, tally.non_strict);
+    assert_eq!((judged, tally.skipped), ((0, 0, 0), 3), "{}", run.dump());
+    for scenario in [
+        "Bob's token on Alice's path: get",
+        "Alice's task id under Bob's own path: get",
+        "Bob's 404 for Alice's task looks like a missing task's: get",
+    ] {
+        let prefix = format!("[skipped] Cross-user isolation: {scenario}: NOT CHECKED: GET ");
+        let reason = "got no answer: the connection was closed or reset";
+        assert!(
+            run.stdout
+                .lines()
+                .any(|line| line.starts_with(&prefix) && line.contains(reason)),
+            "{scenario}: {}",
+            run.dump()
+        );
+    }
+    assert!(
+        target.counts.resets.load(Ordering::Relaxed) >= 3,
         "{}",
         run.dump()
     );

@@ -6,72 +6,19 @@
 
 mod support;
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 use std::io::Read as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use support::Bug;
+use support::hostile::left_behind::{LeftBehind, assert_exact, left_behind};
 use support::hostile::{self, Mode};
 use support::run::{self, Options};
-use support::server::{self, Server};
-
-/// What a run reported as left behind.
-#[derive(Debug)]
-struct LeftBehind {
-    /// Task ids.
-    ids: BTreeSet<String>,
-    /// Users whose create got no usable answer and whose list could not
-    /// settle it.
-    maybe: Vec<String>,
-}
-
-/// The `--json` report's `left_behind`, checked against the console's
-/// `left behind:` line.
-fn left_behind(json: &Path, stderr: &str) -> LeftBehind {
-    let text = std::fs::read_to_string(json).expect("the --json report was written");
-    let report: serde_json::Value = serde_json::from_str(&text).expect("the report is JSON");
-    let entries: Vec<String> = report["left_behind"]
-        .as_array()
-        .expect("a left_behind array")
-        .iter()
-        .map(|entry| entry.as_str().expect("a string").to_owned())
-        .collect();
-    let line = stderr
-        .lines()
-        .find_map(|line| line.strip_prefix("left behind: "))
-        .map(|line| line.split_once(": ").expect("`N task(s) ...: ids`").1);
-    match line {
-        Some(line) => assert_eq!(line.split(", ").collect::<Vec<_>>(), entries, "{stderr}"),
-        None => assert!(entries.is_empty(), "no left behind line: {stderr}"),
-    }
-    let (maybe, ids): (Vec<String>, Vec<String>) = entries
-        .into_iter()
-        .partition(|entry| entry.starts_with("maybe "));
-    LeftBehind {
-        ids: ids.into_iter().collect(),
-        maybe,
-    }
-}
-
-/// Nothing deleted is reported, and every task left is reported by id;
-/// only a user named "maybe" may hold a task not named.
-fn assert_exact(left: &LeftBehind, server: &Server, output: &str) {
-    let stored = server.task_ids();
-    let deleted: Vec<_> = left.ids.difference(&stored).collect();
-    assert!(
-        deleted.is_empty(),
-        "reported as left behind, but deleted: {deleted:?}\n{output}"
-    );
-    let unreported: Vec<_> = stored.difference(&left.ids).collect();
-    assert!(
-        unreported.is_empty() || !left.maybe.is_empty(),
-        "left in the target, and not reported: {unreported:?}\n{output}"
-    );
-}
+use support::server;
 
 fn report_path(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hygiene");
@@ -97,7 +44,8 @@ fn after_random_resets_exactly_the_tasks_left_are_reported() {
         };
         let run = run::run_at(&proxy.url, &secret, Bug::None, &options);
         let left = left_behind(&json, &run.stderr);
-        assert_exact(&left, &server, &run.dump());
+        let lost = proxy.counts.lost_creates();
+        assert_exact(&left, &server, &lost, &run.dump());
         // Resets over a correct server are no finding: the run fails only
         // for what it left behind, or stops (exit 2) at a reset preflight.
         assert!(run.broken.is_empty(), "{}", run.dump());
@@ -110,9 +58,10 @@ fn after_random_resets_exactly_the_tasks_left_are_reported() {
         assert_eq!(run.code, Some(code), "{}", run.dump());
         ran += usize::from(run.tally.is_some());
         eprintln!(
-            "seed {seed}: exit {:?}, {} resets, {} tasks left and reported, {} maybe, {} stored",
+            "seed {seed}: exit {:?}, {} resets, {} creates lost, {} tasks left and reported, {} maybe, {} stored",
             run.code,
             proxy.counts.resets.load(Ordering::Relaxed),
+            lost.values().sum::<usize>(),
             left.ids.len(),
             left.maybe.len(),
             server.task_count()
@@ -153,7 +102,8 @@ fn a_target_that_stops_answering_task_routes_has_every_task_it_holds_reported() 
     assert_eq!(code, Some(1), "{output}");
     let left = left_behind(&json, &stderr);
     assert!(server.task_count() > 0, "{output}");
-    assert_exact(&left, &server, &output);
+    // Nothing unanswered was forwarded: no create's task is unknown.
+    assert_exact(&left, &server, &BTreeMap::new(), &output);
     // Creates after the stop never reached the server: every task it holds
     // is named.
     assert_eq!(left.ids, server.task_ids(), "{output}");
@@ -162,6 +112,41 @@ fn a_target_that_stops_answering_task_routes_has_every_task_it_holds_reported() 
         left.ids.len(),
         left.maybe.len(),
         started.elapsed()
+    );
+}
+
+/// A target whose routes broke, answering 404 to every task request: a
+/// DELETE's 404 proves nothing, so every task it still holds is reported
+/// by id; its 404s to creates stored nothing.
+#[test]
+fn a_target_that_answers_404_to_everything_has_every_task_it_holds_reported() {
+    let runtime = run::runtime();
+    let secret = server::secret_for(Bug::None);
+    let server = runtime.block_on(server::start(Bug::None, &secret));
+    let proxy = runtime.block_on(hostile::start(&server.url, Mode::NotFoundAfter(STOP_AFTER)));
+    let json = report_path("not-found.json");
+    let options = Options {
+        args: [
+            FEW_SCENARIOS.as_slice(),
+            &["--json", &json.display().to_string()],
+        ]
+        .concat()
+        .iter()
+        .map(ToString::to_string)
+        .collect(),
+        ..Options::default()
+    };
+    let run = run::run_at(&proxy.url, &secret, Bug::None, &options);
+    assert_eq!(run.code, Some(1), "{}", run.dump());
+    let left = left_behind(&json, &run.stderr);
+    assert!(server.task_count() > 0, "{}", run.dump());
+    assert_exact(&left, &server, &BTreeMap::new(), &run.dump());
+    assert_eq!(left.ids, server.task_ids(), "{}", run.dump());
+    eprintln!(
+        "{} tasks left, all reported by id, {} maybe, in {:.1?}",
+        left.ids.len(),
+        left.maybe.len(),
+        run.elapsed
     );
 }
 
@@ -297,7 +282,7 @@ fn signalled(name: &str, second: bool) -> (Ended, Duration, LeftBehind) {
     let junit = std::fs::read_to_string(&junit).expect("the --junit report was written");
     assert!(junit.contains("</testsuites>"), "{junit}");
     let left = left_behind(&json, &ended.stderr);
-    assert_exact(&left, &server, &ended.dump());
+    assert_exact(&left, &server, &BTreeMap::new(), &ended.dump());
     assert_eq!(left.ids, server.task_ids(), "{}", ended.dump());
     (ended, elapsed, left)
 }
@@ -362,16 +347,18 @@ fn sigterm_during_load_deletes_what_the_suite_created() {
     started.signal("TERM");
     let (ended, elapsed) = started.wait(Duration::from_secs(30));
     assert_eq!(ended.code, Some(2), "{}", ended.dump());
+    // A target that answers: everything is deleted, nothing reported.
     let left = left_behind(&json, &ended.stderr);
-    assert_exact(&left, &server, &ended.dump());
-    assert_eq!(left.ids, server.task_ids(), "{}", ended.dump());
+    assert_eq!(server.task_count(), 0, "{}", ended.dump());
+    assert!(
+        left.ids.is_empty() && left.maybe.is_empty(),
+        "{left:?}\n{}",
+        ended.dump()
+    );
     assert!(
         elapsed < Duration::from_secs(15),
         "{elapsed:?}\n{}",
         ended.dump()
     );
-    eprintln!(
-        "SIGTERM to exit during load: {elapsed:.2?}; {held} tasks held, {} left",
-        server.task_count()
-    );
+    eprintln!("SIGTERM to exit during load: {elapsed:.2?}; {held} tasks held, all deleted");
 }

@@ -11,9 +11,10 @@ use tokio::net::TcpStream;
 use super::Mode;
 use crate::support::front::{Message, find};
 
-/// Control characters, escape sequences and CI workflow commands: what a
-/// target that wants to fake annotations or hide log lines sends.
-pub const CONSOLE_ATTACK: &str = "\x1b[2J\x1b]0;owned\x07\rlooks fine\n::add-mask::Bearer\n::error title=pwned::fake annotation\n   ##[error]fake error\n\t::warning::indented\r::notice::after a carriage return\x00\x08\x7f\u{9b}31m\u{202e}desrever";
+/// Control characters, escape sequences and CI workflow commands (at a
+/// line's start, and `##[`/`##vso[` mid-line too): what a target that wants
+/// to fake annotations or hide log lines sends.
+pub const CONSOLE_ATTACK: &str = "\x1b[2J\x1b]0;owned\x07\rlooks fine\n::add-mask::Bearer\n::error title=pwned::fake annotation\n   ##[error]fake error\nsee ##vso[task.complete result=Succeeded]done and ##[warning]mid-line\n\t::warning::indented\r::notice::after a carriage return\x00\x08\x7f\u{9b}31m\u{202e}desrever";
 
 /// A header of workflow commands: header values cannot carry control
 /// characters, but a line can still start with `::`.
@@ -86,6 +87,16 @@ pub fn rewrite(mode: Mode, response: Message) -> Vec<u8> {
 pub fn redirect(host: &str, path: &str) -> Vec<u8> {
     format!(
         "HTTP/1.1 307 Temporary Redirect\r\nlocation: {host}{path}\r\ncontent-length: 0\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// A 404 like FastAPI's for a route it does not have.
+pub fn not_found() -> Vec<u8> {
+    let body = r#"{"detail":"Not Found"}"#;
+    format!(
+        "HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
     )
     .into_bytes()
 }

@@ -4,9 +4,11 @@
 //! come). The suite run against it must stay bounded and honest.
 
 mod bodies;
+pub mod left_behind;
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt as _;
@@ -61,6 +63,14 @@ pub enum Mode {
     GzipBomb,
     /// The same in `content-encoding: deflate`.
     DeflateBomb,
+    /// After this many requests to task routes, every task request is
+    /// answered `404 {"detail":"Not Found"}` at once, not forwarded: a
+    /// target whose routes broke.
+    NotFoundAfter(usize),
+    /// Every GET of one task (`/api/{user}/tasks/{id}`, not the list) is
+    /// forwarded, then reset: the server answered, the client never learns
+    /// what.
+    ResetsTaskReads,
 }
 
 /// What the hostile target saw and did.
@@ -72,10 +82,24 @@ pub struct Counts {
     pub forwarded: AtomicUsize,
     /// Connections reset instead of answered.
     pub resets: AtomicUsize,
-    /// Requests to task routes, for `StopsAnsweringTasksAfter`.
+    /// Requests to task routes, for `StopsAnsweringTasksAfter` and
+    /// `NotFoundAfter`.
     task_requests: AtomicUsize,
     /// The state of the `RandomResets` generator.
     random: AtomicU64,
+    /// Per user id: creates the server acted on whose answer was reset.
+    lost_creates: Mutex<BTreeMap<String, usize>>,
+}
+
+impl Counts {
+    /// Per user id: creates the server acted on (and may have stored) whose
+    /// answer the client never got: tasks the suite cannot name.
+    pub fn lost_creates(&self) -> BTreeMap<String, usize> {
+        self.lost_creates
+            .lock()
+            .expect("the counts are never poisoned")
+            .clone()
+    }
 }
 
 /// The hostile target, serving until dropped (its connections end too).
@@ -176,6 +200,9 @@ impl Connection {
                     if forwarded {
                         self.forward(&mut server, &mut from_server, &request, &method)
                             .await?;
+                        if method == "POST" && is_list(&path) {
+                            self.lost_create(&path);
+                        }
                     }
                     self.counts.resets.fetch_add(1, Ordering::Relaxed);
                     client.set_zero_linger()?;
@@ -219,6 +246,15 @@ impl Connection {
             {
                 Action::Hang
             }
+            Mode::NotFoundAfter(limit)
+                if task_route
+                    && self.counts.task_requests.fetch_add(1, Ordering::Relaxed) >= limit =>
+            {
+                Action::Reply(bodies::not_found())
+            }
+            Mode::ResetsTaskReads if method == "GET" && is_task(path) => {
+                Action::Reset { forwarded: true }
+            }
             Mode::RandomResets { percent, .. } => {
                 let roll = self.next_random() % 200;
                 if roll < u64::from(percent) * 2 {
@@ -246,6 +282,18 @@ impl Connection {
         read_message(server, buffer, Some(method))
             .await?
             .ok_or_else(|| std::io::ErrorKind::UnexpectedEof.into())
+    }
+
+    /// Counts a create to `path` (`/api/{user}/tasks`) whose answer is lost.
+    fn lost_create(&self, path: &str) {
+        let user = path.split('/').nth(2).unwrap_or_default().to_owned();
+        *self
+            .counts
+            .lost_creates
+            .lock()
+            .expect("the counts are never poisoned")
+            .entry(user)
+            .or_default() += 1;
     }
 
     /// xorshift64: the resets of a seed are the same run after run.
@@ -281,6 +329,11 @@ fn is_task_route(path: &str) -> bool {
 
 fn is_list(path: &str) -> bool {
     is_task_route(path) && path.trim_end_matches('/').ends_with("/tasks")
+}
+
+/// `/api/{user}/tasks/{id}`: one task, not a list nor `/complete`.
+fn is_task(path: &str) -> bool {
+    is_task_route(path) && path.trim_end_matches('/').split('/').count() == 5
 }
 
 /// Never answers; the connection stays open until the target is dropped.

@@ -265,11 +265,17 @@ impl Server {
 
     /// The ids of the tasks stored now, of every user.
     pub fn task_ids(&self) -> std::collections::BTreeSet<String> {
+        self.task_owners().into_keys().collect()
+    }
+
+    /// The tasks stored now, of every user: each id with its owner's user
+    /// id (the path's, or the token's `sub` on `/api/tasks`).
+    pub fn task_owners(&self) -> std::collections::BTreeMap<String, String> {
         self.app
             .store()
             .tasks
-            .keys()
-            .map(ToString::to_string)
+            .values()
+            .map(|task| (task.id().to_string(), task.owner().to_owned()))
             .collect()
     }
 }

@@ -36,6 +36,15 @@ pub(super) struct Task {
 }
 
 impl Task {
+    pub(super) fn id(&self) -> Uuid {
+        self.id
+    }
+
+    /// The user id it is stored under.
+    pub(super) fn owner(&self) -> &str {
+        &self.user_id
+    }
+
     fn to_json(&self) -> Value {
         json!({
             "id": self.id.to_string(),
