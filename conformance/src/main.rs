@@ -40,6 +40,9 @@ use run::cli::Cli;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // A panic's message may quote a target's answer: through the sanitiser
+    // too, like everything else the suite prints.
+    std::panic::set_hook(Box::new(|panic| report::safe::err(&format!("{panic}\n"))));
     let cli = Cli::parse_noting_the_secret();
     match run::run(cli).await {
         Ok(code) => code,

@@ -115,6 +115,13 @@ impl ScenarioResult {
         }
     }
 
+    /// The same result, with deviations noted before it stopped unjudged.
+    #[must_use]
+    pub fn noting(mut self, deviations: Vec<Failure>) -> Self {
+        self.deviations = deviations;
+        self
+    }
+
     /// The same result, of a `@must` scenario or not.
     #[must_use]
     pub fn must(mut self, must: bool) -> Self {

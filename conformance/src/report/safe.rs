@@ -3,7 +3,8 @@
 //! the cursor, rewrite a line (CR, ESC sequences), reorder it (bidi
 //! overrides), or start a CI workflow command: GitHub Actions acts on
 //! `::add-mask::…` or `::error::…` at the start of a line, after any
-//! whitespace, and Azure Pipelines on `##[error]` and `##vso[…]`.
+//! whitespace, and on `##[error]…` anywhere in a line (its legacy form);
+//! Azure Pipelines on `##[error]` and `##vso[…]`.
 //!
 //! Every `print!`, `println!`, `eprint!` and `eprintln!` of the suite goes
 //! through [`out`] or [`err`] (main.rs shadows the standard macros), so no
@@ -44,9 +45,10 @@ fn push_escaped(text: &mut String, c: char) {
 }
 
 /// `text` on one line: every character that acts instead of showing,
-/// newlines included, escaped; and a start that would be a workflow
-/// command guarded. For what a target wrote where the suite prints one
-/// line (a header value, an exit-2 line).
+/// newlines included, escaped; a start that would be a workflow command
+/// guarded, and every `##[` or `##vso[` too (the runner's legacy parser
+/// looks for them anywhere in a line). For what a target wrote where the
+/// suite prints one line (a header value, an exit-2 line).
 pub fn line(text: &str) -> String {
     let mut safe = String::with_capacity(text.len());
     for c in text.chars() {
@@ -56,7 +58,27 @@ pub fn line(text: &str) -> String {
             safe.push(c);
         }
     }
-    guard(&safe)
+    guard(&disarm_legacy_commands(&safe))
+}
+
+/// `text` with the first `#` of every `##[` and `##vso[` escaped.
+fn disarm_legacy_commands(text: &str) -> String {
+    let mut disarmed = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("##") {
+        let after = &rest[at + 2..];
+        if after.starts_with('[') || after.starts_with("vso[") {
+            disarmed.push_str(&rest[..at]);
+            disarmed.push_str("\\u{23}#");
+            rest = after;
+        } else {
+            // Past the first `#` only: the second may open a `##[`.
+            disarmed.push_str(&rest[..=at]);
+            rest = &rest[at + 1..];
+        }
+    }
+    disarmed.push_str(rest);
+    disarmed
 }
 
 /// `text` with its newlines kept, everything else that acts escaped, and
@@ -133,7 +155,9 @@ mod tests {
             .collect();
         problems.extend(
             text.lines()
-                .filter(|line| starts_a_command(line))
+                .filter(|line| {
+                    starts_a_command(line) || line.contains("##[") || line.contains("##vso[")
+                })
                 .map(str::to_owned),
         );
         problems
@@ -146,7 +170,7 @@ mod tests {
         assert_eq!(safe.lines().count(), 5, "{safe}");
         assert_eq!(
             safe,
-            "ok\\u{1b}[2J\\u{7}\\rfake\\u{9b}31m\\u{202e}gnp.exe\\u{2066}\n\\u{3a}:add-mask::secret\n  \\u{3a}:error file=a::forged\n\\t##[error]forged\n\\u{23}#vso[task.complete result=Succeeded]\\u{7f}"
+            "ok\\u{1b}[2J\\u{7}\\rfake\\u{9b}31m\\u{202e}gnp.exe\\u{2066}\n\\u{3a}:add-mask::secret\n  \\u{3a}:error file=a::forged\n\\t\\u{23}#[error]forged\n\\u{23}#vso[task.complete result=Succeeded]\\u{7f}"
         );
     }
 
@@ -156,6 +180,10 @@ mod tests {
         assert!(!safe.contains('\n'), "{safe}");
         assert_eq!(acts_or_commands(&safe), Vec::<String>::new(), "{safe}");
         assert_eq!(line("::x"), "\\u{3a}:x");
+        assert_eq!(
+            line("x-note: ok ##[error]mid-line ###[warning]x ##vso[task.x] ## #"),
+            "x-note: ok \\u{23}#[error]mid-line #\\u{23}#[warning]x \\u{23}#vso[task.x] ## #"
+        );
         assert_eq!(line("\u{a0}##[group]x"), "\u{a0}\\u{23}#[group]x");
     }
 

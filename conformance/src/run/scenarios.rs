@@ -187,16 +187,18 @@ fn record(
         None => (None, Vec::new(), false, None),
     };
     let finding = finding.or_else(|| unrecorded(feature, scenario, finished));
-    // Stopped for want of a verdict: what stopped it is not a finding; the
-    // deviations seen before it stand (the console said why it stopped).
     let result = match unjudged {
-        Some(reason) if deviations.is_empty() => {
+        // Stopped for want of a verdict: what stopped it is not a finding,
+        // and the scenario is no verdict on its promise; the deviations
+        // seen before it stopped stay on record.
+        Some(reason) => {
             ScenarioResult::skipped(feature.name.clone(), scenario.name.clone(), reason)
+                .noting(deviations)
         }
-        unjudged => ScenarioResult::graded(
+        None => ScenarioResult::graded(
             feature.name.clone(),
             scenario.name.clone(),
-            finding.filter(|_| unjudged.is_none()),
+            finding,
             deviations,
             strict,
         ),
@@ -216,38 +218,83 @@ fn record(
     }
 }
 
-/// A report file, or nowhere when it was not asked for.
+/// Cucumber's JSON report file, or nowhere when it was not asked for. Its
+/// writer writes the whole report when the run finishes: written beside the
+/// file and renamed there when dropped, so that a run cut short by a signal
+/// leaves the old file (or none), never an empty or half one.
 enum Output {
-    File(BufWriter<File>),
+    File {
+        file: BufWriter<File>,
+        partial: PathBuf,
+        path: PathBuf,
+        written: bool,
+    },
+    /// A path that is not a file (`/dev/stdout`, a pipe): written as it is.
+    Stream(BufWriter<File>),
     Nowhere,
 }
 
 impl Output {
     fn create(path: Option<&Path>) -> Result<Self, ReportFileError> {
-        match path {
-            None => Ok(Self::Nowhere),
-            Some(path) => File::create(path)
-                .map(|file| Self::File(BufWriter::new(file)))
-                .map_err(|source| ReportFileError {
-                    path: path.to_owned(),
-                    source,
-                }),
+        let Some(path) = path else {
+            return Ok(Self::Nowhere);
+        };
+        let error = |source| ReportFileError {
+            path: path.to_owned(),
+            source,
+        };
+        if std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file()) {
+            return File::create(path)
+                .map(|file| Self::Stream(BufWriter::new(file)))
+                .map_err(error);
         }
+        let mut partial = path.as_os_str().to_owned();
+        partial.push(".partial");
+        let partial = PathBuf::from(partial);
+        let file = File::create(&partial).map_err(error)?;
+        Ok(Self::File {
+            file: BufWriter::new(file),
+            partial,
+            path: path.to_owned(),
+            written: false,
+        })
     }
 }
 
 impl Write for Output {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         match self {
-            Self::File(file) => file.write(bytes),
+            Self::File { file, written, .. } => {
+                *written = true;
+                file.write(bytes)
+            }
+            Self::Stream(file) => file.write(bytes),
             Self::Nowhere => Ok(bytes.len()),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
-            Self::File(file) => file.flush(),
+            Self::File { file, .. } | Self::Stream(file) => file.flush(),
             Self::Nowhere => Ok(()),
+        }
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if let Self::File {
+            file,
+            partial,
+            path,
+            written,
+        } = self
+        {
+            let whole =
+                *written && file.flush().is_ok() && std::fs::rename(&*partial, &*path).is_ok();
+            if !whole {
+                let _ = std::fs::remove_file(&*partial);
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ use todo_reference_server::RunningServer;
 use crate::report;
 use crate::report::expected::ExpectedFailures;
 use crate::report::results::{RunReport, ScenarioResult};
+use crate::report::safe;
 use crate::run::banner::Banner;
 use crate::run::features::Features;
 use crate::run::plan::{Connection, Outputs, RunPlan, Target};
@@ -311,10 +312,12 @@ impl Session {
         let left_behind = self.sweep(&mut signals, signalled).await;
         signals.exit_on_next();
         if !left_behind.is_empty() {
+            // Ids are the target's words: one line each, whatever they hold.
+            let ids: Vec<String> = left_behind.iter().map(|id| safe::line(id)).collect();
             eprintln!(
                 "left behind: {} task(s) the suite created and could not delete: {}",
                 left_behind.len(),
-                left_behind.join(", ")
+                ids.join(", ")
             );
         }
         let tally = match outcome {

@@ -2,11 +2,35 @@
 //! scenarios (the session then cleans up briefly and writes the reports), a
 //! signal during the cleanup cuts it short, and one after it exits at once.
 
+use std::fmt;
+
 use tokio::signal::unix::{Signal, SignalKind, signal};
 
-/// Exit code of a run ended by a signal after its cleanup, as shells say
-/// for SIGINT.
-const EXIT_AT_ONCE: i32 = 130;
+/// A signal that stops the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    Interrupt,
+    Terminate,
+}
+
+impl Stop {
+    /// 128 + the signal's number, as shells report a process it ended.
+    fn exit_code(self) -> i32 {
+        match self {
+            Self::Interrupt => 130,
+            Self::Terminate => 143,
+        }
+    }
+}
+
+impl fmt::Display for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Interrupt => "Ctrl-C",
+            Self::Terminate => "SIGTERM",
+        })
+    }
+}
 
 /// Both signals, listened to from when this is made: none is missed
 /// between two waits.
@@ -23,11 +47,11 @@ impl Signals {
         })
     }
 
-    /// The next signal's name.
-    pub async fn next(&mut self) -> &'static str {
+    /// The next signal.
+    pub async fn next(&mut self) -> Stop {
         tokio::select! {
-            _ = self.interrupt.recv() => "Ctrl-C",
-            _ = self.terminate.recv() => "SIGTERM",
+            _ = self.interrupt.recv() => Stop::Interrupt,
+            _ = self.terminate.recv() => Stop::Terminate,
         }
     }
 
@@ -37,7 +61,7 @@ impl Signals {
         tokio::spawn(async move {
             let signal = self.next().await;
             eprintln!("todo-conformance: {signal} again: exiting at once");
-            std::process::exit(EXIT_AT_ONCE);
+            std::process::exit(signal.exit_code());
         });
     }
 }

@@ -3,7 +3,7 @@
 //! fetched (a target that fetches a key URL from a token is one step from
 //! trusting it), and for `todo-conformance issuer`.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -28,9 +28,12 @@ const MAX_OPEN: usize = 128;
 /// of file descriptors): accepting resumes once they are freed.
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 
+/// Whether each key URL the suite handed out was fetched.
+type Fetches = Mutex<HashMap<String, bool>>;
+
 pub struct KeyServer {
     base: String,
-    fetched: Arc<Mutex<HashSet<String>>>,
+    fetched: Arc<Fetches>,
     accepting: JoinHandle<()>,
 }
 
@@ -40,7 +43,7 @@ impl KeyServer {
     pub async fn start(jwks: &Value, port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let base = format!("http://{}", listener.local_addr()?);
-        let fetched = Arc::new(Mutex::new(HashSet::new()));
+        let fetched = Arc::new(Fetches::default());
         let body: Arc<str> = jwks.to_string().into();
         let accepting = tokio::spawn(accept(listener, body, Arc::clone(&fetched)));
         Ok(Self {
@@ -54,14 +57,18 @@ impl KeyServer {
         &self.base
     }
 
+    /// The key URL for `id`, whose fetches are recorded from now on.
     pub fn url_for(&self, id: &str) -> String {
+        if let Ok(mut fetched) = self.fetched.lock() {
+            fetched.entry(id.to_owned()).or_insert(false);
+        }
         format!("{}/keys/{id}", self.base)
     }
 
     pub fn was_fetched(&self, id: &str) -> bool {
         self.fetched
             .lock()
-            .is_ok_and(|fetched| fetched.contains(id))
+            .is_ok_and(|fetched| fetched.get(id) == Some(&true))
     }
 }
 
@@ -103,7 +110,7 @@ impl Open {
 
 /// Accepts for as long as the server lives: an accept error pauses it, with
 /// a growing backoff, and never ends it.
-async fn accept(listener: TcpListener, body: Arc<str>, fetched: Arc<Mutex<HashSet<String>>>) {
+async fn accept(listener: TcpListener, body: Arc<str>, fetched: Arc<Fetches>) {
     let open = Arc::new(Mutex::new(Open::default()));
     let mut backoff = Duration::from_millis(5);
     loop {
@@ -127,7 +134,7 @@ async fn accept(listener: TcpListener, body: Arc<str>, fetched: Arc<Mutex<HashSe
     }
 }
 
-async fn answer(mut stream: TcpStream, body: &str, fetched: &Mutex<HashSet<String>>) {
+async fn answer(mut stream: TcpStream, body: &str, fetched: &Fetches) {
     let mut request = Vec::new();
     let mut buffer = [0u8; 1024];
     while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < MAX_REQUEST_BYTES {
@@ -138,8 +145,12 @@ async fn answer(mut stream: TcpStream, body: &str, fetched: &Mutex<HashSet<Strin
     }
     let request = String::from_utf8_lossy(&request);
     let path = request.split_whitespace().nth(1).unwrap_or_default();
-    if let (Some(id), Ok(mut fetched)) = (path.strip_prefix("/keys/"), fetched.lock()) {
-        fetched.insert(id.to_owned());
+    // Only the ids the suite handed out are recorded: a flood of made-up
+    // paths must not grow the record.
+    if let (Some(id), Ok(mut fetched)) = (path.strip_prefix("/keys/"), fetched.lock())
+        && let Some(seen) = fetched.get_mut(id)
+    {
+        *seen = true;
     }
     let response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",

@@ -5,7 +5,6 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::answers::judgeable;
 use super::{ContractWorld, Outcome};
 use crate::report::finding::{Check, Failure};
 use crate::target::accounts::issued::Issued;
@@ -121,7 +120,7 @@ impl ContractWorld {
         };
         // Two answers are compared, never a reset with an answer.
         for exchange in [wrong, unknown] {
-            judgeable(exchange).map_err(|what| self.cannot_judge(exchange, &what))?;
+            self.judged(exchange)?;
         }
         let answer = |exchange: &Exchange| {
             exchange

@@ -109,9 +109,13 @@ impl Context {
         Tasks::new(&self.client, &self.profile)
     }
 
-    /// Deletes what `scenario` created; see [`Ledger::clean_up`].
+    /// Deletes what `scenario` created; see [`Ledger::clean_up`]. Within
+    /// two request timeouts (a DELETE and a list): against a target that
+    /// stopped answering, each scenario's cleanup would otherwise take
+    /// several; what it leaves stays in the ledger for the final sweep.
     pub(super) async fn clean_up(&self, scenario: &str) {
-        self.ledger.clean_up(self.tasks(), scenario).await;
+        let limit = self.client.timeout() * 2;
+        let _ = tokio::time::timeout(limit, self.ledger.clean_up(self.tasks(), scenario)).await;
     }
 
     pub fn record(&self, created: Created) {

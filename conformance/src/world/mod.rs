@@ -306,8 +306,13 @@ impl ContractWorld {
             .profile
             .body(&json!({"title": title, "description": "created by todo-conformance"}));
         let path = self.tasks_path(&account);
-        self.send_create(&path, &[http::bearer(&account.token)], Some(&body))
-            .await;
+        self.send_create(
+            &account,
+            &path,
+            &[http::bearer(&account.token)],
+            Some(&body),
+        )
+        .await;
         self.expect_success(Route::Create)?;
         let task = self.last_task()?;
         if owner == Owner::Alice {

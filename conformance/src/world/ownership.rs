@@ -89,7 +89,7 @@ impl ContractWorld {
                 .await
         };
         for exchange in [&probe, &missing] {
-            judgeable(exchange).map_err(|what| self.cannot_judge(exchange, &what))?;
+            self.judged(exchange)?;
         }
         let (seen, expected) = (answer(&probe, &id), answer(&missing, &control));
         if seen == expected {

@@ -42,19 +42,22 @@ impl ContractWorld {
             .await
     }
 
-    /// Sends a request that may create a task, which becomes the last
-    /// exchange; the ledger tracks what it may have created, for
-    /// `clean_up`.
+    /// Sends a request that may create a task under `path_owner`'s path,
+    /// which becomes the last exchange; the ledger tracks what it may have
+    /// created, for `clean_up`. The path's owner comes first among the
+    /// owners: only their DELETE's 2xx proves the task gone.
     pub(super) async fn send_create(
         &mut self,
+        path_owner: &Account,
         path: &str,
         headers: &[(String, String)],
         body: Option<&Value>,
     ) {
-        let owners = [self.alice.clone(), self.bob.clone()]
+        let others = [self.alice.clone(), self.bob.clone()]
             .into_iter()
             .flatten()
-            .collect();
+            .filter(|account| account.id != path_owner.id);
+        let owners = std::iter::once(path_owner.clone()).chain(others).collect();
         let context = Arc::clone(&self.ctx);
         // Tracked from before it is sent: whatever the answer (or none), a
         // task it stored is deleted or reported.
@@ -87,7 +90,8 @@ impl ContractWorld {
         let (method, path, body) = self.ctx.profile.request(route, &path_owner.id, &task_id);
         if route == Route::Create {
             // A create that should have been refused may still store a task.
-            self.send_create(&path, &headers, body.as_ref()).await;
+            self.send_create(&path_owner, &path, &headers, body.as_ref())
+                .await;
         } else {
             self.last = Some(
                 self.ctx

@@ -28,7 +28,7 @@ impl ContractWorld {
         let alice = self.alice().await?;
         let body = self.ctx.profile.body(&body);
         let path = self.tasks_path(&alice);
-        self.send_create(&path, &[http::bearer(&alice.token)], Some(&body))
+        self.send_create(&alice, &path, &[http::bearer(&alice.token)], Some(&body))
             .await;
         if self.received()?.status / 100 == 2 {
             self.subject = Some(self.last_task()?);
@@ -138,8 +138,8 @@ impl ContractWorld {
     /// stored though the create was refused is a write despite a refusal;
     /// one stored by a create that said so was reported with its status.
     pub async fn expect_alice_has_no_tasks(&mut self) -> Outcome {
-        // A peek, not a check: a create without an answer that stored a
-        // task is still a write the caller was not allowed.
+        // A peek, not a check: whether the create said it stored a task;
+        // without an answer it said nothing, and a task stored counts.
         let accepted = self
             .last
             .as_ref()

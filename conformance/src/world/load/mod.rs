@@ -184,7 +184,9 @@ impl ContractWorld {
     async fn create(&self, worker: &mut Worker, shared: &Shared, round: usize) {
         let title = format!("load {} #{round}", worker.account.id);
         let route = self.route(Route::Create, &worker.account, "");
-        let in_flight = (self.ctx).create_in_flight(vec![worker.account.clone()], &self.key_id);
+        let in_flight = self
+            .ctx
+            .create_in_flight(vec![worker.account.clone()], &self.key_id);
         let exchange = self
             .send_as(worker, shared, route, Some(&json!({"title": title})))
             .await;
