@@ -13,6 +13,7 @@ use tower_http::trace::TraceLayer;
 use crate::auth;
 use crate::error::AppError;
 use crate::health;
+use crate::openapi;
 use crate::state::AppState;
 use crate::tasks;
 
@@ -24,6 +25,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .route("/openapi.json", get(openapi::serve))
         .nest("/api/auth", auth::router(state.tokens.issuer().is_some()))
         .merge(tasks::router())
         .fallback(not_found)

@@ -11,6 +11,7 @@ mod database;
 mod error;
 mod extract;
 mod health;
+mod openapi;
 mod password;
 mod server;
 mod state;

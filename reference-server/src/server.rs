@@ -19,6 +19,7 @@ use crate::app;
 use crate::config::Config;
 use crate::config::JwksLocation;
 use crate::database::{Database, DatabaseError};
+use crate::openapi::{self, ContractError};
 use crate::password::{PasswordError, Passwords};
 use crate::state::AppState;
 use crate::tokens::{JwksError, JwksVerifier, TokenKeys, Verifier};
@@ -41,6 +42,8 @@ pub enum SpawnError {
     Jwks(#[from] JwksError),
     #[error("could not prepare password hashing: {0}")]
     Passwords(#[from] PasswordError),
+    #[error(transparent)]
+    Contract(#[from] ContractError),
     #[error("the server failed: {0}")]
     Serve(io::Error),
 }
@@ -101,6 +104,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
             "verifying Better Auth's tokens against its JWKS"
         );
     }
+    let openapi = openapi::document(verifier.issuer().is_some())?;
     let database = Database::open(&config.database, config.db_connect_timeout).await?;
     let passwords = match Passwords::new().await {
         Ok(passwords) => passwords,
@@ -113,6 +117,7 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
         pool: database.pool.clone(),
         tokens: Arc::new(verifier),
         passwords: Arc::new(passwords),
+        openapi,
     };
     let router = app::router(state, config.request_timeout);
     let http = http1_builder(config.header_read_timeout);

@@ -1,5 +1,5 @@
 //! What every handler gets through `State`: the database pool, the token
-//! verifier and the password hasher.
+//! verifier, the password hasher and the OpenAPI document.
 
 use std::sync::Arc;
 
@@ -13,4 +13,6 @@ pub struct AppState {
     pub pool: PgPool,
     pub tokens: Arc<Verifier>,
     pub passwords: Arc<Passwords>,
+    /// The OpenAPI document served at `/openapi.json`, as JSON.
+    pub openapi: Arc<str>,
 }

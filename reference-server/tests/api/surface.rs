@@ -1,5 +1,6 @@
 //! The rest of the surface: unknown routes and wrong methods, the health and
-//! readiness probes, and NUL characters wherever a client can put them.
+//! readiness probes, the OpenAPI document, and NUL characters wherever a
+//! client can put them.
 
 use reqwest::Method;
 use serde_json::json;
@@ -43,6 +44,31 @@ async fn health_and_readiness() {
             .json(),
         json!({"status": "ready"})
     );
+}
+
+/// `/openapi.json` is the contract, without a token, as FastAPI serves its
+/// own: every route this server has is in it.
+#[tokio::test]
+async fn the_contract_is_served_at_openapi_json() {
+    let api = Api::new();
+    let served = api.call(Method::GET, "/openapi.json", None, None).await;
+    served.expect(200);
+    assert_eq!(served.header("content-type"), Some("application/json"));
+    let document = served.json();
+    assert_eq!(document["openapi"], json!("3.1.0"));
+    for path in [
+        "/api/auth/register",
+        "/api/auth/login",
+        "/api/auth/logout",
+        "/api/{user_id}/tasks",
+        "/api/{user_id}/tasks/{id}",
+        "/api/{user_id}/tasks/{id}/complete",
+        "/health",
+        "/ready",
+        "/openapi.json",
+    ] {
+        assert!(document["paths"].get(path).is_some(), "{path}");
+    }
 }
 
 #[tokio::test]
