@@ -42,12 +42,12 @@ fn console_problems(text: &str) -> Vec<String> {
     problems
 }
 
-/// A file in the temporary directory, unique to this test process.
+/// A scratch file, unique to this test process.
 fn scratch(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!(
-        "todo-conformance-hostile-{}-{name}",
-        std::process::id()
-    ))
+    // Under the target directory: a failed run's reports stay there, to
+    // read, and never litter the system's temporary directory.
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("hostile-{}-{name}", std::process::id()))
 }
 
 #[test]
