@@ -27,8 +27,7 @@ pub enum ClientError {
 /// an idle timeout), and a request sent on it just then is lost. The suite
 /// never resends a write the server may have received, so writes go on a
 /// connection of their own; reads reuse connections, and a read lost that
-/// way is sent again on a new one, up to [`READ_RESENDS`] times (uvicorn
-/// has been seen to drop one on a new connection too, under load).
+/// way is sent again, once, on a new one.
 #[derive(Clone)]
 pub struct Client {
     base: String,
@@ -108,7 +107,7 @@ impl fmt::Display for Unanswered {
 pub struct Exchange {
     pub request: SentRequest,
     pub response: Result<Received, Unanswered>,
-    /// From sending to the end of the body; of the last sending, when a
+    /// From sending to the end of the body; of the second sending, when a
     /// read lost to a closed connection was sent again.
     pub elapsed: Duration,
 }
@@ -257,11 +256,9 @@ impl Client {
         };
         let mut started = Instant::now();
         let mut sent = dispatch(first, &request).await;
-        let mut resends = 0;
-        while resendable && resends < READ_RESENDS && sent.as_ref().is_err_and(closed_unanswered) {
+        if resendable && sent.as_ref().is_err_and(closed_unanswered) {
             started = Instant::now();
             sent = dispatch(&self.fresh, &request).await;
-            resends += 1;
         }
         let response = match sent {
             Ok(response) => read(response).await,
@@ -274,10 +271,6 @@ impl Client {
         }
     }
 }
-
-/// How many times a read lost to a closed connection is sent again, each
-/// time on a new connection: reads change nothing, so this is harmless.
-const READ_RESENDS: usize = 2;
 
 /// Connections idle longer than this are not reused: below the keep-alive
 /// timeouts of common servers (gunicorn 2 s, uvicorn and Node 5 s), so that
