@@ -307,6 +307,19 @@ fn redirected_attacks_are_never_judged() {
     );
 }
 
+/// A server that resets the connection on a 64 KiB token instead of
+/// answering has refused it: that scenario passes, and the barrage, whose
+/// other attacks were answered, is judged (and passes) too.
+#[test]
+fn a_reset_on_a_huge_token_is_a_refusal() {
+    let run = bounded_run(Mode::ResetsLargeHeads, "@disclosure or @forgery");
+    let [passed, failed, non_strict, _] = run.tally.expect("a tally");
+    assert_eq!((failed, non_strict), (0, 0), "{run:#?}");
+    assert!(passed > 0, "{run:#?}");
+    assert!(!run.stdout.contains("NOT CHECKED"), "{run:#?}");
+    assert!(run.tasks_left == 0 && run.code == Some(0), "{run:#?}");
+}
+
 /// Random resets over a correct server: what was reset is NOT CHECKED, and
 /// nothing is reported as a finding (a reset is no answer about
 /// anything: no existence oracle, no 5xx, no refusal).

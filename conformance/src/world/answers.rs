@@ -34,6 +34,11 @@ pub fn judgeable(exchange: &Exchange) -> Result<&Received, String> {
     }
 }
 
+/// Whether the connection was closed before any answer came.
+pub fn closed_unanswered(exchange: &Exchange) -> bool {
+    matches!(&exchange.response, Err(unanswered) if unanswered.cause == Cause::Closed)
+}
+
 /// `204`, or `200 or 204`.
 pub fn statuses(codes: &[u16]) -> String {
     codes

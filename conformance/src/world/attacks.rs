@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 
-use super::answers::{judgeable, says_invalid_token, statuses};
+use super::answers::{closed_unanswered, judgeable, says_invalid_token, statuses};
 use super::{ContractWorld, Outcome, Owner};
 use crate::contract::Route;
 use crate::report::finding::{Check, Failure, Presented};
@@ -86,7 +86,12 @@ impl ContractWorld {
     /// scenario: whatever the token needed, the target must survive it.
     pub fn expect_refused(&self) -> Outcome {
         let refusals = match &self.presented {
-            Some(Presented::Attack(attack)) => attack.refusals(),
+            Some(Presented::Attack(attack)) => {
+                if attack.closing_refuses() && self.last.as_ref().is_some_and(closed_unanswered) {
+                    return Ok(());
+                }
+                attack.refusals()
+            }
             _ => &[401],
         };
         let status = self.received()?.status;
@@ -232,7 +237,11 @@ impl ContractWorld {
                 vec![http::authorization(authorization)],
             )
             .await?;
-            if let Some(exchange) = self.last.clone() {
+            // A connection closed on an attack that closing refuses is a
+            // refusal with nothing in it for the barrage's checks to judge.
+            if let Some(exchange) = self.last.clone()
+                && !(attack.closing_refuses() && closed_unanswered(&exchange))
+            {
                 self.probes.push((attack.name(), exchange));
             }
         }

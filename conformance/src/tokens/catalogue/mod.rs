@@ -111,6 +111,14 @@ impl Attack {
         self.entry().refusals
     }
 
+    /// Whether a connection closed without an answer refuses this attack
+    /// too: a server that will not read a 64 KiB head may close instead of
+    /// answering (uvicorn's h11 does, and the reset can beat its 400). The
+    /// attacker gains nothing from it.
+    pub fn closing_refuses(&self) -> bool {
+        matches!(self, Self::Huge)
+    }
+
     /// The `Authorization` header value carrying the attack, or what is
     /// missing to build it.
     pub fn authorization(&self, with: &Ingredients) -> Result<String, Need> {

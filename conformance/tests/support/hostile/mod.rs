@@ -54,6 +54,10 @@ pub enum Mode {
     Slowloris,
     /// Requests are read and never answered.
     NeverAnswers,
+    /// A request whose head is over 32 KiB is reset unanswered, as a server
+    /// that will not read such a head may do (uvicorn's reset can beat its
+    /// 400); the rest pass through.
+    ResetsLargeHeads,
     /// 2xx bodies are invalid UTF-8.
     InvalidUtf8,
     /// 2xx bodies are JSON nested 100,000 deep.
@@ -72,6 +76,9 @@ pub enum Mode {
     /// what.
     ResetsTaskReads,
 }
+
+/// A request head over this is large, for `ResetsLargeHeads`.
+const LARGE_HEAD: usize = 32 * 1024;
 
 /// What the hostile target saw and did.
 #[derive(Debug, Default)]
@@ -188,7 +195,9 @@ impl Connection {
             self.counts.requests.fetch_add(1, Ordering::Relaxed);
             let method = method_of(&request.bytes);
             let path = path_of(&request.bytes);
-            let answer = match self.action(&method, &path) {
+            let large =
+                find(&request.bytes, b"\r\n\r\n").unwrap_or(request.bytes.len()) > LARGE_HEAD;
+            let answer = match self.action(&method, &path, large) {
                 Action::Forward => {
                     let response = self
                         .forward(&mut server, &mut from_server, &request, &method)
@@ -220,7 +229,7 @@ impl Connection {
         }
     }
 
-    fn action(&self, method: &str, path: &str) -> Action {
+    fn action(&self, method: &str, path: &str, large_head: bool) -> Action {
         let task_route = is_task_route(path);
         match self.mode {
             Mode::EndlessLists | Mode::HugeLists if method == "GET" && is_list(path) => {
@@ -240,6 +249,7 @@ impl Connection {
                 Action::Reply(bodies::redirect(&format!("http://127.0.0.1:{port}"), path))
             }
             Mode::NeverAnswers => Action::Hang,
+            Mode::ResetsLargeHeads if large_head => Action::Reset { forwarded: false },
             Mode::StopsAnsweringTasksAfter(limit)
                 if task_route
                     && self.counts.task_requests.fetch_add(1, Ordering::Relaxed) >= limit =>
