@@ -2,25 +2,24 @@
 //! is one, prepares (the preflight, the key server, the banner, the
 //! run-wide context), runs the scenarios, and finishes: it sweeps what the
 //! suite created, within a time bound, shuts the bundled server down and
-//! writes the reports. It owns the ledger of created tasks and the results.
+//! writes the reports (`finish`). It owns the ledger of created tasks and
+//! the results.
+
+mod finish;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::anyhow;
 use todo_reference_server::RunningServer;
 
-use crate::report;
 use crate::report::expected::ExpectedFailures;
-use crate::report::results::{RunReport, ScenarioResult};
-use crate::report::safe;
 use crate::run::banner::Banner;
 use crate::run::features::Features;
 use crate::run::plan::{Connection, Outputs, RunPlan, Target};
 use crate::run::prepare;
-use crate::run::reports;
 use crate::run::scenarios::{self, Selection, Tally};
 use crate::run::signals::Signals;
 use crate::run::sources::{KeyOrigin, Sources};
@@ -33,19 +32,9 @@ use crate::target::ledger::Ledger;
 use crate::target::preflight::{self, Reachable, TargetError};
 use crate::target::profile::Profile;
 use crate::target::routes;
-use crate::target::tasks::Tasks;
 use crate::target::users::{GivenUsers, Provisioning, UserSource};
 use crate::tokens::PublicKey;
 use crate::world::context::{self, Context, LoadPlan};
-
-/// How long the final cleanup may take.
-const SWEEP_LIMIT: Duration = Duration::from_secs(60);
-/// After a signal, CI systems kill the run after about 10 s: the cleanup
-/// takes at most this, leaving time for the reports and the bundled
-/// server's shutdown, and each of its requests at most
-/// [`SIGNALLED_REQUEST_LIMIT`].
-const SIGNALLED_SWEEP_LIMIT: Duration = Duration::from_secs(7);
-const SIGNALLED_REQUEST_LIMIT: Duration = Duration::from_secs(2);
 
 /// Runs the plan: exit 1 when a finding fails the run or a task is left
 /// behind. Errors are setup problems (exit 2), reported after the cleanup.
@@ -297,113 +286,5 @@ impl Session {
             MintingKey::Trusted => None,
             MintingKey::Untrusted(reason) => Some(reason),
         })
-    }
-
-    /// Whatever happened, deletes what the suite created, before the
-    /// bundled server (and its database) goes away, and writes the reports:
-    /// those of a run that stopped say why. After a signal (`signalled`),
-    /// briefly.
-    async fn finish(
-        mut self,
-        outcome: anyhow::Result<Tally>,
-        mut signals: Signals,
-        signalled: bool,
-    ) -> anyhow::Result<ExitCode> {
-        let left_behind = self.sweep(&mut signals, signalled).await;
-        signals.exit_on_next();
-        if !left_behind.is_empty() {
-            // Ids are the target's words: one line each, whatever they hold.
-            let ids: Vec<String> = left_behind.iter().map(|id| safe::line(id)).collect();
-            eprintln!(
-                "left behind: {} task(s) the suite created and could not delete: {}",
-                left_behind.len(),
-                ids.join(", ")
-            );
-        }
-        let tally = match outcome {
-            Ok(tally) => tally,
-            Err(error) => {
-                let report = self.report(Vec::new(), left_behind, Some(error.to_string()));
-                let written = reports::write(&self.outputs, &report);
-                let shut_down = self.shut_down().await;
-                for problem in [written.err(), shut_down.err()].into_iter().flatten() {
-                    eprintln!("todo-conformance: {problem}");
-                }
-                return Err(error);
-            }
-        };
-        let mut scenarios = tally.results;
-        let not_run = self
-            .expected
-            .as_ref()
-            .map(|expected| expected.apply(&mut scenarios))
-            .unwrap_or_default();
-        let report = self.report(scenarios, left_behind, None);
-        report::console::print(&report, &not_run);
-        let written = reports::write(&self.outputs, &report);
-        // The reports first: they are what a CI step that kills slow steps
-        // must find.
-        self.shut_down().await?;
-        written?;
-        let failed = report.fails_run() || tally.execution_failed || !report.left_behind.is_empty();
-        Ok(if failed {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        })
-    }
-
-    /// Shuts the bundled server, if any, down, and removes its container.
-    async fn shut_down(&mut self) -> anyhow::Result<()> {
-        let Some(server) = self.bundled.take() else {
-            return Ok(());
-        };
-        server.shutdown().await.map_err(|error| {
-            anyhow!("the bundled reference server did not shut down cleanly: {error}")
-        })
-    }
-
-    /// The one record every output is written from.
-    fn report(
-        &mut self,
-        scenarios: Vec<ScenarioResult>,
-        left_behind: Vec<String>,
-        stopped: Option<String>,
-    ) -> RunReport {
-        RunReport {
-            target: std::mem::take(&mut self.base_url),
-            profile: self.profile.name.clone(),
-            started_at: std::mem::take(&mut self.started_at),
-            duration_secs: self.started.elapsed().as_secs_f64(),
-            strict: self.strict,
-            show_tokens: self.show_tokens,
-            scenarios,
-            informational: context::installed()
-                .and_then(|context| context.notes.lock().ok().map(|notes| notes.clone()))
-                .unwrap_or_default(),
-            left_behind,
-            stopped,
-        }
-    }
-
-    /// Deletes what is left in the ledger, in parallel and bounded in
-    /// time: more briefly after a signal, and a signal cuts it short. What
-    /// stays is left behind.
-    async fn sweep(&self, signals: &mut Signals, signalled: bool) -> Vec<String> {
-        let Some(client) = &self.client else {
-            return self.ledger.left_behind();
-        };
-        let mut tasks = Tasks::new(client, &self.profile);
-        let mut limit = SWEEP_LIMIT;
-        if signalled {
-            tasks = tasks.limited_to(SIGNALLED_REQUEST_LIMIT);
-            limit = SIGNALLED_SWEEP_LIMIT;
-        }
-        tokio::select! {
-            () = self.ledger.sweep(tasks) => {}
-            () = tokio::time::sleep(limit) => eprintln!("cleanup stopped after {limit:?}"),
-            signal = signals.next() => eprintln!("cleanup stopped by {signal}"),
-        }
-        self.ledger.left_behind()
     }
 }
