@@ -15,7 +15,7 @@ use regex::Regex;
 
 use support::Bug;
 use support::hostile::{self, Mode};
-use support::run::{self, Options, stopped_at_preflight_leaving};
+use support::run::{self, Options, Tally, stopped_at_preflight_leaving};
 use support::server;
 
 /// What on a console could act instead of show: a control character but
@@ -210,7 +210,7 @@ fn bounded_run(mode: Mode, tags: &str) -> Bounded {
         mode,
         code,
         tasks_left: server.task_count(),
-        tally: tally(&stdout),
+        tally: run::tally(&stdout),
         stdout,
         stderr,
         elapsed: started.elapsed(),
@@ -225,21 +225,10 @@ struct Bounded {
     code: Option<i32>,
     /// Tasks the server behind still holds after the run.
     tasks_left: usize,
-    /// passed, failed, non-strict, skipped.
-    tally: Option<[usize; 4]>,
+    tally: Option<Tally>,
     stdout: String,
     stderr: String,
     elapsed: Duration,
-}
-
-/// The counts of the tally line.
-fn tally(stdout: &str) -> Option<[usize; 4]> {
-    let line = Regex::new(
-        r"(?m)^conformance: (\d+) passed, (\d+) failed, (\d+) non-strict, (\d+) skipped, ",
-    )
-    .expect("a valid regex");
-    let counts = line.captures(stdout)?;
-    Some([1, 2, 3, 4].map(|index| counts[index].parse().expect("a count")))
 }
 
 /// Bodies a target should never send, and answers that trickle: the run
@@ -282,7 +271,13 @@ fn unreadable_answers_stop_the_run_at_preflight_naming_them() {
 #[test]
 fn requests_without_answers_are_never_judged() {
     let run = bounded_run(Mode::StopsAnsweringTasksAfter(4), "@disclosure");
-    assert_eq!(run.tally, Some([0, 0, 0, 4]), "{run:#?}");
+    let nothing_judged = Tally {
+        passed: 0,
+        failed: 0,
+        non_strict: 0,
+        skipped: 4,
+    };
+    assert_eq!(run.tally, Some(nothing_judged), "{run:#?}");
     assert!(
         run.stdout
             .contains("got no answer: no answer came within --timeout"),
@@ -297,7 +292,12 @@ fn requests_without_answers_are_never_judged() {
 #[test]
 fn redirected_attacks_are_never_judged() {
     let run = bounded_run(Mode::RedirectsScenarioLists, "@disclosure");
-    let [passed, failed, non_strict, skipped] = run.tally.expect("a tally");
+    let Tally {
+        passed,
+        failed,
+        non_strict,
+        skipped,
+    } = run.tally.expect("a tally");
     assert_eq!((passed, failed, non_strict), (0, 0, 0), "{run:#?}");
     assert!(skipped >= 4, "{run:#?}");
     assert!(
@@ -313,7 +313,12 @@ fn redirected_attacks_are_never_judged() {
 #[test]
 fn a_reset_on_a_huge_token_is_a_refusal() {
     let run = bounded_run(Mode::ResetsLargeHeads, "@disclosure or @forgery");
-    let [passed, failed, non_strict, _] = run.tally.expect("a tally");
+    let Tally {
+        passed,
+        failed,
+        non_strict,
+        ..
+    } = run.tally.expect("a tally");
     assert_eq!((failed, non_strict), (0, 0), "{run:#?}");
     assert!(passed > 0, "{run:#?}");
     assert!(!run.stdout.contains("NOT CHECKED"), "{run:#?}");

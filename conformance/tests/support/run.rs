@@ -275,7 +275,7 @@ pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
 }
 
 /// The counts of the final tally line.
-fn tally(stdout: &str) -> Option<Tally> {
+pub fn tally(stdout: &str) -> Option<Tally> {
     let line = Regex::new(
         r"(?m)^conformance: (\d+) passed, (\d+) failed, (\d+) non-strict, (\d+) skipped, \d+ expected failures, \d+ informational in [0-9.]+s$",
     )
