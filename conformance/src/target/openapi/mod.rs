@@ -1,0 +1,53 @@
+//! The target's own OpenAPI document: where it was found, and the
+//! operations it declares, as the sweep and the profile inference read them.
+//! Parsing is `oas3`'s (3.1, and the 3.0 documents it reads); this module
+//! keeps only what the suite uses, with `$ref`s inlined.
+
+use reqwest::Method;
+use serde_json::Value;
+
+/// A parsed document and where it came from.
+#[derive(Debug, Clone)]
+pub struct ApiDocument {
+    /// The URL or file it was read from, for the banner and the reports.
+    pub source: String,
+    pub operations: Vec<Operation>,
+}
+
+/// One method on one path, as declared.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub method: Method,
+    /// The path template, as written: `/api/{user_id}/tasks/{task_id}`.
+    pub path: String,
+    /// Whether a security requirement applies (the operation's own, or the
+    /// document's when the operation names none); `security: []` is none.
+    pub secured: bool,
+    pub params: Vec<Param>,
+    /// The JSON Schema of an `application/json` request body, `$ref`s
+    /// inlined, when the operation takes one.
+    pub body: Option<Value>,
+    /// Whether that body is required.
+    pub body_required: bool,
+    /// The 2xx statuses the document declares, in order.
+    pub success: Vec<u16>,
+    /// The JSON Schema of the first 2xx answer's JSON body, `$ref`s inlined.
+    pub answer: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub location: Location,
+    pub required: bool,
+    /// Its JSON Schema, `$ref`s inlined (`{}` when none is declared).
+    pub schema: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
