@@ -7,4 +7,5 @@ mod attacks;
 mod load;
 mod ownership;
 mod requests;
+mod sweep;
 mod tasks;

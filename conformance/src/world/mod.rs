@@ -16,6 +16,7 @@ mod lists;
 mod load;
 mod ownership;
 mod requests;
+mod sweep;
 mod tasks;
 
 use crate::contract::{Route, id_of};
@@ -41,6 +42,8 @@ pub struct ContractWorld {
     alice_baseline: Vec<String>,
     /// Alice's task as the target returned it at creation.
     alice_task: Option<Value>,
+    /// Bob's task, likewise, for the sweep's comparisons.
+    bob_task: Option<Value>,
     /// Alice's list right after her task was created.
     alice_list: Option<Value>,
     /// "That task" of the CRUD scenarios.
@@ -55,6 +58,8 @@ pub struct ContractWorld {
     key_id: String,
     /// Requests of multi-request steps (barrage, neighbours, logins).
     probes: Vec<(String, Exchange)>,
+    /// What the last walk of the sweep found.
+    sweep: sweep::Log,
     /// What the load scenario saw.
     load: Option<load::result::LoadResult>,
     /// Harmless deviations, which do not stop the scenario.
@@ -90,6 +95,15 @@ impl fmt::Debug for ContractWorld {
 pub enum Owner {
     Alice,
     Bob,
+}
+
+/// Whose path Bob's request goes to, in the sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Crossing {
+    /// Bob's token on Alice's path (and her task).
+    AlicesPath,
+    /// Bob's token on his own path, with Alice's task.
+    AlicesTaskUnderBobsPath,
 }
 
 /// A step's result. The failure is boxed: it is large and rare.
@@ -130,6 +144,7 @@ impl ContractWorld {
             bob: None,
             alice_baseline: Vec::new(),
             alice_task: None,
+            bob_task: None,
             alice_list: None,
             subject: None,
             last: None,
@@ -137,6 +152,7 @@ impl ContractWorld {
             presented: None,
             key_id: uuid::Uuid::new_v4().simple().to_string(),
             probes: Vec::new(),
+            sweep: sweep::Log::default(),
             load: None,
             deviations: Mutex::new(Vec::new()),
             finding: None,
@@ -315,7 +331,9 @@ impl ContractWorld {
         .await;
         self.expect_success(Route::Create)?;
         let task = self.last_task()?;
-        if owner == Owner::Alice {
+        if owner == Owner::Bob {
+            self.bob_task = Some(task);
+        } else {
             self.alice_task = Some(task.clone());
             self.subject = Some(task);
             self.alice_list = Some(self.read_list(&account).await?);

@@ -365,7 +365,7 @@ impl ContractWorld {
 /// Cookie names backends read a token from: the common ones, and Better
 /// Auth's session token (under the `__Secure-` prefix on HTTPS) and its
 /// cached session data.
-const TOKEN_COOKIES: [&str; 12] = [
+pub(super) const TOKEN_COOKIES: [&str; 12] = [
     "token",
     "access_token",
     "accessToken",
@@ -384,7 +384,7 @@ const TOKEN_COOKIES: [&str; 12] = [
 const NO_COOKIE: &str = "(no cookie)";
 
 /// Where a forged cross-site request comes from, as a browser says it.
-const FOREIGN_ORIGIN: &str = "https://attacker.todo-conformance.invalid";
+pub(super) const FOREIGN_ORIGIN: &str = "https://attacker.todo-conformance.invalid";
 
 /// The cookie a target took a token from.
 struct CookieTaken {

@@ -222,6 +222,9 @@ impl Session {
             key_server,
             notes: Mutex::new(Vec::new()),
             ledger: Arc::clone(&self.ledger),
+            api: None,
+            api_absent: "no OpenAPI document was looked for".to_owned(),
+            read_only: false,
         })
     }
 

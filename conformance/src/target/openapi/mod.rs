@@ -51,3 +51,6 @@ pub enum Location {
     Header,
     Cookie,
 }
+
+pub mod bodies;
+pub mod slots;

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::contract::WriteMethod;
 
 pub mod pages;
-mod paths;
+pub mod paths;
 pub mod shape;
 
 /// The built-in profile: the contract in `contract/openapi.yaml`.

@@ -117,7 +117,7 @@ impl Profile {
 }
 
 /// A path segment with the characters that would change the path escaped.
-fn encode_segment(segment: &str) -> String {
+pub fn encode_segment(segment: &str) -> String {
     let mut encoded = String::with_capacity(segment.len());
     for byte in segment.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~@:+".contains(&byte) {

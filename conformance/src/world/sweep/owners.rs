@@ -1,0 +1,191 @@
+//! Ownership over every declared operation that names a user or a task:
+//! Bob's token on Alice's path, Alice's task under Bob's own path, and
+//! whether Alice's writes show in Bob's answers. Alice's own request is
+//! each operation's positive control.
+
+use reqwest::Method;
+
+use super::{ContractWorld, Log, Outcome, id_of, name_of};
+use crate::report::finding::Failure;
+use crate::target::http::{self, Exchange};
+use crate::target::openapi::Operation;
+use crate::target::openapi::slots::{Slot, owned, slots};
+use crate::target::users::Account;
+use crate::world::{Crossing, Owner};
+use crate::world::answers::{Answer, answer, judgeable};
+
+impl ContractWorld {
+    /// Bob uses every operation that names a user or a task, as `crossing`
+    /// says; reads first, then writes, deletes last (they may use up Alice's
+    /// task, which is then replaced).
+    pub async fn sweep_as_bob(&mut self, crossing: Crossing) -> Outcome {
+        self.alice().await?;
+        self.bob().await?;
+        let profile = self.ctx.profile.clone();
+        let mut operations: Vec<Operation> = self
+            .sweepable()?
+            .into_iter()
+            .filter(|op| owned(op, &profile))
+            .filter(|op| {
+                crossing == Crossing::AlicesPath
+                    || slots(op, &profile).iter().any(|(_, slot)| *slot == Slot::Task)
+                        && (profile.user_in_path()
+                            && slots(op, &profile).iter().any(|(_, slot)| *slot == Slot::User)
+                            || !profile.user_in_path())
+            })
+            .collect();
+        operations.sort_by_key(|op| match op.method {
+            Method::GET | Method::HEAD => 0,
+            Method::DELETE => 2,
+            _ => 1,
+        });
+        let mut log = Log::default();
+        for operation in &operations {
+            if matches!(operation.method, Method::GET | Method::HEAD) {
+                self.cross_read(operation, crossing, &mut log).await?;
+            } else {
+                self.cross_write(operation, crossing, &mut log).await?;
+            }
+        }
+        self.sweep = log;
+        Ok(())
+    }
+
+    /// Sends `operation` as `caller` on `path_owner`'s path with `task`.
+    async fn send_by(
+        &mut self,
+        operation: &Operation,
+        caller: &Account,
+        path_owner: &Account,
+        task: Option<&str>,
+    ) -> Option<Exchange> {
+        let body = self.control_body(operation);
+        self.send_operation(
+            operation,
+            path_owner,
+            task,
+            &[http::bearer(&caller.token)],
+            body,
+        )
+        .await
+    }
+
+    /// Bob's read must show nothing of Alice's: not her data, and not the
+    /// answer Alice gets, when that differs from Bob's own.
+    async fn cross_read(
+        &mut self,
+        operation: &Operation,
+        crossing: Crossing,
+        log: &mut Log,
+    ) -> Result<(), Box<Failure>> {
+        let (alice, bob) = (self.alice().await?, self.bob().await?);
+        let alices_task = self.alice_task.as_ref().map(id_of);
+        let Some(own) = self.send_by(operation, &alice, &alice, alices_task.as_deref()).await
+        else {
+            return Ok(log.skip(operation, "its path names something the suite does not have"));
+        };
+        let Some(control) = success(&own) else {
+            return Ok(log.skip(operation, control_failed(&own)));
+        };
+        let bobs_task = self.bob_task_id();
+        let bobs = self.send_by(operation, &bob, &bob, bobs_task.as_deref()).await;
+        let path_owner = if crossing == Crossing::AlicesPath { &alice } else { &bob };
+        let Some(crossed) = self
+            .send_by(operation, &bob, path_owner, alices_task.as_deref())
+            .await
+        else {
+            return Ok(log.skip(operation, "its path names something the suite does not have"));
+        };
+        let name = name_of(operation);
+        let status = match judgeable(&crossed) {
+            Ok(received) => received.status,
+            Err(what) => return Ok(log.unanswered.push((name, what))),
+        };
+        log.exercised += 1;
+        let expected = "no answer with Alice's data for Bob";
+        let same_as_alices = answer(&crossed, "") == Some(control.clone())
+            && bobs.as_ref().and_then(|b| answer(b, "")) != Some(control);
+        if status >= 500 {
+            log.breach(crossed, expected, format!("{status}: {name} failed on Bob's request"));
+        } else if (200..300).contains(&status)
+            && (self.carries_alices_data(&crossed) || same_as_alices)
+        {
+            let actual = format!("{status}: Bob's {name} answered with what Alice gets from it");
+            log.breach(crossed, expected, actual);
+        }
+        Ok(())
+    }
+
+    /// Bob's write must change nothing of Alice's; Alice's own write is
+    /// the control, after it.
+    async fn cross_write(
+        &mut self,
+        operation: &Operation,
+        crossing: Crossing,
+        log: &mut Log,
+    ) -> Result<(), Box<Failure>> {
+        let (alice, bob) = (self.alice().await?, self.bob().await?);
+        let alices_task = self.alice_task.as_ref().map(id_of);
+        let before = self.read_list(&alice).await?;
+        let path_owner = if crossing == Crossing::AlicesPath { &alice } else { &bob };
+        let Some(crossed) = self
+            .send_by(operation, &bob, path_owner, alices_task.as_deref())
+            .await
+        else {
+            return Ok(log.skip(operation, "its path names something the suite does not have"));
+        };
+        let name = name_of(operation);
+        let status = match judgeable(&crossed) {
+            Ok(received) => received.status,
+            Err(what) => return Ok(log.unanswered.push((name, what))),
+        };
+        let after = self.read_list(&alice).await?;
+        let expected = "Alice's tasks unchanged by Bob's request";
+        if after != before {
+            log.exercised += 1;
+            let actual = format!("{status}: Bob's {name} changed Alice's tasks: {after}");
+            log.breach(crossed, expected, actual);
+            return Ok(());
+        }
+        if status >= 500 {
+            log.exercised += 1;
+            log.breach(crossed, expected, format!("{status}: {name} failed on Bob's request"));
+            return Ok(());
+        }
+        let own = self.send_by(operation, &alice, &alice, alices_task.as_deref()).await;
+        match own.as_ref().map(|own| (success(own), own)) {
+            Some((Some(_), _)) => log.exercised += 1,
+            Some((None, own)) => log.skip(operation, control_failed(own)),
+            None => log.skip(operation, "its path names something the suite does not have"),
+        }
+        if operation.method == Method::DELETE {
+            // The control may have deleted Alice's task: the next operation
+            // needs one.
+            self.give_task(Owner::Alice).await?;
+        }
+        Ok(())
+    }
+
+    fn bob_task_id(&self) -> Option<String> {
+        self.bob_task.as_ref().map(id_of)
+    }
+}
+
+/// The answer of a 2xx, for comparison.
+fn success(exchange: &Exchange) -> Option<Answer> {
+    judgeable(exchange)
+        .ok()
+        .filter(|received| (200..300).contains(&received.status))
+        .and_then(|_| answer(exchange, ""))
+}
+
+/// Why an operation could not be exercised: its positive control failed.
+fn control_failed(exchange: &Exchange) -> String {
+    match judgeable(exchange) {
+        Ok(received) => format!(
+            "Alice's own request, the positive control, got {}",
+            received.status
+        ),
+        Err(what) => format!("Alice's own request, the positive control, got no answer: {what}"),
+    }
+}
