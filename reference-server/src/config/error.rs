@@ -19,6 +19,14 @@ pub enum ConfigError {
         "BETTER_AUTH_SECRET is {0} bytes long; it must be at least {MIN_SECRET_BYTES} bytes (for example the output of `openssl rand -hex 32`)"
     )]
     ShortSecret(usize),
+    #[error(
+        "BETTER_AUTH_SECRET is a well-known weak secret (it is in public JWT-secret wordlists and is cracked offline in under a second); generate one with: openssl rand -base64 32"
+    )]
+    WellKnownSecret,
+    #[error(
+        "BETTER_AUTH_SECRET is made only of words (dictionary and combinator attacks crack those offline fast, so word-only secrets, passphrases included, are refused); generate one with: openssl rand -base64 32"
+    )]
+    WordsOnlySecret,
     #[error("{var}={value:?} is invalid: {reason}")]
     Invalid {
         var: &'static str,

@@ -3,12 +3,14 @@
 //!
 //! The database (`database`) and JWKS (`jwks`) parts have files of their
 //! own, and so do the errors (`error`) and the bounds (`limits`) they share
-//! with this one; everything is re-exported here.
+//! with this one, and the weak-secret checks (`weak`); everything is
+//! re-exported here.
 
 mod database;
 mod error;
 mod jwks;
 mod limits;
+mod weak;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -20,6 +22,7 @@ use error::seconds;
 use jwks::jwks_from_lookup;
 pub use jwks::{BETTER_AUTH_JWKS_PATH, DEFAULT_JWKS_REFRESH, JwksConfig, JwksLocation};
 pub use limits::{MAX_LEEWAY, MAX_TIMEOUT, MAX_TOKEN_TTL, MIN_SECRET_BYTES};
+pub use weak::{is_well_known_secret, is_words_only};
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8000";
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
@@ -34,8 +37,9 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// keep-alive connection is closed after it.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The HS256 signing secret. Its `Debug` output is redacted so that it never
-/// reaches a log line.
+/// The HS256 signing secret: long enough, not a well-known one and not made
+/// only of words. Its `Debug` output is redacted so that it never reaches a
+/// log line.
 #[derive(Clone)]
 pub struct Secret(String);
 
@@ -45,8 +49,15 @@ impl Secret {
         if value.is_empty() {
             return Err(ConfigError::MissingSecret);
         }
+        // Well-known first: "too short" would invite padding `secret` out.
+        if is_well_known_secret(&value) {
+            return Err(ConfigError::WellKnownSecret);
+        }
         if value.len() < MIN_SECRET_BYTES {
             return Err(ConfigError::ShortSecret(value.len()));
+        }
+        if is_words_only(&value) {
+            return Err(ConfigError::WordsOnlySecret);
         }
         Ok(Self(value))
     }
@@ -247,6 +258,34 @@ mod tests {
             Err(ConfigError::ShortSecret(31))
         ));
         assert!(config(&[("BETTER_AUTH_SECRET", SECRET)]).is_ok());
+    }
+
+    #[test]
+    fn weak_secrets_are_refused_in_one_line_that_does_not_repeat_them() {
+        for (secret, weak) in [
+            (
+                " My_Very_Long_And_Safe_Secret_Key\n",
+                "a well-known weak secret",
+            ),
+            ("changeme", "a well-known weak secret"),
+            (
+                "correct horse battery staple orbit lunar",
+                "made only of words",
+            ),
+        ] {
+            let error = config(&[("BETTER_AUTH_SECRET", secret)]).unwrap_err();
+            let line = error.to_string();
+            assert!(line.starts_with(&format!("BETTER_AUTH_SECRET is {weak} (")));
+            assert!(line.ends_with("generate one with: openssl rand -base64 32"));
+            let secret = secret.trim().to_lowercase();
+            assert!(!line.contains('\n') && !line.to_lowercase().contains(&secret));
+        }
+        for strong in [
+            "q3Jd8vKx0ZpL7mN2bR5tY9wE1uI4oA6sD8fG0hJ2kLc=",
+            "4f9c2a1be07d53c8a6f1e2d9b3c4a5f60718293a4b5c6d7e8f90a1b2c3d4e5f6",
+        ] {
+            assert!(config(&[("BETTER_AUTH_SECRET", strong)]).is_ok());
+        }
     }
 
     #[test]

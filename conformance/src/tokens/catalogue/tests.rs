@@ -132,3 +132,27 @@ fn every_attack_has_one_entry() {
         assert_eq!(entries.count(), 1, "{:?}", entry.attack);
     }
 }
+
+/// The reference server must not start with a secret the suite would forge
+/// with: the list it checks holds every one of the catalogue's guesses.
+#[test]
+fn the_reference_server_refuses_every_weak_secret_tried_here() {
+    let guesses: Vec<&str> = Attack::catalogue()
+        .into_iter()
+        .filter_map(|attack| match attack {
+            Attack::WeakSecret(secret) => Some(secret),
+            _ => None,
+        })
+        .collect();
+    assert!(!guesses.is_empty());
+    for secret in guesses {
+        assert!(
+            todo_reference_server::config::is_well_known_secret(secret),
+            "{secret:?} is not in reference-server/src/config/weak_secrets.txt"
+        );
+        assert!(matches!(
+            todo_reference_server::Secret::new(secret),
+            Err(todo_reference_server::ConfigError::WellKnownSecret)
+        ));
+    }
+}
