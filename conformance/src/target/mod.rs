@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod http;
 pub mod ledger;
+pub mod openapi;
 pub mod preflight;
 pub mod profile;
 pub mod routes;
