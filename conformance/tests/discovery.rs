@@ -163,3 +163,35 @@ fn a_bad_openapi_document_stops_the_run_with_the_reason() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_dry_run_shows_the_routes_of_a_given_document_or_says_one_is_looked_for() {
+    let openapi = fixture("paginated.json");
+    let (code, printed, stderr) = suite(&[
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--secret",
+        "s",
+        "--openapi",
+        openapi.to_str().expect("utf-8"),
+        "--dry-run",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        printed.contains("list    GET /api/{user}/tasks?limit=100\n"),
+        "{printed}"
+    );
+    assert!(!printed.contains("OpenAPI document at"), "{printed}");
+    let (code, printed, stderr) = suite(&[
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--secret",
+        "s",
+        "--dry-run",
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        printed.contains("first GETs without a token for the OpenAPI document at /openapi.json, /api/openapi.json,"),
+        "{printed}"
+    );
+}

@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::report::expected::ExpectedFailures;
-use crate::run::api::ApiPlan;
+use crate::run::api::{ApiPlan, DocumentSource};
 use crate::run::cli::Cli;
 use crate::run::features::Features;
 use crate::run::scenarios::Selection;
 use crate::run::sources::Sources;
+use crate::target::openapi::infer;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
 use crate::world::context::LoadPlan;
@@ -153,15 +154,19 @@ impl RunPlan {
     }
 }
 
-/// `--profile`, or the seed until a document says otherwise; and where the
+/// `--profile`, or the one inferred from `--openapi FILE`, or the seed
+/// until a document found on the target says otherwise; and where the
 /// document comes from (a bad `--openapi FILE` stops the run here).
 pub fn profile_and_api(cli: &Cli) -> anyhow::Result<(Profile, ApiPlan)> {
-    let profile = match &cli.profile {
-        Some(given) => Profile::load(given)?,
-        None => Profile::seed(),
+    let source = ApiPlan::source(cli.openapi.as_deref())?;
+    let profile = match (&cli.profile, &source) {
+        (Some(given), _) => Profile::load(given)?,
+        // Known before anything is sent: `--dry-run` shows its routes.
+        (None, DocumentSource::File(document)) => infer::infer(document).profile,
+        (None, _) => Profile::seed(),
     };
     let api = ApiPlan {
-        source: ApiPlan::source(cli.openapi.as_deref())?,
+        source,
         given: cli.profile.clone(),
         write: cli.write_profile.clone(),
         read_only: cli.read_only,
