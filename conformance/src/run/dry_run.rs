@@ -5,8 +5,10 @@
 use cucumber::gherkin::Feature;
 
 use crate::contract::Route;
+use crate::run::api::DocumentSource;
 use crate::run::plan::RunPlan;
 use crate::run::scenarios::Selection;
+use crate::target::openapi::discover;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
 
@@ -23,6 +25,14 @@ pub fn print(plan: &RunPlan) {
         .unwrap_or("the bundled reference server (started on a loopback port)");
     println!("dry run: nothing is sent. A run against {target} would send:");
     println!();
+    if plan.api.given.is_none() && matches!(plan.api.source, DocumentSource::Discover) {
+        // The document is looked for only by a run: these routes may change.
+        println!(
+            "first GETs without a token for the OpenAPI document at {}; a profile inferred from it replaces the seed's routes below (--print-profile shows it)",
+            discover::PLACES.join(", ")
+        );
+        println!();
+    }
     println!(
         "routes (profile {}), {{user}} the scenario's user, {{task}} a task it created:",
         profile.name

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::report::expected::ExpectedFailures;
+use crate::run::api::{ApiPlan, DocumentSource};
 use crate::run::cli::Cli;
 use crate::run::features::Features;
 use crate::run::scenarios::Selection;
 use crate::run::sources::Sources;
+use crate::target::openapi::infer;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
 use crate::world::context::LoadPlan;
@@ -61,7 +63,10 @@ pub struct RunPlan {
     pub mode: Mode,
     pub target: Target,
     pub connection: Connection,
+    /// `--profile`, or the seed until a document says otherwise.
     pub profile: Profile,
+    /// The OpenAPI document, and whether the profile is inferred from it.
+    pub api: ApiPlan,
     pub features: Features,
     pub selection: Selection,
     /// Where tokens, users and the public key come from.
@@ -87,7 +92,8 @@ impl RunPlan {
             Some(dir) => Features::from_dir(dir)?,
             None => Features::embedded()?,
         };
-        let profile = Profile::load(&cli.profile)?;
+        let (profile, api) = profile_and_api(&cli)?;
+        let connection = Connection::from_cli(&cli);
         let target = match &cli.base_url {
             Some(url) => Target::External { url: url.clone() },
             None => Target::Bundled {
@@ -120,11 +126,9 @@ impl RunPlan {
                 duration: Duration::from_secs(cli.duration),
             }),
             target,
-            connection: Connection {
-                timeout: Duration::from_secs(cli.timeout),
-                ca_cert: cli.ca_cert,
-            },
+            connection,
             profile,
+            api,
             features,
             sources,
             given_users: cli.given_users,
@@ -146,6 +150,35 @@ impl RunPlan {
         match &self.target {
             Target::External { url } => Some(url),
             Target::Bundled { .. } => None,
+        }
+    }
+}
+
+/// `--profile`, or the one inferred from `--openapi FILE`, or the seed
+/// until a document found on the target says otherwise; and where the
+/// document comes from (a bad `--openapi FILE` stops the run here).
+pub fn profile_and_api(cli: &Cli) -> anyhow::Result<(Profile, ApiPlan)> {
+    let source = ApiPlan::source(cli.openapi.as_deref())?;
+    let profile = match (&cli.profile, &source) {
+        (Some(given), _) => Profile::load(given)?,
+        // Known before anything is sent: `--dry-run` shows its routes.
+        (None, DocumentSource::File(document)) => infer::infer(document).profile,
+        (None, _) => Profile::seed(),
+    };
+    let api = ApiPlan {
+        source,
+        given: cli.profile.clone(),
+        write: cli.write_profile.clone(),
+        read_only: cli.read_only,
+    };
+    Ok((profile, api))
+}
+
+impl Connection {
+    pub fn from_cli(cli: &Cli) -> Self {
+        Self {
+            timeout: Duration::from_secs(cli.timeout),
+            ca_cert: cli.ca_cert.clone(),
         }
     }
 }
