@@ -8,8 +8,8 @@
 use reqwest::Method;
 
 use super::{ContractWorld, Log, Outcome, id_of, name_of};
-use crate::report::finding::Presented;
 use crate::contract::Credentials;
+use crate::report::finding::Presented;
 use crate::target::http::{self, Exchange};
 use crate::target::openapi::slots::{Names, fill};
 use crate::world::answers::judgeable;
@@ -44,10 +44,20 @@ impl ContractWorld {
                     "authorization, content-type".to_owned(),
                 ),
             ];
-            let mut sent = vec![self.ctx.client.send(Method::OPTIONS, &path, &preflight, None).await];
+            let mut sent = vec![
+                self.ctx
+                    .client
+                    .send(Method::OPTIONS, &path, &preflight, None)
+                    .await,
+            ];
             if operation.method == Method::GET {
                 let simple = [origin.clone(), http::bearer(&alice.token)];
-                sent.push(self.ctx.client.send(Method::GET, &path, &simple, None).await);
+                sent.push(
+                    self.ctx
+                        .client
+                        .send(Method::GET, &path, &simple, None)
+                        .await,
+                );
             }
             for exchange in sent {
                 self.judge_cors(&name_of(&operation), exchange, &mut log);
@@ -99,7 +109,11 @@ impl ContractWorld {
         }
         for name in TOKEN_COOKIES {
             let cookie = ("cookie".to_owned(), format!("{name}={}", alice.token));
-            let exchange = self.ctx.client.send(Method::GET, &path, &[cookie], None).await;
+            let exchange = self
+                .ctx
+                .client
+                .send(Method::GET, &path, &[cookie], None)
+                .await;
             if judgeable(&exchange).is_ok_and(|received| (200..300).contains(&received.status))
                 && self.carries_alices_data(&exchange)
             {

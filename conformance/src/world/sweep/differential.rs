@@ -32,10 +32,15 @@ impl ContractWorld {
             let second = self.bobs_read(&operation, &bob).await;
             match (first.map(|(_, a)| a), second.map(|(_, b)| b)) {
                 (Some(Ok(a)), Some(Ok(b))) if a == b => steady.push((operation, b)),
-                (Some(Ok(_)), Some(Ok(_))) => log.skip(&operation, "Bob's answer changes by itself"),
+                (Some(Ok(_)), Some(Ok(_))) => {
+                    log.skip(&operation, "Bob's answer changes by itself")
+                }
                 (Some(Err(why)), _) | (_, Some(Err(why))) => log.skip(&operation, why),
                 (None, _) | (_, None) => {
-                    log.skip(&operation, "its path names something the suite does not have");
+                    log.skip(
+                        &operation,
+                        "its path names something the suite does not have",
+                    );
                 }
             }
         }
