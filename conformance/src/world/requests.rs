@@ -53,6 +53,20 @@ impl ContractWorld {
         headers: &[(String, String)],
         body: Option<&Value>,
     ) {
+        self.send_write(Method::POST, path_owner, path, headers, body)
+            .await;
+    }
+
+    /// [`Self::send_create`] with `method`: a declared PUT may store a
+    /// task too (an upsert).
+    pub(super) async fn send_write(
+        &mut self,
+        method: Method,
+        path_owner: &Account,
+        path: &str,
+        headers: &[(String, String)],
+        body: Option<&Value>,
+    ) {
         let others = [self.alice.clone(), self.bob.clone()]
             .into_iter()
             .flatten()
@@ -62,7 +76,7 @@ impl ContractWorld {
         // Tracked from before it is sent: whatever the answer (or none), a
         // task it stored is deleted or reported.
         let in_flight = context.create_in_flight(owners, &self.key_id);
-        let exchange = context.client.send(Method::POST, path, headers, body).await;
+        let exchange = context.client.send(method, path, headers, body).await;
         in_flight.settle(&exchange, &context.profile);
         self.last = Some(exchange);
     }

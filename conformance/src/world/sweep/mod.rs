@@ -145,8 +145,14 @@ impl ContractWorld {
             &required_query(operation, 1),
         )?;
         if matches!(operation.method, Method::POST | Method::PUT) {
-            self.send_create(path_owner, &path, headers, body.as_ref())
-                .await;
+            self.send_write(
+                operation.method.clone(),
+                path_owner,
+                &path,
+                headers,
+                body.as_ref(),
+            )
+            .await;
             return self.last.clone();
         }
         let exchange = self
