@@ -7,9 +7,11 @@
 # Steps: build the suite (or take TODO_CONFORMANCE_BIN), start a local
 # PostgreSQL 15 cluster with one database per variant, build the variants'
 # venv from PyPI (ci/targets/calibration/requirements.txt), start every
-# variant on its own port at once, run the suite against each in turn (with
-# the variant's profile.toml when it has one, and the HS256 secret in
-# BETTER_AUTH_SECRET), then check each JSON report with check-grading.py.
+# variant on its own port at once, and against each in turn: print the profile
+# the suite infers from the variant's /openapi.json (--print-profile) and
+# compare it with expected-profile.toml (check-profile.py), then run the suite
+# zero-config (only --base-url, and the HS256 secret in BETTER_AUTH_SECRET: no
+# profile) and check its JSON report with check-grading.py.
 #
 # Usage: ci/interop-calibration.sh [VARIANT...]    (default: every variant)
 # Exit: 0 when every report matches its grading file, 1 when one does not
@@ -119,8 +121,17 @@ done
 
 MISMATCHED=()
 for variant in "${VARIANTS[@]}"; do
+  code=0
+  timeout "$RUN_SECS" "$SUITE" --base-url "${URL[$variant]}" --print-profile \
+    >"$WORK/$variant.profile.toml" 2>"$WORK/$variant.profile.err" || code=$?
+  if [[ $code != 0 ]]; then
+    log "$variant: --print-profile exited $code: $(tail -n 1 "$WORK/$variant.profile.err")"
+    MISMATCHED+=("$variant")
+  elif ! python3 "$FAMILY/check-profile.py" "$FAMILY/$variant/expected-profile.toml" \
+    "$WORK/$variant.profile.toml"; then
+    MISMATCHED+=("$variant")
+  fi
   args=(--base-url "${URL[$variant]}" --json "$WORK/$variant.json")
-  [[ -f "$FAMILY/$variant/profile.toml" ]] && args+=(--profile "$FAMILY/$variant/profile.toml")
   code=0
   timeout "$RUN_SECS" "$SUITE" "${args[@]}" >"$WORK/$variant.out" 2>&1 || code=$?
   [[ $code == 124 ]] && log "$variant: the suite did not finish within $RUN_SECS s"
@@ -134,7 +145,7 @@ done
 if [[ -n "${CALIBRATION_OUT:-}" ]]; then
   mkdir -p "$CALIBRATION_OUT"
   for variant in "${VARIANTS[@]}"; do
-    cp "$WORK/$variant".{out,log} "$CALIBRATION_OUT/" 2>/dev/null || true
+    cp "$WORK/$variant".{out,log,profile.toml} "$CALIBRATION_OUT/" 2>/dev/null || true
     cp "$WORK/$variant.json" "$CALIBRATION_OUT/" 2>/dev/null || true
   done
   log "reports, suite output and target logs kept in $CALIBRATION_OUT"

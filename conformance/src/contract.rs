@@ -55,7 +55,7 @@ impl Route {
 }
 
 /// The methods a profile may give the update and toggle routes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum WriteMethod {
     Put,
@@ -208,6 +208,8 @@ pub enum Capability {
     /// Sign-up and login routes whose login issues a JWT, whose claims the
     /// suite reads.
     IssuedJwt,
+    /// The target's OpenAPI document, for the sweep of its operations.
+    OpenApi,
 }
 
 impl Capability {
@@ -223,6 +225,7 @@ impl Capability {
             Self::UserInPath => "user-in-path",
             Self::Load => "load",
             Self::IssuedJwt => "needs-issued-jwt",
+            Self::OpenApi => "needs-openapi",
         }
     }
 }

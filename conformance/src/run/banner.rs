@@ -1,6 +1,7 @@
 //! The lines printed before the scenarios run: what is tested, with which
 //! tokens, users and keys, and how strictly.
 
+use crate::run::api::Settled;
 use crate::run::sources::Sources;
 use crate::target::profile::Profile;
 use crate::target::users::{GivenUsers, UserSource};
@@ -11,6 +12,8 @@ pub struct Banner<'a> {
     pub base_url: &'a str,
     pub bundled: bool,
     pub profile: &'a Profile,
+    /// The OpenAPI document and how the profile came about.
+    pub api: &'a Settled,
     pub sources: &'a Sources,
     pub given: Option<&'a GivenUsers>,
     pub public_key: Option<&'a PublicKey>,
@@ -26,10 +29,8 @@ impl Banner<'_> {
             ""
         };
         eprintln!("target:  {}{bundled}", self.base_url);
-        eprintln!(
-            "profile: {} ({})",
-            self.profile.name, self.profile.description
-        );
+        eprintln!("openapi: {}", self.api.document_line());
+        eprintln!("profile: {}", self.api.profile_line());
         eprintln!("tokens:  {}", self.tokens());
         eprintln!("users:   {}", self.users());
         eprintln!("keys:    {}", self.keys());

@@ -75,9 +75,31 @@ pub struct Cli {
     pub given_users: Option<PathBuf>,
 
     /// The target's shape: `seed` (the contract, built in) or a TOML
-    /// profile file (see profiles/ and docs/profiles.md).
-    #[arg(long, default_value = "seed", value_name = "NAME|FILE")]
-    pub profile: String,
+    /// profile file (see profiles/ and docs/profiles.md). Default: inferred
+    /// from the target's OpenAPI document, or the seed when it has none.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub profile: Option<String>,
+
+    /// The target's OpenAPI document (3.0 or 3.1, JSON or YAML). Default:
+    /// looked for at /openapi.json, /api/openapi.json, /docs/openapi.json,
+    /// /openapi.yaml, /swagger.json and /v3/api-docs on the target.
+    #[arg(long, value_name = "FILE|URL")]
+    pub openapi: Option<String>,
+
+    /// Print the profile the run would use as TOML, and exit: nothing is
+    /// sent but the requests that look for the OpenAPI document.
+    #[arg(long)]
+    pub print_profile: bool,
+
+    /// Save the profile the run uses to FILE (TOML, for --profile), then
+    /// run.
+    #[arg(long, value_name = "FILE")]
+    pub write_profile: Option<PathBuf>,
+
+    /// The sweep of the document's operations sends only GET and HEAD: for
+    /// a production target.
+    #[arg(long)]
+    pub read_only: bool,
 
     /// Known findings to accept (TOML, see docs/profiles.md): they do not
     /// fail the run, but one that stops happening does.

@@ -2,6 +2,7 @@
 //! that prepares the target and finishes with cleanup and reports, and the
 //! scenarios in between.
 
+pub mod api;
 pub mod banner;
 pub mod cli;
 pub mod dry_run;
@@ -17,7 +18,8 @@ pub mod sources;
 use std::process::ExitCode;
 
 use crate::run::cli::{Cli, Command};
-use crate::run::plan::{Mode, RunPlan};
+use crate::run::plan::{Connection, Mode, RunPlan};
+use crate::target::http::Client;
 use crate::tokens;
 
 /// What the command line asks for. Errors returned here are setup problems
@@ -27,6 +29,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         tokens::issuer::serve(args).await?;
         return Ok(ExitCode::SUCCESS);
     }
+    if cli.print_profile && !cli.list && !cli.dry_run {
+        print_profile(&cli).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let plan = RunPlan::from_cli(cli)?;
     match plan.mode {
         Mode::List => list(&plan),
@@ -34,6 +40,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Mode::Run => return session::run(plan).await,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--print-profile`: the profile the run would use, as TOML, found with
+/// nothing sent but the requests for the OpenAPI document. It needs no
+/// token source: nothing is sent with a token.
+async fn print_profile(cli: &Cli) -> anyhow::Result<()> {
+    let (profile, api) = plan::profile_and_api(cli)?;
+    let connection = Connection::from_cli(cli);
+    let client = match &cli.base_url {
+        Some(url) => Some(Client::new(
+            url,
+            connection.timeout,
+            connection.ca_cert.as_deref(),
+        )?),
+        None => None,
+    };
+    let bounds = (connection.timeout, connection.ca_cert.as_deref());
+    let settled = api.settle(client.as_ref(), bounds, profile).await?;
+    print!("{}", settled.toml()?);
+    if let Some(path) = &api.write {
+        settled.write(path)?;
+    }
+    Ok(())
 }
 
 /// `--list`: the scenarios that would run, and why the others would not.

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::report::expected::ExpectedFailures;
+use crate::run::api::ApiPlan;
 use crate::run::cli::Cli;
 use crate::run::features::Features;
 use crate::run::scenarios::Selection;
@@ -61,7 +62,10 @@ pub struct RunPlan {
     pub mode: Mode,
     pub target: Target,
     pub connection: Connection,
+    /// `--profile`, or the seed until a document says otherwise.
     pub profile: Profile,
+    /// The OpenAPI document, and whether the profile is inferred from it.
+    pub api: ApiPlan,
     pub features: Features,
     pub selection: Selection,
     /// Where tokens, users and the public key come from.
@@ -87,7 +91,8 @@ impl RunPlan {
             Some(dir) => Features::from_dir(dir)?,
             None => Features::embedded()?,
         };
-        let profile = Profile::load(&cli.profile)?;
+        let (profile, api) = profile_and_api(&cli)?;
+        let connection = Connection::from_cli(&cli);
         let target = match &cli.base_url {
             Some(url) => Target::External { url: url.clone() },
             None => Target::Bundled {
@@ -120,11 +125,9 @@ impl RunPlan {
                 duration: Duration::from_secs(cli.duration),
             }),
             target,
-            connection: Connection {
-                timeout: Duration::from_secs(cli.timeout),
-                ca_cert: cli.ca_cert,
-            },
+            connection,
             profile,
+            api,
             features,
             sources,
             given_users: cli.given_users,
@@ -146,6 +149,31 @@ impl RunPlan {
         match &self.target {
             Target::External { url } => Some(url),
             Target::Bundled { .. } => None,
+        }
+    }
+}
+
+/// `--profile`, or the seed until a document says otherwise; and where the
+/// document comes from (a bad `--openapi FILE` stops the run here).
+pub fn profile_and_api(cli: &Cli) -> anyhow::Result<(Profile, ApiPlan)> {
+    let profile = match &cli.profile {
+        Some(given) => Profile::load(given)?,
+        None => Profile::seed(),
+    };
+    let api = ApiPlan {
+        source: ApiPlan::source(cli.openapi.as_deref())?,
+        given: cli.profile.clone(),
+        write: cli.write_profile.clone(),
+        read_only: cli.read_only,
+    };
+    Ok((profile, api))
+}
+
+impl Connection {
+    pub fn from_cli(cli: &Cli) -> Self {
+        Self {
+            timeout: Duration::from_secs(cli.timeout),
+            ca_cert: cli.ca_cert.clone(),
         }
     }
 }

@@ -10,8 +10,8 @@ use ed25519_dalek::SigningKey;
 use crate::report::results::Informational;
 use crate::target::http::Client;
 use crate::target::ledger::Created;
-use crate::target::openapi::ApiDocument;
 use crate::target::ledger::{CreateInFlight, Ledger};
+use crate::target::openapi::ApiDocument;
 use crate::target::profile::Profile;
 use crate::target::tasks::Tasks;
 use crate::target::users::{Account, GivenUsers, Provisioning, UserSource};
@@ -49,11 +49,15 @@ pub struct Context {
     /// Tasks the suite created and has not deleted yet, shared with the
     /// run's session, which sweeps it at the end.
     pub ledger: Arc<Ledger>,
-    /// The target's OpenAPI document, for the sweep.
+    /// The target's OpenAPI document, for the sweep of its operations.
+    #[allow(dead_code, reason = "the sweep (world/sweep) reads it")]
     pub api: Option<ApiDocument>,
-    /// Why there is none, when there is none.
+    /// Why there is none, when there is none (the `@needs-openapi`
+    /// scenarios' skip reason): what each place answered.
+    #[allow(dead_code, reason = "the sweep (world/sweep) reads it")]
     pub api_absent: String,
     /// `--read-only`: the sweep sends only GET and HEAD.
+    #[allow(dead_code, reason = "the sweep (world/sweep) reads it")]
     pub read_only: bool,
 }
 

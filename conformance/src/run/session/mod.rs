@@ -15,7 +15,9 @@ use std::time::Instant;
 use anyhow::anyhow;
 use todo_reference_server::RunningServer;
 
+use crate::contract::Capability;
 use crate::report::expected::ExpectedFailures;
+use crate::run::api::{ApiPlan, Settled};
 use crate::run::banner::Banner;
 use crate::run::features::Features;
 use crate::run::plan::{Connection, Outputs, RunPlan, Target};
@@ -111,6 +113,7 @@ struct Preparation {
     connection: Connection,
     load: Option<LoadPlan>,
     show_tokens: bool,
+    api: ApiPlan,
 }
 
 impl Session {
@@ -139,6 +142,7 @@ impl Session {
                 connection: plan.connection,
                 load: plan.load,
                 show_tokens: plan.show_tokens,
+                api: plan.api,
             },
         };
         (session, work)
@@ -171,8 +175,11 @@ impl Session {
             connection,
             load,
             show_tokens,
+            api,
         } = preparation;
         let (client, better_auth) = self.connect(&sources, &connection)?;
+        // Before the preflight: it uses the routes the document names.
+        let settled = self.settle(&api, &client, &connection, selection).await?;
         let reachable = preflight::preflight(&client, &self.profile).await?;
         let mut public_key = prepare::public_key(better_auth.as_ref(), &sources, selection).await?;
         selection.unavailable.extend(sources.load_unavailable());
@@ -199,7 +206,7 @@ impl Session {
         selection
             .unavailable
             .extend(routes::missing_routes(&client, &self.profile).await);
-        self.banner(&sources, given.as_ref(), public_key.as_ref());
+        self.banner(&sources, given.as_ref(), public_key.as_ref(), &settled);
         let minter = prepare::trusted_minter(
             untrusted,
             sources.minter,
@@ -222,17 +229,52 @@ impl Session {
             key_server,
             notes: Mutex::new(Vec::new()),
             ledger: Arc::clone(&self.ledger),
-            api: None,
-            api_absent: "no OpenAPI document was looked for".to_owned(),
-            read_only: false,
+            api: settled.document,
+            api_absent: settled.absent,
+            read_only: api.read_only,
         })
     }
 
-    fn banner(&self, sources: &Sources, given: Option<&GivenUsers>, key: Option<&PublicKey>) {
+    /// The target's document and the profile it gives (`--write-profile`
+    /// saves it); without a document, the sweep's scenarios are skipped.
+    async fn settle(
+        &mut self,
+        api: &ApiPlan,
+        client: &Client,
+        connection: &Connection,
+        selection: &mut Selection,
+    ) -> anyhow::Result<Settled> {
+        let settled = api
+            .settle(
+                Some(client),
+                (connection.timeout, connection.ca_cert.as_deref()),
+                self.profile.clone(),
+            )
+            .await?;
+        self.profile.clone_from(&settled.profile);
+        if let Some(path) = &api.write {
+            settled.write(path)?;
+        }
+        if settled.document.is_none() {
+            selection
+                .unavailable
+                .push((Capability::OpenApi, settled.absent.clone()));
+        }
+        Ok(settled)
+    }
+
+    fn banner(
+        &self,
+        sources: &Sources,
+        given: Option<&GivenUsers>,
+        key: Option<&PublicKey>,
+        settled: &Settled,
+    ) {
         Banner {
             base_url: &self.base_url,
             bundled: self.bundled.is_some(),
             profile: &self.profile,
+            api: settled,
             sources,
             given,
             public_key: key,

@@ -1,10 +1,36 @@
 //! The target's own OpenAPI document: where it was found, and the
 //! operations it declares, as the sweep and the profile inference read them.
 //! Parsing is `oas3`'s (3.1, and the 3.0 documents it reads); this module
-//! keeps only what the suite uses, with `$ref`s inlined.
+//! keeps only what the suite uses, with `$ref`s inlined. `discover` finds
+//! the document, `infer` reads a Todo profile out of it.
+
+pub mod discover;
+pub mod infer;
+mod parse;
+mod refs;
+
+use std::path::PathBuf;
 
 use reqwest::Method;
 use serde_json::Value;
+
+/// Why a document could not be had: each names where it came from.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenApiError {
+    #[error("could not read the OpenAPI document {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("could not fetch the OpenAPI document {url}: {answer}")]
+    Fetch { url: String, answer: String },
+    #[error("the OpenAPI document {origin} is neither JSON nor YAML: {reason}")]
+    Syntax { origin: String, reason: String },
+    #[error("{origin} is not an OpenAPI 3.0 or 3.1 document: {reason}")]
+    NotOpenApi3 { origin: String, reason: String },
+    #[error("the OpenAPI document {origin} is not valid: {reason}")]
+    Invalid { origin: String, reason: String },
+}
 
 /// A parsed document and where it came from.
 #[derive(Debug, Clone)]
@@ -26,8 +52,16 @@ pub struct Operation {
     pub params: Vec<Param>,
     /// The JSON Schema of an `application/json` request body, `$ref`s
     /// inlined, when the operation takes one.
+    #[allow(
+        dead_code,
+        reason = "the sweep's bodies (target/openapi/bodies.rs) read it"
+    )]
     pub body: Option<Value>,
     /// Whether that body is required.
+    #[allow(
+        dead_code,
+        reason = "the sweep's bodies (target/openapi/bodies.rs) read it"
+    )]
     pub body_required: bool,
     /// The 2xx statuses the document declares, in order.
     pub success: Vec<u16>,
@@ -39,6 +73,10 @@ pub struct Operation {
 pub struct Param {
     pub name: String,
     pub location: Location,
+    #[allow(
+        dead_code,
+        reason = "the sweep's bodies (target/openapi/bodies.rs) read it"
+    )]
     pub required: bool,
     /// Its JSON Schema, `$ref`s inlined (`{}` when none is declared).
     pub schema: Value,

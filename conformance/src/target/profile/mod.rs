@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::contract::WriteMethod;
@@ -29,7 +29,7 @@ pub enum ProfileError {
     Invalid { path: String, message: String },
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub name: String,
@@ -47,7 +47,7 @@ pub struct Profile {
     pub claims: Claims,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Routes {
     /// The list and create path; `{user_id}` stands for the user, and a
@@ -76,18 +76,20 @@ impl Default for Routes {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ListShape {
     /// JSON pointer to the array of tasks in a list answer; absent: the
     /// answer itself if it is an array, else its only array member.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
     /// Query added to every list request, e.g. `limit=100` to get past a
     /// default page size.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Fields {
     pub id: String,
@@ -108,11 +110,13 @@ impl Default for Fields {
 }
 
 /// A boolean field, or, with `done` and `open`, an enum field.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Completion {
     pub field: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub done: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub open: Option<Value>,
 }
 
@@ -126,7 +130,7 @@ impl Default for Completion {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Statuses {
     pub list: Vec<u16>,
@@ -150,14 +154,16 @@ impl Default for Statuses {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Claims {
     /// Claims that carry the user id, e.g. `["sub"]` or `["user_id"]`.
     pub user_id: Vec<String>,
     pub email: String,
     /// `iss` and `aud` of minted tokens (flags override them).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
     /// Claims added to every minted token, e.g. `role = "user"`.
     pub extra: Map<String, Value>,
@@ -191,6 +197,11 @@ impl Profile {
             source,
         })?;
         Self::parse(&text, name_or_path)
+    }
+
+    /// As a profile file: what `--profile` reads back as this profile.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string(self)
     }
 
     fn parse(text: &str, origin: &str) -> Result<Self, ProfileError> {

@@ -129,3 +129,21 @@ fn user_ids_cannot_change_the_path() {
     assert!(!from_token.user_in_path());
     assert_eq!(from_token.tasks_path("alice"), "/api/tasks");
 }
+
+#[test]
+fn a_printed_profile_loads_back_the_same() {
+    let path = std::env::temp_dir().join(format!("profile-{}.toml", uuid::Uuid::new_v4()));
+    for profile in [Profile::seed(), wrapped()] {
+        let mut profile = profile;
+        profile.list.query = Some("limit=100".to_owned());
+        profile.claims.issuer = Some("https://issuer.example".to_owned());
+        profile
+            .claims
+            .extra
+            .insert("role".to_owned(), json!("user"));
+        std::fs::write(&path, profile.to_toml().expect("serialises")).expect("written");
+        let loaded = Profile::load(path.to_str().expect("utf-8"));
+        assert_eq!(loaded.expect("loads"), profile);
+    }
+    let _ = std::fs::remove_file(&path);
+}
