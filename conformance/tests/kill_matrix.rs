@@ -252,8 +252,9 @@ fn document(runs: &[(usize, Run)]) -> String {
     } else {
         let _ = writeln!(
             doc,
-            "No flaw here makes these fail. They are informational: they report \
-             what they see, and fail only on a server error:\n"
+            "No flaw here makes these fail. Some are informational: they report \
+             what they see, and fail only on a server error; the others have no \
+             flaw of their own in the test server yet:\n"
         );
         for (feature, scenario) in survivors {
             let _ = writeln!(doc, "- {feature}: {scenario}");

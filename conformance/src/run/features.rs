@@ -66,6 +66,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "14_load.feature",
         include_str!("../../../features/14_load.feature"),
     ),
+    (
+        "15_sweep.feature",
+        include_str!("../../../features/15_sweep.feature"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

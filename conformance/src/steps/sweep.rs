@@ -18,7 +18,10 @@ async fn every_public_read(world: &mut ContractWorld) {
 
 #[when("Bob sends every declared operation on Alice's path with his token")]
 async fn bob_on_alices_path(world: &mut ContractWorld) {
-    world.sweep_as_bob(Crossing::AlicesPath).await.or_stop(world);
+    world
+        .sweep_as_bob(Crossing::AlicesPath)
+        .await
+        .or_stop(world);
 }
 
 #[when("Bob sends every declared operation on Alice's task under his own path")]

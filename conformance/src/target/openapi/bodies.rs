@@ -96,7 +96,10 @@ mod tests {
             let body = valid_body(&taking(schema.clone()), seed).expect("a body");
             let title = body["title"].as_str().expect("a title");
             assert!((1..=20).contains(&title.chars().count()), "{body}");
-            assert!(body["email"].as_str().is_some_and(|e| e.contains('@')), "{body}");
+            assert!(
+                body["email"].as_str().is_some_and(|e| e.contains('@')),
+                "{body}"
+            );
             assert!(["open", "done"].contains(&body["status"].as_str().unwrap_or("")));
             assert!(body.get("user_id").is_none(), "{body}");
         }

@@ -17,7 +17,14 @@ pub enum Slot {
 
 /// Parameter names that carry a user, compared without case, `_` or `-`.
 const USER_NAMES: [&str; 8] = [
-    "userid", "uid", "user", "ownerid", "owner", "accountid", "memberid", "username",
+    "userid",
+    "uid",
+    "user",
+    "ownerid",
+    "owner",
+    "accountid",
+    "memberid",
+    "username",
 ];
 const TASK_NAMES: [&str; 4] = ["taskid", "todoid", "itemid", "noteid"];
 /// Collections whose `{id}` is a user.
@@ -51,7 +58,8 @@ fn slot_of(name: &str, previous: &str, tasks_segment: &str) -> Slot {
         .to_ascii_lowercase();
     let previous = previous.to_ascii_lowercase();
     if USER_NAMES.contains(&plain.as_str())
-        || (USER_COLLECTIONS.contains(&previous.as_str()) && (plain == "id" || plain.ends_with("id")))
+        || (USER_COLLECTIONS.contains(&previous.as_str())
+            && (plain == "id" || plain.ends_with("id")))
     {
         Slot::User
     } else if TASK_NAMES.contains(&plain.as_str())
@@ -99,7 +107,11 @@ pub fn fill(
                 .iter()
                 .find(|(name, _)| *name == param.name)
                 .map(|(_, value)| value.clone())?;
-            Some(format!("{}={}", encode_segment(&param.name), encode_segment(&value)))
+            Some(format!(
+                "{}={}",
+                encode_segment(&param.name),
+                encode_segment(&value)
+            ))
         })
         .collect::<Option<_>>()?;
     if !wanted.is_empty() {
@@ -138,7 +150,10 @@ mod tests {
     fn users_tasks_and_unknown_objects_are_told_apart() {
         let profile = Profile::seed();
         let cases = [
-            ("/api/{user_id}/tasks/{task_id}", vec![Slot::User, Slot::Task]),
+            (
+                "/api/{user_id}/tasks/{task_id}",
+                vec![Slot::User, Slot::Task],
+            ),
             ("/api/{userId}/tasks/{id}", vec![Slot::User, Slot::Task]),
             ("/api/users/{id}", vec![Slot::User]),
             ("/api/tasks/{id}", vec![Slot::Task]),

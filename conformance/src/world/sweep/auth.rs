@@ -58,18 +58,28 @@ impl ContractWorld {
             .is_some_and(names_bearer);
         let expected = "401 with a Bearer challenge";
         if self.carries_alices_data(&exchange) {
-            log.breach(exchange, expected, format!("{status} with Alice's data, from {name}"));
+            log.breach(
+                exchange,
+                expected,
+                format!("{status} with Alice's data, from {name}"),
+            );
         } else if status >= 500 {
             let mut breach = format!("{status}: {name} failed on the attacker's credentials");
             breach.push_str(" (a 5xx on input an attacker controls)");
             log.breach(exchange, expected, breach);
         } else if (200..300).contains(&status) {
-            log.breach(exchange, expected, format!("{status}: {name} served the request"));
+            log.breach(
+                exchange,
+                expected,
+                format!("{status}: {name} served the request"),
+            );
         } else if status != 401 || !challenged {
             let actual = if status == 401 {
                 format!("401 without a Bearer challenge from {name} (RFC 6750 §3)")
             } else {
-                format!("{status} from {name}: refused without data, but not with 401 (RFC 9110 §15.5.2)")
+                format!(
+                    "{status} from {name}: refused without data, but not with 401 (RFC 9110 §15.5.2)"
+                )
             };
             log.deviation(exchange, expected, actual);
         }
@@ -104,8 +114,9 @@ impl ContractWorld {
             log.exercised += 1;
             let expected = "no user's data from an operation declared public";
             if self.carries_alices_data(&exchange) {
-                let actual =
-                    format!("{status} with Alice's data from {name}, which the document declares public");
+                let actual = format!(
+                    "{status} with Alice's data from {name}, which the document declares public"
+                );
                 log.breach(exchange, expected, actual);
             } else if status >= 500 {
                 log.breach(exchange, expected, format!("{status}: {name} failed"));

@@ -8,8 +8,8 @@
 use reqwest::Method;
 
 use super::{ContractWorld, Log, Outcome, id_of, name_of};
-use crate::report::finding::Presented;
 use crate::contract::Credentials;
+use crate::report::finding::Presented;
 use crate::target::http::{self, Exchange};
 use crate::target::openapi::slots::{Names, fill};
 use crate::world::answers::judgeable;
@@ -44,13 +44,23 @@ impl ContractWorld {
                     "authorization, content-type".to_owned(),
                 ),
             ];
-            let mut sent = vec![self.ctx.client.send(Method::OPTIONS, &path, &preflight, None).await];
+            let mut sent = vec![
+                self.ctx
+                    .client
+                    .send(Method::OPTIONS, &path, &preflight, None)
+                    .await,
+            ];
             if operation.method == Method::GET {
                 let simple = [origin.clone(), http::bearer(&alice.token)];
-                sent.push(self.ctx.client.send(Method::GET, &path, &simple, None).await);
+                sent.push(
+                    self.ctx
+                        .client
+                        .send(Method::GET, &path, &simple, None)
+                        .await,
+                );
             }
             for exchange in sent {
-                self.judge_cors(&name_of(&operation), exchange, &mut log);
+                Self::judge_cors(&name_of(&operation), exchange, &mut log);
             }
         }
         if !log.breaches.is_empty() && self.takes_token_from_cookie().await? {
@@ -65,7 +75,7 @@ impl ContractWorld {
         Ok(())
     }
 
-    fn judge_cors(&self, name: &str, exchange: Exchange, log: &mut Log) {
+    fn judge_cors(name: &str, exchange: Exchange, log: &mut Log) {
         let received = match judgeable(&exchange) {
             Ok(received) => received,
             Err(what) => return log.unanswered.push((name.to_owned(), what)),
@@ -99,7 +109,11 @@ impl ContractWorld {
         }
         for name in TOKEN_COOKIES {
             let cookie = ("cookie".to_owned(), format!("{name}={}", alice.token));
-            let exchange = self.ctx.client.send(Method::GET, &path, &[cookie], None).await;
+            let exchange = self
+                .ctx
+                .client
+                .send(Method::GET, &path, &[cookie], None)
+                .await;
             if judgeable(&exchange).is_ok_and(|received| (200..300).contains(&received.status))
                 && self.carries_alices_data(&exchange)
             {

@@ -32,7 +32,10 @@ impl ContractWorld {
             let second = self.bobs_read(&operation, &bob).await;
             match (first, second) {
                 (None, _) | (_, None) => {
-                    log.skip(&operation, "its path names something the suite does not have");
+                    log.skip(
+                        &operation,
+                        "its path names something the suite does not have",
+                    );
                 }
                 (Some((_, a)), Some((exchange, b))) => match (a, b) {
                     (Ok(a), Ok(b)) if a == b => steady.push((operation, b)),

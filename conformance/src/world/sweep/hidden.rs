@@ -34,7 +34,10 @@ impl ContractWorld {
             .collect();
         let mut log = Log::default();
         let mut answered = Vec::new();
-        for path in HIDDEN.iter().filter(|path| !declared.iter().any(|d| d == *path)) {
+        for path in HIDDEN
+            .iter()
+            .filter(|path| !declared.iter().any(|d| d == *path))
+        {
             let exchange = self.ctx.client.send(Method::GET, path, &[], None).await;
             let received = match judgeable(&exchange) {
                 Ok(received) => received,
@@ -47,12 +50,21 @@ impl ContractWorld {
             let status = received.status;
             let expected = "no user's data from an undeclared path";
             if self.carries_alices_data(&exchange) {
-                log.breach(exchange, expected, format!("{status} with Alice's data from GET {path}, without a token"));
+                log.breach(
+                    exchange,
+                    expected,
+                    format!("{status} with Alice's data from GET {path}, without a token"),
+                );
             } else if status >= 500 {
                 log.breach(exchange, expected, format!("{status}: GET {path} failed"));
             } else if (200..300).contains(&status) {
-                let kind = received.header("content-type").unwrap_or("no content type").to_owned();
-                answered.push(format!("GET {path} answers {status} ({kind}) without a token"));
+                let kind = received
+                    .header("content-type")
+                    .unwrap_or("no content type")
+                    .to_owned();
+                answered.push(format!(
+                    "GET {path} answers {status} ({kind}) without a token"
+                ));
             }
         }
         if !answered.is_empty() {

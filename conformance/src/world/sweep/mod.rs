@@ -27,9 +27,28 @@ mod writes;
 /// Paths that are public by design when the document asks no security of
 /// them: health, readiness, docs, the document itself, sign-up and sign-in.
 const PUBLIC_ENDS: [&str; 22] = [
-    "/health", "/healthz", "/ready", "/readyz", "/live", "/livez", "/ping", "/docs", "/redoc",
-    "/openapi.json", "/openapi.yaml", "/swagger.json", "/api-docs", "/register", "/signup",
-    "/sign-up", "/sign-up/email", "/login", "/signin", "/sign-in", "/sign-in/email", "/token",
+    "/health",
+    "/healthz",
+    "/ready",
+    "/readyz",
+    "/live",
+    "/livez",
+    "/ping",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/openapi.yaml",
+    "/swagger.json",
+    "/api-docs",
+    "/register",
+    "/signup",
+    "/sign-up",
+    "/sign-up/email",
+    "/login",
+    "/signin",
+    "/sign-in",
+    "/sign-in/email",
+    "/token",
 ];
 
 /// What a walk over the operations found.
@@ -112,11 +131,11 @@ impl ContractWorld {
         };
         let on_tasks = template(&operation.path).starts_with(&template(tasks));
         match &operation.method {
-            &Method::POST | &Method::PUT if on_tasks && operation.body.is_some() => Some(
-                self.ctx
-                    .profile
-                    .body(&json!({"title": format!("sweep {}", self.key_id), "description": "swept"})),
-            ),
+            &Method::POST | &Method::PUT if on_tasks && operation.body.is_some() => {
+                Some(self.ctx.profile.body(
+                    &json!({"title": format!("sweep {}", self.key_id), "description": "swept"}),
+                ))
+            }
             _ => valid_body(operation, 1),
         }
     }
@@ -210,7 +229,12 @@ impl ContractWorld {
                 .collect();
             let mut actual = first.actual;
             if !others.is_empty() {
-                let _ = write!(actual, " (and {} more: {})", others.len(), others.join(", "));
+                let _ = write!(
+                    actual,
+                    " (and {} more: {})",
+                    others.len(),
+                    others.join(", ")
+                );
             }
             let mut failure = self.failure_about(Some(first.exchange), first.expected, actual);
             if first.always_failed {
@@ -221,7 +245,11 @@ impl ContractWorld {
         if let Some(first) = log.deviations.first() {
             let count = log.deviations.len();
             let actual = format!("{} ({count} operation(s) in all)", first.actual);
-            self.deviate(self.failure_about(Some(first.exchange.clone()), first.expected.clone(), actual));
+            self.deviate(self.failure_about(
+                Some(first.exchange.clone()),
+                first.expected.clone(),
+                actual,
+            ));
         }
         if let Some((name, what)) = log.unanswered.first() {
             let reason = format!(
@@ -229,7 +257,9 @@ impl ContractWorld {
                 log.unanswered.len()
             );
             self.unjudge(reason.clone());
-            return Err(self.failure_about(None, "an answer to judge", reason).not_set_up());
+            return Err(self
+                .failure_about(None, "an answer to judge", reason)
+                .not_set_up());
         }
         if log.exercised == 0 {
             let reason = "NOT CHECKED: no declared operation could be exercised".to_owned();

@@ -33,7 +33,13 @@ impl ContractWorld {
             let body = naming_owner(self.control_body(operation), &bob.id);
             let headers = [http::bearer(&alice.token)];
             let Some(exchange) = self
-                .send_operation(operation, &alice, alices_task.as_deref(), &headers, Some(body))
+                .send_operation(
+                    operation,
+                    &alice,
+                    alices_task.as_deref(),
+                    &headers,
+                    Some(body),
+                )
                 .await
             else {
                 continue;

@@ -75,9 +75,7 @@ fn paths() -> Value {
         {"$ref": "#/components/parameters/TaskId"}
     ]);
     let user_of_id = json!([path_param("id", json!({"type": "string"}))]);
-    let public = |summary: &str, status: u16, answer: Value| {
-        json!({"summary": summary, "security": [], "responses": answers(status, &answer)})
-    };
+    let public = |summary: &str, status: u16, answer: Value| json!({"summary": summary, "security": [], "responses": answers(status, &answer)});
     json!({
         "/api/auth/register": {
             "post": taking(public("Sign up", 201, schema("AuthResponse")), "RegisterRequest")

@@ -9,14 +9,14 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
-use super::answers::ok;
+use super::answers::{Refusal, ok};
 use super::auth::{Caller, Identity};
 use super::body::{description, json_object, title};
 use super::document::document;
 use super::{Answer, App, Bug};
-use axum::routing::{get, post};
 
 /// Body fields `Bug::ImportTakesOwnerFromBody` takes the owner from.
 const OWNER_FIELDS: [&str; 4] = ["user_id", "userId", "owner_id", "owner"];
@@ -25,8 +25,14 @@ const OWNER_FIELDS: [&str; 4] = ["user_id", "userId", "owner_id", "owner"];
 /// contract.
 pub(super) fn routes(router: Router<Arc<App>>) -> Router<Arc<App>> {
     router
-        .route("/openapi.json", get(|| async { ok(StatusCode::OK, document()) }))
-        .route("/health", get(|| async { ok(StatusCode::OK, json!({"status": "ok"})) }))
+        .route(
+            "/openapi.json",
+            get(|| async { ok(StatusCode::OK, document()) }),
+        )
+        .route(
+            "/health",
+            get(|| async { ok(StatusCode::OK, json!({"status": "ok"})) }),
+        )
         .route("/api/me", get(me))
         .route("/api/users/{id}", get(user))
         .route("/api/{user_id}/tasks/stats", get(stats))
@@ -53,7 +59,7 @@ impl App {
         uri: &Uri,
         user_id: &str,
         skipped: bool,
-    ) -> Result<(), super::answers::Refusal> {
+    ) -> Result<(), Refusal> {
         if skipped {
             return Ok(());
         }

@@ -216,7 +216,10 @@ pub(super) async fn create(
         Some(owner) if app.bug == Bug::MassAssignmentOnCreate => owner,
         _ => user_id,
     };
-    ok(StatusCode::CREATED, app.store_task(owner, title, description))
+    ok(
+        StatusCode::CREATED,
+        app.store_task(owner, title, description),
+    )
 }
 
 pub(super) async fn read(
