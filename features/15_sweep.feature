@@ -39,16 +39,14 @@ Feature: Every declared operation
   # gains: another user's data read, or her tasks changed, through any declared operation that names her (OWASP API1)
   @must @needs-openapi
   Scenario: Bob's token opens nothing on Alice's paths
-    Given Alice has a task
-    And Bob has a task
+    Given Alice has two tasks and Bob has one
     When Bob sends every declared operation on Alice's path with his token
     Then no operation broke the promise
 
   # gains: another user's task read or changed through one's own path, by its id (OWASP API1)
   @must @needs-openapi @user-in-path
   Scenario: Alice's task stays closed under Bob's own path
-    Given Alice has a task
-    And Bob has a task
+    Given Alice has two tasks and Bob has one
     When Bob sends every declared operation on Alice's task under his own path
     Then no operation broke the promise
 

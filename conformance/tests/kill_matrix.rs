@@ -50,7 +50,7 @@ fn the_flaws_are_distinct_and_each_declares_real_scenarios() {
     let mut seen = HashSet::new();
     for flaw in FLAWS {
         assert!(
-            seen.insert((flaw.bug, flaw.register)),
+            seen.insert((flaw.bug, flaw.register, flaw.document)),
             "{:?} twice in the catalogue",
             flaw.bug
         );
@@ -75,6 +75,7 @@ fn every_flaw_is_caught_by_exactly_its_scenarios() {
                         strict: true,
                         register: flaw.register,
                         concurrency: flaw.concurrency,
+                        document: flaw.document,
                         ..Options::default()
                     };
                     let run = run::run_suite(&handle, flaw.bug, &options);
@@ -82,7 +83,7 @@ fn every_flaw_is_caught_by_exactly_its_scenarios() {
                         "{:>2} {:?}{}: {:.2?}, {} failing",
                         index,
                         flaw.bug,
-                        if flaw.register { " (register)" } else { "" },
+                        label(flaw),
                         run.elapsed,
                         run.failing().len()
                     );
@@ -108,7 +109,7 @@ fn every_flaw_is_caught_by_exactly_its_scenarios() {
             failures.push(format!(
                 "=== {:?}{} ({}): {}\n{}",
                 flaw.bug,
-                if flaw.register { " (register)" } else { "" },
+                label(flaw),
                 flaw.family,
                 problems.join("\n"),
                 run.dump()
@@ -147,7 +148,8 @@ fn every_flaw_is_caught_by_exactly_its_scenarios() {
 
 #[allow(clippy::too_many_lines, reason = "one document, written top to bottom")]
 fn document(runs: &[(usize, Run)]) -> String {
-    let (runnable, skipped) = run::runnable();
+    let (runnable, skipped) = run::runnable_for(true);
+    let swept = runnable.len() - run::runnable().0.len();
     let mut doc = String::new();
     let _ = writeln!(doc, "# Kill matrix\n");
     let _ = writeln!(
@@ -167,8 +169,12 @@ fn document(runs: &[(usize, Run)]) -> String {
     let _ = writeln!(doc, "    {REGENERATE}\n");
     let _ = writeln!(
         doc,
-        "{} scenarios run against a target with every route; {skipped} more \
-         (`@needs-public-key`) are always skipped and not covered here.\n",
+        "{} scenarios run against a target with every route and an OpenAPI \
+         document; {skipped} more (`@needs-public-key`) are always skipped and \
+         not covered here. The {swept} scenarios of the sweep that need the \
+         document (`@needs-openapi`) run only in the rows whose server serves \
+         it (the sweep's flaws, and a correct server's row); the other rows \
+         skip them.\n",
         runnable.len()
     );
 
@@ -246,8 +252,9 @@ fn document(runs: &[(usize, Run)]) -> String {
     } else {
         let _ = writeln!(
             doc,
-            "No flaw here makes these fail. They are informational: they report \
-             what they see, and fail only on a server error:\n"
+            "No flaw here makes these fail. Some are informational: they report \
+             what they see, and fail only on a server error; the others have no \
+             flaw of their own in the test server yet:\n"
         );
         for (feature, scenario) in survivors {
             let _ = writeln!(doc, "- {feature}: {scenario}");
@@ -256,10 +263,24 @@ fn document(runs: &[(usize, Run)]) -> String {
     doc
 }
 
+/// How the progress lines tell the runs of one bug apart.
+fn label(flaw: &Flaw) -> &'static str {
+    match (flaw.register, flaw.document) {
+        (true, _) => " (register)",
+        (_, true) => " (document)",
+        _ => "",
+    }
+}
+
 fn title(flaw: &Flaw) -> String {
-    match (flaw.bug, flaw.register) {
-        (support::Bug::None, false) => "`None` (the correct server)".to_owned(),
-        (support::Bug::None, true) => "`None` (the correct server, `--users register`)".to_owned(),
-        (bug, _) => format!("`{bug:?}`"),
+    match (flaw.bug, flaw.register, flaw.document) {
+        (support::Bug::None, false, false) => "`None` (the correct server)".to_owned(),
+        (support::Bug::None, true, _) => {
+            "`None` (the correct server, `--users register`)".to_owned()
+        }
+        (support::Bug::None, _, true) => {
+            "`None` (the correct server, with its OpenAPI document)".to_owned()
+        }
+        (bug, _, _) => format!("`{bug:?}`"),
     }
 }

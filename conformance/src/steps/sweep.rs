@@ -1,10 +1,17 @@
 //! Steps of the sweep (`@sweep`): every operation the target's OpenAPI
 //! document declares.
 
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 
 use crate::contract::Credentials;
 use crate::world::{ContractWorld, Crossing, Stop as _};
+
+/// Alice's and Bob's data differ in kind as well as in ids, so that an
+/// answer that carries neither (a count) still tells whose it is.
+#[given("Alice has two tasks and Bob has one")]
+async fn two_and_one(world: &mut ContractWorld) {
+    world.give_unequal_tasks().await.or_stop(world);
+}
 
 #[when(expr = "someone sends every declared operation on Alice's data with {credentials}")]
 async fn every_operation_with(world: &mut ContractWorld, credentials: Credentials) {

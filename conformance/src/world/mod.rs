@@ -59,7 +59,7 @@ pub struct ContractWorld {
     /// Requests of multi-request steps (barrage, neighbours, logins).
     probes: Vec<(String, Exchange)>,
     /// What the last walk of the sweep found.
-    sweep: sweep::Log,
+    sweep: sweep::log::Log,
     /// What the load scenario saw.
     load: Option<load::result::LoadResult>,
     /// Harmless deviations, which do not stop the scenario.
@@ -152,7 +152,7 @@ impl ContractWorld {
             presented: None,
             key_id: uuid::Uuid::new_v4().simple().to_string(),
             probes: Vec::new(),
-            sweep: sweep::Log::default(),
+            sweep: sweep::log::Log::default(),
             load: None,
             deviations: Mutex::new(Vec::new()),
             finding: None,

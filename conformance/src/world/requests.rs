@@ -53,13 +53,13 @@ impl ContractWorld {
         headers: &[(String, String)],
         body: Option<&Value>,
     ) {
-        self.send_tracked(Method::POST, path_owner, path, headers, body)
+        self.send_write(Method::POST, path_owner, path, headers, body)
             .await;
     }
 
-    /// [`Self::send_create`] with another method that may store a task
-    /// (a PUT, or a declared operation of the sweep).
-    pub(super) async fn send_tracked(
+    /// [`Self::send_create`] with `method`: a declared PUT may store a
+    /// task too (an upsert).
+    pub(super) async fn send_write(
         &mut self,
         method: Method,
         path_owner: &Account,

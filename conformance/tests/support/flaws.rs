@@ -18,6 +18,7 @@ pub const HEADERS: &str = "Authorization header parsing";
 pub const DISCLOSURE: &str = "What refusals reveal";
 pub const BOLA: &str = "Object-level authorization in depth";
 pub const ACCOUNTS: &str = "Account endpoints";
+pub const SWEEP: &str = "Every declared operation";
 
 /// Scenarios a flaw must fail.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +60,10 @@ pub struct Flaw {
     pub register: bool,
     /// `--concurrency` of the run, when it must differ from the default.
     pub concurrency: Option<u16>,
+    /// The server serves its OpenAPI document and the routes beyond the
+    /// contract it declares; without it the `@needs-openapi` scenarios are
+    /// skipped.
+    pub document: bool,
 }
 
 const BARRAGE: Catch = Catch::Is(
@@ -109,8 +114,24 @@ const fn flaw(
         notes: &[],
         register: false,
         concurrency: None,
+        document: false,
     }
 }
+
+/// A flaw on a route beyond the contract, run with the document.
+const fn swept(bug: Bug, what: &'static str, caught_by: &'static [Catch]) -> Flaw {
+    Flaw {
+        document: true,
+        ..flaw(bug, "@sweep", what, caught_by)
+    }
+}
+
+const fn sweep(scenario: &'static str) -> Catch {
+    Catch::Is(SWEEP, scenario)
+}
+
+/// The four scenarios that send every operation with bad credentials.
+const SWEEP_AUTH: Catch = Catch::Prefix(SWEEP, "Every operation refuses ");
 
 /// Every flaw, the correct server first.
 pub const FLAWS: &[Flaw] = &[
@@ -129,6 +150,15 @@ pub const FLAWS: &[Flaw] = &[
             Bug::None,
             "—",
             "Nothing, with users from `--users register`: the correct server passes every scenario with `--strict`.",
+            &[],
+        )
+    },
+    Flaw {
+        document: true,
+        ..flaw(
+            Bug::None,
+            "—",
+            "Nothing, serving `/openapi.json` and the routes beyond the contract it declares: the correct server passes every scenario with `--strict`, the sweep's included.",
             &[],
         )
     },
@@ -787,6 +817,41 @@ pub const FLAWS: &[Flaw] = &[
         "@forgery",
         "No size cap on tokens: a 64 KiB token is parsed and HMACed, then refused for its signature. Invisible from outside: no scenario can tell.",
         &[],
+    ),
+    // --- routes beyond the contract ----------------------------------------------
+    swept(
+        Bug::ExtraRouteWithoutAuth,
+        "`GET /api/{user_id}/tasks/stats`, declared secured, was added without the auth dependency: anyone's counts, with no token or any token.",
+        &[
+            SWEEP_AUTH,
+            sweep("Bob's token opens nothing on Alice's paths"),
+        ],
+    ),
+    // The scenario that catches it runs alone (`@serial`): no other
+    // scenario's tasks move the counts.
+    swept(
+        Bug::StatsCountEveryone,
+        "The stats route checks the token and the path, then counts every user's tasks: Bob's counts move when Alice creates a task.",
+        &[sweep("Alice's new task shows in none of Bob's answers")],
+    ),
+    swept(
+        Bug::UserRouteBola,
+        "`GET /api/users/{id}` checks the token but not whose it is: any signed-in user reads any user's id and email.",
+        &[sweep("Bob's token opens nothing on Alice's paths")],
+    ),
+    swept(
+        Bug::PublicRouteServesData,
+        "`GET /api/{user_id}/tasks/shared`, which the document declares without security, serves the path user's tasks to anyone, with any token or none.",
+        &[
+            SWEEP_AUTH,
+            sweep("No operation declared public serves a user's data"),
+            sweep("Bob's token opens nothing on Alice's paths"),
+        ],
+    ),
+    swept(
+        Bug::ImportTakesOwnerFromBody,
+        "`POST /api/{user_id}/tasks/import` takes the task's owner from `user_id` (or `userId`, `owner_id`, `owner`) in the body: mass assignment on a secondary write route.",
+        &[sweep("Owner fields in a body move nothing to another user")],
     ),
 ];
 

@@ -22,7 +22,7 @@ use run::{Run, Scenario, Tally};
 /// The scenarios `flaw` must fail, in `--list` order. Panics when a catch
 /// names no scenario: a typo must not pass as "nothing to catch".
 pub fn expected(flaw: &Flaw) -> Vec<Scenario> {
-    let (runnable, _) = run::runnable();
+    let (runnable, _) = run::runnable_for(flaw.document);
     for catch in flaw.caught_by {
         assert!(
             runnable.iter().any(|scenario| catch.matches(scenario)),
@@ -43,7 +43,7 @@ pub fn expected(flaw: &Flaw) -> Vec<Scenario> {
 /// without), every other scenario passing, the tally and the exit code
 /// agreeing, and the flaw's notes printed. Empty when all is well.
 pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> Vec<String> {
-    let (runnable, always_skipped) = run::runnable();
+    let (runnable, always_skipped) = run::runnable_for(flaw.document);
     let expected: BTreeSet<Scenario> = expected.iter().cloned().collect();
     let should = run::should_scenarios();
     let (must_fail, should_find): (BTreeSet<Scenario>, BTreeSet<Scenario>) = if strict {

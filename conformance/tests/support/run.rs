@@ -32,6 +32,9 @@ pub struct Options {
     pub junit: Option<PathBuf>,
     /// `--concurrency N` instead of [`CONCURRENCY`].
     pub concurrency: Option<u16>,
+    /// The server serves `/openapi.json` and the routes beyond the contract
+    /// it declares, for the sweep.
+    pub document: bool,
     /// More arguments.
     pub args: Vec<String>,
     /// More environment variables.
@@ -134,21 +137,34 @@ pub fn listed(tags: Option<&str>) -> Vec<(Scenario, bool)> {
         .collect()
 }
 
-/// The scenarios that run against a target with every route, in `--list`
-/// order, and the number skipped whatever the target.
+/// The scenarios that run against a target with every route and no
+/// OpenAPI document, in `--list` order, and the number skipped there: the
+/// `@needs-public-key` ones, and the sweep's `@needs-openapi` ones.
 pub fn runnable() -> &'static (Vec<Scenario>, usize) {
-    static RUNNABLE: OnceLock<(Vec<Scenario>, usize)> = OnceLock::new();
-    RUNNABLE.get_or_init(|| {
+    runnable_for(false)
+}
+
+/// The scenarios that run against a target with every route, with an
+/// OpenAPI document (`document`) or without, and the number skipped there.
+pub fn runnable_for(document: bool) -> &'static (Vec<Scenario>, usize) {
+    static RUNNABLE: OnceLock<[(Vec<Scenario>, usize); 2]> = OnceLock::new();
+    let [without, with] = RUNNABLE.get_or_init(|| {
         let all = listed(None);
-        let skipped = all.iter().filter(|(_, skipped)| *skipped).count();
-        let runnable: Vec<Scenario> = all
+        let needs_document: BTreeSet<Scenario> = listed(Some("@needs-openapi"))
             .into_iter()
-            .filter(|(_, skipped)| !skipped)
             .map(|(scenario, _)| scenario)
             .collect();
-        assert!(runnable.len() > 100, "too few scenarios: {runnable:?}");
-        (runnable, skipped)
-    })
+        [false, true].map(|document| {
+            let (runnable, skipped): (Vec<_>, Vec<_>) =
+                all.iter().cloned().partition(|(scenario, skipped)| {
+                    !skipped && (document || !needs_document.contains(scenario))
+                });
+            let runnable: Vec<Scenario> = runnable.into_iter().map(|(s, _)| s).collect();
+            assert!(runnable.len() > 100, "too few scenarios: {runnable:?}");
+            (runnable, skipped.len())
+        })
+    });
+    if document { with } else { without }
 }
 
 /// The `@should` scenarios.
@@ -207,7 +223,11 @@ pub fn run_bounded(mut command: Command) -> (Option<i32>, String, String) {
 /// against it, blocking this thread.
 pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) -> Run {
     let secret = server::secret_for(bug);
-    let server = runtime.block_on(server::start(bug, &secret));
+    let shape = server::Shape {
+        document: options.document,
+        ..server::Shape::default()
+    };
+    let server = runtime.block_on(server::start_shaped(bug, &secret, shape));
     let run = run_at(&server.url, &secret, bug, options);
     drop(server);
     run

@@ -60,7 +60,7 @@ impl ContractWorld {
                 );
             }
             for exchange in sent {
-                self.judge_cors(&name_of(&operation), exchange, &mut log);
+                Self::judge_cors(&name_of(&operation), exchange, &mut log);
             }
         }
         if !log.breaches.is_empty() && self.takes_token_from_cookie().await? {
@@ -75,7 +75,7 @@ impl ContractWorld {
         Ok(())
     }
 
-    fn judge_cors(&self, name: &str, exchange: Exchange, log: &mut Log) {
+    fn judge_cors(name: &str, exchange: Exchange, log: &mut Log) {
         let received = match judgeable(&exchange) {
             Ok(received) => received,
             Err(what) => return log.unanswered.push((name.to_owned(), what)),

@@ -21,8 +21,11 @@ mod auth;
 mod cors;
 mod differential;
 mod hidden;
+pub mod log;
 mod owners;
 mod writes;
+
+use log::{Log, name_of};
 
 /// Paths that are public by design when the document asks no security of
 /// them: health, readiness, docs, the document itself, sign-up and sign-in.
@@ -50,34 +53,6 @@ const PUBLIC_ENDS: [&str; 22] = [
     "/sign-in/email",
     "/token",
 ];
-
-/// What a walk over the operations found.
-#[derive(Debug, Default)]
-pub struct Log {
-    breaches: Vec<Breach>,
-    /// Harmless departures (a refusal with 403, say), noted once for all.
-    deviations: Vec<Breach>,
-    /// Operations that got no answer to judge, and why.
-    unanswered: Vec<(String, String)>,
-    /// Operations the walk could not exercise, with the reason.
-    skipped: Vec<(String, String)>,
-    exercised: usize,
-}
-
-/// One operation that broke the promise.
-#[derive(Debug)]
-struct Breach {
-    exchange: Exchange,
-    expected: String,
-    actual: String,
-    /// Failed whatever the scenario's level: the attacker gains something.
-    always_failed: bool,
-}
-
-/// How an operation is named in reports: its method and path template.
-pub fn name_of(operation: &Operation) -> String {
-    format!("{} {}", operation.method, operation.path)
-}
 
 /// Whether a request of this method may change what it names.
 fn destructive(method: &Method) -> bool {
@@ -164,7 +139,7 @@ impl ContractWorld {
             &required_query(operation, 1),
         )?;
         if matches!(operation.method, Method::POST | Method::PUT) {
-            self.send_tracked(
+            self.send_write(
                 operation.method.clone(),
                 path_owner,
                 &path,
@@ -269,29 +244,5 @@ impl ContractWorld {
                 .not_set_up());
         }
         Ok(())
-    }
-}
-
-impl Log {
-    fn breach(&mut self, exchange: Exchange, expected: &str, actual: String) {
-        self.breaches.push(Breach {
-            exchange,
-            expected: expected.to_owned(),
-            actual,
-            always_failed: false,
-        });
-    }
-
-    fn deviation(&mut self, exchange: Exchange, expected: &str, actual: String) {
-        self.deviations.push(Breach {
-            exchange,
-            expected: expected.to_owned(),
-            actual,
-            always_failed: false,
-        });
-    }
-
-    fn skip(&mut self, operation: &Operation, why: impl Into<String>) {
-        self.skipped.push((name_of(operation), why.into()));
     }
 }

@@ -9,13 +9,18 @@
 //! Authorization header, the challenges and the owner check; `verify` the
 //! token and its claims; `keys` the keys a token is checked with (`kid`,
 //! `jku`, `jwk`); `accounts` register, login and logout; `body` the request
-//! bodies; `tasks` the task handlers.
+//! bodies; `tasks` the task handlers; `shape` the harmless variations;
+//! `document` the OpenAPI document and `extras` the routes beyond the
+//! contract it declares.
 
 mod accounts;
 mod answers;
 mod auth;
 mod body;
+mod document;
+mod extras;
 mod keys;
+mod shape;
 mod tasks;
 mod verify;
 
@@ -43,6 +48,8 @@ pub use verify::{MAX_TOKEN_BYTES, RawClaims, strict_claims};
 use accounts::{User, login, logout, register};
 use answers::{Refusal, error};
 use tasks::{Task, create, list, read, remove, toggle, update};
+
+pub use shape::{Accounts, Listing, Routes, Shape, Unmatched};
 
 /// The one way the server is broken. Each is a mistake real verifiers or
 /// APIs make; `support::flaws` says which scenarios must catch it.
@@ -195,6 +202,23 @@ pub enum Bug {
     /// Logout never authenticates: always 200.
     LogoutWithoutAuth,
 
+    // --- routes beyond the contract (served with `Shape::document`) --------------
+    /// `GET /api/{user_id}/tasks/stats` was added without the auth
+    /// dependency: anyone's counts, no token needed.
+    ExtraRouteWithoutAuth,
+    /// The stats route checks the token and the path, then counts with
+    /// `SELECT count(*) FROM tasks`: every user's tasks.
+    StatsCountEveryone,
+    /// `GET /api/users/{id}` checks the token but not whose it is: any
+    /// user's id and email for anyone signed in.
+    UserRouteBola,
+    /// `GET /api/{user_id}/tasks/shared`, which the document declares
+    /// without security, serves the path user's tasks to anyone.
+    PublicRouteServesData,
+    /// `POST /api/{user_id}/tasks/import` takes the owner from `user_id`,
+    /// `userId`, `owner_id` or `owner` in the body when there is one.
+    ImportTakesOwnerFromBody,
+
     // --- statelessness -----------------------------------------------------------
     /// Keeps a session table: only tokens it issued (and not logged out) work.
     StatefulSessions,
@@ -235,6 +259,9 @@ struct Store {
     revoked: HashSet<String>,
     /// `Bug::LocksOutAfterRefusals`: refused tokens per claimed `sub`.
     refusals: HashMap<String, u32>,
+    /// The `email` claim of verified tokens, by `sub`: what the user routes
+    /// of `extras` answer with (minted users are never registered).
+    emails: HashMap<String, String>,
 }
 
 struct App {
@@ -283,72 +310,6 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.task.abort();
-    }
-}
-
-/// Where the task routes take the user from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Routes {
-    /// `/api/{user_id}/tasks`, the seed contract.
-    InPath,
-    /// `/api/tasks`, the user taken from the token (the seed routes stay).
-    FromToken,
-}
-
-/// Where the sign-up and login routes are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Accounts {
-    /// `/api/auth/register` and `/api/auth/login`, the seed contract.
-    Contract,
-    /// Elsewhere, e.g. `/auth/signup` and `/auth/login`.
-    At {
-        sign_up: &'static str,
-        login: &'static str,
-    },
-    /// None at all (sign-up and login live in another service).
-    Absent,
-}
-
-/// How a path that matches no route is answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unmatched {
-    /// 404, as the contract says.
-    NotFound,
-    /// 401, as when an auth middleware runs before routing.
-    Unauthorized,
-}
-
-/// How a list is answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Listing {
-    /// Every task, as a bare array: the contract.
-    Array,
-    /// FastAPI-style pages, `{"tasks", "total", "skip", "limit"}`: 10 tasks
-    /// unless `?limit=` asks for more, and a `limit` over 100 refused with
-    /// 422, as `Query(le=100)` does.
-    Paginated,
-    /// A bare array of the first 10 tasks (`?skip=`/`?limit=` honoured up
-    /// to 100), saying nothing of the others.
-    ArrayPage,
-}
-
-/// The harmless ways a target's shape may differ from the contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Shape {
-    pub routes: Routes,
-    pub accounts: Accounts,
-    pub unmatched: Unmatched,
-    pub listing: Listing,
-}
-
-impl Default for Shape {
-    fn default() -> Self {
-        Self {
-            routes: Routes::InPath,
-            accounts: Accounts::Contract,
-            unmatched: Unmatched::NotFound,
-            listing: Listing::Array,
-        }
     }
 }
 
@@ -423,6 +384,9 @@ fn router(app: &Arc<App>, shape: Shape) -> Router {
     };
     if let Some((sign_up, at)) = accounts {
         router = router.route(sign_up, post(register)).route(at, post(login));
+    }
+    if shape.document {
+        router = extras::routes(router);
     }
     let router = match shape.unmatched {
         Unmatched::NotFound => {

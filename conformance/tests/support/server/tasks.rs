@@ -45,7 +45,11 @@ impl Task {
         &self.user_id
     }
 
-    fn to_json(&self) -> Value {
+    pub(super) fn completed(&self) -> bool {
+        self.completed
+    }
+
+    pub(super) fn to_json(&self) -> Value {
         json!({
             "id": self.id.to_string(),
             "user_id": self.user_id,
@@ -88,6 +92,31 @@ impl App {
         } else {
             self.authorize(caller, user_id)
         }
+    }
+
+    /// A new, incomplete task of `owner`, stored; its JSON answered.
+    pub(super) fn store_task(
+        &self,
+        owner: String,
+        title: String,
+        description: Option<String>,
+    ) -> Value {
+        let now = timestamp();
+        let mut store = self.store();
+        store.next_seq += 1;
+        let task = Task {
+            seq: store.next_seq,
+            id: Uuid::new_v4(),
+            user_id: owner,
+            title,
+            description,
+            completed: false,
+            created_at: now.clone(),
+            updated_at: now,
+        };
+        let answer = task.to_json();
+        store.tasks.insert(task.id, task);
+        answer
     }
 }
 
@@ -187,22 +216,10 @@ pub(super) async fn create(
         Some(owner) if app.bug == Bug::MassAssignmentOnCreate => owner,
         _ => user_id,
     };
-    let now = timestamp();
-    let mut store = app.store();
-    store.next_seq += 1;
-    let task = Task {
-        seq: store.next_seq,
-        id: Uuid::new_v4(),
-        user_id: owner,
-        title,
-        description,
-        completed: false,
-        created_at: now.clone(),
-        updated_at: now,
-    };
-    let answer = task.to_json();
-    store.tasks.insert(task.id, task);
-    ok(StatusCode::CREATED, answer)
+    ok(
+        StatusCode::CREATED,
+        app.store_task(owner, title, description),
+    )
 }
 
 pub(super) async fn read(

@@ -173,7 +173,11 @@ impl App {
     fn identity(&self, payload: &[u8]) -> Result<Identity, Refusal> {
         let claims = self.claims(payload)?;
         self.check_lifetime(&claims)?;
-        self.subject(claims.sub)
+        let identity = self.subject(claims.sub)?;
+        if let Identity::User(sub) = &identity {
+            self.remember_email(sub, payload);
+        }
+        Ok(identity)
     }
 
     /// The claims the server reads, parsed strictly; with
