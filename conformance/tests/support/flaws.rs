@@ -130,6 +130,8 @@ const fn sweep(scenario: &'static str) -> Catch {
     Catch::Is(SWEEP, scenario)
 }
 
+const CORS: Catch = sweep("No operation trusts a foreign origin with credentials");
+
 /// The four scenarios that send every operation with bad credentials.
 const SWEEP_AUTH: Catch = Catch::Prefix(SWEEP, "Every operation refuses ");
 
@@ -852,6 +854,18 @@ pub const FLAWS: &[Flaw] = &[
         Bug::ImportTakesOwnerFromBody,
         "`POST /api/{user_id}/tasks/import` takes the task's owner from `user_id` (or `userId`, `owner_id`, `owner`) in the body: mass assignment on a secondary write route.",
         &[sweep("Owner fields in a body move nothing to another user")],
+    ),
+    // Non-strict on its own (the bearer token is not sent by a browser);
+    // the kill matrix runs with --strict.
+    swept(
+        Bug::ReflectsOriginWithCredentials,
+        "CORS with `allow_origins=[\"*\"]` and `allow_credentials=True` (Starlette reflects the origin): any site may call it with a visitor's credentials.",
+        &[CORS],
+    ),
+    swept(
+        Bug::ReflectsOriginWithCookieAuth,
+        "The same CORS, on a target that also takes its token from a cookie: another site's page reads a visitor's tasks.",
+        &[CORS, COOKIE_WRITE],
     ),
 ];
 

@@ -33,7 +33,7 @@ impl ContractWorld {
             match (first.map(|(_, a)| a), second.map(|(_, b)| b)) {
                 (Some(Ok(a)), Some(Ok(b))) if a == b => steady.push((operation, b)),
                 (Some(Ok(_)), Some(Ok(_))) => {
-                    log.skip(&operation, "Bob's answer changes by itself")
+                    log.skip(&operation, "Bob's answer changes by itself");
                 }
                 (Some(Err(why)), _) | (_, Some(Err(why))) => log.skip(&operation, why),
                 (None, _) | (_, None) => {

@@ -10,6 +10,7 @@ use crate::report::finding::Failure;
 use crate::target::http::{self, Exchange};
 use crate::target::openapi::Operation;
 use crate::target::openapi::slots::{Slot, owned, slots};
+use crate::target::profile::Profile;
 use crate::target::users::Account;
 use crate::world::answers::{Answer, answer, judgeable};
 use crate::world::{Crossing, Owner};
@@ -34,17 +35,7 @@ impl ContractWorld {
             .sweepable()?
             .into_iter()
             .filter(|op| owned(op, &profile))
-            .filter(|op| {
-                crossing == Crossing::AlicesPath
-                    || slots(op, &profile)
-                        .iter()
-                        .any(|(_, slot)| *slot == Slot::Task)
-                        && (profile.user_in_path()
-                            && slots(op, &profile)
-                                .iter()
-                                .any(|(_, slot)| *slot == Slot::User)
-                            || !profile.user_in_path())
-            })
+            .filter(|op| crossing == Crossing::AlicesPath || names_user_and_task(op, &profile))
             .collect();
         operations.sort_by_key(|op| match op.method {
             Method::GET | Method::HEAD => 0,
@@ -225,6 +216,16 @@ impl ContractWorld {
     fn bob_task_id(&self) -> Option<String> {
         self.bob_task.as_ref().map(id_of)
     }
+}
+
+/// Whether `operation`'s path names both a user and a task: where Alice's
+/// task can go under Bob's path.
+fn names_user_and_task(operation: &Operation, profile: &Profile) -> bool {
+    let kinds: Vec<Slot> = slots(operation, profile)
+        .into_iter()
+        .map(|(_, slot)| slot)
+        .collect();
+    kinds.contains(&Slot::User) && kinds.contains(&Slot::Task)
 }
 
 /// The answer of a 2xx, for comparison.

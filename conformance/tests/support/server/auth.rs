@@ -105,12 +105,14 @@ impl App {
     fn token_elsewhere(&self, headers: &HeaderMap, query: Option<&str>) -> Option<String> {
         match self.bug {
             Bug::AcceptsQueryToken => parameter(query?, '&', "access_token").map(str::to_owned),
-            Bug::AcceptsCookieToken | Bug::AcceptsBetterAuthCookie => {
+            Bug::AcceptsCookieToken
+            | Bug::AcceptsBetterAuthCookie
+            | Bug::ReflectsOriginWithCookieAuth => {
                 let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-                let names: &[&str] = if self.bug == Bug::AcceptsCookieToken {
-                    &["token", "access_token", "jwt"]
-                } else {
+                let names: &[&str] = if self.bug == Bug::AcceptsBetterAuthCookie {
                     &["better-auth.session_token"]
+                } else {
+                    &["token", "access_token", "jwt"]
                 };
                 names
                     .iter()

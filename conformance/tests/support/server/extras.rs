@@ -9,6 +9,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::IntoResponse as _;
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
 
@@ -158,4 +159,27 @@ async fn import(
         StatusCode::CREATED,
         app.store_task(owner, title, description),
     )
+}
+
+/// Any `Origin` allowed back, with credentials; a preflight answered 200.
+pub(super) async fn reflect_origin(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let origin = request.headers().get(axum::http::header::ORIGIN).cloned();
+    let preflight = request.method() == axum::http::Method::OPTIONS;
+    let mut response = if preflight && origin.is_some() {
+        StatusCode::OK.into_response()
+    } else {
+        next.run(request).await
+    };
+    if let Some(origin) = origin {
+        let headers = response.headers_mut();
+        headers.insert("access-control-allow-origin", origin);
+        headers.insert(
+            "access-control-allow-credentials",
+            axum::http::HeaderValue::from_static("true"),
+        );
+    }
+    response
 }

@@ -218,6 +218,12 @@ pub enum Bug {
     /// `POST /api/{user_id}/tasks/import` takes the owner from `user_id`,
     /// `userId`, `owner_id` or `owner` in the body when there is one.
     ImportTakesOwnerFromBody,
+    /// CORS as Starlette does it with `allow_origins=["*"]` and
+    /// `allow_credentials=True`: any origin reflected, with credentials.
+    ReflectsOriginWithCredentials,
+    /// The same, on a target that also takes its token from a `token`,
+    /// `access_token` or `jwt` cookie: another site reads a user's data.
+    ReflectsOriginWithCookieAuth,
 
     // --- statelessness -----------------------------------------------------------
     /// Keeps a session table: only tokens it issued (and not logged out) work.
@@ -387,6 +393,12 @@ fn router(app: &Arc<App>, shape: Shape) -> Router {
     }
     if shape.document {
         router = extras::routes(router);
+    }
+    if matches!(
+        app.bug,
+        Bug::ReflectsOriginWithCredentials | Bug::ReflectsOriginWithCookieAuth
+    ) {
+        router = router.layer(axum::middleware::from_fn(extras::reflect_origin));
     }
     let router = match shape.unmatched {
         Unmatched::NotFound => {
