@@ -55,12 +55,7 @@ async fn documented() -> (String, Arc<Mutex<Vec<String>>>) {
             answer
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, seen)
+    (support::serve(app).await, seen)
 }
 
 /// The profile's TOML without the comments that say where it came from.

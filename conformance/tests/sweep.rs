@@ -101,12 +101,7 @@ async fn recording(upstream: String) -> (String, Arc<Mutex<Vec<(String, String)>
             response.body(Body::from(bytes)).expect("a response")
         }
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("an address"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (url, seen)
+    (support::serve(app).await, seen)
 }
 
 /// The requests of a sweep run that a read-only sweep must not send:

@@ -19,6 +19,17 @@ pub use server::Bug;
 use flaws::Flaw;
 use run::{Run, Scenario, Tally};
 
+/// Serves `app` on an ephemeral loopback port of the current runtime, for
+/// as long as the runtime runs; its URL.
+pub async fn serve(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind an ephemeral loopback port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
 /// The scenarios `flaw` must fail, in `--list` order. Panics when a catch
 /// names no scenario: a typo must not pass as "nothing to catch".
 pub fn expected(flaw: &Flaw) -> Vec<Scenario> {

@@ -15,8 +15,9 @@ const TOTAL: &[&str] = &[
     "total_items",
     "totalItems",
 ];
-/// Names of the page size.
-const LIMIT: &[&str] = &[
+/// Names of the page size (also what the inference looks for in a list's
+/// query parameters).
+pub const LIMIT: &[&str] = &[
     "limit",
     "page_size",
     "pageSize",

@@ -3,6 +3,7 @@
 
 use crate::target::http::Exchange;
 use crate::target::openapi::Operation;
+use crate::world::answers::judgeable;
 
 /// What a walk over the operations found.
 #[derive(Debug, Default)]
@@ -53,5 +54,17 @@ impl Log {
 
     pub(super) fn skip(&mut self, operation: &Operation, why: impl Into<String>) {
         self.skipped.push((name_of(operation), why.into()));
+    }
+
+    /// The status of `exchange`'s answer to the operation `name`, or
+    /// `None` when there is no answer to judge, which is noted.
+    pub(super) fn status_of(&mut self, name: &str, exchange: &Exchange) -> Option<u16> {
+        match judgeable(exchange) {
+            Ok(received) => Some(received.status),
+            Err(what) => {
+                self.unanswered.push((name.to_owned(), what));
+                None
+            }
+        }
     }
 }

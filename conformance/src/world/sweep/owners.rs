@@ -101,29 +101,10 @@ impl ContractWorld {
         let bobs = self
             .send_by(operation, &bob, &bob, bobs_task.as_deref())
             .await;
-        let path_owner = if crossing == Crossing::AlicesPath {
-            &alice
-        } else {
-            &bob
-        };
-        let Some(crossed) = self
-            .send_by(operation, &bob, path_owner, alices_task.as_deref())
-            .await
-        else {
-            log.skip(
-                operation,
-                "its path names something the suite does not have",
-            );
+        let Some((crossed, status)) = self.bob_crosses(operation, crossing, log).await? else {
             return Ok(());
         };
         let name = name_of(operation);
-        let status = match judgeable(&crossed) {
-            Ok(received) => received.status,
-            Err(what) => {
-                log.unanswered.push((name, what));
-                return Ok(());
-            }
-        };
         log.exercised += 1;
         let expected = "no answer with Alice's data for Bob";
         let same_as_alices = answer(&crossed, "") == Some(control.clone())
@@ -151,32 +132,13 @@ impl ContractWorld {
         crossing: Crossing,
         log: &mut Log,
     ) -> Result<(), Box<Failure>> {
-        let (alice, bob) = (self.alice().await?, self.bob().await?);
+        let alice = self.alice().await?;
         let alices_task = self.alice_task.as_ref().map(id_of);
         let before = self.read_list(&alice).await?;
-        let path_owner = if crossing == Crossing::AlicesPath {
-            &alice
-        } else {
-            &bob
-        };
-        let Some(crossed) = self
-            .send_by(operation, &bob, path_owner, alices_task.as_deref())
-            .await
-        else {
-            log.skip(
-                operation,
-                "its path names something the suite does not have",
-            );
+        let Some((crossed, status)) = self.bob_crosses(operation, crossing, log).await? else {
             return Ok(());
         };
         let name = name_of(operation);
-        let status = match judgeable(&crossed) {
-            Ok(received) => received.status,
-            Err(what) => {
-                log.unanswered.push((name, what));
-                return Ok(());
-            }
-        };
         let after = self.read_list(&alice).await?;
         let expected = "Alice's tasks unchanged by Bob's request";
         if after != before {
@@ -211,6 +173,36 @@ impl ContractWorld {
             self.give_task(Owner::Alice).await?;
         }
         Ok(())
+    }
+
+    /// Bob's request of `operation` as `crossing` says, on Alice's task,
+    /// and its status; `None` when it could not be sent or got no answer
+    /// (noted in `log`).
+    async fn bob_crosses(
+        &mut self,
+        operation: &Operation,
+        crossing: Crossing,
+        log: &mut Log,
+    ) -> Result<Option<(Exchange, u16)>, Box<Failure>> {
+        let (alice, bob) = (self.alice().await?, self.bob().await?);
+        let path_owner = match crossing {
+            Crossing::AlicesPath => &alice,
+            Crossing::AlicesTaskUnderBobsPath => &bob,
+        };
+        let alices_task = self.alice_task.as_ref().map(id_of);
+        let Some(crossed) = self
+            .send_by(operation, &bob, path_owner, alices_task.as_deref())
+            .await
+        else {
+            log.skip(
+                operation,
+                "its path names something the suite does not have",
+            );
+            return Ok(None);
+        };
+        Ok(log
+            .status_of(&name_of(operation), &crossed)
+            .map(|status| (crossed, status)))
     }
 
     fn bob_task_id(&self) -> Option<String> {

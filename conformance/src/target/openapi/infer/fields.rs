@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::{IdKind, Location, Setter, Tasks, last_segment};
 use crate::target::profile::Completion;
+use crate::target::profile::pages::LIMIT;
 
 const IDS: &[&str] = &["id", "uuid", "task_id", "taskId", "_id"];
 const TITLES: &[&str] = &["title", "name", "text", "summary", "label"];
@@ -29,15 +30,6 @@ const OPEN: &[&str] = &[
     "active",
     "incomplete",
     "not_done",
-];
-/// Page-size parameters: the list is asked for with the largest page.
-const PAGE_SIZES: &[&str] = &[
-    "limit",
-    "page_size",
-    "pageSize",
-    "per_page",
-    "perPage",
-    "size",
 ];
 
 impl Tasks<'_> {
@@ -69,7 +61,7 @@ impl Tasks<'_> {
         set.inferred.profile.list.query = list.and_then(|list| {
             list.params.iter().find_map(|param| {
                 let max = param.schema.get("maximum")?.as_u64()?;
-                (param.location == Location::Query && PAGE_SIZES.contains(&param.name.as_str()))
+                (param.location == Location::Query && LIMIT.contains(&param.name.as_str()))
                     .then(|| format!("{}={max}", param.name))
             })
         });
