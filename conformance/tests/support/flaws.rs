@@ -829,11 +829,11 @@ pub const FLAWS: &[Flaw] = &[
             sweep("Bob's token opens nothing on Alice's paths"),
         ],
     ),
-    // The scenario that catches it runs alone (`@serial`): no other
-    // scenario's tasks move the counts.
+    // The scenario that catches it runs alone: no other scenario's tasks
+    // move the counts.
     swept(
         Bug::StatsCountEveryone,
-        "The stats route checks the token and the path, then counts every user's tasks: Bob's counts move when Alice creates a task.",
+        "The stats route checks the token and the path, then counts every user's tasks: Bob's counts move when Alice creates a task, and come back when she deletes it.",
         &[sweep("Alice's new task shows in none of Bob's answers")],
     ),
     swept(

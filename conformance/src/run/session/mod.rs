@@ -232,6 +232,7 @@ impl Session {
             api: settled.document,
             api_absent: settled.absent,
             read_only: api.read_only,
+            turns: Arc::default(),
         })
     }
 
