@@ -129,7 +129,7 @@ mod tests {
     use crate::target::http::{Received, SentRequest};
     use crate::world::answers::Body;
 
-    fn read(body: &Value) -> Read {
+    fn read(body: &Value) -> (Exchange, Result<Answer, String>) {
         let exchange = Exchange {
             request: SentRequest {
                 method: Method::GET,
@@ -146,7 +146,7 @@ mod tests {
             elapsed: Duration::ZERO,
         };
         let answer = answer(&exchange, "").ok_or_else(|| "no answer".to_owned());
-        Some((exchange, answer))
+        (exchange, answer)
     }
 
     fn judged(before: &Value, during: &Value, after: &Value) -> Log {
@@ -165,7 +165,13 @@ mod tests {
             body: Body::Json(before.clone()),
         };
         let mut log = Log::default();
-        judge(&operation, &before, read(during), read(after), &mut log);
+        judge(
+            &operation,
+            &before,
+            Some(read(during)),
+            Some(read(after)),
+            &mut log,
+        );
         log
     }
 
