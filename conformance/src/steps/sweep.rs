@@ -6,12 +6,6 @@ use cucumber::{given, then, when};
 use crate::contract::Credentials;
 use crate::world::{ContractWorld, Crossing, Stop as _};
 
-/// Other scenarios' tasks would move a count over every user's.
-#[given("no other scenario runs meanwhile")]
-async fn alone(world: &mut ContractWorld) {
-    world.run_alone().await;
-}
-
 /// Alice's and Bob's data differ in kind as well as in ids, so that an
 /// answer that carries neither (a count) still tells whose it is.
 #[given("Alice has two tasks and Bob has one")]

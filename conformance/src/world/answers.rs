@@ -75,6 +75,24 @@ pub fn mentions_task(profile: &Profile, body: &Value, id: &str) -> bool {
     }
 }
 
+/// Whether `body` holds, at any depth, a task whose id is `id`: an object
+/// with that id and a title, not any object that has that id (with integer
+/// ids, a user or an owner may have it too).
+pub fn holds_task_with_id(profile: &Profile, body: &Value, id: &str) -> bool {
+    match body {
+        Value::Array(items) => items
+            .iter()
+            .any(|item| holds_task_with_id(profile, item, id)),
+        Value::Object(fields) => {
+            (profile.id_of(body) == id && profile.task(body).get("title").is_some())
+                || fields
+                    .values()
+                    .any(|value| holds_task_with_id(profile, value, id))
+        }
+        _ => false,
+    }
+}
+
 /// Whether `body` holds, at any depth, a task: an object with an id and a
 /// title, in the profile's names.
 pub fn holds_a_task(profile: &Profile, body: &Value) -> bool {

@@ -56,10 +56,6 @@ pub struct Context {
     pub api_absent: String,
     /// `--read-only`: the sweep sends only GET and HEAD.
     pub read_only: bool,
-    /// Every scenario holds it shared while it runs; one that must run
-    /// alone takes it exclusively (cucumber's `@serial` only keeps serial
-    /// scenarios from running with each other).
-    pub turns: Arc<tokio::sync::RwLock<()>>,
 }
 
 static CONTEXT: OnceLock<Arc<Context>> = OnceLock::new();

@@ -73,8 +73,6 @@ pub struct ContractWorld {
     issued: Vec<(String, String)>,
     /// Why the last list read may lack tasks: pages it could not read.
     unread: Mutex<Option<String>>,
-    /// The scenario's hold on [`Context::turns`]: shared, or alone.
-    turn: Option<Turn>,
     /// Why the scenario cannot be judged here: it ends skipped, with this
     /// reason, whatever stopped it. Set by the checks that read an answer,
     /// which borrow the World shared.
@@ -106,14 +104,6 @@ pub enum Crossing {
     AlicesPath,
     /// Bob's token on his own path, with Alice's task.
     AlicesTaskUnderBobsPath,
-}
-
-/// A scenario's hold on the run's turns; released when the World is
-/// dropped, after the scenario's cleanup.
-#[expect(dead_code, reason = "held only to be released on drop")]
-enum Turn {
-    Shared(tokio::sync::OwnedRwLockReadGuard<()>),
-    Alone(tokio::sync::OwnedRwLockWriteGuard<()>),
 }
 
 /// A step's result. The failure is boxed: it is large and rare.
@@ -170,7 +160,6 @@ impl ContractWorld {
             issued: Vec::new(),
             unread: Mutex::new(None),
             unjudged: Mutex::new(None),
-            turn: None,
         }
     }
 
@@ -215,21 +204,6 @@ impl ContractWorld {
         if let Ok(mut deviations) = self.deviations.lock() {
             deviations.push(*failure);
         }
-    }
-
-    /// Takes the scenario's shared turn: it runs beside every other
-    /// scenario, but not beside one that runs alone.
-    pub async fn take_turn(&mut self) {
-        let turn = Arc::clone(&self.ctx.turns).read_owned().await;
-        self.turn = Some(Turn::Shared(turn));
-    }
-
-    /// Waits until every other running scenario has ended, and keeps the
-    /// others from starting until this one ends.
-    pub async fn run_alone(&mut self) {
-        self.turn = None;
-        let turn = Arc::clone(&self.ctx.turns).write_owned().await;
-        self.turn = Some(Turn::Alone(turn));
     }
 
     /// Whether reports show credentials in full (`--show-tokens`).

@@ -232,7 +232,6 @@ impl Session {
             api: settled.document,
             api_absent: settled.absent,
             read_only: api.read_only,
-            turns: Arc::default(),
         })
     }
 

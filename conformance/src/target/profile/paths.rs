@@ -67,7 +67,9 @@ impl Profile {
     /// Method and path of `route`, with path segments already encoded.
     fn route_at(&self, route: Route, owner: &str, task_id: &str) -> (Method, String) {
         let tasks = self.routes.tasks.replace("{user_id}", owner);
-        let task = format!("{tasks}/{task_id}");
+        // A collection declared with a trailing slash (FastAPI's
+        // `@router.get("/")` under a prefix) keeps it; its items do not.
+        let task = format!("{}/{task_id}", tasks.trim_end_matches('/'));
         match route {
             Route::List => match self.list.query.as_deref().filter(|query| !query.is_empty()) {
                 Some(query) => (Method::GET, format!("{tasks}?{query}")),

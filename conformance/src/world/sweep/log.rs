@@ -16,6 +16,8 @@ pub struct Log {
     /// Operations the walk could not exercise, with the reason.
     pub(super) skipped: Vec<(String, String)>,
     pub(super) exercised: usize,
+    /// What the walk reports without grading it.
+    pub(super) noted: Vec<String>,
 }
 
 /// One operation that broke the promise.

@@ -6,23 +6,22 @@
 use std::fmt::Write as _;
 
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::answers::{judgeable, mentions_task};
+use super::answers::{holds_task_with_id, judgeable};
 use super::{ContractWorld, Outcome, id_of};
 use crate::report::finding::{Failure, Grade};
-use crate::target::http::{Exchange, Header};
-use crate::target::openapi::bodies::{required_query, valid_body};
-use crate::target::openapi::slots::{Names, fill};
+use crate::target::http::Exchange;
 use crate::target::openapi::{ApiDocument, Operation};
-use crate::target::users::Account;
 
 mod auth;
 mod cors;
+mod crossed_writes;
 mod differential;
 mod hidden;
 pub mod log;
 mod owners;
+mod send;
 mod writes;
 
 use log::{Log, name_of};
@@ -53,11 +52,6 @@ const PUBLIC_ENDS: [&str; 22] = [
     "/sign-in/email",
     "/token",
 ];
-
-/// Whether a request of this method may change what it names.
-fn destructive(method: &Method) -> bool {
-    matches!(*method, Method::DELETE | Method::PUT | Method::PATCH)
-}
 
 impl ContractWorld {
     fn document(&self) -> Result<&ApiDocument, Box<Failure>> {
@@ -93,73 +87,9 @@ impl ContractWorld {
                 || path == routes.login)
     }
 
-    /// A body for `operation` that its owner's request should get through
-    /// with: the profile's task for the task routes, else one generated
-    /// from the schema.
-    fn control_body(&self, operation: &Operation) -> Option<Value> {
-        let tasks = self.ctx.profile.routes.tasks.as_str();
-        let template = |path: &str| {
-            path.split('/')
-                .map(|s| if s.starts_with('{') { "{}" } else { s })
-                .collect::<Vec<_>>()
-                .join("/")
-        };
-        let on_tasks = template(&operation.path).starts_with(&template(tasks));
-        match &operation.method {
-            &Method::POST | &Method::PUT if on_tasks && operation.body.is_some() => {
-                Some(self.ctx.profile.body(
-                    &json!({"title": format!("sweep {}", self.key_id), "description": "swept"}),
-                ))
-            }
-            _ => valid_body(operation, 1),
-        }
-    }
-
-    /// Sends `operation` for `path_owner` and `task` with `headers`; POSTs
-    /// and PUTs go through the ledger, since they may store a task. `None`
-    /// when the path needs an object the suite does not have; the stand-in
-    /// is used only where the request changes nothing.
-    async fn send_operation(
-        &mut self,
-        operation: &Operation,
-        path_owner: &Account,
-        task: Option<&str>,
-        headers: &[Header],
-        body: Option<Value>,
-    ) -> Option<Exchange> {
-        let names = Names {
-            user: &path_owner.id,
-            task,
-            unknown: (!destructive(&operation.method)).then_some("0"),
-        };
-        let path = fill(
-            operation,
-            &self.ctx.profile,
-            names,
-            &required_query(operation, 1),
-        )?;
-        if matches!(operation.method, Method::POST | Method::PUT) {
-            self.send_write(
-                operation.method.clone(),
-                path_owner,
-                &path,
-                headers,
-                body.as_ref(),
-            )
-            .await;
-            return self.last.clone();
-        }
-        let exchange = self
-            .ctx
-            .client
-            .send(operation.method.clone(), &path, headers, body.as_ref())
-            .await;
-        self.last = Some(exchange.clone());
-        Some(exchange)
-    }
-
-    /// Whether `exchange`'s answer carries Alice's data: her task (id or
-    /// title) or her email.
+    /// Whether `exchange`'s answer carries Alice's data: her task (an
+    /// object with its id and a title, or its title, which is unique) or her
+    /// email.
     fn carries_alices_data(&self, exchange: &Exchange) -> bool {
         let Ok(received) = judgeable(exchange) else {
             return false;
@@ -173,7 +103,7 @@ impl ContractWorld {
         task.is_some_and(|task| {
             received
                 .json()
-                .is_some_and(|body| mentions_task(&self.ctx.profile, &body, &id_of(task)))
+                .is_some_and(|body| holds_task_with_id(&self.ctx.profile, &body, &id_of(task)))
         }) || [title, email]
             .into_iter()
             .flatten()
@@ -185,6 +115,10 @@ impl ContractWorld {
     /// out are noted either way.
     pub fn expect_sweep_clean(&mut self) -> Outcome {
         let log = std::mem::take(&mut self.sweep);
+        if !log.noted.is_empty() {
+            self.ctx
+                .note(&self.promise, &self.scenario, log.noted.join("; "));
+        }
         if !log.skipped.is_empty() {
             let list: Vec<String> = log
                 .skipped

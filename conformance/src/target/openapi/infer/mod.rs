@@ -280,16 +280,20 @@ fn account_name(path: &str) -> String {
 }
 
 fn last_segment(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or_default()
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
 }
 
 fn path_params(path: &str) -> usize {
     path.matches('{').count()
 }
 
-/// Whether `path` is `collection` and one parameter segment.
+/// Whether `path` is `collection` and one parameter segment; a collection
+/// declared with a trailing slash (`/api/tasks/`) has items all the same.
 fn is_item_of(path: &str, collection: &str) -> bool {
-    path.strip_prefix(collection)
+    path.strip_prefix(collection.trim_end_matches('/'))
         .and_then(|rest| rest.strip_prefix('/'))
         .is_some_and(|segment| {
             segment.starts_with('{') && segment.ends_with('}') && !segment.contains('/')

@@ -173,3 +173,23 @@ fn a_document_without_task_routes_leaves_the_seed() {
     );
     assert!(inferred.defaults.contains(&"routes.tasks"));
 }
+
+/// FastAPI's `APIRouter(prefix="/api/tasks")` with `@router.get("/")`.
+#[test]
+fn a_collection_with_a_trailing_slash_is_found_and_kept() {
+    let ok = r#"{"200": {"description": "ok"}}"#;
+    let document = ApiDocument::parse(
+        &format!(
+            r#"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}}, "paths": {{
+                "/api/tasks/": {{"get": {{"responses": {ok}}}, "post": {{"responses": {ok}}}}},
+                "/api/tasks/{{task_id}}": {{"get": {{"responses": {ok}}}, "delete": {{"responses": {ok}}}}}
+            }}}}"#
+        ),
+        "router prefix",
+    )
+    .expect("parses");
+    let profile = infer(&document).profile;
+    assert_eq!(profile.routes.tasks, "/api/tasks/");
+    assert_eq!(profile.list_path("alice"), "/api/tasks/");
+    assert_eq!(profile.task_path("alice", "7"), "/api/tasks/7");
+}
