@@ -1,7 +1,8 @@
 //! The sweep's own promises, beyond the kill matrix (which runs with
 //! `--strict` and so cannot tell a failed finding from a non-strict one):
-//! CORS is failed only when an attacker gains data by it, and
-//! `--read-only` sends nothing but GET and HEAD to the declared operations.
+//! CORS is failed only when an attacker gains data by it, the sweep writes
+//! only to what the suite created, and `--read-only` sends nothing but GET
+//! and HEAD to the declared operations.
 
 mod support;
 
@@ -137,7 +138,7 @@ fn writes_beyond_set_up(read_only: bool) -> Vec<(String, String)> {
 }
 
 #[test]
-fn read_only_sends_only_reads_to_the_declared_operations() {
+fn the_sweep_writes_only_to_its_own_and_read_only_not_at_all() {
     let writes = writes_beyond_set_up(false);
     // The control: without --read-only the sweep writes, and the recorder sees it.
     for method in ["PUT", "PATCH", "POST"] {
@@ -146,6 +147,11 @@ fn read_only_sends_only_reads_to_the_declared_operations() {
             "no {method} recorded without --read-only: {writes:?}"
         );
     }
+    // A write to nothing the suite created is never sent, read-only or not.
+    assert!(
+        writes.iter().all(|(_, path)| path != "/api/admin/reset"),
+        "the sweep sent the declared admin reset: {writes:?}"
+    );
     let writes = writes_beyond_set_up(true);
     assert!(writes.is_empty(), "--read-only sent {writes:?}");
 }

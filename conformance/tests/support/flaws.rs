@@ -855,6 +855,11 @@ pub const FLAWS: &[Flaw] = &[
         "`POST /api/{user_id}/tasks/import` takes the task's owner from `user_id` (or `userId`, `owner_id`, `owner`) in the body: mass assignment on a secondary write route.",
         &[sweep("Owner fields in a body move nothing to another user")],
     ),
+    swept(
+        Bug::UserUpdateBola,
+        "`PUT /api/users/{id}` checks the token but not whose it is: anyone renames anyone (what Bob writes shows in Alice's own read of her account).",
+        &[sweep("Bob's token opens nothing on Alice's paths")],
+    ),
     // Non-strict on its own (the bearer token is not sent by a browser);
     // the kill matrix runs with --strict.
     swept(

@@ -1,9 +1,11 @@
 //! Sending a declared operation: what goes in its path and body, and what
 //! the sweep will not send. It writes only to what the suite holds: a
-//! DELETE, PUT or PATCH only to a task it created, a POST only under its
-//! own user (or `/me`), to its tasks, or to the logout route; a stand-in id
-//! only where nothing changes. What a POST or PUT on the task collection may store goes to the
-//! ledger; anything else a write creates is reported as left behind.
+//! DELETE, PUT or PATCH to a task it created, a PUT or PATCH to a fresh
+//! user of its own (never one given with `--users given`), a POST only
+//! under its own user (or `/me`), to its tasks, or to the logout route; a
+//! stand-in id only where nothing changes. What a POST or PUT on the task
+//! collection may store goes to the ledger; anything else a write creates
+//! is reported as left behind.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -13,7 +15,7 @@ use crate::target::http::{Exchange, Header};
 use crate::target::openapi::Operation;
 use crate::target::openapi::bodies::{required_query, valid_body};
 use crate::target::openapi::slots::{Names, Slot, fill, slots};
-use crate::target::users::Account;
+use crate::target::users::{Account, UserSource};
 use crate::world::answers::judgeable;
 
 /// Why the sweep did not send an operation.
@@ -65,9 +67,13 @@ impl ContractWorld {
             || kinds.contains(&Slot::Task)
             || operation.path.split('/').any(|segment| segment == "me")
             || operation.path == self.ctx.profile.routes.logout;
+        // Fresh users are the suite's own to change (not to delete: the
+        // scenario goes on with them); given users are real accounts.
+        let own_user = kinds.contains(&Slot::User) && self.ctx.users != UserSource::Given;
         match operation.method {
             Method::GET | Method::HEAD | Method::OPTIONS => Ok(()),
             Method::POST if own_scope => Ok(()),
+            Method::PUT | Method::PATCH if own_user => Ok(()),
             _ if kinds.contains(&Slot::Task) => Ok(()),
             _ => Err(NOT_OURS),
         }

@@ -120,8 +120,14 @@ fn paths() -> Value {
         "/api/users/{id}": {
             "parameters": user_of_id,
             "get": secured("A user's account", 200, &schema("Account")),
+            "put": taking(secured("Rename a user", 200, &schema("Account")), "Rename"),
         },
         "/health": {"get": public("Liveness", 200, json!({"type": "object"}))},
+        // Public on purpose, and not in the suite's public set.
+        "/": {"get": public("Hello", 200, schema("Message"))},
+        // Declared secured, served without any check: were the sweep to
+        // send it (a write to nothing it created), every task would go.
+        "/api/admin/reset": {"post": secured("Delete every task", 200, &schema("Message"))},
     })
 }
 
@@ -178,7 +184,16 @@ fn schemas() -> Value {
         "Account": {
             "type": "object",
             "required": ["id", "email"],
-            "properties": {"id": {"type": "string"}, "email": {"type": ["string", "null"]}},
+            "properties": {
+                "id": {"type": "string"},
+                "email": {"type": ["string", "null"]},
+                "name": {"type": ["string", "null"]},
+            },
+        },
+        "Rename": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {"name": {"type": "string", "minLength": 8, "maxLength": 60}},
         },
         "Stats": {
             "type": "object",

@@ -35,7 +35,12 @@ pub(super) fn routes(router: Router<Arc<App>>) -> Router<Arc<App>> {
             get(|| async { ok(StatusCode::OK, json!({"status": "ok"})) }),
         )
         .route("/api/me", get(me))
-        .route("/api/users/{id}", get(user))
+        .route("/api/users/{id}", get(user).put(rename))
+        .route(
+            "/",
+            get(|| async { ok(StatusCode::OK, json!({"detail": "hello"})) }),
+        )
+        .route("/api/admin/reset", post(reset))
         .route("/api/{user_id}/tasks/stats", get(stats))
         .route("/api/{user_id}/tasks/shared", get(shared))
         .route("/api/{user_id}/tasks/import", post(import))
@@ -69,7 +74,8 @@ impl App {
     }
 
     fn account(&self, id: &str) -> Value {
-        json!({"id": id, "email": self.store().emails.get(id)})
+        let store = self.store();
+        json!({"id": id, "email": store.emails.get(id), "name": store.names.get(id)})
     }
 }
 
@@ -90,6 +96,30 @@ async fn user(
         app.authorize(&caller, &id)?;
     }
     ok(StatusCode::OK, app.account(&id))
+}
+
+/// Renames the user, their own account only; with `UserUpdateBola`, anyone's.
+async fn rename(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+    Caller(caller): Caller,
+    body: Bytes,
+) -> Answer {
+    if app.bug != Bug::UserUpdateBola {
+        app.authorize(&caller, &id)?;
+    }
+    let name = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|body| body.get("name")?.as_str().map(str::to_owned))
+        .ok_or(Refusal::Unprocessable("name is required"))?;
+    app.store().names.insert(id.clone(), name);
+    ok(StatusCode::OK, app.account(&id))
+}
+
+/// Deletes every task: the route the sweep must never send.
+async fn reset(State(app): State<Arc<App>>) -> Answer {
+    app.store().tasks.clear();
+    ok(StatusCode::OK, json!({"detail": "every task deleted"}))
 }
 
 /// The path user's counts; with `StatsCountEveryone`, everyone's.

@@ -218,6 +218,9 @@ pub enum Bug {
     /// `POST /api/{user_id}/tasks/import` takes the owner from `user_id`,
     /// `userId`, `owner_id` or `owner` in the body when there is one.
     ImportTakesOwnerFromBody,
+    /// `PUT /api/users/{id}` checks the token but not whose it is: anyone
+    /// renames anyone.
+    UserUpdateBola,
     /// CORS as Starlette does it with `allow_origins=["*"]` and
     /// `allow_credentials=True`: any origin reflected, with credentials.
     ReflectsOriginWithCredentials,
@@ -265,6 +268,8 @@ struct Store {
     revoked: HashSet<String>,
     /// `Bug::LocksOutAfterRefusals`: refused tokens per claimed `sub`.
     refusals: HashMap<String, u32>,
+    /// Names given with `PUT /api/users/{id}`, by user id.
+    names: HashMap<String, String>,
     /// The `email` claim of verified tokens, by `sub`: what the user routes
     /// of `extras` answer with (minted users are never registered).
     emails: HashMap<String, String>,
