@@ -12,6 +12,7 @@ mod answers;
 mod attacks;
 mod checks;
 pub mod context;
+mod cookies;
 mod lists;
 mod load;
 mod ownership;

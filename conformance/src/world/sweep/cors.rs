@@ -13,7 +13,7 @@ use crate::report::finding::Presented;
 use crate::target::http::{self, Exchange};
 use crate::target::openapi::slots::{Names, fill};
 use crate::world::answers::judgeable;
-use crate::world::requests::{FOREIGN_ORIGIN, TOKEN_COOKIES};
+use crate::world::cookies::{FOREIGN_ORIGIN, TOKEN_COOKIES};
 
 impl ContractWorld {
     /// A preflight to every operation, and a simple GET from a foreign
