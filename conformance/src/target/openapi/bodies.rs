@@ -69,14 +69,8 @@ mod tests {
 
     fn taking(schema: Value) -> Operation {
         Operation {
-            method: Method::POST,
-            path: "/api/things".to_owned(),
-            secured: true,
-            params: Vec::new(),
             body: Some(schema),
-            body_required: true,
-            success: vec![201],
-            answer: None,
+            ..Operation::bare(Method::POST, "/api/things")
         }
     }
 

@@ -115,13 +115,12 @@ impl Reader<'_> {
             .into_iter()
             .map(|(method, operation)| {
                 let raw = &self.raw["paths"][path][method.as_str().to_ascii_lowercase()];
-                let (body, body_required) = self.body(operation);
+                let body = self.body(operation);
                 let (success, answer) = self.answers(operation);
                 Operation {
                     secured: self.secured(raw),
                     params: self.params(item, operation),
                     body,
-                    body_required,
                     success,
                     answer,
                     method: Method::from_bytes(method.as_str().as_bytes()).unwrap_or(Method::GET),
@@ -175,10 +174,10 @@ impl Reader<'_> {
         params
     }
 
-    fn body(&self, operation: &oas3::spec::Operation) -> (Option<Value>, bool) {
+    fn body(&self, operation: &oas3::spec::Operation) -> Option<Value> {
         match operation.request_body(self.spec) {
-            Ok(Some(body)) => (self.json(&body.content), body.required.unwrap_or(false)),
-            _ => (None, false),
+            Ok(Some(body)) => self.json(&body.content),
+            _ => None,
         }
     }
 
@@ -297,7 +296,6 @@ mod tests {
             "the operation's own id replaces the path's"
         );
         assert_eq!(put.params[0].schema["type"], "string");
-        assert!(put.body_required);
         assert_eq!(put.body.as_ref().expect("a body")["required"][0], "title");
         assert_eq!(
             put.answer.as_ref().expect("an answer")["properties"]["title"]["type"],

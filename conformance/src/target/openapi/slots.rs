@@ -134,16 +134,7 @@ mod tests {
     use super::*;
 
     fn operation(path: &str) -> Operation {
-        Operation {
-            method: Method::GET,
-            path: path.to_owned(),
-            secured: true,
-            params: Vec::new(),
-            body: None,
-            body_required: false,
-            success: vec![200],
-            answer: None,
-        }
+        Operation::bare(Method::GET, path)
     }
 
     #[test]

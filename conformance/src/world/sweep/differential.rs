@@ -154,16 +154,7 @@ mod tests {
     }
 
     fn judged(before: &Value, during: &Value, after: &Value) -> Log {
-        let operation = Operation {
-            method: Method::GET,
-            path: "/api/stats".to_owned(),
-            secured: true,
-            params: Vec::new(),
-            body: None,
-            body_required: false,
-            success: vec![200],
-            answer: None,
-        };
+        let operation = Operation::bare(Method::GET, "/api/stats");
         let before = Answer {
             status: 200,
             body: Body::Json(before.clone()),
