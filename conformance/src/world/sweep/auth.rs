@@ -38,8 +38,10 @@ impl ContractWorld {
         Ok(())
     }
 
-    /// 401 with a Bearer challenge passes; any other refusal without data
-    /// is a deviation; a 2xx, a 5xx or Alice's data is a breach.
+    /// 401 with a Bearer challenge passes; another refusal of a secured
+    /// operation is a deviation; a 5xx, Alice's data, or a secured
+    /// operation's 2xx is a breach; a declared-public operation's 2xx is
+    /// reported.
     fn judge_refusal(&self, operation: &Operation, exchange: Exchange, log: &mut Log) {
         let name = super::name_of(operation);
         let received = match judgeable(&exchange) {
@@ -77,7 +79,10 @@ impl ContractWorld {
                 expected,
                 format!("{status}: {name} served the request"),
             );
-        } else if status != 401 || !challenged {
+        } else if operation.secured && (status != 401 || !challenged) {
+            // Only a declared requirement says how a refusal must look: an
+            // operation declared public may answer 400 or 404 to the
+            // suite's input for reasons of its own.
             let actual = if status == 401 {
                 format!("401 without a Bearer challenge from {name} (RFC 6750 §3)")
             } else {
