@@ -24,7 +24,7 @@ use crate::run::plan::{Connection, Outputs, RunPlan, Target};
 use crate::run::prepare;
 use crate::run::scenarios::{self, Selection, Tally};
 use crate::run::signals::Signals;
-use crate::run::sources::{KeyOrigin, Sources};
+use crate::run::sources::Sources;
 use crate::target::accounts::{
     self,
     trust::{self, MintingKey},
@@ -191,16 +191,11 @@ impl Session {
             .await?;
         let untrusted = self
             .check_users(
-                Provisioning {
-                    source: sources.users,
-                    minter: sources.minter.as_ref(),
-                    client: &client,
-                    better_auth: better_auth.as_ref(),
-                    given: given.as_ref(),
-                    profile: &self.profile,
-                },
+                &sources,
+                &client,
+                better_auth.as_ref(),
+                given.as_ref(),
                 reachable,
-                sources.key,
             )
             .await?;
         selection
@@ -322,14 +317,26 @@ impl Session {
     /// not prove that it is.
     async fn check_users(
         &self,
-        users: Provisioning<'_>,
+        sources: &Sources,
+        client: &Client,
+        better_auth: Option<&Client>,
+        given: Option<&GivenUsers>,
         reachable: Reachable,
-        key: KeyOrigin,
     ) -> Result<Option<String>, TargetError> {
+        let users = Provisioning {
+            source: sources.users,
+            minter: sources.minter.as_ref(),
+            client,
+            better_auth,
+            given,
+            profile: &self.profile,
+        };
         let account = preflight::check_users(&users, reachable, &self.ledger).await?;
-        Ok(match trust::check(&users, &account, key.check()).await {
-            MintingKey::Trusted => None,
-            MintingKey::Untrusted(reason) => Some(reason),
-        })
+        Ok(
+            match trust::check(&users, &account, sources.key.check()).await {
+                MintingKey::Trusted => None,
+                MintingKey::Untrusted(reason) => Some(reason),
+            },
+        )
     }
 }

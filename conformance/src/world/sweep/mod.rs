@@ -110,11 +110,8 @@ impl ContractWorld {
             .any(|needle| !needle.is_empty() && text.contains(needle))
     }
 
-    /// Grades what the walk found: the first breach (and how many others),
-    /// or no verdict when no operation could be exercised; operations left
-    /// out are noted either way.
-    pub fn expect_sweep_clean(&mut self) -> Outcome {
-        let log = std::mem::take(&mut self.sweep);
+    /// What the walk reports without grading it, and what it left out.
+    fn note_reported(&self, log: &Log) {
         if !log.noted.is_empty() {
             self.ctx
                 .note(&self.promise, &self.scenario, log.noted.join("; "));
@@ -131,6 +128,14 @@ impl ContractWorld {
                 format!("could not be exercised: {}", list.join("; ")),
             );
         }
+    }
+
+    /// Grades what the walk found: the first breach (and how many others),
+    /// or no verdict when no operation could be exercised; operations left
+    /// out are noted either way.
+    pub fn expect_sweep_clean(&mut self) -> Outcome {
+        let log = std::mem::take(&mut self.sweep);
+        self.note_reported(&log);
         let mut breaches = log.breaches.into_iter();
         if let Some(first) = breaches.next() {
             let others: Vec<String> = breaches
