@@ -22,7 +22,7 @@ use crate::database::{Database, DatabaseError};
 use crate::openapi::{self, ContractError};
 use crate::password::{PasswordError, Passwords};
 use crate::state::AppState;
-use crate::tokens::{JwksError, JwksVerifier, TokenKeys, Verifier};
+use crate::tokens::{JwksError, JwksVerifier, Refresh, TokenKeys, Verifier};
 
 /// A request head (request line and headers) larger than this gets 431 and
 /// the connection is closed: no client needs more, and every connection may
@@ -204,7 +204,10 @@ fn verifier(config: &Config) -> Result<Verifier, JwksError> {
                 &jwks.issuer,
                 &jwks.audience,
                 config.leeway,
-                jwks.refresh_interval,
+                Refresh {
+                    min_interval: jwks.refresh_interval,
+                    max_age: jwks.max_age,
+                },
             )?,
             JwksLocation::File(path) => {
                 JwksVerifier::from_file(path, &jwks.issuer, &jwks.audience, config.leeway)?

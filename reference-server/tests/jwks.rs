@@ -15,7 +15,9 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
-use todo_reference_server::config::{JwksConfig, JwksLocation, database_from_lookup};
+use todo_reference_server::config::{
+    DEFAULT_JWKS_MAX_AGE, JwksConfig, JwksLocation, database_from_lookup,
+};
 use todo_reference_server::{Config, RunningServer, Secret, spawn};
 
 const SECRET: &str = "jwks-test-secret-0123456789abcdef0123456789";
@@ -91,6 +93,15 @@ fn better_auth_token(key: &SigningKey, kid: &str, sub: &str, base: &str, changes
 }
 
 async fn server_for(secret: Option<&str>, base: &str, refresh: Duration) -> RunningServer {
+    server_with(secret, base, refresh, DEFAULT_JWKS_MAX_AGE).await
+}
+
+async fn server_with(
+    secret: Option<&str>,
+    base: &str,
+    refresh: Duration,
+    max_age: Duration,
+) -> RunningServer {
     let database = database_from_lookup(&|name| std::env::var(name).ok()).unwrap();
     let mut config = Config::new(Secret::new(SECRET).unwrap(), database);
     config.secret = secret.map(|secret| Secret::new(secret).unwrap());
@@ -99,6 +110,7 @@ async fn server_for(secret: Option<&str>, base: &str, refresh: Duration) -> Runn
         issuer: base.to_owned(),
         audience: base.to_owned(),
         refresh_interval: refresh,
+        max_age,
     });
     spawn(config).await.expect("the server starts")
 }
@@ -243,5 +255,76 @@ async fn without_a_secret_there_is_no_register_or_login_and_no_hs256() {
     tokio::time::sleep(Duration::from_millis(1100)).await;
     assert_eq!(status(&tasks, Some(&token)).await, 200);
     assert_eq!(issuer.fetches.load(Ordering::SeqCst), 2);
+    server.shutdown().await.unwrap();
+}
+
+/// `public` under another `kid`: the same key material, as a rotation
+/// that regenerates kids looks to a verifier.
+fn under_kid(public: &Value, kid: &str) -> Value {
+    let mut key = public.clone();
+    key["kid"] = json!(kid);
+    key
+}
+
+#[tokio::test]
+async fn a_new_key_works_within_a_second_and_a_dropped_one_stops() {
+    let (key, public) = private_key();
+    let (issuer, base, _task) = start_issuer(json!({"keys": [under_kid(&public, "old")]})).await;
+    let server = server_for(None, &base, Duration::from_secs(1)).await;
+    let tasks = format!("{}/api/ba-user-3/tasks", server.url());
+    let token = |kid: &str| better_auth_token(&key, kid, "ba-user-3", &base, json!({}));
+    assert_eq!(status(&tasks, Some(&token("old"))).await, 200);
+    // Rotation: the issuer publishes the new key and drops the old one.
+    *issuer.keys.lock().unwrap() = json!({"keys": [under_kid(&public, "new")]});
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(
+        status(&tasks, Some(&token("new"))).await,
+        200,
+        "a new key on its first use"
+    );
+    // That fetch replaced the set: the dropped key is refused at once.
+    assert_eq!(status(&tasks, Some(&token("old"))).await, 401);
+    assert_eq!(issuer.fetches.load(Ordering::SeqCst), 2);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_dropped_key_stops_working_within_the_max_age() {
+    let (key, public) = private_key();
+    let (issuer, base, _task) = start_issuer(json!({"keys": [under_kid(&public, "old")]})).await;
+    let server = server_with(None, &base, Duration::from_secs(1), Duration::from_secs(1)).await;
+    let tasks = format!("{}/api/ba-user-4/tasks", server.url());
+    let old = better_auth_token(&key, "old", "ba-user-4", &base, json!({}));
+    assert_eq!(status(&tasks, Some(&old)).await, 200);
+    *issuer.keys.lock().unwrap() = json!({"keys": [under_kid(&public, "new")]});
+    // Within the max age the cached set still holds it (no fetch per token).
+    assert_eq!(status(&tasks, Some(&old)).await, 200);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(
+        status(&tasks, Some(&old)).await,
+        401,
+        "past the max age, the set is fetched again"
+    );
+    assert_eq!(issuer.fetches.load(Ordering::SeqCst), 2);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn through_an_outage_the_keys_already_fetched_keep_working() {
+    let (key, public) = private_key();
+    let (_issuer, base, issuer_task) =
+        start_issuer(json!({"keys": [under_kid(&public, "old")]})).await;
+    let server = server_with(None, &base, Duration::from_secs(1), Duration::from_secs(1)).await;
+    let tasks = format!("{}/api/ba-user-5/tasks", server.url());
+    let token = |kid: &str| better_auth_token(&key, kid, "ba-user-5", &base, json!({}));
+    assert_eq!(status(&tasks, Some(&token("old"))).await, 200);
+    issuer_task.abort();
+    let _ = issuer_task.await;
+    // Past the max age, the fetch fails: the cached key still works, and a
+    // key the server never had is a 503.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(status(&tasks, Some(&token("old"))).await, 200);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(status(&tasks, Some(&token("unknown"))).await, 503);
     server.shutdown().await.unwrap();
 }

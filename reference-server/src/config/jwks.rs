@@ -7,8 +7,13 @@ use std::time::Duration;
 use super::error::{ConfigError, seconds};
 use super::limits::MAX_LEEWAY;
 
-/// How often, at most, an unknown `kid` may refresh the JWKS.
-pub const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(30);
+/// How often, at most, an unknown `kid` may refresh the JWKS: short, so
+/// that a new key works on its first use, and a bound on what a flood of
+/// made-up kids costs the issuer.
+pub const DEFAULT_JWKS_REFRESH: Duration = Duration::from_secs(1);
+/// The longest a fetched JWKS is trusted (shorter when its answer's
+/// `Cache-Control: max-age` says so): how long a removed key still works.
+pub const DEFAULT_JWKS_MAX_AGE: Duration = Duration::from_secs(300);
 /// Where Better Auth publishes its keys, below its base URL.
 pub const BETTER_AUTH_JWKS_PATH: &str = "/api/auth/jwks";
 
@@ -28,6 +33,8 @@ pub struct JwksConfig {
     pub audience: String,
     /// At most one refresh per interval for unknown kids.
     pub refresh_interval: Duration,
+    /// How long a fetched set is trusted at most.
+    pub max_age: Duration,
 }
 
 /// JWKS mode, from `BETTER_AUTH_JWKS_FILE`, `BETTER_AUTH_JWKS_URL` or
@@ -84,6 +91,13 @@ pub(super) fn jwks_from_lookup(
             lookup,
             "TODO_JWKS_REFRESH_SECS",
             DEFAULT_JWKS_REFRESH,
+            1,
+            MAX_LEEWAY,
+        )?,
+        max_age: seconds(
+            lookup,
+            "TODO_JWKS_MAX_AGE_SECS",
+            DEFAULT_JWKS_MAX_AGE,
             1,
             MAX_LEEWAY,
         )?,

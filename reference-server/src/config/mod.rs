@@ -20,7 +20,9 @@ pub use database::{DEFAULT_POSTGRES_IMAGE, DatabaseConfig, ImageRef, database_fr
 pub use error::ConfigError;
 use error::seconds;
 use jwks::jwks_from_lookup;
-pub use jwks::{BETTER_AUTH_JWKS_PATH, DEFAULT_JWKS_REFRESH, JwksConfig, JwksLocation};
+pub use jwks::{
+    BETTER_AUTH_JWKS_PATH, DEFAULT_JWKS_MAX_AGE, DEFAULT_JWKS_REFRESH, JwksConfig, JwksLocation,
+};
 pub use limits::{MAX_LEEWAY, MAX_TIMEOUT, MAX_TOKEN_TTL, MIN_SECRET_BYTES};
 pub use weak::{is_well_known_secret, is_words_only};
 

@@ -21,7 +21,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 pub use claims::{Claims, MAX_TOKEN_BYTES, TokenError};
 pub use hs256::TokenKeys;
-pub use jwks::{JwksError, JwksVerifier};
+pub use jwks::{JwksError, JwksVerifier, Refresh};
 
 /// The verification modes the server was configured with.
 pub struct Verifier {

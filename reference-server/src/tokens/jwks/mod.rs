@@ -1,9 +1,13 @@
 //! Better Auth's tokens: EdDSA (its default), ES256/ES384, RS256 or PS256,
 //! checked against the issuer's JWKS, with `iss` and `aud` required.
 //!
-//! Keys are cached by `kid`. An unknown `kid` refreshes the set at most once
-//! per interval, so that garbage kids cannot make the server hammer the
-//! issuer; an issuer that cannot be reached is a 503, not a 401.
+//! Keys are cached by `kid`, for the JWKS answer's `Cache-Control: max-age`
+//! bounded by `TODO_JWKS_MAX_AGE_SECS`: a key removed from the JWKS stops
+//! being trusted within that time. An unknown `kid` refreshes the set at
+//! once, at most once per `TODO_JWKS_REFRESH_SECS` in all, so that a new key
+//! works on its first use and garbage kids cannot make the server hammer
+//! the issuer. An issuer that cannot be reached is a 503, not a 401, and
+//! keys already fetched keep working through its outage.
 
 mod error;
 mod keys;
@@ -32,6 +36,33 @@ enum Source {
     File,
 }
 
+/// How the set is kept fresh.
+#[derive(Debug, Clone, Copy)]
+pub struct Refresh {
+    /// At most one fetch per this interval, whatever the tokens name.
+    pub min_interval: Duration,
+    /// The longest a fetched set is trusted without fetching it again.
+    pub max_age: Duration,
+}
+
+/// The keys and until when they may be used without a fetch (`None`: for
+/// ever, for a set read from a file).
+struct Cached {
+    keys: Keys,
+    fresh_until: Option<Instant>,
+}
+
+impl Cached {
+    fn fresh(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
+        let fresh = self.fresh_until.is_none_or(|until| Instant::now() < until);
+        self.keys.get(kid).filter(|_| fresh).cloned()
+    }
+
+    fn any(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
+        self.keys.get(kid).cloned()
+    }
+}
+
 /// When the set was last refreshed, and the error if that failed.
 struct LastRefresh {
     at: Instant,
@@ -43,8 +74,8 @@ pub struct JwksVerifier {
     issuer: String,
     audience: String,
     leeway: Duration,
-    refresh_interval: Duration,
-    keys: RwLock<Keys>,
+    refresh: Refresh,
+    keys: RwLock<Cached>,
     last_refresh: Mutex<Option<LastRefresh>>,
 }
 
@@ -55,7 +86,7 @@ impl JwksVerifier {
         issuer: &str,
         audience: &str,
         leeway: Duration,
-        refresh_interval: Duration,
+        refresh: Refresh,
     ) -> Result<Self, JwksError> {
         let client = reqwest::Client::builder()
             .timeout(FETCH_TIMEOUT)
@@ -66,14 +97,12 @@ impl JwksVerifier {
             url: url.to_owned(),
             client,
         };
-        Ok(Self::with(
-            source,
-            Keys::new(),
-            issuer,
-            audience,
-            leeway,
-            refresh_interval,
-        ))
+        // Nothing fetched yet: the first token fetches.
+        let empty = Cached {
+            keys: Keys::new(),
+            fresh_until: Some(Instant::now()),
+        };
+        Ok(Self::with(source, empty, issuer, audience, leeway, refresh))
     }
 
     /// A fixed key set, read once at start.
@@ -96,30 +125,38 @@ impl JwksVerifier {
                 path.display()
             )));
         }
+        let cached = Cached {
+            keys,
+            fresh_until: None,
+        };
+        let never = Refresh {
+            min_interval: Duration::MAX,
+            max_age: Duration::MAX,
+        };
         Ok(Self::with(
             Source::File,
-            keys,
+            cached,
             issuer,
             audience,
             leeway,
-            Duration::MAX,
+            never,
         ))
     }
 
     fn with(
         source: Source,
-        keys: Keys,
+        keys: Cached,
         issuer: &str,
         audience: &str,
         leeway: Duration,
-        refresh_interval: Duration,
+        refresh: Refresh,
     ) -> Self {
         Self {
             source,
             issuer: issuer.to_owned(),
             audience: audience.to_owned(),
             leeway,
-            refresh_interval,
+            refresh,
             keys: RwLock::new(keys),
             last_refresh: Mutex::new(None),
         }
@@ -151,25 +188,30 @@ impl JwksVerifier {
     }
 
     async fn key(&self, kid: &str) -> Result<(DecodingKey, Algorithm), TokenError> {
-        if let Some(key) = self.keys.read().await.get(kid) {
-            return Ok(key.clone());
+        if let Some(key) = self.keys.read().await.fresh(kid) {
+            return Ok(key);
         }
         let Source::Url { url, client } = &self.source else {
             return Err(TokenError::UnknownKey(kid.to_owned()));
         };
         let mut last = self.last_refresh.lock().await;
         // Another request may have refreshed the set while this one waited.
-        if let Some(key) = self.keys.read().await.get(kid) {
-            return Ok(key.clone());
+        let (fresh, stale) = {
+            let cached = self.keys.read().await;
+            (cached.fresh(kid), cached.any(kid))
+        };
+        if let Some(key) = fresh {
+            return Ok(key);
         }
         if let Some(last) = last
             .as_ref()
-            .filter(|last| last.at.elapsed() < self.refresh_interval)
+            .filter(|last| last.at.elapsed() < self.refresh.min_interval)
         {
-            return Err(match &last.error {
-                Some(error) => TokenError::IssuerUnavailable(error.clone()),
-                None => TokenError::UnknownKey(kid.to_owned()),
-            });
+            return match (stale, &last.error) {
+                (Some(key), _) => Ok(key),
+                (None, Some(error)) => Err(TokenError::IssuerUnavailable(error.clone())),
+                (None, None) => Err(TokenError::UnknownKey(kid.to_owned())),
+            };
         }
         let fetched = fetch(client, url).await;
         *last = Some(LastRefresh {
@@ -177,24 +219,29 @@ impl JwksVerifier {
             error: fetched.as_ref().err().cloned(),
         });
         match fetched {
-            Ok(keys) => {
+            Ok((keys, max_age)) => {
                 tracing::info!(url = %url, keys = keys.len(), "fetched the JWKS");
+                let max_age =
+                    max_age.map_or(self.refresh.max_age, |age| age.min(self.refresh.max_age));
                 let mut cached = self.keys.write().await;
-                *cached = keys;
+                *cached = Cached {
+                    keys,
+                    fresh_until: Some(Instant::now() + max_age),
+                };
                 cached
-                    .get(kid)
-                    .cloned()
+                    .any(kid)
                     .ok_or_else(|| TokenError::UnknownKey(kid.to_owned()))
             }
             Err(error) => {
-                tracing::warn!(url = %url, %error, "the token issuer's JWKS is unreachable; answering 503");
-                Err(TokenError::IssuerUnavailable(error))
+                tracing::warn!(url = %url, %error, "the token issuer's JWKS is unreachable: cached keys keep working, unknown ones get 503");
+                stale.ok_or(TokenError::IssuerUnavailable(error))
             }
         }
     }
 }
 
-async fn fetch(client: &reqwest::Client, url: &str) -> Result<Keys, String> {
+/// The JWKS at `url`, and its `Cache-Control: max-age` if it says one.
+async fn fetch(client: &reqwest::Client, url: &str) -> Result<(Keys, Option<Duration>), String> {
     let mut response = client
         .get(url)
         .send()
@@ -203,6 +250,11 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<Keys, String> {
     if !response.status().is_success() {
         return Err(format!("{url} answered {}", response.status()));
     }
+    let max_age = response
+        .headers()
+        .get(reqwest::header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .and_then(max_age);
     // Read with a running cap: a hostile or broken issuer cannot make the
     // server buffer an endless body.
     let mut body = Vec::new();
@@ -214,7 +266,35 @@ async fn fetch(client: &reqwest::Client, url: &str) -> Result<Keys, String> {
     }
     let document: Value =
         serde_json::from_slice(&body).map_err(|error| format!("{url}: {error}"))?;
-    parse(&document).map_err(|error| error.to_string())
+    let keys = parse(&document).map_err(|error| error.to_string())?;
+    Ok((keys, max_age))
+}
+
+/// The `max-age` of a `Cache-Control` value; `no-store` and `no-cache` are
+/// an age of zero.
+fn max_age(cache_control: &str) -> Option<Duration> {
+    cache_control
+        .split(',')
+        .map(str::trim)
+        .find_map(|directive| {
+            if directive.eq_ignore_ascii_case("no-store")
+                || directive.eq_ignore_ascii_case("no-cache")
+            {
+                return Some(Duration::ZERO);
+            }
+            let (name, value) = directive.split_once('=')?;
+            name.trim()
+                .eq_ignore_ascii_case("max-age")
+                .then(|| {
+                    value
+                        .trim()
+                        .trim_matches('"')
+                        .parse()
+                        .ok()
+                        .map(Duration::from_secs)
+                })
+                .flatten()
+        })
 }
 
 #[cfg(test)]
@@ -305,7 +385,10 @@ mod tests {
             BETTER_AUTH,
             BETTER_AUTH,
             Duration::from_secs(30),
-            Duration::from_secs(60),
+            Refresh {
+                min_interval: Duration::from_secs(60),
+                max_age: Duration::from_secs(60),
+            },
         )
         .unwrap();
         let first = runtime.block_on(verifier.key("some-kid"));
@@ -328,5 +411,14 @@ mod tests {
             started, after,
             "a second unknown kid within the interval must not refetch"
         );
+    }
+
+    #[test]
+    fn a_cache_control_max_age_is_read() {
+        assert_eq!(max_age("public, max-age=60"), Some(Duration::from_secs(60)));
+        assert_eq!(max_age("Max-Age = 5"), Some(Duration::from_secs(5)));
+        assert_eq!(max_age("no-store"), Some(Duration::ZERO));
+        assert_eq!(max_age("public"), None);
+        assert_eq!(max_age("max-age=soon"), None);
     }
 }
