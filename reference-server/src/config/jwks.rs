@@ -83,23 +83,23 @@ pub(super) fn jwks_from_lookup(
     let (Some(issuer), Some(audience)) = (issuer, audience) else {
         return Err(ConfigError::MissingIssuer(variable));
     };
+    let (refresh_interval, max_age) = freshness(lookup)?;
     Ok(Some(JwksConfig {
         location,
         issuer,
         audience,
-        refresh_interval: seconds(
-            lookup,
-            "TODO_JWKS_REFRESH_SECS",
-            DEFAULT_JWKS_REFRESH,
-            1,
-            MAX_LEEWAY,
-        )?,
-        max_age: seconds(
-            lookup,
-            "TODO_JWKS_MAX_AGE_SECS",
-            DEFAULT_JWKS_MAX_AGE,
-            1,
-            MAX_LEEWAY,
-        )?,
+        refresh_interval,
+        max_age,
     }))
+}
+
+/// `TODO_JWKS_REFRESH_SECS` and `TODO_JWKS_MAX_AGE_SECS`.
+fn freshness(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<(Duration, Duration), ConfigError> {
+    let setting = |name, default| seconds(lookup, name, default, 1, MAX_LEEWAY);
+    Ok((
+        setting("TODO_JWKS_REFRESH_SECS", DEFAULT_JWKS_REFRESH)?,
+        setting("TODO_JWKS_MAX_AGE_SECS", DEFAULT_JWKS_MAX_AGE)?,
+    ))
 }

@@ -60,6 +60,8 @@ fn algorithm_of(key: &Value) -> Option<Algorithm> {
         _ => return None,
     };
     match stated {
+        // RFC 9864 names EdDSA over Ed25519 `Ed25519`.
+        Some("Ed25519") if derived == Algorithm::EdDSA => Some(derived),
         Some(alg) if alg != name(derived) => None,
         _ => Some(derived),
     }
@@ -85,12 +87,16 @@ mod tests {
     fn keys_are_typed_by_their_curve_and_oct_keys_are_ignored() {
         let document = json!({"keys": [
             {"kty": "OKP", "crv": "Ed25519", "x": "AKAz_r0SyBfCqnw1AHvgcFP85mFMlYbje7Rb2Ti4dYw", "kid": "ed"},
+            {"kty": "OKP", "crv": "Ed25519", "alg": "Ed25519", "x": "AKAz_r0SyBfCqnw1AHvgcFP85mFMlYbje7Rb2Ti4dYw", "kid": "rfc9864"},
             {"kty": "OKP", "crv": "Ed25519", "alg": "ES256", "x": "AKAz_r0SyBfCqnw1AHvgcFP85mFMlYbje7Rb2Ti4dYw", "kid": "lying"},
             {"kty": "oct", "k": "c2VjcmV0", "alg": "HS256", "kid": "hmac"},
             {"kty": "OKP", "crv": "Ed25519", "x": "AKAz_r0SyBfCqnw1AHvgcFP85mFMlYbje7Rb2Ti4dYw"}
         ]});
         let keys = parse(&document).unwrap();
-        assert_eq!(keys.keys().collect::<Vec<_>>(), ["ed"]);
+        let mut kids: Vec<&String> = keys.keys().collect();
+        kids.sort();
+        assert_eq!(kids, ["ed", "rfc9864"]);
         assert_eq!(keys["ed"].1, Algorithm::EdDSA);
+        assert_eq!(keys["rfc9864"].1, Algorithm::EdDSA);
     }
 }

@@ -10,8 +10,10 @@
 //! keys already fetched keep working through its outage.
 
 mod error;
+mod fetch;
 mod keys;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -21,12 +23,11 @@ use tokio::sync::{Mutex, RwLock};
 
 use super::claims::{Claims, TokenError, validation};
 pub use error::JwksError;
+use fetch::{FETCH_TIMEOUT, fetch};
 use keys::{Keys, SUPPORTED, name, parse};
 
-/// How long a JWKS fetch may take.
-const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
-/// Larger JWKS documents are refused.
-const MAX_JWKS_BYTES: usize = 256 * 1024;
+/// How many unverifiable (kid, alg) pairs are warned about, at most.
+const WARNED_AT_MOST: usize = 64;
 
 enum Source {
     Url {
@@ -77,6 +78,8 @@ pub struct JwksVerifier {
     refresh: Refresh,
     keys: RwLock<Cached>,
     last_refresh: Mutex<Option<LastRefresh>>,
+    /// The (kid, alg) pairs already warned about.
+    warned: std::sync::Mutex<HashSet<(String, String)>>,
 }
 
 impl JwksVerifier {
@@ -159,6 +162,7 @@ impl JwksVerifier {
             refresh,
             keys: RwLock::new(keys),
             last_refresh: Mutex::new(None),
+            warned: std::sync::Mutex::new(HashSet::new()),
         }
     }
 
@@ -171,6 +175,7 @@ impl JwksVerifier {
     ) -> Result<Claims, TokenError> {
         // Only algorithms some key could have may cost a lookup (and a fetch).
         if !SUPPORTED.contains(&alg) {
+            self.warn_once(kid, alg);
             return Err(TokenError::Algorithm(alg.to_owned()));
         }
         let kid = kid.ok_or_else(|| TokenError::UnknownKey(String::new()))?;
@@ -185,6 +190,24 @@ impl JwksVerifier {
         validation.validate_aud = true;
         validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
         Ok(jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims)
+    }
+
+    /// Says once, at warn level, that tokens come under an algorithm this
+    /// server cannot verify (ES512, say): otherwise they are only 401s.
+    /// At most [`WARNED_AT_MOST`] pairs are remembered, so that made-up
+    /// headers cannot grow the set.
+    fn warn_once(&self, kid: Option<&str>, alg: &str) {
+        let Ok(mut warned) = self.warned.lock() else {
+            return;
+        };
+        let pair = (kid.unwrap_or_default().to_owned(), alg.to_owned());
+        if warned.len() < WARNED_AT_MOST && warned.insert(pair) {
+            tracing::warn!(
+                kid = kid.unwrap_or("(none)"),
+                alg,
+                "a token names an algorithm this server cannot verify; it is refused with 401"
+            );
+        }
     }
 
     async fn key(&self, kid: &str) -> Result<(DecodingKey, Algorithm), TokenError> {
@@ -238,63 +261,6 @@ impl JwksVerifier {
             }
         }
     }
-}
-
-/// The JWKS at `url`, and its `Cache-Control: max-age` if it says one.
-async fn fetch(client: &reqwest::Client, url: &str) -> Result<(Keys, Option<Duration>), String> {
-    let mut response = client
-        .get(url)
-        .send()
-        .await
-        .map_err(|error| error.to_string())?;
-    if !response.status().is_success() {
-        return Err(format!("{url} answered {}", response.status()));
-    }
-    let max_age = response
-        .headers()
-        .get(reqwest::header::CACHE_CONTROL)
-        .and_then(|value| value.to_str().ok())
-        .and_then(max_age);
-    // Read with a running cap: a hostile or broken issuer cannot make the
-    // server buffer an endless body.
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|error| error.to_string())? {
-        if body.len() + chunk.len() > MAX_JWKS_BYTES {
-            return Err(format!("{url} sent a JWKS over {MAX_JWKS_BYTES} bytes"));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let document: Value =
-        serde_json::from_slice(&body).map_err(|error| format!("{url}: {error}"))?;
-    let keys = parse(&document).map_err(|error| error.to_string())?;
-    Ok((keys, max_age))
-}
-
-/// The `max-age` of a `Cache-Control` value; `no-store` and `no-cache` are
-/// an age of zero.
-fn max_age(cache_control: &str) -> Option<Duration> {
-    cache_control
-        .split(',')
-        .map(str::trim)
-        .find_map(|directive| {
-            if directive.eq_ignore_ascii_case("no-store")
-                || directive.eq_ignore_ascii_case("no-cache")
-            {
-                return Some(Duration::ZERO);
-            }
-            let (name, value) = directive.split_once('=')?;
-            name.trim()
-                .eq_ignore_ascii_case("max-age")
-                .then(|| {
-                    value
-                        .trim()
-                        .trim_matches('"')
-                        .parse()
-                        .ok()
-                        .map(Duration::from_secs)
-                })
-                .flatten()
-        })
 }
 
 #[cfg(test)]
@@ -414,11 +380,15 @@ mod tests {
     }
 
     #[test]
-    fn a_cache_control_max_age_is_read() {
-        assert_eq!(max_age("public, max-age=60"), Some(Duration::from_secs(60)));
-        assert_eq!(max_age("Max-Age = 5"), Some(Duration::from_secs(5)));
-        assert_eq!(max_age("no-store"), Some(Duration::ZERO));
-        assert_eq!(max_age("public"), None);
-        assert_eq!(max_age("max-age=soon"), None);
+    fn an_unverifiable_algorithm_is_warned_about_once_and_within_bounds() {
+        let verifier = captured();
+        for _ in 0..3 {
+            let _ = runtime().block_on(verifier.verify("x.y.z", "ES512", Some("k")));
+        }
+        for n in 0..100 {
+            let kid = format!("kid-{n}");
+            let _ = runtime().block_on(verifier.verify("x.y.z", "ES512", Some(&kid)));
+        }
+        assert_eq!(verifier.warned.lock().unwrap().len(), WARNED_AT_MOST);
     }
 }
