@@ -1,5 +1,6 @@
-//! Better Auth's tokens: EdDSA (its default), ES256/ES384, RS256 or PS256,
-//! checked against the issuer's JWKS, with `iss` and `aud` required.
+//! Better Auth's tokens: EdDSA (its default, also under RFC 9864's name
+//! `Ed25519`), ES256, ES384, ES512, RS256 or PS256, checked against the
+//! issuer's JWKS, with `iss` and `aud` required.
 //!
 //! Keys are cached by `kid`, for the JWKS answer's `Cache-Control: max-age`
 //! bounded by `TODO_JWKS_MAX_AGE_SECS`: a key removed from the JWKS stops
@@ -17,14 +18,13 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use jsonwebtoken::{Algorithm, DecodingKey};
 use serde_json::Value;
 use tokio::sync::{Mutex, RwLock};
 
-use super::claims::{Claims, TokenError, validation};
+use super::claims::{Claims, Expected, TokenError};
 pub use error::JwksError;
 use fetch::{FETCH_TIMEOUT, fetch};
-use keys::{Keys, SUPPORTED, name, parse};
+use keys::{Key, Keys, SUPPORTED, parse};
 
 /// How many unverifiable (kid, alg) pairs are warned about, at most.
 const WARNED_AT_MOST: usize = 64;
@@ -54,12 +54,12 @@ struct Cached {
 }
 
 impl Cached {
-    fn fresh(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
+    fn fresh(&self, kid: &str) -> Option<Key> {
         let fresh = self.fresh_until.is_none_or(|until| Instant::now() < until);
         self.keys.get(kid).filter(|_| fresh).cloned()
     }
 
-    fn any(&self, kid: &str) -> Option<(DecodingKey, Algorithm)> {
+    fn any(&self, kid: &str) -> Option<Key> {
         self.keys.get(kid).cloned()
     }
 }
@@ -179,21 +179,26 @@ impl JwksVerifier {
             return Err(TokenError::Algorithm(alg.to_owned()));
         }
         let kid = kid.ok_or_else(|| TokenError::UnknownKey(String::new()))?;
-        let (key, algorithm) = self.key(kid).await?;
-        // The algorithm comes from the key; the header may only agree.
-        if alg != name(algorithm) {
+        let key = self.key(kid).await?;
+        if !key.accepts(alg) {
             return Err(TokenError::Algorithm(alg.to_owned()));
         }
-        let mut validation = validation(algorithm, self.leeway);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.validate_aud = true;
-        validation.set_required_spec_claims(&["exp", "sub", "iss", "aud"]);
-        Ok(jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims)
+        // `inspect` made sure of three segments.
+        let (signed, signature) = token.rsplit_once('.').ok_or(TokenError::Malformed)?;
+        if !key.verifies(signed.as_bytes(), signature) {
+            return Err(TokenError::Signature);
+        }
+        let payload = signed.split_once('.').map_or("", |(_, payload)| payload);
+        Expected {
+            issuer: &self.issuer,
+            audience: &self.audience,
+            leeway: self.leeway,
+        }
+        .check(payload)
     }
 
     /// Says once, at warn level, that tokens come under an algorithm this
-    /// server cannot verify (ES512, say): otherwise they are only 401s.
+    /// server cannot verify (ES256K, say): otherwise they are only 401s.
     /// At most [`WARNED_AT_MOST`] pairs are remembered, so that made-up
     /// headers cannot grow the set.
     fn warn_once(&self, kid: Option<&str>, alg: &str) {
@@ -210,7 +215,7 @@ impl JwksVerifier {
         }
     }
 
-    async fn key(&self, kid: &str) -> Result<(DecodingKey, Algorithm), TokenError> {
+    async fn key(&self, kid: &str) -> Result<Key, TokenError> {
         if let Some(key) = self.keys.read().await.fresh(kid) {
             return Ok(key);
         }
@@ -379,15 +384,85 @@ mod tests {
         );
     }
 
+    /// A compact JWS of `claims` under `header`, signed by `sign`.
+    fn signed(header: &Value, claims: &Value, sign: impl Fn(&[u8]) -> Vec<u8>) -> String {
+        use base64::Engine;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let signature = URL_SAFE_NO_PAD.encode(sign(input.as_bytes()));
+        format!("{input}.{signature}")
+    }
+
+    #[test]
+    fn es512_tokens_and_the_rfc_9864_name_verify() {
+        use base64::Engine;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use p521::ecdsa::signature::Signer as _;
+        let p521 = p521::ecdsa::SigningKey::from_slice(&[3u8; 65]).unwrap();
+        let point = p521::ecdsa::VerifyingKey::from(&p521).to_encoded_point(false);
+        let document = serde_json::json!({"keys": [{
+            "alg": "ES512", "kty": "EC", "crv": "P-521", "kid": "es512",
+            "x": URL_SAFE_NO_PAD.encode(point.x().unwrap()),
+            "y": URL_SAFE_NO_PAD.encode(point.y().unwrap()),
+        }]});
+        let path = std::env::temp_dir().join(format!("jwks-{}.json", uuid::Uuid::new_v4()));
+        std::fs::write(&path, document.to_string()).unwrap();
+        let verifier = JwksVerifier::from_file(&path, BETTER_AUTH, BETTER_AUTH, Duration::ZERO);
+        std::fs::remove_file(&path).unwrap();
+        let verifier = verifier.unwrap();
+        let now = crate::tokens::claims::unix_now();
+        let claims = serde_json::json!({"sub": "u", "exp": now + 900, "iss": BETTER_AUTH, "aud": BETTER_AUTH});
+        let sign = |input: &[u8]| {
+            let signature: p521::ecdsa::Signature = p521.sign(input);
+            signature.to_bytes().to_vec()
+        };
+        let es512 = signed(
+            &serde_json::json!({"alg": "ES512", "kid": "es512"}),
+            &claims,
+            sign,
+        );
+        assert_eq!(verify(&verifier, &es512).unwrap().sub, "u");
+        let lying = signed(
+            &serde_json::json!({"alg": "ES256", "kid": "es512"}),
+            &claims,
+            sign,
+        );
+        assert!(matches!(
+            verify(&verifier, &lying),
+            Err(TokenError::Algorithm(_))
+        ));
+
+        // Better Auth's exported Ed25519 key, in a token that names its
+        // algorithm `Ed25519`.
+        let plain = format!("{FIXTURES}/variants/plain-key/jwks.json");
+        let ed =
+            JwksVerifier::from_file(Path::new(&plain), BETTER_AUTH, BETTER_AUTH, Duration::ZERO)
+                .unwrap();
+        let jwk: Value =
+            serde_json::from_str(&fixture("variants/plain-key/issuer-private.jwk.json")).unwrap();
+        let d = URL_SAFE_NO_PAD.decode(jwk["d"].as_str().unwrap()).unwrap();
+        let key = ed25519_dalek::SigningKey::from_bytes(&d.try_into().unwrap());
+        let header = serde_json::json!({"alg": "Ed25519", "kid": jwk["kid"]});
+        let named = signed(&header, &claims, |input| {
+            use ed25519_dalek::Signer as _;
+            key.sign(input).to_bytes().to_vec()
+        });
+        assert_eq!(verify(&ed, &named).unwrap().sub, "u");
+    }
+
     #[test]
     fn an_unverifiable_algorithm_is_warned_about_once_and_within_bounds() {
         let verifier = captured();
         for _ in 0..3 {
-            let _ = runtime().block_on(verifier.verify("x.y.z", "ES512", Some("k")));
+            let _ = runtime().block_on(verifier.verify("x.y.z", "ES256K", Some("k")));
         }
         for n in 0..100 {
             let kid = format!("kid-{n}");
-            let _ = runtime().block_on(verifier.verify("x.y.z", "ES512", Some(&kid)));
+            let _ = runtime().block_on(verifier.verify("x.y.z", "ES256K", Some(&kid)));
         }
         assert_eq!(verifier.warned.lock().unwrap().len(), WARNED_AT_MOST);
     }
