@@ -18,6 +18,11 @@
 #   BETTER_AUTH_PORT    TCP port on 127.0.0.1 (default 3999)
 #   BETTER_AUTH_SECRET  server secret, >= 32 chars (default: a fixed TEST-ONLY value)
 #   JWT_EXPIRATION      override jwt.expirationTime, e.g. "1h" (default 15m)
+#   JWT_ALG             the key pair's algorithm: EdDSA (default), ES256, ES512, RS256, PS256
+#   JWKS_ROTATION_INTERVAL, JWKS_GRACE_PERIOD
+#                       key rotation, in seconds (default: none, and a 30-day grace period)
+#   TMPDIR              where the log and pid file go: a TMPDIR and a port of its own
+#                       let several issuers run at once
 # Log: ${TMPDIR:-/tmp}/todo-better-auth.log, pid file: ${TMPDIR:-/tmp}/todo-better-auth.pid.
 # start and stop are idempotent; start on a running server just prints the URL.
 set -euo pipefail

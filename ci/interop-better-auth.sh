@@ -7,7 +7,11 @@
 #   2. the suite as the issuer (`todo-conformance issuer`, --signing-key):
 #      the same server passes everything, with full coverage;
 #   3. the common misconfiguration: the reference server in HS256-only mode,
-#      even with Better Auth's own secret, refuses every Better Auth token.
+#      even with Better Auth's own secret, refuses every Better Auth token;
+#   4. every algorithm Better Auth issues, and its key rotation: one issuer
+#      each for EdDSA rotating every 10 s with a 10 s grace period, ES256
+#      rotating likewise, ES512, RS256 and PS256, all at once; the reference
+#      server passes everything with each (--strict).
 # Needs Node.js and npm (for better-auth), the PostgreSQL 15 binaries (a local
 # cluster) and a built workspace (it runs cargo build first).
 # Usage: ci/interop-better-auth.sh      (exit 0 when all three hold)
@@ -28,6 +32,10 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   "$ROOT/ci/better-auth.sh" stop >/dev/null 2>&1 || true
+  local issuer
+  for issuer in "$WORK"/issuer-*; do
+    [ -d "$issuer" ] && TMPDIR="$issuer" "$ROOT/ci/better-auth.sh" stop >/dev/null 2>&1 || true
+  done
   LOCAL_PG_DIR="$WORK/pg" "$ROOT/ci/local-postgres.sh" stop >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -67,7 +75,7 @@ start_server() {
 log "starting Better Auth"
 better_auth=$("$ROOT/ci/better-auth.sh" start)
 
-log "1/3: reference server in JWKS mode, users signed up on Better Auth"
+log "1/4: reference server in JWKS mode, users signed up on Better Auth"
 start_server 18201 BETTER_AUTH_URL="$better_auth" DATABASE_URL="$(database interop_jwks)"
 jwks_server=$SERVER_URL
 "$SUITE" --base-url "$jwks_server" --better-auth "$better_auth" --strict --concurrency 8 \
@@ -75,7 +83,7 @@ jwks_server=$SERVER_URL
   || { cat "$WORK/run1.out"; die "the suite failed against the JWKS-mode server with Better Auth's users"; }
 grep '^conformance: ' "$WORK/run1.out" >&2
 
-log "2/3: the suite as the issuer, minting in Better Auth's format"
+log "2/4: the suite as the issuer, minting in Better Auth's format"
 "$SUITE" issuer --key-out "$WORK/issuer.jwk.json" >"$WORK/issuer.out" 2>&1 &
 PIDS+=("$!")
 for _ in $(seq 50); do grep -q '^JWKS:' "$WORK/issuer.out" 2>/dev/null && break; sleep 0.1; done
@@ -88,7 +96,7 @@ issuer_server=$SERVER_URL
   || { cat "$WORK/run2.out"; die "the suite failed against the JWKS-mode server with its own issuer"; }
 grep -E '^(conformance: |\[skipped\])' "$WORK/run2.out" >&2
 
-log "3/3: the misconfiguration: HS256 only, with Better Auth's own secret"
+log "3/4: the misconfiguration: HS256 only, with Better Auth's own secret"
 secret=${BETTER_AUTH_SECRET:-test-only-better-auth-secret-NOT-FOR-PRODUCTION-0123456789}
 start_server 18203 BETTER_AUTH_SECRET="$secret" DATABASE_URL="$(database interop_hs256)"
 hs256_server=$SERVER_URL
@@ -99,4 +107,57 @@ if [ "$status" != 2 ] || ! grep -q "refused the suite's users" "$WORK/run3.out";
   die "expected the HS256-only server to refuse Better Auth's tokens (exit 2), got exit $status"
 fi
 log "as expected, the HS256-only server refuses Better Auth's tokens: $(grep -o "answered 401[^;]*" "$WORK/run3.out" | head -1)"
-log "interop with Better Auth: all three checks hold"
+# One Better Auth issuer, a reference server trusting it, and a --strict run
+# of the suite with its users; NAME's files go to $WORK/NAME*. Run in the
+# background: it writes its verdict to $WORK/NAME.verdict.
+algorithm_run() {
+  local name=$1 port=$2 server_port=$3 dir="$WORK/issuer-$1"
+  shift 3
+  mkdir -p "$dir"
+  local url
+  url=$(env "$@" TMPDIR="$dir" BETTER_AUTH_PORT="$port" "$ROOT/ci/better-auth.sh" start 2>"$dir/start.log") \
+    || { cat "$dir/start.log" >&2; echo "Better Auth did not start" >"$WORK/$name.verdict"; return; }
+  local db server_url="http://127.0.0.1:$server_port"
+  db=$(database "interop_$name")
+  env -u BETTER_AUTH_SECRET BETTER_AUTH_URL="$url" DATABASE_URL="$db" TODO_BIND="127.0.0.1:$server_port" \
+    RUST_LOG=info "$SERVER" >"$WORK/server-$name.log" 2>&1 &
+  local server=$!
+  for _ in $(seq 100); do curl -fsS "$server_url/health" >/dev/null 2>&1 && break; sleep 0.1; done
+  local started=$SECONDS status=0
+  "$SUITE" --base-url "$server_url" --better-auth "$url" --strict --concurrency 4 \
+    >"$WORK/$name.out" 2>&1 || status=$?
+  kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  TMPDIR="$dir" "$ROOT/ci/better-auth.sh" stop >/dev/null 2>&1 || true
+  local summary fetches
+  summary=$(grep '^conformance: ' "$WORK/$name.out" || tail -n 1 "$WORK/$name.out")
+  fetches=$(grep -c 'fetched the JWKS' "$WORK/server-$name.log" || true)
+  # A rotating issuer that never handed out a second key tested no rotation.
+  if [[ $name == *_rotating && $fetches -lt 2 ]]; then
+    status="no rotation seen (the server fetched the JWKS $fetches time(s))"
+  fi
+  echo "exit $status in $((SECONDS - started)) s, $fetches JWKS fetch(es): $summary" >"$WORK/$name.verdict"
+}
+
+log "4/4: every algorithm Better Auth issues, and its key rotation (10 s, 10 s grace)"
+RUNS=(eddsa_rotating es256_rotating es512 rs256 ps256)
+RUN_PIDS=()
+algorithm_run eddsa_rotating 3991 18211 JWKS_ROTATION_INTERVAL=10 JWKS_GRACE_PERIOD=10 &
+RUN_PIDS+=("$!")
+algorithm_run es256_rotating 3992 18212 JWT_ALG=ES256 JWKS_ROTATION_INTERVAL=10 JWKS_GRACE_PERIOD=10 &
+RUN_PIDS+=("$!")
+algorithm_run es512 3993 18213 JWT_ALG=ES512 &
+RUN_PIDS+=("$!")
+algorithm_run rs256 3994 18214 JWT_ALG=RS256 &
+RUN_PIDS+=("$!")
+algorithm_run ps256 3995 18215 JWT_ALG=PS256 &
+RUN_PIDS+=("$!")
+# The runs' own pids: the servers of steps 1-3 are still running.
+wait "${RUN_PIDS[@]}"
+failed=()
+for name in "${RUNS[@]}"; do
+  verdict=$(cat "$WORK/$name.verdict" 2>/dev/null || echo "no verdict")
+  log "$name: $verdict"
+  [[ $verdict == "exit 0 "* ]] || { cat "$WORK/$name.out" >&2 2>/dev/null || true; failed+=("$name"); }
+done
+[ ${#failed[@]} -eq 0 ] || die "the JWKS-mode server failed with: ${failed[*]}"
+log "interop with Better Auth: all four checks hold"

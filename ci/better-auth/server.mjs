@@ -2,10 +2,12 @@
 // tests (JWKS verification of Better Auth JWTs). TEST-ONLY: in-memory storage,
 // everything is lost when the process exits. Normally started by ci/better-auth.sh.
 //
-//   BETTER_AUTH_SECRET=<32+ chars> [PORT=3000] [BASE_URL=...] [JWT_EXPIRATION=15m] node server.mjs
+//   BETTER_AUTH_SECRET=<32+ chars> [PORT=3000] [BASE_URL=...] [JWT_EXPIRATION=15m] \
+//     [JWT_ALG=EdDSA|ES256|ES512|RS256|PS256] [JWKS_ROTATION_INTERVAL=s] [JWKS_GRACE_PERIOD=s] node server.mjs
 //
 // Config: memory adapter, emailAndPassword, jwt() (defaults: EdDSA/Ed25519, 15 min,
-// iss = aud = baseURL) and bearer() plugins, telemetry and rate limiting off (the
+// iss = aud = baseURL, no key rotation; JWT_ALG picks the key pair's algorithm, the
+// JWKS_* variables turn on rotation) and bearer() plugins, telemetry and rate limiting off (the
 // suite signs up many users from 127.0.0.1; the limiter is on when NODE_ENV=production).
 // Routes: /api/auth/* (sign-up/email, sign-in/email, token, jwks, get-session, ...).
 import http from "node:http";
@@ -29,9 +31,29 @@ if (SECRET.length < 32) {
 }
 if (!Number.isInteger(PORT) || PORT < 1 || PORT > 65535) fail(`invalid PORT: ${process.env.PORT}`);
 
-const jwtOptions = process.env.JWT_EXPIRATION
-  ? { jwt: { expirationTime: process.env.JWT_EXPIRATION } }
-  : {};
+const ALGORITHMS = ["EdDSA", "ES256", "ES512", "RS256", "PS256"];
+const alg = process.env.JWT_ALG || "EdDSA";
+if (!ALGORITHMS.includes(alg)) fail(`JWT_ALG must be one of ${ALGORITHMS.join(", ")}, got ${alg}`);
+// Seconds, as the jwt plugin takes them; unset keeps its defaults (no
+// rotation, a 30-day grace period).
+function seconds(name) {
+  const text = process.env[name];
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) fail(`${name} must be a whole number of seconds, got ${text}`);
+  return value;
+}
+const rotationInterval = seconds("JWKS_ROTATION_INTERVAL");
+const gracePeriod = seconds("JWKS_GRACE_PERIOD");
+const jwtOptions = {
+  jwks: {
+    // Only when asked: without it the plugin keeps its own default (Ed25519).
+    ...(process.env.JWT_ALG ? { keyPairConfig: { alg } } : {}),
+    ...(rotationInterval ? { rotationInterval } : {}),
+    ...(gracePeriod ? { gracePeriod } : {}),
+  },
+  ...(process.env.JWT_EXPIRATION ? { jwt: { expirationTime: process.env.JWT_EXPIRATION } } : {}),
+};
 
 const auth = betterAuth({
   baseURL: BASE_URL,
@@ -51,7 +73,8 @@ const server = http.createServer((req, res) => {
 
 server.on("error", (err) => fail(`cannot listen on ${HOST}:${PORT}: ${err.message}`));
 server.listen(PORT, HOST, () => {
-  console.log(`better-auth listening on http://${HOST}:${PORT}`);
+  const rotation = rotationInterval ? `, a new key every ${rotationInterval} s` : "";
+  console.log(`better-auth listening on http://${HOST}:${PORT} (${alg}${rotation})`);
 });
 
 function shutdown(signal) {
