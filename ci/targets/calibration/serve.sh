@@ -16,6 +16,7 @@
 #
 # Environment:
 #   BETTER_AUTH_SECRET    required by `serve.sh VARIANT`: the HS256 secret (at least 32 bytes)
+#   BETTER_AUTH_URL       required instead by a JWKS variant (pyjwkclient): the issuer's base URL
 #   DATABASE_URL          required by `serve.sh VARIANT`: postgresql://user:password@host:port/db
 #                         (SQLAlchemy's form; the variant creates its tables there at startup)
 #   PORT                  TCP port on 127.0.0.1 (default 8001)
@@ -73,8 +74,17 @@ VARIANT=$1
 [ $# -eq 1 ] || die "unexpected argument '$2' (configuration is by environment; see --help)"
 [ -f "$HERE/$VARIANT/app.py" ] || die "no variant '$VARIANT'; the variants are: $(variants | tr '\n' ' ')"
 case $PORT in '' | *[!0-9]*) die "PORT must be a number, got '$PORT'" ;; esac
-[ -n "${BETTER_AUTH_SECRET:-}" ] || die "BETTER_AUTH_SECRET is not set: the HS256 secret the variant verifies tokens with"
-[ "$(printf '%s' "$BETTER_AUTH_SECRET" | wc -c)" -ge 32 ] || die "BETTER_AUTH_SECRET must be at least 32 bytes long"
+# A JWKS variant (graded per issuer, no grading.toml) trusts an issuer's keys;
+# the others verify HS256 with the shared secret.
+if [ -f "$HERE/$VARIANT/grading-issuer.toml" ]; then
+    case ${BETTER_AUTH_URL:-} in
+        http://* | https://*) ;;
+        *) die "BETTER_AUTH_URL is not set to an http(s) URL: the issuer whose /api/auth/jwks $VARIANT trusts" ;;
+    esac
+else
+    [ -n "${BETTER_AUTH_SECRET:-}" ] || die "BETTER_AUTH_SECRET is not set: the HS256 secret the variant verifies tokens with"
+    [ "$(printf '%s' "$BETTER_AUTH_SECRET" | wc -c)" -ge 32 ] || die "BETTER_AUTH_SECRET must be at least 32 bytes long"
+fi
 case ${DATABASE_URL:-} in
     postgresql://* | postgresql+psycopg://*) ;;
     '') die "DATABASE_URL is not set, e.g. postgresql://postgres:postgres@127.0.0.1:55432/todo" ;;
