@@ -154,19 +154,61 @@ Feature: Algorithm and signature attacks
     Then the answer came within 3 seconds
     And the attack is refused
 
-  # gains: access as any user with a token signed with the target's public key as an HMAC secret (key confusion), or a forged ES256 signature (CVE-2022-21449)
-  @must @needs-public-key
+  # gains: access as any user with a token forged offline, without any
+  # secret, from the target's published public key used as an HS256 secret
+  # under its kid (key confusion). Verifiers that let the token choose HS256
+  # and refuse only some forms of a public key as an HMAC secret accept the
+  # others: python-jose before 3.4.0 (CVE-2024-33663: OpenSSH ECDSA lines,
+  # JWK text, DER, raw), PyJWT before 2.4.0 (CVE-2022-29217: ssh-ed25519
+  # and ecdsa-sha2 lines), CVE-2026-48526
+  @must
   Scenario Outline: <attack>
     Given Alice has a task
     When someone calls list on Alice's task with the attack "<attack>"
     Then the attack is refused
 
-    Examples:
-      | attack                                       |
-      | the public key as an HS256 secret            |
-      | the raw public key bytes as an HS256 secret  |
+    @needs-ed25519-key
+    Examples: a trusted Ed25519 key
+      | attack                                                          |
+      | HS256 with the Ed25519 public key as PEM (SubjectPublicKeyInfo) |
+      | HS256 with the Ed25519 public key as an OpenSSH key line        |
+      | HS256 with the Ed25519 public key as JWK text                   |
+      | HS256 with the Ed25519 public key as DER                        |
+      | HS256 with the Ed25519 public key as the raw x bytes            |
 
-    @needs-p256-key
-    Examples: against an ES256 key
-      | attack                                       |
-      | a psychic ES256 signature (CVE-2022-21449)   |
+    @needs-ec-key
+    Examples: a trusted EC key
+      | attack                                                     |
+      | HS256 with the EC public key as PEM (SubjectPublicKeyInfo) |
+      | HS256 with the EC public key as an OpenSSH key line        |
+      | HS256 with the EC public key as JWK text                   |
+      | HS256 with the EC public key as DER                        |
+      | HS256 with the EC public key as the raw x bytes            |
+
+    @needs-rsa-key
+    Examples: a trusted RSA key
+      | attack                                                      |
+      | HS256 with the RSA public key as PEM (SubjectPublicKeyInfo) |
+      | HS256 with the RSA public key as PEM (PKCS#1)               |
+      | HS256 with the RSA public key as an OpenSSH key line        |
+      | HS256 with the RSA public key as JWK text                   |
+      | HS256 with the RSA public key as DER                        |
+      | HS256 with the RSA public key as the raw n bytes            |
+
+  # gains: access as any user with an all-zero ES256 signature under the
+  # target's P-256 key's kid, which Java 15 to 18's ECDSA verified
+  # (CVE-2022-21449)
+  @must @needs-p256-key
+  Scenario: a psychic ES256 signature (CVE-2022-21449)
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "a psychic ES256 signature (CVE-2022-21449)"
+    Then the attack is refused
+
+  # gains: nothing (only the holder of the target's keys signs such a
+  # token); informational: a verifier that does not bind a kid to its key
+  # lets any key it trusts stand in for any other
+  @should @needs-signing-key @needs-two-keys
+  Scenario: Whether the target binds a kid to its key is reported
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "a token signed by one trusted key under another's kid"
+    Then whether the target binds the kid to its key is reported

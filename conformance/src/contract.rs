@@ -6,6 +6,8 @@ use std::str::FromStr;
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::tokens::keys::Family;
+
 /// A contract route, as the scenarios name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, cucumber::Parameter, serde::Serialize)]
 #[param(name = "route", regex = "list|create|get|update|delete|toggle|logout")]
@@ -193,10 +195,20 @@ pub enum Capability {
     SigningKey,
     /// The target's HS256 secret.
     Secret,
-    /// The target's (Ed25519) public key, for the key-confusion attacks.
-    PublicKey,
-    /// The target's ES256 (P-256) public key.
+    /// A trusted Ed25519 public key, for the key-confusion attacks.
+    Ed25519Key,
+    /// A trusted EC public key (P-256, P-384 or P-521).
+    EcKey,
+    /// A trusted RSA public key.
+    RsaKey,
+    /// A trusted ES256 (P-256) public key.
     P256Key,
+    /// Two trusted keys whose private halves the suite holds.
+    TwoKeys,
+    /// The `iss` the target expects, which the minter claims.
+    ExpectedIssuer,
+    /// The `aud` the target expects, which the minter claims.
+    ExpectedAudience,
     /// A logout route.
     Logout,
     /// Register and login routes.
@@ -213,13 +225,28 @@ pub enum Capability {
 }
 
 impl Capability {
+    /// The capability of a trusted key of `family`, for the key-confusion
+    /// scenarios.
+    pub fn key_of(family: Family) -> Self {
+        match family {
+            Family::Ed25519 => Self::Ed25519Key,
+            Family::Ec => Self::EcKey,
+            Family::Rsa => Self::RsaKey,
+        }
+    }
+
     /// The feature files' tag, without `@`.
     pub fn tag(self) -> &'static str {
         match self {
             Self::SigningKey => "needs-signing-key",
             Self::Secret => "needs-secret",
-            Self::PublicKey => "needs-public-key",
+            Self::Ed25519Key => "needs-ed25519-key",
+            Self::EcKey => "needs-ec-key",
+            Self::RsaKey => "needs-rsa-key",
             Self::P256Key => "needs-p256-key",
+            Self::TwoKeys => "needs-two-keys",
+            Self::ExpectedIssuer => "needs-expected-issuer",
+            Self::ExpectedAudience => "needs-expected-audience",
             Self::Logout => "needs-logout",
             Self::AccountRoutes => "needs-account-routes",
             Self::UserInPath => "user-in-path",

@@ -24,6 +24,10 @@ pub enum Hint {
     CritIgnored,
     StringDateNotEnforced,
     StringDateParsed,
+    KeyConfusion,
+    ForeignClaimAccepted,
+    IssuerSubstring,
+    AudienceArray,
     ForbiddenForOthersTask,
     MissingBearerChallenge,
     MissingInvalidTokenError,
@@ -33,7 +37,7 @@ pub enum Hint {
 
 impl Hint {
     /// In the order they are tried.
-    const ALL: [Self; 14] = [
+    const ALL: [Self; 18] = [
         Self::FastApiHttpBearer,
         Self::ForbiddenForMissingToken,
         Self::UsersTableRequired,
@@ -43,6 +47,10 @@ impl Hint {
         Self::CritIgnored,
         Self::StringDateNotEnforced,
         Self::StringDateParsed,
+        Self::KeyConfusion,
+        Self::ForeignClaimAccepted,
+        Self::IssuerSubstring,
+        Self::AudienceArray,
         Self::ForbiddenForOthersTask,
         Self::MissingBearerChallenge,
         Self::MissingInvalidTokenError,
@@ -103,6 +111,26 @@ impl Hint {
                         Some(Presented::Attack(Attack::ExpString | Attack::NbfString))
                     )
             }
+            Self::KeyConfusion => {
+                success
+                    && matches!(
+                        failure.presented,
+                        Some(Presented::Attack(Attack::KeyAsHmac(..)))
+                    )
+            }
+            Self::ForeignClaimAccepted => {
+                success
+                    && matches!(
+                        failure.presented,
+                        Some(Presented::Attack(Attack::ForeignIss | Attack::ForeignAud))
+                    )
+            }
+            Self::IssuerSubstring => {
+                success && failure.presented == Some(Presented::Attack(Attack::IssPrefix))
+            }
+            Self::AudienceArray => {
+                success && failure.presented == Some(Presented::Attack(Attack::ForeignAudArray))
+            }
             Self::ForbiddenForOthersTask => failure.expects_status(404) && status == 403,
             Self::MissingBearerChallenge => failure.check == Check::BearerChallenge,
             Self::MissingInvalidTokenError => failure.check == Check::InvalidTokenChallenge,
@@ -142,6 +170,18 @@ impl Hint {
             }
             Self::StringDateParsed => {
                 "the verifier reads a string `exp` or `nbf` as a number (python-jose converts them and enforces them): harmless while it is enforced, which the scenarios with a string in the past or the future check; RFC 7519 §2 wants a NumericDate, a JSON number"
+            }
+            Self::KeyConfusion => {
+                "the verifier let the token choose HS256 and used its public key, in the form it holds it, as the HMAC secret: pin the algorithm to the key's own (python-jose: algorithms=[\"EdDSA\"] or the key's alg; PyJWT: algorithms=[...]). Libraries refuse only the forms on their list: python-jose before 3.4.0 refused PEM and ssh-rsa but not OpenSSH ECDSA lines, JWK text, DER or raw bytes (CVE-2024-33663), and DER still passes after it (reported through 3.5.0); PyJWT before 2.4.0 refused PEM and ssh-rsa but not ssh-ed25519 or ecdsa-sha2 lines (CVE-2022-29217); see also CVE-2026-48526"
+            }
+            Self::ForeignClaimAccepted => {
+                "the verifier does not check `iss` or `aud`: tokens of another app sharing the issuer's keys are accepted; pass the expected values (python-jose: audience=..., issuer=...; PyJWT: audience=..., issuer=...; RFC 7519 §4.1.3: a recipient not named in `aud` MUST reject the token; RFC 8725 §3.8, §3.9)"
+            }
+            Self::IssuerSubstring => {
+                "the verifier checks `iss` as a substring, not for equality: PyJWT 2.10.0 does (CVE-2024-53861, fixed in 2.10.1); upgrade, or compare `iss` with == yourself"
+            }
+            Self::AudienceArray => {
+                "the verifier refuses a foreign `aud` string but not an array of foreign values: an array must hold the target's own audience to be accepted (RFC 7519 §4.1.3); compare each member, or let the library check it (PyJWT, python-jose: audience=...)"
             }
             Self::ForbiddenForOthersTask => {
                 "the backend compares the path's user id (or the task's owner) with the token's and answers 403; answer 404, as for a task that does not exist, so that callers cannot probe for ids"

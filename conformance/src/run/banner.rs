@@ -16,7 +16,7 @@ pub struct Banner<'a> {
     pub api: &'a Settled,
     pub sources: &'a Sources,
     pub given: Option<&'a GivenUsers>,
-    pub public_key: Option<&'a PublicKey>,
+    pub trusted_keys: &'a [PublicKey],
     pub strict: bool,
 }
 
@@ -74,12 +74,20 @@ impl Banner<'_> {
     }
 
     fn keys(&self) -> String {
-        match self.public_key {
-            Some(key) => format!(
-                "the target's public key {} (key-confusion attacks run)",
-                key.kid
-            ),
-            None => "no public key of the target (key-confusion attacks skipped)".to_owned(),
+        if self.trusted_keys.is_empty() {
+            return "no public key of the target (key-confusion attacks skipped)".to_owned();
         }
+        let keys: Vec<String> = self.trusted_keys.iter().map(PublicKey::describe).collect();
+        let mut families: Vec<&str> = self
+            .trusted_keys
+            .iter()
+            .map(|key| key.family().name())
+            .collect();
+        families.dedup();
+        format!(
+            "the target's public keys {} (key-confusion attacks run for {})",
+            keys.join(", "),
+            families.join(", ")
+        )
     }
 }

@@ -70,6 +70,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "15_sweep.feature",
         include_str!("../../../features/15_sweep.feature"),
     ),
+    (
+        "16_issuer_audience.feature",
+        include_str!("../../../features/16_issuer_audience.feature"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,6 @@
 //! What the session learns before the scenarios run: the target's public
-//! key, whether the key the suite mints with is trusted, and the suite's own
-//! key for the jku/x5u attacks.
+//! keys, whether the key the suite mints with is trusted, and the suite's
+//! own key for the jku/x5u attacks.
 
 use ed25519_dalek::SigningKey;
 use serde_json::json;
@@ -11,28 +11,54 @@ use crate::run::sources::Sources;
 use crate::target::http::Client;
 use crate::target::preflight::{self, TargetError};
 use crate::tokens::key_server::KeyServer;
-use crate::tokens::{Minter, PublicKey, catalogue};
+use crate::tokens::keys::Family;
+use crate::tokens::{Minter, PublicKey, SigningIdentity, catalogue};
 
-/// The target's public key, for the key-confusion attacks: the first
-/// Ed25519 key of Better Auth's JWKS, or the signing key's own. Without
-/// one, the scenarios that need it are skipped.
-pub async fn public_key(
+/// The public keys the target trusts, for the key-confusion attacks: every
+/// key of Better Auth's JWKS the suite reads, or the key file's own. The
+/// scenarios that need a key type the target does not trust are skipped,
+/// saying which keys it has.
+pub async fn trusted_keys(
     better_auth: Option<&Client>,
     sources: &Sources,
     selection: &mut Selection,
-) -> Result<Option<PublicKey>, TargetError> {
-    let key = match (better_auth, &sources.minter) {
-        (Some(better_auth), _) => preflight::better_auth_public_key(better_auth).await?,
-        (None, Some(minter)) => minter.public_key(),
-        (None, None) => None,
+) -> Result<Vec<PublicKey>, TargetError> {
+    let keys = match (better_auth, &sources.minter) {
+        (Some(better_auth), _) => preflight::better_auth_public_keys(better_auth).await?,
+        (None, Some(minter)) => minter
+            .public_key()
+            .into_iter()
+            .chain(sources.spare_keys.iter().map(SigningIdentity::public_key))
+            .collect(),
+        (None, None) => Vec::new(),
     };
-    if key.is_none() {
+    let known = if keys.is_empty() {
+        "the suite knows none of the target's public keys (pass --better-auth URL for its JWKS, or --signing-key)".to_owned()
+    } else {
+        let described: Vec<String> = keys.iter().map(PublicKey::describe).collect();
+        format!("the target's keys are {}", described.join(", "))
+    };
+    for family in Family::ALL {
+        if !keys.iter().any(|key| key.family() == family) {
+            selection.unavailable.push((
+                Capability::key_of(family),
+                format!("needs a trusted {} public key, and {known}", family.name()),
+            ));
+        }
+    }
+    if !keys.iter().any(PublicKey::is_p256) {
         selection.unavailable.push((
-            Capability::PublicKey,
-            "needs the target's public key, and the suite reads only Ed25519 keys: the JWKS had none".to_owned(),
+            Capability::P256Key,
+            format!("needs a trusted ES256 (P-256) public key, and {known}"),
         ));
     }
-    Ok(key)
+    if sources.spare_keys.is_empty() {
+        selection.unavailable.push((
+            Capability::TwoKeys,
+            "needs two trusted keys whose private halves the suite holds: run `todo-conformance issuer` with two --alg and pass its key file to --signing-key".to_owned(),
+        ));
+    }
+    Ok(keys)
 }
 
 /// The suite's own key, published on loopback for the jku/x5u attacks.
@@ -45,27 +71,29 @@ pub async fn attacker() -> std::io::Result<(SigningKey, KeyServer)> {
 
 /// The minter the scenarios may use. Nothing mints with a key the target
 /// refused (`untrusted` says why): a refusal would prove nothing, so the
-/// scenarios that mint, and those that need the key's public half, are NOT
-/// CHECKED instead.
+/// scenarios that mint, and those that need the key file's public keys or
+/// its other keys, are NOT CHECKED instead.
 pub fn trusted_minter(
     untrusted: Option<String>,
     minter: Option<Minter>,
     better_auth: bool,
-    public_key: &mut Option<PublicKey>,
+    keys: &mut Vec<PublicKey>,
     selection: &mut Selection,
 ) -> Option<Minter> {
     let Some(reason) = untrusted else {
         return minter;
     };
+    let mut lost = vec![Capability::SigningKey, Capability::TwoKeys];
     if !better_auth {
-        // The public key was the minting key's own.
-        *public_key = None;
+        // The public keys were the key file's own.
+        keys.clear();
+        lost.extend(Family::ALL.map(Capability::key_of));
+        lost.push(Capability::P256Key);
+    }
+    for capability in lost.into_iter().rev() {
         selection
             .unavailable
-            .insert(0, (Capability::PublicKey, reason.clone()));
+            .insert(0, (capability, reason.clone()));
     }
-    selection
-        .unavailable
-        .insert(0, (Capability::SigningKey, reason));
     None
 }

@@ -30,6 +30,8 @@ pub enum SourceError {
 
 pub struct Sources {
     pub minter: Option<Minter>,
+    /// The key file's other private keys (a JWK Set's keys after the first).
+    pub spare_keys: Vec<SigningIdentity>,
     pub users: UserSource,
     pub better_auth: Option<String>,
     /// Where the minting key came from, and so what to check when the
@@ -76,6 +78,7 @@ impl Sources {
         };
         Self {
             minter: Some(Minter::hs256(secret.as_bytes(), &profile.claims)),
+            spare_keys: Vec::new(),
             users,
             better_auth: None,
             key: KeyOrigin::Chosen,
@@ -92,6 +95,7 @@ impl Sources {
             .as_ref()
             .map(|url| url.trim_end_matches('/').to_owned());
         // A private key is the more specific choice: it wins over a secret.
+        let mut spare_keys = Vec::new();
         let minter = match (&cli.signing_key, secret) {
             (Some(path), _) => {
                 let issuer = cli
@@ -105,9 +109,8 @@ impl Sources {
                     .clone()
                     .or_else(|| profile.claims.audience.clone())
                     .unwrap_or_else(|| issuer.clone());
-                Some(Minter::BetterAuth(Box::new(SigningIdentity::read(
-                    path, &issuer, &audience,
-                )?)))
+                spare_keys = SigningIdentity::read(path, &issuer, &audience)?;
+                Some(Minter::BetterAuth(Box::new(spare_keys.remove(0))))
             }
             (None, Some(secret)) => Some(Minter::hs256(secret.as_bytes(), &profile.claims)),
             (None, None) => None,
@@ -138,6 +141,7 @@ impl Sources {
         };
         Ok(Self {
             minter,
+            spare_keys,
             users,
             better_auth,
             key,
@@ -153,23 +157,24 @@ impl Sources {
                 "needs a key the target trusts to mint tokens: pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`".to_owned(),
             ));
         }
-        unavailable.push((
-            Capability::P256Key,
-            "needs the target's ES256 (P-256) public key, and the suite reads only Ed25519 keys so far".to_owned(),
-        ));
+        if let Some(minter) = &self.minter {
+            if minter.issuer().is_none() {
+                unavailable.push((
+                    Capability::ExpectedIssuer,
+                    "needs the `iss` the target expects, and its tokens claim none: set `issuer` in the profile's [claims] (or pass --signing-key with --token-issuer)".to_owned(),
+                ));
+            }
+            if minter.audience().is_none() {
+                unavailable.push((
+                    Capability::ExpectedAudience,
+                    "needs the `aud` the target expects, and its tokens claim none: set `audience` in the profile's [claims] (or pass --signing-key with --token-audience)".to_owned(),
+                ));
+            }
+        }
         if !matches!(self.minter, Some(Minter::Hs256(..))) {
             unavailable.push((
                 Capability::Secret,
                 "needs the target's HS256 secret: pass --secret".to_owned(),
-            ));
-        }
-        let public_key =
-            self.better_auth.is_some() || matches!(self.minter, Some(Minter::BetterAuth(_)));
-        if !public_key {
-            unavailable.push((
-                Capability::PublicKey,
-                "needs the target's public key: pass --better-auth URL (its JWKS) or --signing-key"
-                    .to_owned(),
             ));
         }
         unavailable

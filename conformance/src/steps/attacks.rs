@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 
 use crate::contract::Route;
 use crate::world::{ContractWorld, Owner, Stop as _};
@@ -11,6 +11,16 @@ use crate::world::{ContractWorld, Owner, Stop as _};
 #[when(expr = "someone calls {route} on Alice's task with the attack {string}")]
 async fn attack(world: &mut ContractWorld, route: Route, name: String) {
     world.call_with_attack(route, &name).await.or_stop(world);
+}
+
+#[given(expr = "the target refuses the attack {string}")]
+async fn refused_beforehand(world: &mut ContractWorld, name: String) {
+    world.expect_refused_beforehand(&name).await.or_stop(world);
+}
+
+#[then("whether the target binds the kid to its key is reported")]
+fn kid_binding(world: &mut ContractWorld) {
+    world.report_kid_binding().or_stop(world);
 }
 
 #[then("the attack is refused")]

@@ -1,7 +1,8 @@
 //! `todo-conformance issuer`: the suite as the token issuer. It serves a
-//! JWKS of a fresh Ed25519 key on loopback, at Better Auth's path, and writes
-//! the private key for `--signing-key`, so the suite can mint any valid,
-//! expired or forged token for a target that trusts it.
+//! JWKS of fresh keys (one per `--alg`, Ed25519 by default) on loopback, at
+//! Better Auth's path, and writes the private keys for `--signing-key`, so
+//! the suite can mint any valid, expired or forged token for a target that
+//! trusts it.
 
 use std::io::Write as _;
 use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
@@ -11,8 +12,8 @@ use anyhow::Context as _;
 use serde_json::json;
 
 use crate::tokens::SigningIdentity;
-use crate::tokens::forge::random_bytes;
 use crate::tokens::key_server::KeyServer;
+use crate::tokens::keys::Alg;
 
 /// The flags of `todo-conformance issuer`.
 #[derive(Debug, clap::Args)]
@@ -21,7 +22,17 @@ pub struct IssuerArgs {
     #[arg(long, default_value_t = 0)]
     pub port: u16,
 
-    /// Where to write the private JWK (created with mode 0600).
+    /// An algorithm to publish a fresh key for; repeat it for several keys
+    /// in one JWKS, as Better Auth's `keyPairConfigs` (the first mints).
+    #[arg(
+        long = "alg",
+        value_name = "ALG",
+        default_value = "EdDSA",
+        ignore_case = true
+    )]
+    pub algs: Vec<Alg>,
+
+    /// Where to write the private keys, as a JWK Set (created with mode 0600).
     #[arg(
         long,
         value_name = "FILE",
@@ -31,21 +42,18 @@ pub struct IssuerArgs {
 }
 
 pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
-    let key = ed25519_dalek::SigningKey::from_bytes(&random_bytes());
-    let kid = format!("todo-conformance-{}", uuid::Uuid::new_v4().simple());
-    // The issuer is the URL it serves on, known only once it listens.
-    let mut identity = SigningIdentity {
-        key,
-        kid,
-        issuer: String::new(),
-        audience: String::new(),
-    };
-    let server = KeyServer::start(&json!({"keys": [identity.public_jwk()]}), args.port)
+    // The keys claim no issuer: the key file holds keys only, and the suite
+    // is told the issuer with --token-issuer.
+    let keys: Vec<SigningIdentity> = args
+        .algs
+        .iter()
+        .map(|alg| SigningIdentity::generate(*alg, "", ""))
+        .collect();
+    let public: Vec<_> = keys.iter().map(SigningIdentity::public_jwk).collect();
+    let server = KeyServer::start(&json!({ "keys": public }), args.port)
         .await
         .with_context(|| format!("could not listen on 127.0.0.1:{}", args.port))?;
     let base = server.base_url().to_owned();
-    identity.issuer.clone_from(&base);
-    identity.audience.clone_from(&base);
 
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -61,11 +69,17 @@ pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
         })?;
     // An existing file keeps its mode on open: make sure it is private.
     file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    writeln!(file, "{:#}", identity.private_jwk())?;
+    let private: Vec<_> = keys.iter().map(SigningIdentity::private_jwk).collect();
+    writeln!(file, "{:#}", json!({ "keys": private }))?;
 
+    let published: Vec<String> = keys
+        .iter()
+        .map(|key| format!("{} ({})", key.kid, key.alg))
+        .collect();
     println!("JWKS:        {base}/api/auth/jwks");
+    println!("keys:        {}", published.join(", "));
     println!(
-        "private key: {} (test-only; keep it out of production)",
+        "private keys: {} (test-only; keep them out of production)",
         args.key_out.display()
     );
     println!();

@@ -1,28 +1,18 @@
-//! Valid tokens the target trusts: HS256 with its secret, or EdDSA in
-//! Better Auth's format with a key its JWKS vouches for; the claims of a
-//! fresh token; and the target's public key, for the key-confusion attacks.
+//! Valid tokens the target trusts: HS256 with its secret, or Better Auth's
+//! format with a key its JWKS vouches for (any algorithm of `keys`); the
+//! claims of a fresh token.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::{Signer, SigningKey};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Map, Value, json};
 
 use super::jws::{encode_segment, unix_now};
+use super::keys::{PublicKey, SigningIdentity};
 use crate::target::profile::Claims;
 
 /// How long the suite's own valid tokens live: Better Auth's default.
 const LIFETIME_SECS: u64 = 15 * 60;
-
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("could not read the signing key {path}: {reason}")]
-    Read { path: String, reason: String },
-    #[error(
-        "the signing key is not a private Ed25519 JWK (kty OKP, crv Ed25519, with d and kid): {0}"
-    )]
-    Unsupported(String),
-}
 
 /// Signs valid tokens the target trusts.
 pub enum Minter {
@@ -31,113 +21,6 @@ pub enum Minter {
     Hs256(EncodingKey, Box<Claims>),
     /// A private key the target's JWKS vouches for, in Better Auth's format.
     BetterAuth(Box<SigningIdentity>),
-}
-
-/// A private Ed25519 key with its `kid`, and the `iss`/`aud` to claim.
-pub struct SigningIdentity {
-    pub key: SigningKey,
-    pub kid: String,
-    pub issuer: String,
-    pub audience: String,
-}
-
-/// The target's public key, for the key-confusion attacks.
-#[derive(Debug, Clone)]
-pub struct PublicKey {
-    pub kid: String,
-    /// The raw key (32 bytes for Ed25519).
-    pub raw: Vec<u8>,
-    /// SubjectPublicKeyInfo PEM, the form HMAC-confused verifiers read.
-    pub pem: String,
-}
-
-impl PublicKey {
-    /// From a JWKS key; only Ed25519 (Better Auth's default) is understood.
-    pub fn from_jwk(jwk: &Value) -> Option<Self> {
-        if jwk.get("kty")?.as_str()? != "OKP" || jwk.get("crv")?.as_str()? != "Ed25519" {
-            return None;
-        }
-        let raw = URL_SAFE_NO_PAD.decode(jwk.get("x")?.as_str()?).ok()?;
-        let kid = jwk
-            .get("kid")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        Some(Self::ed25519(kid, raw))
-    }
-
-    fn ed25519(kid: String, raw: Vec<u8>) -> Self {
-        // The fixed DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410).
-        let mut der = vec![
-            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
-        ];
-        der.extend_from_slice(&raw);
-        let pem = format!(
-            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
-            base64::engine::general_purpose::STANDARD.encode(der)
-        );
-        Self { kid, raw, pem }
-    }
-}
-
-impl SigningIdentity {
-    /// From a private JWK such as Better Auth exports with
-    /// `jwks.disablePrivateKeyEncryption`.
-    pub fn from_jwk(jwk: &Value, issuer: &str, audience: &str) -> Result<Self, KeyError> {
-        let text = |field: &str| jwk.get(field).and_then(Value::as_str);
-        if text("kty") != Some("OKP") || text("crv") != Some("Ed25519") {
-            return Err(KeyError::Unsupported(
-                "kty/crv are not OKP/Ed25519".to_owned(),
-            ));
-        }
-        let d = text("d").ok_or_else(|| KeyError::Unsupported("no private part `d`".to_owned()))?;
-        let kid = text("kid").ok_or_else(|| KeyError::Unsupported("no `kid`".to_owned()))?;
-        let bytes = URL_SAFE_NO_PAD
-            .decode(d)
-            .ok()
-            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-            .ok_or_else(|| KeyError::Unsupported("`d` is not 32 base64url bytes".to_owned()))?;
-        Ok(Self {
-            key: SigningKey::from_bytes(&bytes),
-            kid: kid.to_owned(),
-            issuer: issuer.to_owned(),
-            audience: audience.to_owned(),
-        })
-    }
-
-    pub fn read(path: &std::path::Path, issuer: &str, audience: &str) -> Result<Self, KeyError> {
-        let unreadable = |reason: String| KeyError::Read {
-            path: path.display().to_string(),
-            reason,
-        };
-        let text = std::fs::read_to_string(path).map_err(|error| unreadable(error.to_string()))?;
-        let jwk: Value =
-            serde_json::from_str(&text).map_err(|error| unreadable(error.to_string()))?;
-        Self::from_jwk(&jwk, issuer, audience)
-    }
-
-    /// The private JWK, for `--signing-key`.
-    pub fn private_jwk(&self) -> Value {
-        json!({
-            "kty": "OKP",
-            "crv": "Ed25519",
-            "alg": "EdDSA",
-            "kid": self.kid,
-            "x": URL_SAFE_NO_PAD.encode(self.key.verifying_key().to_bytes()),
-            "d": URL_SAFE_NO_PAD.encode(self.key.to_bytes()),
-        })
-    }
-
-    /// The public JWK, as Better Auth publishes it.
-    pub fn public_jwk(&self) -> Value {
-        json!({
-            "alg": "EdDSA",
-            "crv": "Ed25519",
-            "x": URL_SAFE_NO_PAD.encode(self.key.verifying_key().to_bytes()),
-            "kty": "OKP",
-            "kid": self.kid,
-        })
-    }
 }
 
 impl Minter {
@@ -179,7 +62,7 @@ impl Minter {
     pub fn sign_raw(&self, extra: &Value, payload: &str) -> String {
         let mut header = match self {
             Self::Hs256(..) => json!({"alg": "HS256", "typ": "JWT"}),
-            Self::BetterAuth(identity) => json!({"alg": "EdDSA", "kid": identity.kid}),
+            Self::BetterAuth(identity) => identity.header(),
         };
         for (name, value) in extra.as_object().into_iter().flatten() {
             header[name] = value.clone();
@@ -195,7 +78,7 @@ impl Minter {
                     .expect("HMAC signing cannot fail")
             }
             Self::BetterAuth(identity) => {
-                URL_SAFE_NO_PAD.encode(identity.key.sign(signing_input.as_bytes()).to_bytes())
+                URL_SAFE_NO_PAD.encode(identity.key.sign(signing_input.as_bytes()))
             }
         };
         format!("{signing_input}.{signature}")
@@ -213,10 +96,23 @@ impl Minter {
     pub fn public_key(&self) -> Option<PublicKey> {
         match self {
             Self::Hs256(..) => None,
-            Self::BetterAuth(identity) => Some(PublicKey::ed25519(
-                identity.kid.clone(),
-                identity.key.verifying_key().to_bytes().to_vec(),
-            )),
+            Self::BetterAuth(identity) => Some(identity.public_key()),
+        }
+    }
+
+    /// The `iss` its tokens claim, when they claim one.
+    pub fn issuer(&self) -> Option<&str> {
+        match self {
+            Self::Hs256(_, claims) => claims.issuer.as_deref(),
+            Self::BetterAuth(identity) => Some(&identity.issuer),
+        }
+    }
+
+    /// The `aud` its tokens claim, when they claim one.
+    pub fn audience(&self) -> Option<&str> {
+        match self {
+            Self::Hs256(_, claims) => claims.audience.as_deref(),
+            Self::BetterAuth(identity) => Some(&identity.audience),
         }
     }
 
@@ -225,8 +121,8 @@ impl Minter {
         match self {
             Self::Hs256(..) => "HS256, minted by the suite with the target's secret".to_owned(),
             Self::BetterAuth(identity) => format!(
-                "EdDSA in Better Auth's format, minted by the suite with key {} (iss {}, aud {})",
-                identity.kid, identity.issuer, identity.audience
+                "{} in Better Auth's format, minted by the suite with key {} (iss {}, aud {})",
+                identity.alg, identity.kid, identity.issuer, identity.audience
             ),
         }
     }
@@ -284,7 +180,8 @@ mod tests {
     fn captured_identity() -> SigningIdentity {
         let path = format!("{FIXTURES}/variants/plain-key/issuer-private.jwk.json");
         let base = "http://127.0.0.1:3000";
-        SigningIdentity::read(std::path::Path::new(&path), base, base).unwrap()
+        let mut keys = SigningIdentity::read(std::path::Path::new(&path), base, base).unwrap();
+        keys.remove(0)
     }
 
     #[test]

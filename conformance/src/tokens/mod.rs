@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod forge;
 pub mod issuer;
 pub mod key_server;
+pub mod keys;
 pub mod mint;
 #[cfg(test)]
 mod testing;
@@ -16,4 +17,5 @@ pub mod jws;
 
 pub use forge::with_exp;
 pub use jws::payload;
-pub use mint::{KeyError, Minter, PublicKey, SigningIdentity};
+pub use keys::{KeyError, PublicKey, SigningIdentity};
+pub use mint::Minter;

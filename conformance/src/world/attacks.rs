@@ -70,7 +70,8 @@ impl ContractWorld {
             minter: self.ctx.minter.as_ref(),
             attacker: &self.ctx.attacker,
             key_url: &self.ctx.key_server.url_for(&self.key_id),
-            public_key: self.ctx.public_key.as_ref(),
+            trusted_keys: &self.ctx.trusted_keys,
+            spare_keys: &self.ctx.spare_keys,
         };
         attack.authorization(&with).map_err(|missing| {
             self.failure_about(

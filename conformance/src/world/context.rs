@@ -17,7 +17,7 @@ use crate::target::tasks::Tasks;
 use crate::target::users::{Account, GivenUsers, Provisioning, UserSource};
 use crate::tokens::catalogue::Need;
 use crate::tokens::key_server::KeyServer;
-use crate::tokens::{Minter, PublicKey};
+use crate::tokens::{Minter, PublicKey, SigningIdentity};
 
 /// How much load: set by `--load USERS --duration SECS`.
 #[derive(Debug, Clone, Copy)]
@@ -30,8 +30,10 @@ pub struct LoadPlan {
 pub struct Context {
     pub client: Client,
     pub minter: Option<Minter>,
-    /// The target's public key, for the key-confusion attacks.
-    pub public_key: Option<PublicKey>,
+    /// The public keys the target trusts, for the key-confusion attacks.
+    pub trusted_keys: Vec<PublicKey>,
+    /// The key file's other private keys, besides the minter's.
+    pub spare_keys: Vec<SigningIdentity>,
     /// The Better Auth server users sign up on, with `--users better-auth`.
     pub better_auth: Option<Client>,
     pub users: UserSource,
@@ -82,7 +84,13 @@ impl Context {
             Need::Nothing | Need::Bob => true,
             Need::SigningKey => self.minter.is_some(),
             Need::Secret => matches!(self.minter, Some(Minter::Hs256(..))),
-            Need::PublicKey => self.public_key.is_some(),
+            Need::Key(family) => self.trusted_keys.iter().any(|key| key.family() == family),
+            Need::P256Key => self.trusted_keys.iter().any(PublicKey::is_p256),
+            Need::TwoKeys => {
+                matches!(self.minter, Some(Minter::BetterAuth(_))) && !self.spare_keys.is_empty()
+            }
+            Need::Issuer => self.minter.as_ref().and_then(Minter::issuer).is_some(),
+            Need::Audience => self.minter.as_ref().and_then(Minter::audience).is_some(),
         }
     }
 

@@ -19,6 +19,7 @@ mod ownership;
 mod requests;
 mod sweep;
 mod tasks;
+mod trust;
 
 use crate::contract::{Route, id_of};
 use crate::report::finding::{Check, Failure, Grade, Presented};

@@ -181,7 +181,8 @@ impl Session {
         // Before the preflight: it uses the routes the document names.
         let settled = self.settle(&api, &client, &connection, selection).await?;
         let reachable = preflight::preflight(&client, &self.profile).await?;
-        let mut public_key = prepare::public_key(better_auth.as_ref(), &sources, selection).await?;
+        let mut trusted_keys =
+            prepare::trusted_keys(better_auth.as_ref(), &sources, selection).await?;
         selection.unavailable.extend(sources.load_unavailable());
         // Before any user logs in or registers: they use the routes found.
         let accounts = accounts::discover(&client, &mut self.profile).await;
@@ -201,19 +202,26 @@ impl Session {
         selection
             .unavailable
             .extend(routes::missing_routes(&client, &self.profile).await);
-        self.banner(&sources, given.as_ref(), public_key.as_ref(), &settled);
+        self.banner(&sources, given.as_ref(), &trusted_keys, &settled);
         let minter = prepare::trusted_minter(
             untrusted,
             sources.minter,
             better_auth.is_some(),
-            &mut public_key,
+            &mut trusted_keys,
             selection,
         );
+        // Only a trusted minter's key file is trusted.
+        let spare_keys = if minter.is_some() {
+            sources.spare_keys
+        } else {
+            Vec::new()
+        };
         let (attacker, key_server) = prepare::attacker().await?;
         Ok(Context {
             client,
             minter,
-            public_key,
+            trusted_keys,
+            spare_keys,
             better_auth,
             users: sources.users,
             given,
@@ -262,7 +270,7 @@ impl Session {
         &self,
         sources: &Sources,
         given: Option<&GivenUsers>,
-        key: Option<&PublicKey>,
+        keys: &[PublicKey],
         settled: &Settled,
     ) {
         Banner {
@@ -272,7 +280,7 @@ impl Session {
             api: settled,
             sources,
             given,
-            public_key: key,
+            trusted_keys: keys,
             strict: self.strict,
         }
         .print();

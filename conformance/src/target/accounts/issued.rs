@@ -4,7 +4,6 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use ed25519_dalek::Verifier as _;
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Map, Value};
 
@@ -84,19 +83,14 @@ impl Issued {
         match minter {
             Minter::Hs256(key, _) => self.hs256_with(key),
             Minter::BetterAuth(identity) => {
-                let signature = URL_SAFE_NO_PAD
-                    .decode(&self.signature)
-                    .ok()
-                    .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
-                    .map(|bytes| ed25519_dalek::Signature::from_bytes(&bytes));
-                self.alg() == "EdDSA"
-                    && signature.is_some_and(|signature| {
-                        identity
-                            .key
-                            .verifying_key()
-                            .verify(self.signing_input.as_bytes(), &signature)
-                            .is_ok()
-                    })
+                self.alg() == identity.alg
+                    && URL_SAFE_NO_PAD
+                        .decode(&self.signature)
+                        .is_ok_and(|signature| {
+                            identity
+                                .key
+                                .verifies(self.signing_input.as_bytes(), &signature)
+                        })
             }
         }
     }

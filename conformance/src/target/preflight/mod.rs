@@ -212,12 +212,9 @@ async fn answers_like_a_missing_path(
     routes::masked(exchange).is_some() && routes::masked(exchange) == routes::masked(&control)
 }
 
-/// The first Ed25519 key of a Better Auth server's JWKS (asking for it also
-/// makes Better Auth create its key, which it does lazily), or `None` when
-/// it has keys of other types only.
-pub async fn better_auth_public_key(
-    better_auth: &Client,
-) -> Result<Option<PublicKey>, TargetError> {
+/// Every key of a Better Auth server's JWKS the suite can read (asking for
+/// it also makes Better Auth create its key, which it does lazily).
+pub async fn better_auth_public_keys(better_auth: &Client) -> Result<Vec<PublicKey>, TargetError> {
     let unusable = |reason: String| TargetError::Credentials {
         reason: format!("{}/api/auth/jwks: {reason}", better_auth.base_url()),
         hint: "check the --better-auth URL".to_owned(),
@@ -239,5 +236,5 @@ pub async fn better_auth_public_key(
         .get("keys")
         .and_then(|keys| keys.as_array())
         .ok_or_else(|| unusable("no `keys` array".to_owned()))?;
-    Ok(keys.iter().find_map(PublicKey::from_jwk))
+    Ok(keys.iter().filter_map(PublicKey::from_jwk).collect())
 }

@@ -5,7 +5,8 @@ use serde_json::Value;
 
 use crate::target::users::Account;
 use crate::tokens::jws::payload;
-use crate::tokens::mint::{Minter, PublicKey, seed_claims};
+use crate::tokens::keys::{Encoding, Family, PublicKey, SigningIdentity};
+use crate::tokens::mint::{Minter, seed_claims};
 
 /// An attack of the catalogue. Declared in catalogue order, the order the
 /// barrage sends them in; a parameterised family (`AlgNone`, `WeakSecret`)
@@ -44,9 +45,13 @@ pub enum Attack {
     DuplicateSub,
     Jku,
     X5u,
-    PublicKeyAsHmac,
-    RawPublicKeyAsHmac,
+    /// HS256 with a trusted public key of the family, in the encoding, as
+    /// the secret (key confusion).
+    KeyAsHmac(Family, Encoding),
     PsychicEs256,
+    /// Signed by one trusted key under another trusted key's `kid`:
+    /// informational (whether the target binds a kid to its key).
+    KidOfAnotherKey,
     Expired10Minutes,
     NoExp,
     NbfAhead,
@@ -54,6 +59,11 @@ pub enum Attack {
     NoSub,
     EmptySub,
     NumericSub,
+    ForeignIss,
+    /// PyJWT 2.10.0 compared `iss` as a substring (CVE-2024-53861).
+    IssPrefix,
+    ForeignAud,
+    ForeignAudArray,
 }
 
 /// What an attack needs that a run may not have.
@@ -66,8 +76,16 @@ pub enum Need {
     SigningKey,
     /// The target's HS256 secret itself (HS384/HS512 with it).
     Secret,
-    /// The target's public key.
-    PublicKey,
+    /// A trusted public key of the family.
+    Key(Family),
+    /// A trusted P-256 public key.
+    P256Key,
+    /// Two keys the target trusts, both held by the suite.
+    TwoKeys,
+    /// A minter whose tokens claim the `iss` the target expects.
+    Issuer,
+    /// A minter whose tokens claim the `aud` the target expects.
+    Audience,
 }
 
 /// Everything an attack may be built from.
@@ -78,7 +96,10 @@ pub struct Ingredients<'a> {
     /// The suite's own Ed25519 key, published at `key_url`.
     pub attacker: &'a ed25519_dalek::SigningKey,
     pub key_url: &'a str,
-    pub public_key: Option<&'a PublicKey>,
+    /// The public keys the target trusts.
+    pub trusted_keys: &'a [PublicKey],
+    /// The other private keys the target trusts, besides the minter's.
+    pub spare_keys: &'a [SigningIdentity],
 }
 
 impl Ingredients<'_> {
@@ -103,8 +124,19 @@ impl Ingredients<'_> {
             .map(|minter| minter.claims(&self.alice.id, &self.alice.email))
     }
 
-    pub(super) fn public_key(&self) -> Result<&PublicKey, Need> {
-        self.public_key.ok_or(Need::PublicKey)
+    /// The first trusted key of `family`.
+    pub(super) fn key_of(&self, family: Family) -> Result<&PublicKey, Need> {
+        self.trusted_keys
+            .iter()
+            .find(|key| key.family() == family)
+            .ok_or(Need::Key(family))
+    }
+
+    pub(super) fn p256_key(&self) -> Result<&PublicKey, Need> {
+        self.trusted_keys
+            .iter()
+            .find(|key| key.is_p256())
+            .ok_or(Need::P256Key)
     }
 }
 

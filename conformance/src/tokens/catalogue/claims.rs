@@ -1,16 +1,27 @@
 //! Claims: changed under the original signature, or validly signed with the
 //! key the target trusts but wrong, in their types (string `exp`/`nbf`,
-//! duplicate `sub`), their lifetime (RFC 7519 §4.1.4-6) or their `sub`.
+//! duplicate `sub`), their lifetime (RFC 7519 §4.1.4-6), their `sub`, or
+//! their `iss` and `aud` (RFC 7519 §4.1.1, §4.1.3; RFC 8725 §3.8, §3.9).
 
 use serde_json::{Value, json};
 
 use super::attack::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
 
+use crate::tokens::forge::{with_exp, with_payload, without_claim};
+use crate::tokens::jws::unix_now;
+use crate::tokens::mint::Minter;
+
 /// A NumericDate that is not a number (RFC 7519 §2) may also be refused as
 /// a bad request.
 const STRING_DATE: &[u16] = &[401, 400];
-use crate::tokens::forge::{with_exp, with_payload, without_claim};
-use crate::tokens::jws::unix_now;
+
+/// An issuer and audiences that are not the target's, under `.invalid`
+/// (RFC 2606) so they name no one's server.
+const FOREIGN_ISSUER: &str = "https://another-issuer.todo-conformance.invalid";
+const FOREIGN_AUDIENCES: [&str; 2] = [
+    "https://another-app.todo-conformance.invalid",
+    "https://a-third-app.todo-conformance.invalid",
+];
 
 #[allow(
     clippy::too_many_lines,
@@ -185,7 +196,60 @@ pub(super) fn entries() -> Vec<Entry> {
                 })
             }),
         },
+        Entry {
+            attack: Attack::ForeignIss,
+            name: "a foreign iss".into(),
+            need: Need::Issuer,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| with_issuer(with, |_| FOREIGN_ISSUER.to_owned())),
+        },
+        Entry {
+            attack: Attack::IssPrefix,
+            name: "an iss that is a prefix of the expected one".into(),
+            need: Need::Issuer,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| {
+                with_issuer(with, |expected| {
+                    let mut prefix = expected.to_owned();
+                    prefix.pop();
+                    prefix
+                })
+            }),
+        },
+        Entry {
+            attack: Attack::ForeignAud,
+            name: "a foreign aud".into(),
+            need: Need::Audience,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| with_audience(with, json!(FOREIGN_AUDIENCES[0]))),
+        },
+        Entry {
+            attack: Attack::ForeignAudArray,
+            name: "an aud array holding only foreign values".into(),
+            need: Need::Audience,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(|with| with_audience(with, json!(FOREIGN_AUDIENCES))),
+        },
     ]
+}
+
+/// A fresh token whose `iss` is `issuer` of the expected one.
+fn with_issuer(with: &Ingredients, issuer: impl FnOnce(&str) -> String) -> Result<String, Need> {
+    let expected = with.minter.and_then(Minter::issuer).ok_or(Need::Issuer)?;
+    let issuer = issuer(expected);
+    fresh_signed(with, |claims| claims["iss"] = json!(issuer))
+}
+
+/// A fresh token whose `aud` is `audience`.
+fn with_audience(with: &Ingredients, audience: Value) -> Result<String, Need> {
+    with.minter
+        .and_then(Minter::audience)
+        .ok_or(Need::Audience)?;
+    fresh_signed(with, |claims| claims["aud"] = audience)
 }
 
 /// A fresh token's claims for Alice, changed by `change`, signed with the

@@ -1,7 +1,8 @@
 //! Keys a token brings or names: an embedded `jwk` (CVE-2018-0114), `kid`
-//! injections, `jku`/`x5u` pointing at the suite's own key; and key
-//! confusion: the target's public key as an HMAC secret, or a psychic ES256
-//! signature (CVE-2022-21449).
+//! injections, `jku`/`x5u` pointing at the suite's own key, a trusted key's
+//! signature under another trusted key's `kid`; and key confusion: each
+//! trusted key type's public key, in each encoding, as an HMAC secret, or a
+//! psychic ES256 signature (CVE-2022-21449).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,7 +12,8 @@ use serde_json::{Value, json};
 use super::attack::{Attack, Entry, Ingredients, Need, UNAUTHORIZED};
 use crate::tokens::forge::{random_bytes, sign_eddsa, sign_hmac};
 use crate::tokens::jws::encode_segment;
-use crate::tokens::mint::PublicKey;
+use crate::tokens::keys::{Encoding, Family};
+use crate::tokens::mint::Minter;
 
 /// The `kid` the suite's published key carries.
 const ATTACKER_KID: &str = "todo-conformance-attacker";
@@ -99,29 +101,13 @@ pub(super) fn entries() -> Vec<Entry> {
             build: Box::new(|with| Ok(signed_by_the_suite_naming_its_key("x5u", with))),
         },
         Entry {
-            attack: Attack::PublicKeyAsHmac,
-            name: "the public key as an HS256 secret".into(),
-            need: Need::PublicKey,
-            uses_bob: false,
-            refusals: UNAUTHORIZED,
-            build: Box::new(|with| public_key_as_hmac(|key| key.pem.as_bytes(), with)),
-        },
-        Entry {
-            attack: Attack::RawPublicKeyAsHmac,
-            name: "the raw public key bytes as an HS256 secret".into(),
-            need: Need::PublicKey,
-            uses_bob: false,
-            refusals: UNAUTHORIZED,
-            build: Box::new(|with| public_key_as_hmac(|key| &key.raw[..], with)),
-        },
-        Entry {
             attack: Attack::PsychicEs256,
             name: "a psychic ES256 signature (CVE-2022-21449)".into(),
-            need: Need::PublicKey,
+            need: Need::P256Key,
             uses_bob: false,
             refusals: UNAUTHORIZED,
             build: Box::new(|with| {
-                let header = json!({"alg": "ES256", "typ": "JWT", "kid": with.public_key()?.kid});
+                let header = json!({"alg": "ES256", "typ": "JWT", "kid": with.p256_key()?.kid});
                 let signing_input = format!(
                     "{}.{}",
                     encode_segment(&header),
@@ -133,7 +119,69 @@ pub(super) fn entries() -> Vec<Entry> {
                 ))
             }),
         },
+        Entry {
+            attack: Attack::KidOfAnotherKey,
+            name: "a token signed by one trusted key under another's kid".into(),
+            need: Need::TwoKeys,
+            uses_bob: false,
+            refusals: UNAUTHORIZED,
+            build: Box::new(signed_under_another_kid),
+        },
     ]
+    .into_iter()
+    .chain(key_confusion())
+    .collect()
+}
+
+/// HS256 with each trusted key type's public key, in each of its encodings,
+/// as the secret, under the key's `kid`.
+fn key_confusion() -> Vec<Entry> {
+    let mut entries = Vec::new();
+    for family in Family::ALL {
+        for encoding in Encoding::ALL {
+            if !encoding.applies_to(family) {
+                continue;
+            }
+            entries.push(Entry {
+                attack: Attack::KeyAsHmac(family, encoding),
+                name: format!(
+                    "HS256 with the {} public key {}",
+                    family.name(),
+                    encoding.describe(family)
+                ),
+                need: Need::Key(family),
+                uses_bob: false,
+                refusals: UNAUTHORIZED,
+                build: Box::new(move |with| {
+                    let key = with.key_of(family)?;
+                    let secret = key.encoded(encoding).ok_or(Need::Key(family))?;
+                    let header = json!({"alg": "HS256", "typ": "JWT", "kid": key.kid});
+                    Ok(sign_hmac(&header, &with.alice_claims(), &secret))
+                }),
+            });
+        }
+    }
+    entries
+}
+
+/// A fresh token for Alice signed by a spare trusted key under the
+/// minter's `kid`.
+fn signed_under_another_kid(with: &Ingredients) -> Result<String, Need> {
+    let (Some(Minter::BetterAuth(minter)), Some(spare)) = (with.minter, with.spare_keys.first())
+    else {
+        return Err(Need::TwoKeys);
+    };
+    let header = json!({"alg": spare.alg, "kid": minter.kid});
+    let signing_input = format!(
+        "{}.{}",
+        encode_segment(&header),
+        encode_segment(&with.fresh_claims()?)
+    );
+    let signature = spare.key.sign(signing_input.as_bytes());
+    Ok(format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(signature)
+    ))
 }
 
 /// Alice's claims, HS256 with `key` under the `kid` `kid`.
@@ -147,14 +195,6 @@ fn hs256_with_kid(kid: &str, key: &[u8], with: &Ingredients) -> String {
 fn signed_by_the_suite_naming_its_key(field: &str, with: &Ingredients) -> String {
     let header = json!({"alg": "EdDSA", "kid": ATTACKER_KID, field: with.key_url});
     sign_eddsa(&header, &with.alice_claims(), with.attacker)
-}
-
-/// Alice's claims, HS256 under the public key's `kid` with `secret` (some
-/// form of the public key) as the secret.
-fn public_key_as_hmac(secret: fn(&PublicKey) -> &[u8], with: &Ingredients) -> Result<String, Need> {
-    let key = with.public_key()?;
-    let header = json!({"alg": "HS256", "typ": "JWT", "kid": key.kid});
-    Ok(sign_hmac(&header, &with.alice_claims(), secret(key)))
 }
 
 /// The public half of `key` as a JWK.

@@ -8,9 +8,10 @@
 //! - `algorithms`: `alg` none, a null signature, empty and weak HMAC keys,
 //!   HMAC algorithms outside the allow-list, a `crit` header;
 //! - `keys`: keys the token brings or names (embedded `jwk`, `kid`
-//!   injections, `jku`/`x5u`) and key confusion;
+//!   injections, `jku`/`x5u`), key confusion (every trusted key type in
+//!   every encoding), and a kid naming another trusted key;
 //! - `claims`: claims changed under the original signature, and validly
-//!   signed tokens with a wrong lifetime or `sub`;
+//!   signed tokens with a wrong lifetime, `sub`, `iss` or `aud`;
 //! - `encoding`: tokens too garbled, or too big, to parse.
 //!
 //! Adding an attack: a variant of `Attack` (where it is declared is when
@@ -94,6 +95,9 @@ impl Attack {
     /// token's lifetime), or it is a valid token spelt otherwise (junk in
     /// its signature), so accepting it gains an attacker without the key
     /// nothing. Its own `@should` scenario grades it.
+    /// The issuer and audience attacks are left to their own scenarios
+    /// too: a target that checks neither accepts the prefix and the array,
+    /// which gains nothing then; and the kid binding is informational.
     pub fn is_non_strict(&self) -> bool {
         matches!(
             self,
@@ -102,6 +106,11 @@ impl Attack {
                 | Self::Crit
                 | Self::ExpString
                 | Self::NbfString
+                | Self::KidOfAnotherKey
+                | Self::ForeignIss
+                | Self::IssPrefix
+                | Self::ForeignAud
+                | Self::ForeignAudArray
         )
     }
 

@@ -7,7 +7,8 @@ use serde_json::Value;
 use super::*;
 use crate::target::profile::Claims;
 use crate::target::users::Account;
-use crate::tokens::mint::{Minter, PublicKey, seed_claims};
+use crate::tokens::keys::{Family, PublicKey};
+use crate::tokens::mint::{Minter, seed_claims};
 
 const SECRET: &[u8] = b"attack-unit-test-secret-0123456789abcdef";
 
@@ -38,6 +39,26 @@ fn verifies(token: &str) -> bool {
     decode::<Value>(token, &DecodingKey::from_secret(SECRET), &validation).is_ok()
 }
 
+/// A trusted key of each family: the attacker's Ed25519 key, and EC and
+/// RSA keys made once (RSA generation is slow).
+fn trusted_keys(attacker: &SigningKey) -> Vec<PublicKey> {
+    use crate::tokens::SigningIdentity;
+    use crate::tokens::keys::Alg;
+    static OTHERS: std::sync::LazyLock<Vec<PublicKey>> = std::sync::LazyLock::new(|| {
+        [Alg::Es256, Alg::Rs256]
+            .map(|alg| SigningIdentity::generate(alg, "", "").public_key())
+            .to_vec()
+    });
+    let mut keys = vec![PublicKey::from_jwk(&public_jwk(attacker)).unwrap()];
+    keys.extend(OTHERS.iter().cloned());
+    assert!(
+        Family::ALL
+            .iter()
+            .all(|family| keys.iter().any(|key| key.family() == *family))
+    );
+    keys
+}
+
 #[test]
 fn names_are_unique_and_round_trip() {
     let catalogue = Attack::catalogue();
@@ -55,18 +76,18 @@ fn no_attack_verifies_under_a_strict_hs256_verifier() {
     let minter = Minter::hs256(SECRET, &Claims::default());
     let (alice, bob) = alice_and_bob(&minter);
     let attacker = SigningKey::from_bytes(&random_bytes());
-    let public_key = PublicKey::from_jwk(&public_jwk(&attacker)).unwrap();
+    let public_keys = trusted_keys(&attacker);
     let with = Ingredients {
         alice: &alice,
         bob: Some(&bob),
         minter: Some(&minter),
         attacker: &attacker,
         key_url: "http://127.0.0.1:9/keys/x",
-        public_key: Some(&public_key),
+        trusted_keys: &public_keys,
+        spare_keys: &[],
     };
     assert!(verifies(&alice.token), "the control must verify");
     for attack in Attack::catalogue() {
-        let token = attack.token(&with).unwrap();
         // Validly signed on purpose: they test the target's claim and
         // header checks, not its signature check.
         if matches!(
@@ -75,6 +96,12 @@ fn no_attack_verifies_under_a_strict_hs256_verifier() {
         ) {
             continue;
         }
+        // Built only from keys the HS256 profile has none of (no iss/aud,
+        // no second key).
+        if matches!(attack.need(), Need::Issuer | Need::Audience | Need::TwoKeys) {
+            continue;
+        }
+        let token = attack.token(&with).unwrap();
         assert!(!verifies(&token), "{} verified", attack.name());
     }
 }
@@ -90,7 +117,8 @@ fn attacks_say_what_they_miss() {
         minter: None,
         attacker: &attacker,
         key_url: "http://127.0.0.1:9/keys/x",
-        public_key: None,
+        trusted_keys: &[],
+        spare_keys: &[],
     };
     for attack in Attack::catalogue() {
         match (attack.need(), attack.token(&with)) {
@@ -112,7 +140,8 @@ fn the_duplicate_key_payload_has_both_subs() {
         minter: Some(&minter),
         attacker: &attacker,
         key_url: "",
-        public_key: None,
+        trusted_keys: &[],
+        spare_keys: &[],
     };
     let token = Attack::DuplicateSub.token(&with).unwrap();
     let payload = URL_SAFE_NO_PAD

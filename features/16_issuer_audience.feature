@@ -1,0 +1,46 @@
+@forgery @needs-signing-key
+Feature: Issuer and audience
+  A token names who issued it (`iss`) and whom it is for (`aud`). A verifier
+  that checks them compares each exactly: a token of another issuer or for
+  another app, signed with the same keys, must not sign anyone in (RFC 7519
+  §4.1.1, §4.1.3; RFC 8725 §3.8, §3.9). Every token here is signed with the
+  key the target trusts and claims the profile's (or --token-issuer's)
+  expected `iss` and `aud` except where it says.
+
+  # gains: nothing an attacker without the key has; non-strict under RFC
+  # 8725 §3.8 (validate the issuer): tokens of another app sharing the
+  # issuer's keys are accepted
+  @should @needs-expected-issuer
+  Scenario: A token from another issuer is refused
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "a foreign iss"
+    Then the attack is refused
+
+  # gains: nothing an attacker without the key has; non-strict under RFC
+  # 7519 §4.1.3 (a recipient that does not identify itself with a value in
+  # `aud` MUST reject the token) and RFC 8725 §3.9: tokens of another app
+  # sharing the issuer's keys are accepted
+  @should @needs-expected-audience
+  Scenario: A token for another audience is refused
+    Given Alice has a task
+    When someone calls list on Alice's task with the attack "a foreign aud"
+    Then the attack is refused
+
+  # gains: a token from another issuer whose name is a substring of the
+  # expected one (sharing its keys) signs in as the user with the same id:
+  # the target checks iss, but not exactly (PyJWT 2.10.0, CVE-2024-53861)
+  @must @needs-expected-issuer
+  Scenario: An iss that is a prefix of the expected one is refused
+    Given Alice has a task
+    And the target refuses the attack "a foreign iss"
+    When someone calls list on Alice's task with the attack "an iss that is a prefix of the expected one"
+    Then the attack is refused
+
+  # gains: a token for another app (sharing the issuer's keys) signs in as
+  # the user with the same id: the target checks aud, but not in an array
+  @must @needs-expected-audience
+  Scenario: An aud array holding only foreign values is refused
+    Given Alice has a task
+    And the target refuses the attack "a foreign aud"
+    When someone calls list on Alice's task with the attack "an aud array holding only foreign values"
+    Then the attack is refused
