@@ -70,6 +70,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "15_sweep.feature",
         include_str!("../../../features/15_sweep.feature"),
     ),
+    (
+        "16_key_lifecycle.feature",
+        include_str!("../../../features/16_key_lifecycle.feature"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
