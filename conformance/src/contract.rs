@@ -222,6 +222,9 @@ pub enum Capability {
     IssuedJwt,
     /// The target's OpenAPI document, for the sweep of its operations.
     OpenApi,
+    /// `todo-conformance issuer`'s control API, to change the JWKS the
+    /// target trusts while it runs (the key-lifecycle scenarios).
+    IssuerControl,
 }
 
 impl Capability {
@@ -253,6 +256,7 @@ impl Capability {
             Self::Load => "load",
             Self::IssuedJwt => "needs-issued-jwt",
             Self::OpenApi => "needs-openapi",
+            Self::IssuerControl => "needs-issuer-control",
         }
     }
 }

@@ -160,6 +160,12 @@ pub struct Cli {
     #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024), value_name = "N")]
     pub concurrency: u16,
 
+    /// How long the key-lifecycle scenarios wait for the target to take up
+    /// a change of the issuer's JWKS (a new key, a dropped one): at least
+    /// the issuer's `issuer --max-age`.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECS")]
+    pub jwks_wait: u64,
+
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECS")]
     pub timeout: u64,

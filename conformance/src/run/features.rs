@@ -74,6 +74,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "16_issuer_audience.feature",
         include_str!("../../../features/16_issuer_audience.feature"),
     ),
+    (
+        "17_key_lifecycle.feature",
+        include_str!("../../../features/17_key_lifecycle.feature"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -2,10 +2,13 @@
 //! flags, and which scenarios that leaves unable to run, with how to regain
 //! them.
 
+use std::time::Duration;
+
 use crate::contract::Capability;
 use crate::run::cli::Cli;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
+use crate::tokens::issuer::remote::RemoteIssuer;
 use crate::tokens::{KeyError, Minter, SigningIdentity};
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +40,11 @@ pub struct Sources {
     /// Where the minting key came from, and so what to check when the
     /// target refuses what it signs.
     pub key: KeyOrigin,
+    /// The control API of `todo-conformance issuer`, when the key file it
+    /// wrote is the signing key: for the key-lifecycle scenarios.
+    pub issuer: Option<RemoteIssuer>,
+    /// `--jwks-wait`: how long they wait for the target to take up a change.
+    pub jwks_wait: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +90,8 @@ impl Sources {
             users,
             better_auth: None,
             key: KeyOrigin::Chosen,
+            issuer: None,
+            jwks_wait: Duration::from_secs(cli.jwks_wait),
         }
     }
 
@@ -145,6 +155,11 @@ impl Sources {
             users,
             better_auth,
             key,
+            issuer: cli
+                .signing_key
+                .as_deref()
+                .and_then(RemoteIssuer::from_key_file),
+            jwks_wait: Duration::from_secs(cli.jwks_wait),
         })
     }
 
@@ -175,6 +190,12 @@ impl Sources {
             unavailable.push((
                 Capability::Secret,
                 "needs the target's HS256 secret: pass --secret".to_owned(),
+            ));
+        }
+        if self.issuer.is_none() {
+            unavailable.push((
+                Capability::IssuerControl,
+                "needs an issuer the suite can drive: run `todo-conformance issuer`, point the target at it, and pass the key file it wrote as --signing-key".to_owned(),
             ));
         }
         unavailable

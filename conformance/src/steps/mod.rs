@@ -4,6 +4,7 @@
 
 mod accounts;
 mod attacks;
+mod lifecycle;
 mod load;
 mod ownership;
 mod requests;

@@ -2,17 +2,22 @@
 //! JWKS of fresh keys (one per `--alg`, Ed25519 by default) on loopback, at
 //! Better Auth's path, and writes the private keys for `--signing-key`, so
 //! the suite can mint any valid, expired or forged token for a target that
-//! trusts it.
+//! trusts it. Its control API (`control`) lets the key-lifecycle scenarios
+//! change the key set while it serves; `remote` is the suite's side of it.
+
+pub mod control;
+pub mod remote;
 
 use std::io::Write as _;
 use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use serde_json::json;
 
 use crate::tokens::SigningIdentity;
-use crate::tokens::key_server::KeyServer;
+use crate::tokens::key_server::{KeyServer, Publication};
 use crate::tokens::keys::Alg;
 
 /// The flags of `todo-conformance issuer`.
@@ -39,6 +44,12 @@ pub struct IssuerArgs {
         default_value = "todo-conformance-issuer.jwk.json"
     )]
     pub key_out: PathBuf,
+
+    /// The `Cache-Control: max-age` the JWKS is served with, in seconds
+    /// (Better Auth 1.7.25 sends none): how long a target may trust a key
+    /// after the issuer dropped it.
+    #[arg(long, default_value_t = 5, value_name = "SECS", value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub max_age: u64,
 }
 
 pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
@@ -50,27 +61,17 @@ pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
         .map(|alg| SigningIdentity::generate(*alg, "", ""))
         .collect();
     let public: Vec<_> = keys.iter().map(SigningIdentity::public_jwk).collect();
-    let server = KeyServer::start(&json!({ "keys": public }), args.port)
+    let publication = Publication::new(&json!({ "keys": public }), Some(args.max_age));
+    let server = KeyServer::publish(Arc::clone(&publication), args.port)
         .await
         .with_context(|| format!("could not listen on 127.0.0.1:{}", args.port))?;
     let base = server.base_url().to_owned();
-
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(&args.key_out)
-        .with_context(|| {
-            format!(
-                "could not write the private key to {}",
-                args.key_out.display()
-            )
-        })?;
-    // An existing file keeps its mode on open: make sure it is private.
-    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    let access = control::start(publication)
+        .await
+        .context("could not start the control API on loopback")?;
     let private: Vec<_> = keys.iter().map(SigningIdentity::private_jwk).collect();
-    writeln!(file, "{:#}", json!({ "keys": private }))?;
+    let key_file = json!({ "keys": private, control::KEY_FILE_MEMBER: access });
+    write_private(&args.key_out, &key_file)?;
 
     let published: Vec<String> = keys
         .iter()
@@ -78,6 +79,12 @@ pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
         .collect();
     println!("JWKS:        {base}/api/auth/jwks");
     println!("keys:        {}", published.join(", "));
+    println!(
+        "max-age:     {} s (Cache-Control of the JWKS)",
+        args.max_age
+    );
+    // The token stays in the key file: never printed.
+    println!("control API: {} (its token is in the key file)", access.url);
     println!(
         "private keys: {} (test-only; keep them out of production)",
         args.key_out.display()
@@ -92,5 +99,20 @@ pub async fn serve(args: &IssuerArgs) -> anyhow::Result<()> {
     );
     println!("Serving until Ctrl-C.");
     tokio::signal::ctrl_c().await?;
+    Ok(())
+}
+
+/// Writes `key_file` to `path`, readable by its owner only.
+fn write_private(path: &std::path::Path, key_file: &serde_json::Value) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("could not write the private keys to {}", path.display()))?;
+    // An existing file keeps its mode on open: make sure it is private.
+    file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    writeln!(file, "{key_file:#}")?;
     Ok(())
 }

@@ -1,7 +1,12 @@
 //! A loopback HTTP endpoint that serves a JWKS of the suite's own keys: for
 //! the `jku` and `x5u` attacks, where it remembers which key URLs were
 //! fetched (a target that fetches a key URL from a token is one step from
-//! trusting it), and for `todo-conformance issuer`.
+//! trusting it), and for `todo-conformance issuer`, whose key set the
+//! key-lifecycle scenarios change while it serves (see [`Publication`]).
+
+mod publication;
+
+pub use publication::{Mode, Publication};
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -27,6 +32,9 @@ const MAX_OPEN: usize = 128;
 /// The longest pause after an accept error (EMFILE, when the process is out
 /// of file descriptors): accepting resumes once they are freed.
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
+/// How long a hanging key set holds a connection: past any fetch timeout a
+/// target should have, and bounded, so held connections always end.
+const HANG_LIMIT: Duration = Duration::from_secs(30);
 
 /// Whether each key URL the suite handed out was fetched.
 type Fetches = Mutex<HashMap<String, bool>>;
@@ -41,11 +49,15 @@ impl KeyServer {
     /// Serves `jwks` at every path of loopback port `port` (0: any free
     /// one), and records fetches of `/keys/{id}`.
     pub async fn start(jwks: &Value, port: u16) -> std::io::Result<Self> {
+        Self::publish(Publication::new(jwks, None), port).await
+    }
+
+    /// Serves what `publication` says, as it changes.
+    pub async fn publish(publication: Arc<Publication>, port: u16) -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", port)).await?;
         let base = format!("http://{}", listener.local_addr()?);
         let fetched = Arc::new(Fetches::default());
-        let body: Arc<str> = jwks.to_string().into();
-        let accepting = tokio::spawn(accept(listener, body, Arc::clone(&fetched)));
+        let accepting = tokio::spawn(accept(listener, publication, Arc::clone(&fetched)));
         Ok(Self {
             base,
             fetched,
@@ -110,7 +122,7 @@ impl Open {
 
 /// Accepts for as long as the server lives: an accept error pauses it, with
 /// a growing backoff, and never ends it.
-async fn accept(listener: TcpListener, body: Arc<str>, fetched: Arc<Fetches>) {
+async fn accept(listener: TcpListener, publication: Arc<Publication>, fetched: Arc<Fetches>) {
     let open = Arc::new(Mutex::new(Open::default()));
     let mut backoff = Duration::from_millis(5);
     loop {
@@ -121,11 +133,15 @@ async fn accept(listener: TcpListener, body: Arc<str>, fetched: Arc<Fetches>) {
         };
         backoff = Duration::from_millis(5);
         let (id, closing) = open.lock().unwrap_or_else(PoisonError::into_inner).admit();
-        let (open, body, fetched) = (Arc::clone(&open), Arc::clone(&body), Arc::clone(&fetched));
+        let (open, publication, fetched) = (
+            Arc::clone(&open),
+            Arc::clone(&publication),
+            Arc::clone(&fetched),
+        );
         tokio::spawn(async move {
             tokio::select! {
                 () = closing.notified() => {}
-                _ = tokio::time::timeout(DEADLINE, answer(stream, &body, &fetched)) => {}
+                () = answer(stream, &publication, &fetched) => {}
             }
             if let Ok(mut open) = open.lock() {
                 open.leave(id);
@@ -134,17 +150,13 @@ async fn accept(listener: TcpListener, body: Arc<str>, fetched: Arc<Fetches>) {
     }
 }
 
-async fn answer(mut stream: TcpStream, body: &str, fetched: &Fetches) {
-    let mut request = Vec::new();
-    let mut buffer = [0u8; 1024];
-    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < MAX_REQUEST_BYTES {
-        match stream.read(&mut buffer).await {
-            Ok(read) if read > 0 => request.extend_from_slice(&buffer[..read]),
-            _ => return,
-        }
-    }
-    let request = String::from_utf8_lossy(&request);
-    let path = request.split_whitespace().nth(1).unwrap_or_default();
+/// Reads a request and answers it as the publication says, each within
+/// [`DEADLINE`]; a hanging key set holds the connection at most
+/// [`HANG_LIMIT`], or until it stops hanging.
+async fn answer(mut stream: TcpStream, publication: &Publication, fetched: &Fetches) {
+    let Ok(Some(path)) = tokio::time::timeout(DEADLINE, read_path(&mut stream)).await else {
+        return;
+    };
     // Only the ids the suite handed out are recorded: a flood of made-up
     // paths must not grow the record.
     if let (Some(id), Ok(mut fetched)) = (path.strip_prefix("/keys/"), fetched.lock())
@@ -152,11 +164,52 @@ async fn answer(mut stream: TcpStream, body: &str, fetched: &Fetches) {
     {
         *seen = true;
     }
-    let response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
+    publication.count_fetch();
+    let mut mode = publication.mode();
+    if mode == Mode::Hanging {
+        match tokio::time::timeout(HANG_LIMIT, publication.unhung()).await {
+            Ok(now) => mode = now,
+            Err(_) => return,
+        }
+    }
+    let response = match mode {
+        Mode::Failing => {
+            "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                .to_owned()
+        }
+        Mode::Normal | Mode::Hanging => {
+            let body = publication.jwks();
+            let cache = publication
+                .max_age()
+                .map(|age| format!("cache-control: public, max-age={age}\r\n"))
+                .unwrap_or_default();
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n{cache}content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        }
+    };
+    let _ = tokio::time::timeout(DEADLINE, stream.write_all(response.as_bytes())).await;
+}
+
+/// The path of the request on `stream`, once its head is read.
+async fn read_path(stream: &mut TcpStream) -> Option<String> {
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < MAX_REQUEST_BYTES {
+        match stream.read(&mut buffer).await {
+            Ok(read) if read > 0 => request.extend_from_slice(&buffer[..read]),
+            _ => return None,
+        }
+    }
+    let request = String::from_utf8_lossy(&request);
+    Some(
+        request
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned(),
+    )
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::target::profile::Profile;
 use crate::target::tasks::Tasks;
 use crate::target::users::{Account, GivenUsers, Provisioning, UserSource};
 use crate::tokens::catalogue::Need;
+use crate::tokens::issuer::remote::RemoteIssuer;
 use crate::tokens::key_server::KeyServer;
 use crate::tokens::{Minter, PublicKey, SigningIdentity};
 
@@ -58,6 +59,10 @@ pub struct Context {
     pub api_absent: String,
     /// `--read-only`: the sweep sends only GET and HEAD.
     pub read_only: bool,
+    /// The issuer's control API, for the key-lifecycle scenarios.
+    pub issuer: Option<RemoteIssuer>,
+    /// `--jwks-wait`: how long they wait for the target to take up a change.
+    pub jwks_wait: Duration,
 }
 
 static CONTEXT: OnceLock<Arc<Context>> = OnceLock::new();

@@ -13,6 +13,7 @@ mod attacks;
 mod checks;
 pub mod context;
 mod cookies;
+mod lifecycle;
 mod lists;
 mod load;
 mod ownership;
@@ -64,6 +65,8 @@ pub struct ContractWorld {
     sweep: sweep::log::Log,
     /// What the load scenario saw.
     load: Option<load::result::LoadResult>,
+    /// What a key-lifecycle scenario changed at the issuer and saw.
+    lifecycle: lifecycle::state::Lifecycle,
     /// Harmless deviations, which do not stop the scenario.
     deviations: Mutex<Vec<Failure>>,
     /// The finding that stopped the scenario.
@@ -156,6 +159,7 @@ impl ContractWorld {
             probes: Vec::new(),
             sweep: sweep::log::Log::default(),
             load: None,
+            lifecycle: lifecycle::state::Lifecycle::default(),
             deviations: Mutex::new(Vec::new()),
             finding: None,
             login: None,
@@ -353,7 +357,10 @@ impl ContractWorld {
         })
     }
 
+    /// Deletes the scenario's tasks, and puts the issuer's JWKS back if
+    /// the scenario changed it.
     pub async fn clean_up(&mut self) {
+        self.restore_jwks().await;
         self.ctx.clean_up(&self.key_id).await;
     }
 

@@ -235,6 +235,8 @@ impl Session {
             api: settled.document,
             api_absent: settled.absent,
             read_only: api.read_only,
+            issuer: sources.issuer,
+            jwks_wait: sources.jwks_wait,
         })
     }
 

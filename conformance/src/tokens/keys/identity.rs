@@ -21,6 +21,14 @@ pub struct SigningIdentity {
 }
 
 impl SigningIdentity {
+    /// A fresh key of this one's algorithm, issuer and audience: the key a
+    /// rotation brings.
+    pub fn successor(&self) -> Self {
+        // `alg` is one the suite signs with, or RFC 9864's `Ed25519`.
+        let alg = <Alg as clap::ValueEnum>::from_str(&self.alg, false).unwrap_or(Alg::EdDsa);
+        Self::generate(alg, &self.issuer, &self.audience)
+    }
+
     /// A fresh key for `alg`, with a fresh `kid`.
     pub fn generate(alg: Alg, issuer: &str, audience: &str) -> Self {
         Self {
