@@ -27,7 +27,10 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 2; }
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 FAMILY="$ROOT/ci/targets/calibration"
 STARTUP_SECS=90
-# The key-lifecycle scenarios wait up to --jwks-wait each.
+# The key-lifecycle scenarios wait up to --jwks-wait each. Longer than
+# PyJWKClient's 30 s refetch cooldown, so that whether a new key is taken up
+# does not depend on when its last fetch happened: the verdicts are stable.
+JWKS_WAIT=40
 RUN_SECS=600
 
 case "${1:-}" in
@@ -123,7 +126,8 @@ for variant in "${VARIANTS[@]}"; do
   RUNS+=("$variant-better-auth")
   start_variant "$variant" "$variant-issuer" "$ISSUER"
   graded_run "$variant-issuer" "$FAMILY/$variant/grading-issuer.toml" \
-    --base-url "$URL" --signing-key "$WORK/issuer.jwk.json" --token-issuer "$ISSUER" &
+    --base-url "$URL" --signing-key "$WORK/issuer.jwk.json" --token-issuer "$ISSUER" \
+    --jwks-wait "$JWKS_WAIT" &
   RUN_PIDS+=("$!")
   RUNS+=("$variant-issuer")
 done
