@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::contract::Capability;
 use crate::run::scenarios::Selection;
-use crate::run::sources::Sources;
+use crate::run::sources::{Sources, key_gaps};
 use crate::target::http::Client;
 use crate::target::preflight::{self, TargetError};
 use crate::tokens::key_server::KeyServer;
@@ -32,32 +32,9 @@ pub async fn trusted_keys(
             .collect(),
         (None, None) => Vec::new(),
     };
-    let known = if keys.is_empty() {
-        "the suite knows none of the target's public keys (pass --better-auth URL for its JWKS, or --signing-key)".to_owned()
-    } else {
-        let described: Vec<String> = keys.iter().map(PublicKey::describe).collect();
-        format!("the target's keys are {}", described.join(", "))
-    };
-    for family in Family::ALL {
-        if !keys.iter().any(|key| key.family() == family) {
-            selection.unavailable.push((
-                Capability::key_of(family),
-                format!("needs a trusted {} public key, and {known}", family.name()),
-            ));
-        }
-    }
-    if !keys.iter().any(PublicKey::is_p256) {
-        selection.unavailable.push((
-            Capability::P256Key,
-            format!("needs a trusted ES256 (P-256) public key, and {known}"),
-        ));
-    }
-    if sources.spare_keys.is_empty() {
-        selection.unavailable.push((
-            Capability::TwoKeys,
-            "needs two trusted keys whose private halves the suite holds: run `todo-conformance issuer` with two --alg and pass its key file to --signing-key".to_owned(),
-        ));
-    }
+    selection
+        .unavailable
+        .extend(key_gaps(&keys, sources.spare_keys.is_empty()));
     Ok(keys)
 }
 

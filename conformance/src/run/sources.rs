@@ -9,7 +9,8 @@ use crate::run::cli::Cli;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
 use crate::tokens::issuer::remote::RemoteIssuer;
-use crate::tokens::{KeyError, Minter, SigningIdentity};
+use crate::tokens::keys::Family;
+use crate::tokens::{KeyError, Minter, PublicKey, SigningIdentity};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
@@ -192,6 +193,11 @@ impl Sources {
                 "needs the target's HS256 secret: pass --secret".to_owned(),
             ));
         }
+        // Without --better-auth or an asymmetric key file the suite can know
+        // no public key of the target: --list says so too.
+        if self.better_auth.is_none() && !matches!(self.minter, Some(Minter::BetterAuth(_))) {
+            unavailable.extend(key_gaps(&[], self.spare_keys.is_empty()));
+        }
         if self.issuer.is_none() {
             unavailable.push((
                 Capability::IssuerControl,
@@ -210,4 +216,38 @@ impl Sources {
             )
         })
     }
+}
+
+/// The key-dependent capabilities `keys` (the target's trusted public keys)
+/// cannot give, with the reason; `no_spare` when the suite holds only the
+/// key it mints with.
+pub fn key_gaps(keys: &[PublicKey], no_spare: bool) -> Vec<(Capability, String)> {
+    let known = if keys.is_empty() {
+        "the suite knows none of the target's public keys (pass --better-auth URL for its JWKS, or --signing-key)".to_owned()
+    } else {
+        let described: Vec<String> = keys.iter().map(PublicKey::describe).collect();
+        format!("the target's keys are {}", described.join(", "))
+    };
+    let mut gaps = Vec::new();
+    for family in Family::ALL {
+        if !keys.iter().any(|key| key.family() == family) {
+            gaps.push((
+                Capability::key_of(family),
+                format!("needs a trusted {} public key, and {known}", family.name()),
+            ));
+        }
+    }
+    if !keys.iter().any(PublicKey::is_p256) {
+        gaps.push((
+            Capability::P256Key,
+            format!("needs a trusted ES256 (P-256) public key, and {known}"),
+        ));
+    }
+    if no_spare {
+        gaps.push((
+            Capability::TwoKeys,
+            "needs two trusted keys whose private halves the suite holds: run `todo-conformance issuer` with two --alg and pass its key file to --signing-key".to_owned(),
+        ));
+    }
+    gaps
 }
