@@ -44,6 +44,10 @@ pub enum AppError {
     Unprocessable(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The token issuer's JWKS cannot be fetched, and the token names a key
+    /// the server does not have yet.
+    #[error("token issuer unavailable: {0}")]
+    IssuerUnavailable(String),
     /// The request took longer than the server allows.
     #[error("request timed out after {0:?}")]
     TimedOut(Duration),
@@ -85,7 +89,9 @@ impl AppError {
             Self::EmailTaken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable(_) | Self::TimedOut(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::IssuerUnavailable(_) | Self::TimedOut(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Database(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,7 +100,9 @@ impl AppError {
         match self {
             Self::Unauthorized(AuthFailure::Missing) => "Not authenticated".to_owned(),
             Self::Unauthorized(AuthFailure::InvalidToken) => "Invalid or expired token".to_owned(),
-            Self::Unavailable(_) => "Service temporarily unavailable".to_owned(),
+            Self::Unavailable(_) | Self::IssuerUnavailable(_) => {
+                "Service temporarily unavailable".to_owned()
+            }
             Self::TimedOut(_) => "Request timed out".to_owned(),
             Self::Database(_) | Self::Internal(_) => "Internal server error".to_owned(),
             other => other.to_string(),
@@ -118,6 +126,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         match &self {
             Self::Unavailable(error) => tracing::warn!(%error, "database unavailable"),
+            Self::IssuerUnavailable(error) => tracing::warn!(%error, "token issuer unavailable"),
             Self::TimedOut(limit) => tracing::warn!(?limit, "request timed out"),
             Self::Database(error) => tracing::error!(%error, "database error"),
             Self::Internal(error) => tracing::error!(%error, "internal error"),

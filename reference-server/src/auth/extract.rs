@@ -33,7 +33,7 @@ pub async fn authenticate(
     let token = bearer_token(headers)?;
     let claims = verifier.verify(token).await.map_err(|error| match error {
         // Not the token's fault: the issuer's keys cannot be fetched.
-        TokenError::IssuerUnavailable(reason) => AppError::Unavailable(reason),
+        TokenError::IssuerUnavailable(reason) => AppError::IssuerUnavailable(reason),
         error => {
             // The reason helps whoever runs the server; the client only
             // learns that the token was refused.
