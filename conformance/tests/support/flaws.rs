@@ -19,6 +19,7 @@ pub const DISCLOSURE: &str = "What refusals reveal";
 pub const BOLA: &str = "Object-level authorization in depth";
 pub const ACCOUNTS: &str = "Account endpoints";
 pub const SWEEP: &str = "Every declared operation";
+pub const LIFECYCLE: &str = "A key's life at the issuer";
 
 /// Scenarios a flaw must fail.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +65,20 @@ pub struct Flaw {
     /// contract it declares; without it the `@needs-openapi` scenarios are
     /// skipped.
     pub document: bool,
+    /// JWKS mode: the server verifies the tokens of a `todo-conformance
+    /// issuer`, and the suite mints with its key (`--signing-key`).
+    pub jwks: bool,
+}
+
+impl Flaw {
+    /// The scenarios that run in this flaw's row, and the number skipped.
+    pub fn runnable(&self) -> &'static (Vec<Scenario>, usize) {
+        if self.jwks {
+            super::run::runnable_jwks()
+        } else {
+            super::run::runnable_for(self.document)
+        }
+    }
 }
 
 const BARRAGE: Catch = Catch::Is(
@@ -115,6 +130,7 @@ const fn flaw(
         register: false,
         concurrency: None,
         document: false,
+        jwks: false,
     }
 }
 
@@ -134,6 +150,23 @@ const CORS: Catch = sweep("No operation trusts a foreign origin with credentials
 
 /// The four scenarios that send every operation with bad credentials.
 const SWEEP_AUTH: Catch = Catch::Prefix(SWEEP, "Every operation refuses ");
+
+/// A flaw of the JWKS mode, run with a `todo-conformance issuer`.
+const fn jwks(
+    bug: Bug,
+    family: &'static str,
+    what: &'static str,
+    caught_by: &'static [Catch],
+) -> Flaw {
+    Flaw {
+        jwks: true,
+        ..flaw(bug, family, what, caught_by)
+    }
+}
+
+const fn lifecycle(scenario: &'static str) -> Catch {
+    Catch::Is(LIFECYCLE, scenario)
+}
 
 /// Every flaw, the correct server first.
 pub const FLAWS: &[Flaw] = &[
@@ -161,6 +194,15 @@ pub const FLAWS: &[Flaw] = &[
             Bug::None,
             "—",
             "Nothing, serving `/openapi.json` and the routes beyond the contract it declares: the correct server passes every scenario with `--strict`, the sweep's included.",
+            &[],
+        )
+    },
+    Flaw {
+        notes: &["of two valid Authorization headers, the target refused both (400)"],
+        ..jwks(
+            Bug::None,
+            "—",
+            "Nothing, in JWKS mode (tokens of a `todo-conformance issuer`, checked against its JWKS): the correct server passes every scenario with `--strict`, the key-lifecycle ones included.",
             &[],
         )
     },
@@ -859,6 +901,61 @@ pub const FLAWS: &[Flaw] = &[
         Bug::UserUpdateBola,
         "`PUT /api/users/{id}` checks the token but not whose it is: anyone renames anyone (what Bob writes shows in Alice's own read of her account).",
         &[sweep("Bob's token opens nothing on Alice's paths")],
+    ),
+    // --- JWKS mode ---------------------------------------------------------------
+    jwks(
+        Bug::CachesJwksForever,
+        "@key-lifecycle",
+        "Trusts a key once fetched for good: the JWKS is fetched again only for a kid never seen, never when its max-age has passed, so a key the issuer dropped keeps signing in.",
+        &[lifecycle(
+            "A key dropped from the JWKS is refused within the wait",
+        )],
+    ),
+    jwks(
+        Bug::RefetchesJwksPerUnknownKid,
+        "@key-lifecycle",
+        "Fetches the JWKS again for every unknown kid, with no rate limit: anyone can make it flood the issuer.",
+        &[lifecycle(
+            "A flood of unknown kids does not make the target fetch the JWKS for each",
+        )],
+    ),
+    // The iss/aud scenarios (a foreign iss or aud, an aud array of foreign
+    // values, an iss that only starts like the issuer's) land in the merge;
+    // until then nothing catches these two.
+    jwks(
+        Bug::IgnoresIss,
+        "@forgery",
+        "Never compares `iss` with the issuer: a token another issuer signed with a key of the same JWKS passes. Nothing catches it yet: the `iss` scenarios land with the merge of their branch.",
+        &[],
+    ),
+    jwks(
+        Bug::IgnoresAud,
+        "@forgery",
+        "Never compares `aud` with the issuer: a token meant for another service passes. Nothing catches it yet: the `aud` scenarios land with the merge of their branch.",
+        &[],
+    ),
+    jwks(
+        Bug::AcceptsHmacWithPublicKey,
+        "@forgery",
+        "Verifies an `HS256` token with the key's PEM as the HMAC secret (key confusion, CVE-2015-9235).",
+        &[attack("the public key as an HS256 secret"), BARRAGE],
+    ),
+    jwks(
+        Bug::AlgFromToken,
+        "@forgery",
+        "Takes the algorithm from the token's header rather than from the key: `HS256` is an HMAC with the key's raw bytes as the secret.",
+        &[
+            attack("the raw public key bytes as an HS256 secret"),
+            BARRAGE,
+        ],
+    ),
+    jwks(
+        Bug::JwksOutageIs500,
+        "@key-lifecycle",
+        "While the JWKS cannot be fetched, an unknown kid is answered 500.",
+        &[lifecycle(
+            "Through a JWKS outage known keys keep working and unknown kids are refused",
+        )],
     ),
     // Non-strict on its own (the bearer token is not sent by a browser);
     // the kill matrix runs with --strict.

@@ -9,6 +9,7 @@
 pub mod flaws;
 pub mod front;
 pub mod hostile;
+pub mod issuer;
 pub mod run;
 pub mod server;
 
@@ -33,7 +34,7 @@ pub async fn serve(app: axum::Router) -> String {
 /// The scenarios `flaw` must fail, in `--list` order. Panics when a catch
 /// names no scenario: a typo must not pass as "nothing to catch".
 pub fn expected(flaw: &Flaw) -> Vec<Scenario> {
-    let (runnable, _) = run::runnable_for(flaw.document);
+    let (runnable, _) = flaw.runnable();
     for catch in flaw.caught_by {
         assert!(
             runnable.iter().any(|scenario| catch.matches(scenario)),
@@ -54,7 +55,7 @@ pub fn expected(flaw: &Flaw) -> Vec<Scenario> {
 /// without), every other scenario passing, the tally and the exit code
 /// agreeing, and the flaw's notes printed. Empty when all is well.
 pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> Vec<String> {
-    let (runnable, always_skipped) = run::runnable_for(flaw.document);
+    let (runnable, always_skipped) = flaw.runnable();
     let expected: BTreeSet<Scenario> = expected.iter().cloned().collect();
     let should = run::should_scenarios();
     let (must_fail, should_find): (BTreeSet<Scenario>, BTreeSet<Scenario>) = if strict {
