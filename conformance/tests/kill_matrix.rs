@@ -253,6 +253,12 @@ fn document(runs: &[(usize, Run)]) -> String {
                 }
             }
         }
+        for (feature, scenario) in &run.unchecked {
+            let _ = writeln!(
+                doc,
+                "\nLeft unjudged (skipped, \"NOT CHECKED\": the flaw breaks what it builds on): {feature}: {scenario}"
+            );
+        }
     }
 
     let killed: BTreeSet<Scenario> = runs.iter().flat_map(|(_, run)| run.failing()).collect();

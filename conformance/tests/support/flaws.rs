@@ -68,6 +68,9 @@ pub struct Flaw {
     /// JWKS mode: the server verifies the tokens of a `todo-conformance
     /// issuer`, and the suite mints with its key (`--signing-key`).
     pub jwks: bool,
+    /// Scenarios the flaw leaves unjudged: reported skipped, "NOT
+    /// CHECKED", because it breaks what they build on.
+    pub unjudged: &'static [Catch],
 }
 
 impl Flaw {
@@ -131,6 +134,7 @@ const fn flaw(
         concurrency: None,
         document: false,
         jwks: false,
+        unjudged: &[],
     }
 }
 
@@ -902,6 +906,18 @@ pub const FLAWS: &[Flaw] = &[
         "`PUT /api/users/{id}` checks the token but not whose it is: anyone renames anyone (what Bob writes shows in Alice's own read of her account).",
         &[sweep("Bob's token opens nothing on Alice's paths")],
     ),
+    // Non-strict on its own (the bearer token is not sent by a browser);
+    // the kill matrix runs with --strict.
+    swept(
+        Bug::ReflectsOriginWithCredentials,
+        "CORS with `allow_origins=[\"*\"]` and `allow_credentials=True` (Starlette reflects the origin): any site may call it with a visitor's credentials.",
+        &[CORS],
+    ),
+    swept(
+        Bug::ReflectsOriginWithCookieAuth,
+        "The same CORS, on a target that also takes its token from a cookie: another site's page reads a visitor's tasks.",
+        &[CORS, COOKIE_WRITE],
+    ),
     // --- JWKS mode ---------------------------------------------------------------
     jwks(
         Bug::CachesJwksForever,
@@ -911,6 +927,20 @@ pub const FLAWS: &[Flaw] = &[
             "A key dropped from the JWKS is refused within the wait",
         )],
     ),
+    Flaw {
+        // The removal builds on the new key being accepted first.
+        unjudged: &[lifecycle(
+            "A key dropped from the JWKS is refused within the wait",
+        )],
+        ..jwks(
+            Bug::NeverRefetchesJwks,
+            "@key-lifecycle",
+            "Fetches the JWKS once and never again, not even for an unknown kid: after a rotation every user is locked out. The removal scenario cannot judge it (the new key is never accepted) and reports itself not checked.",
+            &[lifecycle(
+                "A key added to the JWKS is accepted within the wait",
+            )],
+        )
+    },
     jwks(
         Bug::RefetchesJwksPerUnknownKid,
         "@key-lifecycle",
@@ -956,18 +986,6 @@ pub const FLAWS: &[Flaw] = &[
         &[lifecycle(
             "Through a JWKS outage known keys keep working and unknown kids are refused",
         )],
-    ),
-    // Non-strict on its own (the bearer token is not sent by a browser);
-    // the kill matrix runs with --strict.
-    swept(
-        Bug::ReflectsOriginWithCredentials,
-        "CORS with `allow_origins=[\"*\"]` and `allow_credentials=True` (Starlette reflects the origin): any site may call it with a visitor's credentials.",
-        &[CORS],
-    ),
-    swept(
-        Bug::ReflectsOriginWithCookieAuth,
-        "The same CORS, on a target that also takes its token from a cookie: another site's page reads a visitor's tasks.",
-        &[CORS, COOKIE_WRITE],
     ),
 ];
 

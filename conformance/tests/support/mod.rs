@@ -42,6 +42,13 @@ pub fn expected(flaw: &Flaw) -> Vec<Scenario> {
             flaw.bug
         );
     }
+    for catch in flaw.unjudged {
+        assert!(
+            runnable.iter().any(|scenario| catch.matches(scenario)),
+            "{:?}: unjudged {catch:?} matches no scenario of the suite",
+            flaw.bug
+        );
+    }
     runnable
         .iter()
         .filter(|scenario| flaw.caught_by.iter().any(|catch| catch.matches(scenario)))
@@ -57,6 +64,12 @@ pub fn expected(flaw: &Flaw) -> Vec<Scenario> {
 pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> Vec<String> {
     let (runnable, always_skipped) = flaw.runnable();
     let expected: BTreeSet<Scenario> = expected.iter().cloned().collect();
+    let unjudged: BTreeSet<Scenario> = runnable
+        .iter()
+        .filter(|scenario| flaw.unjudged.iter().any(|catch| catch.matches(scenario)))
+        .cloned()
+        .collect();
+
     let should = run::should_scenarios();
     let (must_fail, should_find): (BTreeSet<Scenario>, BTreeSet<Scenario>) = if strict {
         (expected.clone(), BTreeSet::new())
@@ -80,11 +93,12 @@ pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> 
     differ("promise broken", &run.broken, &must_fail);
     differ("non-strict finding", &run.findings, &should_find);
     differ("not set up", &run.not_set_up, &BTreeSet::new());
+    differ("not checked", &run.unchecked, &unjudged);
     let wanted_tally = Tally {
-        passed: runnable.len() - expected.len(),
+        passed: runnable.len() - expected.len() - unjudged.len(),
         failed: must_fail.len(),
         non_strict: should_find.len(),
-        skipped: *always_skipped,
+        skipped: *always_skipped + unjudged.len(),
     };
     if run.tally != Some(wanted_tally) {
         problems.push(format!("tally {:?}, expected {wanted_tally:?}", run.tally));

@@ -60,6 +60,8 @@ pub struct Run {
     pub findings: BTreeSet<Scenario>,
     /// Scenarios reported as not set up.
     pub not_set_up: BTreeSet<Scenario>,
+    /// Scenarios skipped as "NOT CHECKED": they could not judge the target.
+    pub unchecked: BTreeSet<Scenario>,
     pub elapsed: Duration,
 }
 
@@ -332,10 +334,24 @@ pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
             "scenario not set up: ",
             "): the target failed a preparing step, so this is no verdict on the promise",
         ),
+        unchecked: unchecked(&stdout),
         stdout,
         stderr,
         elapsed,
     }
+}
+
+/// The scenarios skipped as "NOT CHECKED".
+fn unchecked(stdout: &str) -> BTreeSet<Scenario> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("[skipped] "))
+        .filter_map(|report| {
+            let (feature, rest) = report.split_once(": ")?;
+            let (scenario, _) = rest.split_once(": NOT CHECKED")?;
+            Some((feature.to_owned(), scenario.to_owned()))
+        })
+        .collect()
 }
 
 /// The counts of the final tally line.

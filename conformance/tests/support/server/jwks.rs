@@ -136,6 +136,7 @@ impl App {
             // A key once fetched is trusted for good: only a kid never seen
             // makes it ask again.
             Bug::CachesJwksForever => unknown && rested,
+            Bug::NeverRefetchesJwks => cache.last_try.is_none(),
             _ => (stale || unknown) && rested,
         };
         if may_try {

@@ -254,6 +254,9 @@ pub enum Bug {
     /// kid it never saw, never when the max-age has passed, so a key the
     /// issuer dropped keeps working.
     CachesJwksForever,
+    /// Fetches the JWKS once and never again, not even for an unknown kid:
+    /// a key the issuer adds is never accepted.
+    NeverRefetchesJwks,
     /// Fetches the JWKS again for every unknown kid, no rate limit.
     RefetchesJwksPerUnknownKid,
     /// Never compares `iss` with the issuer.
