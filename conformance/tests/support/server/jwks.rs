@@ -124,6 +124,8 @@ impl App {
     /// The published key of `kid`: from the cache while it is fresh, else
     /// fetched (an unknown `kid` at most once a second).
     async fn key_of(&self, jwks: &Jwks, kid: &str) -> Result<Value, Refusal> {
+        // Held across the fetch: concurrent requests wait for one fetch
+        // rather than each making their own.
         let mut cache = jwks.cache.lock().await;
         let now = Instant::now();
         let rested = cache
