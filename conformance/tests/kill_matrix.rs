@@ -4,7 +4,8 @@
 //! server with that one flaw, runs the built suite against it with
 //! `--strict`, and asserts that exactly the scenarios declared for the flaw
 //! fail and every other scenario passes (no false alarms). The correct
-//! server, in both user modes, is the first row.
+//! server, in both user modes, is the first row. The JWKS-mode rows verify
+//! the tokens of a `todo-conformance issuer` run as a subprocess.
 //!
 //! `docs/kill-matrix.md` is written from the runs: with `UPDATE_KILL_MATRIX=1`
 //! the test rewrites it, otherwise it fails when the file differs from what
@@ -50,7 +51,7 @@ fn the_flaws_are_distinct_and_each_declares_real_scenarios() {
     let mut seen = HashSet::new();
     for flaw in FLAWS {
         assert!(
-            seen.insert((flaw.bug, flaw.register, flaw.document)),
+            seen.insert((flaw.bug, flaw.register, flaw.document, flaw.jwks)),
             "{:?} twice in the catalogue",
             flaw.bug
         );
@@ -76,6 +77,7 @@ fn every_flaw_is_caught_by_exactly_its_scenarios() {
                         register: flaw.register,
                         concurrency: flaw.concurrency,
                         document: flaw.document,
+                        jwks: flaw.jwks,
                         ..Options::default()
                     };
                     let run = run::run_suite(&handle, flaw.bug, &options);
@@ -170,12 +172,26 @@ fn document(runs: &[(usize, Run)]) -> String {
     let _ = writeln!(
         doc,
         "{} scenarios run against a target with every route and an OpenAPI \
-         document; {skipped} more (`@needs-public-key`) are always skipped and \
-         not covered here. The {swept} scenarios of the sweep that need the \
+         document; {skipped} more are always skipped there and not covered \
+         by these rows (`@needs-public-key`, and the key-lifecycle ones, \
+         which need `todo-conformance issuer`: the JWKS rows run those). The {swept} scenarios of the sweep that need the \
          document (`@needs-openapi`) run only in the rows whose server serves \
          it (the sweep's flaws, and a correct server's row); the other rows \
          skip them.\n",
         runnable.len()
+    );
+    let (jwks_runnable, jwks_skipped) = run::runnable_jwks();
+    let _ = writeln!(
+        doc,
+        "The JWKS-mode rows run the server verifying the tokens of a \
+         `todo-conformance issuer` against its JWKS (`issuer --max-age {}`), \
+         and the suite with `--signing-key` and `--jwks-wait {}`: there {} \
+         scenarios run, the key-lifecycle ones included, and {jwks_skipped} \
+         are skipped (those that need the HS256 secret or a P-256 key, and the \
+         sweep's).\n",
+        support::issuer::MAX_AGE,
+        support::issuer::JWKS_WAIT,
+        jwks_runnable.len()
     );
 
     let _ = writeln!(doc, "## Summary\n");
@@ -213,6 +229,7 @@ fn document(runs: &[(usize, Run)]) -> String {
             continue;
         }
         let _ = writeln!(doc, "Caught by {} scenarios:\n", failing.len());
+        let (runnable, _) = flaw.runnable();
         let mut features: Vec<&str> = Vec::new();
         for (feature, _) in runnable.iter().filter(|s| failing.contains(*s)) {
             if !features.contains(&feature.as_str()) {
@@ -236,11 +253,24 @@ fn document(runs: &[(usize, Run)]) -> String {
                 }
             }
         }
+        for (feature, scenario) in &run.unchecked {
+            let _ = writeln!(
+                doc,
+                "\nLeft unjudged (skipped, \"NOT CHECKED\": the flaw breaks what it builds on): {feature}: {scenario}"
+            );
+        }
     }
 
     let killed: BTreeSet<Scenario> = runs.iter().flat_map(|(_, run)| run.failing()).collect();
-    let survivors: Vec<&Scenario> = runnable
-        .iter()
+    // Every scenario some row runs: the JWKS rows add the key-lifecycle ones.
+    let mut every: Vec<&Scenario> = runnable.iter().collect();
+    every.extend(
+        jwks_runnable
+            .iter()
+            .filter(|scenario| !runnable.contains(scenario)),
+    );
+    let survivors: Vec<&Scenario> = every
+        .into_iter()
         .filter(|scenario| !killed.contains(*scenario))
         .collect();
     let _ = writeln!(doc, "\n## Scenarios no flaw fails\n");
@@ -265,14 +295,21 @@ fn document(runs: &[(usize, Run)]) -> String {
 
 /// How the progress lines tell the runs of one bug apart.
 fn label(flaw: &Flaw) -> &'static str {
-    match (flaw.register, flaw.document) {
-        (true, _) => " (register)",
-        (_, true) => " (document)",
+    match (flaw.register, flaw.document, flaw.jwks) {
+        (true, _, _) => " (register)",
+        (_, true, _) => " (document)",
+        (_, _, true) => " (JWKS)",
         _ => "",
     }
 }
 
 fn title(flaw: &Flaw) -> String {
+    if flaw.jwks {
+        return match flaw.bug {
+            support::Bug::None => "`None` (the correct server, JWKS mode)".to_owned(),
+            bug => format!("`{bug:?}` (JWKS mode)"),
+        };
+    }
     match (flaw.bug, flaw.register, flaw.document) {
         (support::Bug::None, false, false) => "`None` (the correct server)".to_owned(),
         (support::Bug::None, true, _) => {

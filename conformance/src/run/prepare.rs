@@ -12,7 +12,7 @@ use crate::target::http::Client;
 use crate::target::preflight::{self, TargetError};
 use crate::tokens::key_server::KeyServer;
 use crate::tokens::keys::Family;
-use crate::tokens::{Minter, PublicKey, SigningIdentity, catalogue};
+use crate::tokens::{Minter, PublicKey, catalogue};
 
 /// The public keys the target trusts, for the key-confusion attacks: every
 /// key of Better Auth's JWKS the suite reads, or the key file's own. The
@@ -23,14 +23,9 @@ pub async fn trusted_keys(
     sources: &Sources,
     selection: &mut Selection,
 ) -> Result<Vec<PublicKey>, TargetError> {
-    let keys = match (better_auth, &sources.minter) {
-        (Some(better_auth), _) => preflight::better_auth_public_keys(better_auth).await?,
-        (None, Some(minter)) => minter
-            .public_key()
-            .into_iter()
-            .chain(sources.spare_keys.iter().map(SigningIdentity::public_key))
-            .collect(),
-        (None, None) => Vec::new(),
+    let keys = match better_auth {
+        Some(better_auth) => preflight::better_auth_public_keys(better_auth).await?,
+        None => sources.known_keys().unwrap_or_default(),
     };
     selection
         .unavailable

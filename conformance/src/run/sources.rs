@@ -164,6 +164,22 @@ impl Sources {
         })
     }
 
+    /// The target's trusted public keys, when the sources alone tell them:
+    /// the key file's (the minter's and its spare keys), or none at all.
+    /// `None` with --better-auth, whose JWKS is read at run time.
+    pub fn known_keys(&self) -> Option<Vec<PublicKey>> {
+        if self.better_auth.is_some() {
+            return None;
+        }
+        let minter = self.minter.as_ref().and_then(Minter::public_key);
+        Some(
+            minter
+                .into_iter()
+                .chain(self.spare_keys.iter().map(SigningIdentity::public_key))
+                .collect(),
+        )
+    }
+
     /// What the scenarios need and these sources cannot give, and why.
     pub fn unavailable(&self) -> Vec<(Capability, String)> {
         let mut unavailable = Vec::new();
@@ -193,10 +209,10 @@ impl Sources {
                 "needs the target's HS256 secret: pass --secret".to_owned(),
             ));
         }
-        // Without --better-auth or an asymmetric key file the suite can know
-        // no public key of the target: --list says so too.
-        if self.better_auth.is_none() && !matches!(self.minter, Some(Minter::BetterAuth(_))) {
-            unavailable.extend(key_gaps(&[], self.spare_keys.is_empty()));
+        // Known before the run unless they come from --better-auth's JWKS:
+        // --list says which key types are missing too.
+        if let Some(keys) = self.known_keys() {
+            unavailable.extend(key_gaps(&keys, self.spare_keys.is_empty()));
         }
         if self.issuer.is_none() {
             unavailable.push((

@@ -19,6 +19,8 @@ pub const DISCLOSURE: &str = "What refusals reveal";
 pub const BOLA: &str = "Object-level authorization in depth";
 pub const ACCOUNTS: &str = "Account endpoints";
 pub const SWEEP: &str = "Every declared operation";
+pub const LIFECYCLE: &str = "A key's life at the issuer";
+pub const ISSUER_AUDIENCE: &str = "Issuer and audience";
 
 /// Scenarios a flaw must fail.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +66,23 @@ pub struct Flaw {
     /// contract it declares; without it the `@needs-openapi` scenarios are
     /// skipped.
     pub document: bool,
+    /// JWKS mode: the server verifies the tokens of a `todo-conformance
+    /// issuer`, and the suite mints with its key (`--signing-key`).
+    pub jwks: bool,
+    /// Scenarios the flaw leaves unjudged: reported skipped, "NOT
+    /// CHECKED", because it breaks what they build on.
+    pub unjudged: &'static [Catch],
+}
+
+impl Flaw {
+    /// The scenarios that run in this flaw's row, and the number skipped.
+    pub fn runnable(&self) -> &'static (Vec<Scenario>, usize) {
+        if self.jwks {
+            super::run::runnable_jwks()
+        } else {
+            super::run::runnable_for(self.document)
+        }
+    }
 }
 
 const BARRAGE: Catch = Catch::Is(
@@ -115,6 +134,8 @@ const fn flaw(
         register: false,
         concurrency: None,
         document: false,
+        jwks: false,
+        unjudged: &[],
     }
 }
 
@@ -134,6 +155,27 @@ const CORS: Catch = sweep("No operation trusts a foreign origin with credentials
 
 /// The four scenarios that send every operation with bad credentials.
 const SWEEP_AUTH: Catch = Catch::Prefix(SWEEP, "Every operation refuses ");
+
+/// A flaw of the JWKS mode, run with a `todo-conformance issuer`.
+const fn jwks(
+    bug: Bug,
+    family: &'static str,
+    what: &'static str,
+    caught_by: &'static [Catch],
+) -> Flaw {
+    Flaw {
+        jwks: true,
+        ..flaw(bug, family, what, caught_by)
+    }
+}
+
+const fn lifecycle(scenario: &'static str) -> Catch {
+    Catch::Is(LIFECYCLE, scenario)
+}
+
+const fn issuer_audience(scenario: &'static str) -> Catch {
+    Catch::Is(ISSUER_AUDIENCE, scenario)
+}
 
 /// Every flaw, the correct server first.
 pub const FLAWS: &[Flaw] = &[
@@ -161,6 +203,15 @@ pub const FLAWS: &[Flaw] = &[
             Bug::None,
             "—",
             "Nothing, serving `/openapi.json` and the routes beyond the contract it declares: the correct server passes every scenario with `--strict`, the sweep's included.",
+            &[],
+        )
+    },
+    Flaw {
+        notes: &["of two valid Authorization headers, the target refused both (400)"],
+        ..jwks(
+            Bug::None,
+            "—",
+            "Nothing, in JWKS mode (tokens of a `todo-conformance issuer`, checked against its JWKS): the correct server passes every scenario with `--strict`, the key-lifecycle ones included.",
             &[],
         )
     },
@@ -871,6 +922,90 @@ pub const FLAWS: &[Flaw] = &[
         Bug::ReflectsOriginWithCookieAuth,
         "The same CORS, on a target that also takes its token from a cookie: another site's page reads a visitor's tasks.",
         &[CORS, COOKIE_WRITE],
+    ),
+    // --- JWKS mode ---------------------------------------------------------------
+    jwks(
+        Bug::CachesJwksForever,
+        "@key-lifecycle",
+        "Trusts a key once fetched for good: the JWKS is fetched again only for a kid never seen, never when its max-age has passed, so a key the issuer dropped keeps signing in.",
+        &[lifecycle(
+            "A key dropped from the JWKS is refused within the wait",
+        )],
+    ),
+    Flaw {
+        // The removal builds on the new key being accepted first.
+        unjudged: &[lifecycle(
+            "A key dropped from the JWKS is refused within the wait",
+        )],
+        ..jwks(
+            Bug::NeverRefetchesJwks,
+            "@key-lifecycle",
+            "Fetches the JWKS once and never again, not even for an unknown kid: after a rotation every user is locked out. The removal scenario cannot judge it (the new key is never accepted) and reports itself not checked.",
+            &[lifecycle(
+                "A key added to the JWKS is accepted within the wait",
+            )],
+        )
+    },
+    jwks(
+        Bug::RefetchesJwksPerUnknownKid,
+        "@key-lifecycle",
+        "Fetches the JWKS again for every unknown kid, with no rate limit: anyone can make it flood the issuer.",
+        &[lifecycle(
+            "A flood of unknown kids does not make the target fetch the JWKS for each",
+        )],
+    ),
+    // The iss/aud scenarios (a foreign iss or aud, an aud array of foreign
+    // values, an iss that only starts like the issuer's) land in the merge;
+    // until then nothing catches these two.
+    Flaw {
+        // The prefix check builds on a foreign `iss` being refused first.
+        unjudged: &[issuer_audience(
+            "An iss that is a prefix of the expected one is refused",
+        )],
+        ..jwks(
+            Bug::IgnoresIss,
+            "@forgery",
+            "Never compares `iss` with the issuer: a token another issuer signed with a key of the same JWKS passes.",
+            &[issuer_audience("A token from another issuer is refused")],
+        )
+    },
+    Flaw {
+        // The array check builds on a foreign `aud` being refused first.
+        unjudged: &[issuer_audience(
+            "An aud array holding only foreign values is refused",
+        )],
+        ..jwks(
+            Bug::IgnoresAud,
+            "@forgery",
+            "Never compares `aud` with the issuer: a token meant for another service passes.",
+            &[issuer_audience("A token for another audience is refused")],
+        )
+    },
+    jwks(
+        Bug::AcceptsHmacWithPublicKey,
+        "@forgery",
+        "Verifies an `HS256` token with the key's PEM as the HMAC secret (key confusion, CVE-2015-9235).",
+        &[
+            attack("HS256 with the Ed25519 public key as PEM (SubjectPublicKeyInfo)"),
+            BARRAGE,
+        ],
+    ),
+    jwks(
+        Bug::AlgFromToken,
+        "@forgery",
+        "Takes the algorithm from the token's header rather than from the key: `HS256` is an HMAC with the key's raw bytes as the secret.",
+        &[
+            attack("HS256 with the Ed25519 public key as the raw x bytes"),
+            BARRAGE,
+        ],
+    ),
+    jwks(
+        Bug::JwksOutageIs500,
+        "@key-lifecycle",
+        "While the JWKS cannot be fetched, an unknown kid is answered 500.",
+        &[lifecycle(
+            "Through a JWKS outage known keys keep working and unknown kids are refused",
+        )],
     ),
 ];
 

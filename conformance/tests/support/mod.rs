@@ -9,6 +9,7 @@
 pub mod flaws;
 pub mod front;
 pub mod hostile;
+pub mod issuer;
 pub mod run;
 pub mod server;
 
@@ -33,11 +34,18 @@ pub async fn serve(app: axum::Router) -> String {
 /// The scenarios `flaw` must fail, in `--list` order. Panics when a catch
 /// names no scenario: a typo must not pass as "nothing to catch".
 pub fn expected(flaw: &Flaw) -> Vec<Scenario> {
-    let (runnable, _) = run::runnable_for(flaw.document);
+    let (runnable, _) = flaw.runnable();
     for catch in flaw.caught_by {
         assert!(
             runnable.iter().any(|scenario| catch.matches(scenario)),
             "{:?}: {catch:?} matches no scenario of the suite",
+            flaw.bug
+        );
+    }
+    for catch in flaw.unjudged {
+        assert!(
+            runnable.iter().any(|scenario| catch.matches(scenario)),
+            "{:?}: unjudged {catch:?} matches no scenario of the suite",
             flaw.bug
         );
     }
@@ -54,8 +62,14 @@ pub fn expected(flaw: &Flaw) -> Vec<Scenario> {
 /// without), every other scenario passing, the tally and the exit code
 /// agreeing, and the flaw's notes printed. Empty when all is well.
 pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> Vec<String> {
-    let (runnable, always_skipped) = run::runnable_for(flaw.document);
+    let (runnable, always_skipped) = flaw.runnable();
     let expected: BTreeSet<Scenario> = expected.iter().cloned().collect();
+    let unjudged: BTreeSet<Scenario> = runnable
+        .iter()
+        .filter(|scenario| flaw.unjudged.iter().any(|catch| catch.matches(scenario)))
+        .cloned()
+        .collect();
+
     let should = run::should_scenarios();
     let (must_fail, should_find): (BTreeSet<Scenario>, BTreeSet<Scenario>) = if strict {
         (expected.clone(), BTreeSet::new())
@@ -79,11 +93,12 @@ pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> 
     differ("promise broken", &run.broken, &must_fail);
     differ("non-strict finding", &run.findings, &should_find);
     differ("not set up", &run.not_set_up, &BTreeSet::new());
+    differ("not checked", &run.unchecked, &unjudged);
     let wanted_tally = Tally {
-        passed: runnable.len() - expected.len(),
+        passed: runnable.len() - expected.len() - unjudged.len(),
         failed: must_fail.len(),
         non_strict: should_find.len(),
-        skipped: *always_skipped,
+        skipped: *always_skipped + unjudged.len(),
     };
     if run.tally != Some(wanted_tally) {
         problems.push(format!("tally {:?}, expected {wanted_tally:?}", run.tally));

@@ -35,6 +35,9 @@ pub struct Options {
     /// The server serves `/openapi.json` and the routes beyond the contract
     /// it declares, for the sweep.
     pub document: bool,
+    /// JWKS mode: the server verifies the tokens of a `todo-conformance
+    /// issuer` started for the run, and the suite mints with its key.
+    pub jwks: bool,
     /// More arguments.
     pub args: Vec<String>,
     /// More environment variables.
@@ -57,6 +60,8 @@ pub struct Run {
     pub findings: BTreeSet<Scenario>,
     /// Scenarios reported as not set up.
     pub not_set_up: BTreeSet<Scenario>,
+    /// Scenarios skipped as "NOT CHECKED": they could not judge the target.
+    pub unchecked: BTreeSet<Scenario>,
     pub elapsed: Duration,
 }
 
@@ -101,9 +106,16 @@ pub fn runtime() -> tokio::runtime::Runtime {
 pub const CONCURRENCY: u16 = 8;
 
 pub fn suite_command(base_url: &str, secret: &str, concurrency: u16) -> Command {
+    let mut command = keyless_command(base_url, concurrency);
+    command.args(["--secret", secret]);
+    command
+}
+
+/// The suite's command without `--secret`: the caller says how it mints.
+fn keyless_command(base_url: &str, concurrency: u16) -> Command {
     let mut command = Command::new(SUITE);
     command
-        .args(["--base-url", base_url, "--secret", secret])
+        .args(["--base-url", base_url])
         .args(["--concurrency", &concurrency.to_string(), "--timeout", "5"])
         .env_remove("BETTER_AUTH_SECRET")
         .env_remove("DATABASE_URL")
@@ -116,8 +128,13 @@ pub fn suite_command(base_url: &str, secret: &str, concurrency: u16) -> Command 
 /// Every scenario the suite has, from `--list`, with whether it is skipped
 /// whatever the target (`@needs-public-key`). `tags` narrows the list.
 pub fn listed(tags: Option<&str>) -> Vec<(Scenario, bool)> {
-    let mut command = suite_command("http://127.0.0.1:9", "unused-secret", CONCURRENCY);
-    command.arg("--list");
+    listed_with(&["--secret".to_owned(), "unused-secret".to_owned()], tags)
+}
+
+/// Every scenario, as `listed`, for a suite minting as `keys` say.
+fn listed_with(keys: &[String], tags: Option<&str>) -> Vec<(Scenario, bool)> {
+    let mut command = keyless_command("http://127.0.0.1:9", CONCURRENCY);
+    command.args(keys).arg("--list");
     if let Some(tags) = tags {
         command.args(["--tags", tags]);
     }
@@ -150,21 +167,38 @@ pub fn runnable_for(document: bool) -> &'static (Vec<Scenario>, usize) {
     static RUNNABLE: OnceLock<[(Vec<Scenario>, usize); 2]> = OnceLock::new();
     let [without, with] = RUNNABLE.get_or_init(|| {
         let all = listed(None);
-        let needs_document: BTreeSet<Scenario> = listed(Some("@needs-openapi"))
-            .into_iter()
-            .map(|(scenario, _)| scenario)
-            .collect();
-        [false, true].map(|document| {
-            let (runnable, skipped): (Vec<_>, Vec<_>) =
-                all.iter().cloned().partition(|(scenario, skipped)| {
-                    !skipped && (document || !needs_document.contains(scenario))
-                });
-            let runnable: Vec<Scenario> = runnable.into_iter().map(|(s, _)| s).collect();
-            assert!(runnable.len() > 100, "too few scenarios: {runnable:?}");
-            (runnable, skipped.len())
-        })
+        [false, true].map(|document| partition_runnable(&all, document))
     });
     if document { with } else { without }
+}
+
+/// The scenarios that run in JWKS mode (minting with the key of a
+/// `todo-conformance issuer`, no document), and the number skipped there.
+pub fn runnable_jwks() -> &'static (Vec<Scenario>, usize) {
+    static RUNNABLE: OnceLock<(Vec<Scenario>, usize)> = OnceLock::new();
+    RUNNABLE.get_or_init(|| {
+        let issuer = super::issuer::Issuer::start();
+        partition_runnable(&listed_with(&issuer.suite_args(), None), false)
+    })
+}
+
+/// Of `all`, the scenarios that run (with the document or without), and
+/// the number skipped.
+fn partition_runnable(all: &[(Scenario, bool)], document: bool) -> (Vec<Scenario>, usize) {
+    static NEEDS_DOCUMENT: OnceLock<BTreeSet<Scenario>> = OnceLock::new();
+    let needs_document = NEEDS_DOCUMENT.get_or_init(|| {
+        listed(Some("@needs-openapi"))
+            .into_iter()
+            .map(|(scenario, _)| scenario)
+            .collect()
+    });
+    let (runnable, skipped): (Vec<_>, Vec<_>) =
+        all.iter().cloned().partition(|(scenario, skipped)| {
+            !skipped && (document || !needs_document.contains(scenario))
+        });
+    let runnable: Vec<Scenario> = runnable.into_iter().map(|(s, _)| s).collect();
+    assert!(runnable.len() > 100, "too few scenarios: {runnable:?}");
+    (runnable, skipped.len())
 }
 
 /// The `@should` scenarios.
@@ -222,11 +256,18 @@ pub fn run_bounded(mut command: Command) -> (Option<i32>, String, String) {
 /// Starts the server with `bug` on `runtime` and runs the whole suite
 /// against it, blocking this thread.
 pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) -> Run {
-    let secret = server::secret_for(bug);
     let shape = server::Shape {
         document: options.document,
         ..server::Shape::default()
     };
+    if options.jwks {
+        let issuer = super::issuer::Issuer::start();
+        let server = runtime.block_on(server::start_jwks(bug, &issuer.base, shape));
+        let mut options = options.clone();
+        options.args.extend(issuer.suite_args());
+        return run_at(&server.url, "", bug, &options);
+    }
+    let secret = server::secret_for(bug);
     let server = runtime.block_on(server::start_shaped(bug, &secret, shape));
     let run = run_at(&server.url, &secret, bug, options);
     drop(server);
@@ -234,10 +275,15 @@ pub fn run_suite(runtime: &tokio::runtime::Handle, bug: Bug, options: &Options) 
 }
 
 /// Runs the whole suite against the server with `bug` at `url` (or a front
-/// of it), blocking this thread.
+/// of it), blocking this thread. In JWKS mode `secret` is unused: the
+/// issuer's flags are in `options.args`.
 pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
     let concurrency = options.concurrency.unwrap_or(CONCURRENCY);
-    let mut command = suite_command(url, secret, concurrency);
+    let mut command = if options.jwks {
+        keyless_command(url, concurrency)
+    } else {
+        suite_command(url, secret, concurrency)
+    };
     if options.strict {
         command.arg("--strict");
     }
@@ -288,10 +334,24 @@ pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
             "scenario not set up: ",
             "): the target failed a preparing step, so this is no verdict on the promise",
         ),
+        unchecked: unchecked(&stdout),
         stdout,
         stderr,
         elapsed,
     }
+}
+
+/// The scenarios skipped as "NOT CHECKED".
+fn unchecked(stdout: &str) -> BTreeSet<Scenario> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("[skipped] "))
+        .filter_map(|report| {
+            let (feature, rest) = report.split_once(": ")?;
+            let (scenario, _) = rest.split_once(": NOT CHECKED")?;
+            Some((feature.to_owned(), scenario.to_owned()))
+        })
+        .collect()
 }
 
 /// The counts of the final tally line.

@@ -52,6 +52,8 @@ pub(super) enum Refusal {
     Forbidden(&'static str),
     /// 500 with this body text.
     ServerError(&'static str),
+    /// 503: the issuer's JWKS could not be fetched.
+    Unavailable,
 }
 
 pub(super) const GENERIC_500: &str = r#"{"detail":"Internal server error"}"#;
@@ -84,6 +86,10 @@ impl IntoResponse for Refusal {
                 body,
             )
                 .into_response(),
+            Self::Unavailable => error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the token issuer's keys are unavailable",
+            ),
             Self::BadCredentials(detail) => {
                 with_challenge(error(StatusCode::UNAUTHORIZED, detail), Some("Bearer"))
             }

@@ -8,7 +8,8 @@
 //! router and `start`; `answers` how refusals are dressed; `auth` the
 //! Authorization header, the challenges and the owner check; `verify` the
 //! token and its claims; `keys` the keys a token is checked with (`kid`,
-//! `jku`, `jwk`); `accounts` register, login and logout; `body` the request
+//! `jku`, `jwk`); `jwks` the JWKS mode (an asymmetric issuer's tokens,
+//! checked against its published keys); `accounts` register, login and logout; `body` the request
 //! bodies; `tasks` the task handlers; `shape` the harmless variations;
 //! `document` the OpenAPI document and `extras` the routes beyond the
 //! contract it declares.
@@ -19,6 +20,7 @@ mod auth;
 mod body;
 mod document;
 mod extras;
+mod jwks;
 mod keys;
 mod shape;
 mod tasks;
@@ -246,6 +248,29 @@ pub enum Bug {
     NoTokenSizeCap,
     /// Register and login issue tokens that live 400 days.
     LongLivedTokens,
+
+    // --- JWKS mode (`start_jwks`) ---------------------------------------------------
+    /// Trusts a key once fetched for good: refetches the JWKS only for a
+    /// kid it never saw, never when the max-age has passed, so a key the
+    /// issuer dropped keeps working.
+    CachesJwksForever,
+    /// Fetches the JWKS once and never again, not even for an unknown kid:
+    /// a key the issuer adds is never accepted.
+    NeverRefetchesJwks,
+    /// Fetches the JWKS again for every unknown kid, no rate limit.
+    RefetchesJwksPerUnknownKid,
+    /// Never compares `iss` with the issuer.
+    IgnoresIss,
+    /// Never compares `aud` with the issuer.
+    IgnoresAud,
+    /// An `HS256` token is verified with the key's PEM as the HMAC secret
+    /// (a library that takes "a key" for any algorithm).
+    AcceptsHmacWithPublicKey,
+    /// The token's `alg` decides how the key is used: `HS256` is an HMAC
+    /// with the key's raw bytes as the secret.
+    AlgFromToken,
+    /// An unknown kid while the JWKS cannot be fetched is a 500.
+    JwksOutageIs500,
 }
 
 /// The secret the server runs with: random, or the weak one of `WeakSecret`.
@@ -284,6 +309,8 @@ struct App {
     http: reqwest::Client,
     store: Mutex<Store>,
     listing: Listing,
+    /// JWKS mode: the issuer whose keys verify tokens, instead of `secret`.
+    jwks: Option<jwks::Jwks>,
 }
 
 type Answer = Result<Response, Refusal>;
@@ -344,6 +371,17 @@ pub async fn start_with(bug: Bug, secret: &str, routes: Routes) -> Server {
 
 /// Starts the server in `shape`.
 pub async fn start_shaped(bug: Bug, secret: &str, shape: Shape) -> Server {
+    start_verifying(bug, secret, shape, None).await
+}
+
+/// Starts the server in JWKS mode: tokens are checked against the JWKS of
+/// `issuer` (a base URL, also their `iss` and `aud`), not the secret (which
+/// only its own accounts' tokens are signed with).
+pub async fn start_jwks(bug: Bug, issuer: &str, shape: Shape) -> Server {
+    start_verifying(bug, &secret_for(bug), shape, Some(jwks::Jwks::new(issuer))).await
+}
+
+async fn start_verifying(bug: Bug, secret: &str, shape: Shape, jwks: Option<jwks::Jwks>) -> Server {
     let key_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("kill-matrix-keys");
     std::fs::create_dir_all(&key_dir).expect("create the key directory");
     std::fs::write(key_dir.join("k1"), secret).expect("write the key file");
@@ -358,6 +396,7 @@ pub async fn start_shaped(bug: Bug, secret: &str, shape: Shape) -> Server {
             .expect("an HTTP client"),
         store: Mutex::new(Store::default()),
         listing: shape.listing,
+        jwks,
     });
     let router = router(&app, shape);
     let listener = TcpListener::bind("127.0.0.1:0")

@@ -94,12 +94,23 @@ impl App {
         if self.bug != Bug::SkipsSignatureCheck {
             let header: Map<String, Value> =
                 serde_json::from_slice(&header_json).map_err(|_| self.invalid())?;
-            let signing_input = &token[..signing_input_len];
-            self.check_signature(&header, signing_input.as_bytes(), signature)
-                .await?;
+            let signing_input = &token.as_bytes()[..signing_input_len];
+            match &self.jwks {
+                Some(jwks) => {
+                    self.check_jwks_signature(jwks, &header, signing_input, signature)
+                        .await?;
+                }
+                None => {
+                    self.check_signature(&header, signing_input, signature)
+                        .await?;
+                }
+            }
             if header.contains_key("crit") && self.bug != Bug::IgnoresCrit {
                 return Err(self.invalid());
             }
+        }
+        if let Some(jwks) = &self.jwks {
+            self.check_issuer_and_audience(jwks, &payload_json)?;
         }
         self.identity(&payload_json)
     }
