@@ -158,9 +158,11 @@ Feature: Algorithm and signature attacks
   # secret, from the target's published public key used as an HS256 secret
   # under its kid (key confusion). Verifiers that let the token choose HS256
   # and refuse only some forms of a public key as an HMAC secret accept the
-  # others: python-jose before 3.4.0 (CVE-2024-33663: OpenSSH ECDSA lines,
-  # JWK text, DER, raw), PyJWT before 2.4.0 (CVE-2022-29217: ssh-ed25519
-  # and ecdsa-sha2 lines), CVE-2026-48526
+  # others: python-jose before 3.4.0 (CVE-2024-33663: OpenSSH ECDSA lines)
+  # and through 3.5.0 (DER: python-jose#414, CVE-2026-85394), PyJWT before
+  # 2.4.0 (CVE-2022-29217: ssh-ed25519 and ecdsa-sha2 lines) and before
+  # 2.13.0 (CVE-2026-48526: a JWK's public material, when the allow-list
+  # mixes HMAC and asymmetric algorithms)
   @must
   Scenario Outline: <attack>
     Given Alice has a task

@@ -173,8 +173,8 @@ fn document(runs: &[(usize, Run)]) -> String {
         doc,
         "{} scenarios run against a target with every route and an OpenAPI \
          document; {skipped} more are always skipped there and not covered \
-         by these rows (`@needs-public-key`, and the key-lifecycle ones, \
-         which need `todo-conformance issuer`: the JWKS rows run those). The {swept} scenarios of the sweep that need the \
+         by these rows (those that need a public key, an expected `iss` or \
+         `aud`, or `todo-conformance issuer`: the JWKS rows run most of them). The {swept} scenarios of the sweep that need the \
          document (`@needs-openapi`) run only in the rows whose server serves \
          it (the sweep's flaws, and a correct server's row); the other rows \
          skip them.\n",

@@ -12,7 +12,7 @@ use crate::target::http::Client;
 use crate::target::preflight::{self, TargetError};
 use crate::tokens::key_server::KeyServer;
 use crate::tokens::keys::Family;
-use crate::tokens::{Minter, PublicKey, catalogue};
+use crate::tokens::{Minter, PublicKey, SigningIdentity, catalogue};
 
 /// The public keys the target trusts, for the key-confusion attacks: every
 /// key of Better Auth's JWKS the suite reads, or the key file's own. The
@@ -41,19 +41,19 @@ pub async fn attacker() -> std::io::Result<(SigningKey, KeyServer)> {
     Ok((attacker, key_server))
 }
 
-/// The minter the scenarios may use. Nothing mints with a key the target
-/// refused (`untrusted` says why): a refusal would prove nothing, so the
-/// scenarios that mint, and those that need the key file's public keys or
-/// its other keys, are NOT CHECKED instead.
+/// The minter the scenarios may use, and the key file's other keys. Nothing
+/// mints with a key the target refused (`untrusted` says why): a refusal
+/// would prove nothing, so the scenarios that mint, and those that need the
+/// key file's public keys or its other keys, are NOT CHECKED instead.
 pub fn trusted_minter(
     untrusted: Option<String>,
-    minter: Option<Minter>,
+    (minter, spare_keys): (Option<Minter>, Vec<SigningIdentity>),
     better_auth: bool,
     keys: &mut Vec<PublicKey>,
     selection: &mut Selection,
-) -> Option<Minter> {
+) -> (Option<Minter>, Vec<SigningIdentity>) {
     let Some(reason) = untrusted else {
-        return minter;
+        return (minter, spare_keys);
     };
     let mut lost = vec![Capability::SigningKey, Capability::TwoKeys];
     if !better_auth {
@@ -67,5 +67,5 @@ pub fn trusted_minter(
             .unavailable
             .insert(0, (capability, reason.clone()));
     }
-    None
+    (None, Vec::new())
 }

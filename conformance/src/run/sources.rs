@@ -109,18 +109,7 @@ impl Sources {
         let mut spare_keys = Vec::new();
         let minter = match (&cli.signing_key, secret) {
             (Some(path), _) => {
-                let issuer = cli
-                    .token_issuer
-                    .clone()
-                    .or_else(|| profile.claims.issuer.clone())
-                    .or_else(|| better_auth.clone())
-                    .ok_or(SourceError::SigningKeyWithoutIssuer)?;
-                let audience = cli
-                    .token_audience
-                    .clone()
-                    .or_else(|| profile.claims.audience.clone())
-                    .unwrap_or_else(|| issuer.clone());
-                spare_keys = SigningIdentity::read(path, &issuer, &audience)?;
+                spare_keys = key_file(path, cli, profile, better_auth.as_deref())?;
                 Some(Minter::BetterAuth(Box::new(spare_keys.remove(0))))
             }
             (None, Some(secret)) => Some(Minter::hs256(secret.as_bytes(), &profile.claims)),
@@ -232,6 +221,28 @@ impl Sources {
             )
         })
     }
+}
+
+/// The keys of the `--signing-key` file at `path` (never empty), claiming
+/// the `iss` and `aud` the flags, the profile or Better Auth's URL name.
+fn key_file(
+    path: &std::path::Path,
+    cli: &Cli,
+    profile: &Profile,
+    better_auth: Option<&str>,
+) -> Result<Vec<SigningIdentity>, SourceError> {
+    let issuer = cli
+        .token_issuer
+        .clone()
+        .or_else(|| profile.claims.issuer.clone())
+        .or_else(|| better_auth.map(str::to_owned))
+        .ok_or(SourceError::SigningKeyWithoutIssuer)?;
+    let audience = cli
+        .token_audience
+        .clone()
+        .or_else(|| profile.claims.audience.clone())
+        .unwrap_or_else(|| issuer.clone());
+    Ok(SigningIdentity::read(path, &issuer, &audience)?)
 }
 
 /// The key-dependent capabilities `keys` (the target's trusted public keys)

@@ -207,22 +207,27 @@ impl ContractWorld {
         Ok(false)
     }
 
-    /// A 403 with no task data where 401 or 404 is due refuses all the
-    /// same: noted as a deviation, which gains an attacker nothing. Whether
-    /// the last answer was such a 403.
+    /// A 403 with no task data where 401 or 404 is due, or a 400 where 401
+    /// is, refuses all the same: noted as a deviation, which gains an
+    /// attacker nothing. Whether the last answer was such a refusal.
     pub(super) fn forbidden_instead(&self, expected: &[u16]) -> bool {
         let Some(Ok(received)) = self.last.as_ref().map(|exchange| &exchange.response) else {
             return false;
         };
-        if received.status != 403 || self.expect_no_task_data().is_err() {
+        let status = received.status;
+        if !matches!(status, 400 | 403) || self.expect_no_task_data().is_err() {
             return false;
         }
         let (wanted, meaning) = if expected.contains(&401) {
             (
-                "401 with a Bearer challenge, for a request without usable credentials (RFC 9110 §15.5.2)",
-                "403 without task data: refused, but with the answer for a caller who is known and not allowed",
+                "401 with a Bearer challenge, for a request without usable credentials (RFC 9110 §15.5.2, RFC 6750 §3.1)",
+                if status == 403 {
+                    "403 without task data: refused, but with the answer for a caller who is known and not allowed"
+                } else {
+                    "400 without task data: refused, but as a malformed request rather than an invalid token"
+                },
             )
-        } else if expected.contains(&404) {
+        } else if status == 403 && expected.contains(&404) {
             (
                 "404, the answer for a task that does not exist",
                 "403 without task data",

@@ -126,7 +126,8 @@ fn keyless_command(base_url: &str, concurrency: u16) -> Command {
 }
 
 /// Every scenario the suite has, from `--list`, with whether it is skipped
-/// whatever the target (`@needs-public-key`). `tags` narrows the list.
+/// whatever the target (for want of a public key, an expected `iss` or
+/// `aud`, or the issuer's control). `tags` narrows the list.
 pub fn listed(tags: Option<&str>) -> Vec<(Scenario, bool)> {
     listed_with(&["--secret".to_owned(), "unused-secret".to_owned()], tags)
 }
@@ -156,7 +157,8 @@ fn listed_with(keys: &[String], tags: Option<&str>) -> Vec<(Scenario, bool)> {
 
 /// The scenarios that run against a target with every route and no
 /// OpenAPI document, in `--list` order, and the number skipped there: the
-/// `@needs-public-key` ones, and the sweep's `@needs-openapi` ones.
+/// key-, issuer- and audience-dependent ones, and the sweep's
+/// `@needs-openapi` ones.
 pub fn runnable() -> &'static (Vec<Scenario>, usize) {
     runnable_for(false)
 }

@@ -79,10 +79,15 @@ enum Audience {
 struct Registered {
     sub: String,
     exp: u64,
-    #[serde(default)]
+    /// Absent, or a number: `null` is no NumericDate.
+    #[serde(default, deserialize_with = "some_number")]
     nbf: Option<u64>,
     iss: String,
     aud: Audience,
+}
+
+fn some_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<u64>, D::Error> {
+    u64::deserialize(deserializer).map(Some)
 }
 
 impl Expected<'_> {
@@ -164,6 +169,7 @@ mod tests {
             json!({"exp": now - 60}),
             json!({"exp": (now + 900).to_string()}),
             json!({"nbf": now + 3600}),
+            json!({"nbf": null}),
             json!({"iss": "http://127.0.0.1:300"}),
             json!({"aud": "https://other.example"}),
             json!({"aud": ["https://other.example"]}),
@@ -176,6 +182,22 @@ mod tests {
             without.as_object_mut().unwrap().remove(missing);
             assert!(check(&without).is_err(), "no {missing} held");
         }
+    }
+
+    #[test]
+    fn claims_in_an_array_are_refused() {
+        let now = unix_now();
+        let array = json!(["u", now + 900, null, BASE, BASE]);
+        let expected = Expected {
+            issuer: BASE,
+            audience: BASE,
+            leeway: Duration::ZERO,
+        };
+        assert!(
+            expected
+                .check(&URL_SAFE_NO_PAD.encode(array.to_string()))
+                .is_err()
+        );
     }
 
     #[test]

@@ -18,6 +18,9 @@ mod jwks;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 pub use claims::{Claims, MAX_TOKEN_BYTES, TokenError};
 pub use hs256::TokenKeys;
@@ -66,6 +69,22 @@ struct TokenHeader {
     kid: Option<String>,
 }
 
+/// The header members the server reads. A repeated one is ambiguous (which
+/// `alg`?), and serde refuses it as a duplicate field.
+#[derive(Deserialize)]
+struct RawHeader {
+    alg: Value,
+    #[serde(default)]
+    kid: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    crit: bool,
+}
+
+/// Whether a member is there at all, whatever its value (even null).
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(deserializer).map(|_| true)
+}
+
 fn inspect(token: &str) -> Result<TokenHeader, TokenError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(TokenError::TooLong);
@@ -82,19 +101,17 @@ fn inspect(token: &str) -> Result<TokenHeader, TokenError> {
     let header = URL_SAFE_NO_PAD
         .decode(header)
         .map_err(|_| TokenError::Malformed)?;
-    let header: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&header).map_err(|_| TokenError::Malformed)?;
-    if header.contains_key("crit") {
+    let header: RawHeader = serde_json::from_slice(&header).map_err(|_| TokenError::Malformed)?;
+    if header.crit {
         return Err(TokenError::Critical);
     }
-    let alg = match header.get("alg") {
-        Some(serde_json::Value::String(alg)) => alg.clone(),
-        Some(other) => return Err(TokenError::Algorithm(other.to_string())),
-        None => return Err(TokenError::Malformed),
+    let alg = match header.alg {
+        Value::String(alg) => alg,
+        other => return Err(TokenError::Algorithm(other.to_string())),
     };
-    let kid = match header.get("kid") {
+    let kid = match header.kid {
         None => None,
-        Some(serde_json::Value::String(kid)) => Some(kid.clone()),
+        Some(Value::String(kid)) => Some(kid),
         Some(_) => return Err(TokenError::Malformed),
     };
     Ok(TokenHeader { alg, kid })

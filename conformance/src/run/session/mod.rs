@@ -203,19 +203,13 @@ impl Session {
             .unavailable
             .extend(routes::missing_routes(&client, &self.profile).await);
         self.banner(&sources, given.as_ref(), &trusted_keys, &settled);
-        let minter = prepare::trusted_minter(
+        let (minter, spare_keys) = prepare::trusted_minter(
             untrusted,
-            sources.minter,
+            (sources.minter, sources.spare_keys),
             better_auth.is_some(),
             &mut trusted_keys,
             selection,
         );
-        // Only a trusted minter's key file is trusted.
-        let spare_keys = if minter.is_some() {
-            sources.spare_keys
-        } else {
-            Vec::new()
-        };
         let (attacker, key_server) = prepare::attacker().await?;
         Ok(Context {
             client,
