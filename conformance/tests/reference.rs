@@ -91,14 +91,18 @@ fn every_scenario_passes_against_the_reference_server() {
     let read_json = |path: &std::path::Path| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     };
-    // Every feature file but the load one, which runs only with --load.
-    let features = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../features"))
-        .unwrap()
-        .count();
+    // One Cucumber JSON feature per feature with a scenario that runs here:
+    // not the load one (only with --load), nor those whose every scenario
+    // needs what an HS256 run lacks (issuer and audience, the key's life).
+    let running: std::collections::BTreeSet<&str> = list
+        .lines()
+        .filter(|line| !line.contains("[skipped: "))
+        .filter_map(|line| line.split_once(": ").map(|(feature, _)| feature))
+        .collect();
     assert_eq!(
         read_json(&cucumber).as_array().map(Vec::len),
-        Some(features - 1),
-        "one Cucumber JSON feature per file"
+        Some(running.len()),
+        "one Cucumber JSON feature per feature that runs"
     );
     // The suite's own report: the same grades and totals as the console.
     let report = read_json(&json);
