@@ -9,15 +9,16 @@
 #   3. the common misconfiguration: the reference server in HS256-only mode,
 #      even with Better Auth's own secret, refuses every Better Auth token;
 #   4. every algorithm Better Auth issues, and its key rotation: one issuer
-#      each for EdDSA rotating every 10 s with a 30 s grace period, ES256
-#      rotating likewise, ES512, RS256 and PS256, all at once; the reference
-#      server passes everything with each (--strict). A key leaves the JWKS
-#      40 s after it is made, during the run; the grace period is longer than
-#      any scenario, since a token that outlives its key is rightly refused
-#      and each scenario signs its users up afresh.
+#      each for EdDSA rotating every 3 s with a 30 s grace period, ES256
+#      rotating likewise, ES512, RS256 and PS256, one after another; the reference
+#      server passes everything with each (--strict). A run of about 10 s
+#      meets several new keys; each stays published 30 s past its interval,
+#      longer than any scenario, since a token that outlives its key is
+#      rightly refused and each scenario signs its users up afresh. Key
+#      removal is checked in step 2, where the suite is the issuer.
 # Needs Node.js and npm (for better-auth), the PostgreSQL 15 binaries (a local
 # cluster) and a built workspace (it runs cargo build first).
-# Usage: ci/interop-better-auth.sh      (exit 0 when all three hold)
+# Usage: ci/interop-better-auth.sh      (exit 0 when all four hold)
 set -euo pipefail
 
 PROG=$(basename "$0")
@@ -112,8 +113,8 @@ if [ "$status" != 2 ] || ! grep -q "refused the suite's users" "$WORK/run3.out";
 fi
 log "as expected, the HS256-only server refuses Better Auth's tokens: $(grep -o "answered 401[^;]*" "$WORK/run3.out" | head -1)"
 # One Better Auth issuer, a reference server trusting it, and a --strict run
-# of the suite with its users; NAME's files go to $WORK/NAME*. Run in the
-# background: it writes its verdict to $WORK/NAME.verdict.
+# of the suite with its users; NAME's files go to $WORK/NAME*, its verdict
+# to $WORK/NAME.verdict.
 algorithm_run() {
   local name=$1 port=$2 server_port=$3 dir="$WORK/issuer-$1"
   shift 3
@@ -149,26 +150,25 @@ algorithm_run() {
   echo "exit $status in $((SECONDS - started)) s, $kids kid(s) published, $fetches JWKS fetch(es): $summary" >"$WORK/$name.verdict"
 }
 
-log "4/4: every algorithm Better Auth issues, and its key rotation (10 s, 30 s grace)"
+log "4/4: every algorithm Better Auth issues, and its key rotation (3 s, 30 s grace)"
 RUNS=(eddsa_rotating es256_rotating es512 rs256 ps256)
-RUN_PIDS=()
-algorithm_run eddsa_rotating 3991 18211 JWKS_ROTATION_INTERVAL=10 JWKS_GRACE_PERIOD=30 &
-RUN_PIDS+=("$!")
-algorithm_run es256_rotating 3992 18212 JWT_ALG=ES256 JWKS_ROTATION_INTERVAL=10 JWKS_GRACE_PERIOD=30 &
-RUN_PIDS+=("$!")
-algorithm_run es512 3993 18213 JWT_ALG=ES512 &
-RUN_PIDS+=("$!")
-algorithm_run rs256 3994 18214 JWT_ALG=RS256 &
-RUN_PIDS+=("$!")
-algorithm_run ps256 3995 18215 JWT_ALG=PS256 &
-RUN_PIDS+=("$!")
-# The runs' own pids: the servers of steps 1-3 are still running.
-wait "${RUN_PIDS[@]}"
+# One after another: five issuers, servers and suites at once on two cores
+# made a JWKS fetch miss its 5 s timeout now and then (a 503, rightly).
+algorithm_run eddsa_rotating 3991 18211 JWKS_ROTATION_INTERVAL=3 JWKS_GRACE_PERIOD=30
+algorithm_run es256_rotating 3992 18212 JWT_ALG=ES256 JWKS_ROTATION_INTERVAL=3 JWKS_GRACE_PERIOD=30
+algorithm_run es512 3993 18213 JWT_ALG=ES512
+algorithm_run rs256 3994 18214 JWT_ALG=RS256
+algorithm_run ps256 3995 18215 JWT_ALG=PS256
 failed=()
 for name in "${RUNS[@]}"; do
   verdict=$(cat "$WORK/$name.verdict" 2>/dev/null || echo "no verdict")
   log "$name: $verdict"
-  [[ $verdict == "exit 0 "* ]] || { cat "$WORK/$name.out" >&2 2>/dev/null || true; failed+=("$name"); }
+  if [[ $verdict != "exit 0 "* ]]; then
+    cat "$WORK/$name.out" >&2 2>/dev/null || true
+    # The server's warnings say why it refused (an unreachable JWKS, say).
+    grep -E ' (WARN|ERROR) ' "$WORK/server-$name.log" | tail -n 20 >&2 || true
+    failed+=("$name")
+  fi
 done
 [ ${#failed[@]} -eq 0 ] || die "the JWKS-mode server failed with: ${failed[*]}"
 log "interop with Better Auth: all four checks hold"

@@ -16,7 +16,7 @@
 # Environment (optional):
 #   TODO_CONFORMANCE_BIN   a prebuilt todo-conformance to use instead of building one
 #   CALIBRATION_OUT        a directory to keep each run's report, suite output and log in
-#   CALIBRATION_PG_PORT    the local cluster's port (default 55438)
+#   CALIBRATION_PG_PORT    the local cluster's port (default: a free one)
 # Needs what ci/interop-calibration.sh needs, and Node.js with npm (Better Auth).
 set -euo pipefail
 
@@ -66,7 +66,13 @@ else
   SUITE="${CARGO_TARGET_DIR:-$ROOT/target}/debug/todo-conformance"
 fi
 
-export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${CALIBRATION_PG_PORT:-55438}"
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A port the kernel says is free now: a fixed one in the ephemeral range can
+# be held by a connection's TIME-WAIT from an earlier run.
+export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${CALIBRATION_PG_PORT:-$(free_port)}"
 ADMIN_URL=$("$ROOT/ci/local-postgres.sh" start 2>"$WORK/postgres-start.log") || {
   cat "$WORK/postgres-start.log" >&2
   die "could not start the local PostgreSQL cluster on port $LOCAL_PG_PORT"
@@ -74,9 +80,6 @@ ADMIN_URL=$("$ROOT/ci/local-postgres.sh" start 2>"$WORK/postgres-start.log") || 
 PSQL=$(command -v psql || echo /usr/lib/postgresql/15/bin/psql)
 "$FAMILY/serve.sh" --venv
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 log "starting Better Auth and the suite's issuer"
 mkdir -p "$WORK/better-auth"

@@ -282,9 +282,32 @@ async fn a_new_key_works_within_a_second_and_a_dropped_one_stops() {
         200,
         "a new key on its first use"
     );
-    // That fetch replaced the set: the dropped key is refused at once.
+    // That fetch replaced the set: the dropped key is refused (after one
+    // more look at the set, once the interval has passed).
     assert_eq!(status(&tasks, Some(&token("old"))).await, 401);
-    assert_eq!(issuer.fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(issuer.fetches.load(Ordering::SeqCst), 3);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_new_key_right_after_a_garbage_kid_waits_for_the_next_fetch_and_works() {
+    let (key, public) = private_key();
+    let (issuer, base, _task) = start_issuer(json!({"keys": [under_kid(&public, "old")]})).await;
+    let server = server_for(None, &base, Duration::from_secs(1)).await;
+    let tasks = format!("{}/api/ba-user-5/tasks", server.url());
+    let token = |kid: &str| better_auth_token(&key, kid, "ba-user-5", &base, json!({}));
+    assert_eq!(status(&tasks, Some(&token("old"))).await, 200);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // A made-up kid takes the interval's one fetch...
+    assert_eq!(status(&tasks, Some(&token("garbage"))).await, 401);
+    // ...and the rotation that lands just after it is not refused for that.
+    *issuer.keys.lock().unwrap() = json!({"keys": [under_kid(&public, "new")]});
+    assert_eq!(
+        status(&tasks, Some(&token("new"))).await,
+        200,
+        "a new key on its first use, even within the refresh interval"
+    );
+    assert_eq!(issuer.fetches.load(Ordering::SeqCst), 3);
     server.shutdown().await.unwrap();
 }
 

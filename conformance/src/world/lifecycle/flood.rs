@@ -19,8 +19,9 @@ pub const FLOOD: usize = 20;
 const SETTLE: Duration = Duration::from_millis(500);
 
 impl ContractWorld {
-    /// Sends [`FLOOD`] tokens, each under a kid of its own the issuer never
-    /// published, and counts the issuer's JWKS fetches meanwhile.
+    /// Sends [`FLOOD`] tokens at once, each under a kid of its own the
+    /// issuer never published, and counts the issuer's JWKS fetches
+    /// meanwhile.
     pub async fn flood_unknown_kids(&mut self) -> Outcome {
         let alice = self.alice().await?;
         self.lifecycle.started = Some(Instant::now());
@@ -31,10 +32,19 @@ impl ContractWorld {
         // while), under a kid of its own for each token.
         let (minter, _) = self.fresh_key()?;
         let claims = minter.claims(&alice.id, &alice.email).to_string();
-        for _ in 0..FLOOD {
-            let kid = format!("todo-conformance-unknown-{}", uuid::Uuid::new_v4().simple());
-            let token = minter.sign_raw(&json!({ "kid": kid }), &claims);
-            let exchange = self.fetch(Method::GET, &path, Some(&token), None).await;
+        let tokens: Vec<String> = (0..FLOOD)
+            .map(|_| {
+                let kid = format!("todo-conformance-unknown-{}", uuid::Uuid::new_v4().simple());
+                minter.sign_raw(&json!({ "kid": kid }), &claims)
+            })
+            .collect();
+        // All at once, as a flood comes: a target that limits its fetches
+        // in time (and may hold a token until it may fetch again) fetches
+        // a few times, one that fetches for every kid fetches for each.
+        let sent = tokens
+            .iter()
+            .map(|token| self.fetch(Method::GET, &path, Some(token), None));
+        for exchange in futures::future::join_all(sent).await {
             self.probes
                 .push((format!("unknown kid {}", self.probes.len() + 1), exchange));
         }

@@ -5,9 +5,10 @@
 //! Keys are cached by `kid`, for the JWKS answer's `Cache-Control: max-age`
 //! bounded by `TODO_JWKS_MAX_AGE_SECS`: a key removed from the JWKS stops
 //! being trusted within that time. An unknown `kid` refreshes the set at
-//! once, at most once per `TODO_JWKS_REFRESH_SECS` in all, so that a new key
-//! works on its first use and garbage kids cannot make the server hammer
-//! the issuer. An issuer that cannot be reached is a 503, not a 401, and
+//! once, at most once per `TODO_JWKS_REFRESH_SECS` in all (one that comes
+//! within the interval waits for its end, up to 2 s, and looks again), so
+//! that a new key works on its first use and garbage kids cannot make the
+//! server hammer the issuer. An issuer that cannot be reached is a 503, not a 401, and
 //! keys already fetched keep working through its outage.
 
 mod error;
@@ -25,6 +26,10 @@ use super::claims::{Claims, Expected, TokenError};
 pub use error::JwksError;
 use fetch::{FETCH_TIMEOUT, fetch};
 use keys::{Key, Keys, SUPPORTED, parse};
+
+/// The longest an unknown kid waits for the refresh interval to end: with
+/// a longer interval (up to an hour) it is refused at once instead.
+const MAX_WAIT_FOR_FETCH: Duration = Duration::from_secs(2);
 
 /// How many unverifiable (kid, alg) pairs are warned about, at most.
 const WARNED_AT_MOST: usize = 64;
@@ -215,12 +220,32 @@ impl JwksVerifier {
         }
     }
 
+    /// The key for `kid`. An unknown kid met within the refresh interval
+    /// of the last fetch waits for the interval's end, once and at most
+    /// [`MAX_WAIT_FOR_FETCH`], then looks again: a new key that arrives
+    /// just after some other kid's fetch still works on its first use,
+    /// and the fetches stay one per interval.
     async fn key(&self, kid: &str) -> Result<Key, TokenError> {
+        let mut waited = false;
+        loop {
+            match self.lookup(kid).await {
+                Lookup::Found(key) => return Ok(key),
+                Lookup::Refused(error) => return Err(error),
+                Lookup::TooSoon(wait) if !waited && wait <= MAX_WAIT_FOR_FETCH => {
+                    waited = true;
+                    tokio::time::sleep(wait).await;
+                }
+                Lookup::TooSoon(_) => return Err(TokenError::UnknownKey(kid.to_owned())),
+            }
+        }
+    }
+
+    async fn lookup(&self, kid: &str) -> Lookup {
         if let Some(key) = self.keys.read().await.fresh(kid) {
-            return Ok(key);
+            return Lookup::Found(key);
         }
         let Source::Url { url, client } = &self.source else {
-            return Err(TokenError::UnknownKey(kid.to_owned()));
+            return Lookup::Refused(TokenError::UnknownKey(kid.to_owned()));
         };
         let mut last = self.last_refresh.lock().await;
         // Another request may have refreshed the set while this one waited.
@@ -229,16 +254,20 @@ impl JwksVerifier {
             (cached.fresh(kid), cached.any(kid))
         };
         if let Some(key) = fresh {
-            return Ok(key);
+            return Lookup::Found(key);
         }
         if let Some(last) = last
             .as_ref()
             .filter(|last| last.at.elapsed() < self.refresh.min_interval)
         {
             return match (stale, &last.error) {
-                (Some(key), _) => Ok(key),
-                (None, Some(error)) => Err(TokenError::IssuerUnavailable(error.clone())),
-                (None, None) => Err(TokenError::UnknownKey(kid.to_owned())),
+                (Some(key), _) => Lookup::Found(key),
+                (None, Some(error)) => {
+                    Lookup::Refused(TokenError::IssuerUnavailable(error.clone()))
+                }
+                (None, None) => {
+                    Lookup::TooSoon(self.refresh.min_interval.saturating_sub(last.at.elapsed()))
+                }
             };
         }
         let fetched = fetch(client, url).await;
@@ -256,16 +285,29 @@ impl JwksVerifier {
                     keys,
                     fresh_until: Some(Instant::now() + max_age),
                 };
-                cached
-                    .any(kid)
-                    .ok_or_else(|| TokenError::UnknownKey(kid.to_owned()))
+                cached.any(kid).map_or_else(
+                    || Lookup::Refused(TokenError::UnknownKey(kid.to_owned())),
+                    Lookup::Found,
+                )
             }
             Err(error) => {
                 tracing::warn!(url = %url, %error, "the token issuer's JWKS is unreachable: cached keys keep working, unknown ones get 503");
-                stale.ok_or(TokenError::IssuerUnavailable(error))
+                stale.map_or(
+                    Lookup::Refused(TokenError::IssuerUnavailable(error)),
+                    Lookup::Found,
+                )
             }
         }
     }
+}
+
+/// What a look at the cache, and perhaps a fetch, found for a kid.
+enum Lookup {
+    Found(Key),
+    Refused(TokenError),
+    /// Unknown, and the last fetch was too recent for another: how long
+    /// until one is allowed.
+    TooSoon(Duration),
 }
 
 #[cfg(test)]
