@@ -49,7 +49,7 @@ log "building"
 (cd "$ROOT" && cargo build --quiet -p todo-reference-server -p todo-conformance)
 
 # Each server gets a database of its own.
-export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${INTEROP_PG_PORT:-55435}"
+export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${INTEROP_PG_PORT:-25435}"
 database_url=$("$ROOT/ci/local-postgres.sh" start)
 database() {
   local name=$1

@@ -16,7 +16,7 @@
 # Environment (optional):
 #   TODO_CONFORMANCE_BIN   a prebuilt todo-conformance to use instead of building one
 #   CALIBRATION_OUT        a directory to keep each run's report, suite output and log in
-#   CALIBRATION_PG_PORT    the local cluster's port (default: a free one)
+#   CALIBRATION_PG_PORT    the local cluster's port (default 25438)
 # Needs what ci/interop-calibration.sh needs, and Node.js with npm (Better Auth).
 set -euo pipefail
 
@@ -70,9 +70,7 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# A port the kernel says is free now: a fixed one in the ephemeral range can
-# be held by a connection's TIME-WAIT from an earlier run.
-export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${CALIBRATION_PG_PORT:-$(free_port)}"
+export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${CALIBRATION_PG_PORT:-25438}"
 ADMIN_URL=$("$ROOT/ci/local-postgres.sh" start 2>"$WORK/postgres-start.log") || {
   cat "$WORK/postgres-start.log" >&2
   die "could not start the local PostgreSQL cluster on port $LOCAL_PG_PORT"

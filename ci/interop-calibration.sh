@@ -20,7 +20,7 @@
 # Environment (optional):
 #   TODO_CONFORMANCE_BIN   a prebuilt todo-conformance to use instead of building one
 #   CALIBRATION_OUT        a directory to keep each variant's report, suite output and log in
-#   CALIBRATION_PG_PORT    the local cluster's port (default 55437)
+#   CALIBRATION_PG_PORT    the local cluster's port (default 25437)
 #   CALIBRATION_VENV       the variants' venv (default $HOME/.cache/todo-conformance/calibration-venv)
 # Needs python3 (3.11+, for tomllib in the checker) with venv and pip, curl, and
 # the PostgreSQL 15 binaries (ci/local-postgres.sh).
@@ -75,7 +75,7 @@ else
   SUITE="${CARGO_TARGET_DIR:-$ROOT/target}/debug/todo-conformance"
 fi
 
-export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${CALIBRATION_PG_PORT:-55437}"
+export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${CALIBRATION_PG_PORT:-25437}"
 ADMIN_URL=$("$ROOT/ci/local-postgres.sh" start 2>"$WORK/postgres-start.log") || {
   cat "$WORK/postgres-start.log" >&2
   die "could not start the local PostgreSQL cluster on port $LOCAL_PG_PORT"

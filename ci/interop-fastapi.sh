@@ -51,7 +51,7 @@ free_port() {
 log "building the suite"
 (cd "$ROOT" && cargo build --quiet -p todo-conformance)
 
-export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${INTEROP_PG_PORT:-55436}"
+export LOCAL_PG_DIR="$WORK/pg" LOCAL_PG_PORT="${INTEROP_PG_PORT:-25436}"
 DATABASE_URL=$("$ROOT/ci/local-postgres.sh" start)
 export DATABASE_URL
 SECRET=$(python3 -c 'import secrets; print(secrets.token_hex(32))')

@@ -10,12 +10,14 @@
 # e.g.  export DATABASE_URL=$(ci/local-postgres.sh start)
 #
 # The server listens on 127.0.0.1 only; user postgres, password postgres (scram-sha-256),
-# database todo: postgres://postgres:postgres@127.0.0.1:55432/todo
+# database todo: postgres://postgres:postgres@127.0.0.1:25432/todo
 # Tuned for tests, not durability (fsync, synchronous_commit, full_page_writes off).
 #
 # Environment (optional):
 #   LOCAL_PG_DIR      cluster directory (default ${TMPDIR:-/tmp}/todo-conformance-pg)
-#   LOCAL_PG_PORT     TCP port (default 55432)
+#   LOCAL_PG_PORT     TCP port (default 25432; the CI scripts keep their clusters
+#                     below 32768, out of the kernel's range for outgoing connections,
+#                     which can otherwise hold a port a moment before a cluster binds it)
 #   LOCAL_PG_OS_USER  OS user that runs the server when invoked as root (postgres refuses
 #                     to run as root); default: "postgres" if it exists, else a system
 #                     user "todo-pg" is created.
@@ -34,7 +36,7 @@ DB_PASSWORD=postgres
 DB_NAME=todo
 MARKER=.todo-conformance-local-pg
 
-PORT=${LOCAL_PG_PORT:-55432}
+PORT=${LOCAL_PG_PORT:-25432}
 case $PORT in '' | *[!0-9]*) die "LOCAL_PG_PORT must be a number, got '$PORT'" ;; esac
 DIR=${LOCAL_PG_DIR:-${TMPDIR:-/tmp}/todo-conformance-pg}
 case $DIR in /*) ;; *) DIR="$PWD/$DIR" ;; esac

@@ -25,7 +25,7 @@ esac
 
 # A cluster of its own, so that it never collides with the test database.
 export LOCAL_PG_DIR="${TMPDIR:-/tmp}/todo-sqlx-prepare-pg"
-export LOCAL_PG_PORT="${SQLX_PREPARE_PG_PORT:-55433}"
+export LOCAL_PG_PORT="${SQLX_PREPARE_PG_PORT:-25433}"
 database_url=$("$ROOT/ci/local-postgres.sh" start)
 trap '"$ROOT/ci/local-postgres.sh" stop >/dev/null 2>&1 || true; rm -rf "${out:-}"' EXIT
 

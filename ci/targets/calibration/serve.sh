@@ -7,7 +7,7 @@
 #   serve.sh --venv         build or reuse the venv only (before starting several at once)
 #   serve.sh --list         print the variants, one a line
 # e.g.
-#   export DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:55432/todo
+#   export DATABASE_URL=postgresql://postgres:postgres@127.0.0.1:25432/todo
 #   BETTER_AUTH_SECRET=$SECRET PORT=8011 ci/targets/calibration/serve.sh seed-jose &
 #   todo-conformance --base-url http://127.0.0.1:8011 --secret "$SECRET"
 #
@@ -87,7 +87,7 @@ else
 fi
 case ${DATABASE_URL:-} in
     postgresql://* | postgresql+psycopg://*) ;;
-    '') die "DATABASE_URL is not set, e.g. postgresql://postgres:postgres@127.0.0.1:55432/todo" ;;
+    '') die "DATABASE_URL is not set, e.g. postgresql://postgres:postgres@127.0.0.1:25432/todo" ;;
     # The variants hand it to SQLAlchemy as written, as their tutorials do.
     *) die "DATABASE_URL must be a postgresql:// URL (SQLAlchemy refuses postgres://)" ;;
 esac
