@@ -5,9 +5,8 @@
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
-use serde_json::json;
 
-use super::{accepted, answered, seconds};
+use super::{accepted, answered, seconds, under_unknown_kid};
 use crate::report::finding::Grade;
 use crate::target::http::Exchange;
 use crate::world::{ContractWorld, Outcome};
@@ -33,10 +32,7 @@ impl ContractWorld {
         let (minter, _) = self.fresh_key()?;
         let claims = minter.claims(&alice.id, &alice.email).to_string();
         let tokens: Vec<String> = (0..FLOOD)
-            .map(|_| {
-                let kid = format!("todo-conformance-unknown-{}", uuid::Uuid::new_v4().simple());
-                minter.sign_raw(&json!({ "kid": kid }), &claims)
-            })
+            .map(|_| under_unknown_kid(&minter, &claims))
             .collect();
         // All at once, as a flood comes: a target that limits its fetches
         // in time (and may hold a token until it may fetch again) fetches

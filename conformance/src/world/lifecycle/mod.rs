@@ -146,6 +146,12 @@ impl ContractWorld {
     }
 }
 
+/// `claims` signed by `minter` under a kid nobody published.
+fn under_unknown_kid(minter: &crate::tokens::Minter, claims: &str) -> String {
+    let kid = format!("todo-conformance-unknown-{}", uuid::Uuid::new_v4().simple());
+    minter.sign_raw(&serde_json::json!({ "kid": kid }), claims)
+}
+
 fn seconds(duration: Duration) -> String {
     format!("{:.1} s", duration.as_secs_f64())
 }

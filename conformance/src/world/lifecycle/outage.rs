@@ -7,9 +7,8 @@
 use std::time::Instant;
 
 use reqwest::Method;
-use serde_json::json;
 
-use super::{accepted, answered, seconds};
+use super::{accepted, answered, seconds, under_unknown_kid};
 use crate::report::finding::Grade;
 use crate::target::http::{Cause, Exchange};
 use crate::tokens::key_server::Mode;
@@ -65,8 +64,7 @@ impl ContractWorld {
         let (minter, _) = self.fresh_key()?;
         let claims = minter.claims(&alice.id, &alice.email).to_string();
         loop {
-            let kid = format!("todo-conformance-unknown-{}", uuid::Uuid::new_v4().simple());
-            let token = minter.sign_raw(&json!({ "kid": kid }), &claims);
+            let token = under_unknown_kid(&minter, &claims);
             let sent = Instant::now();
             let exchange = self.fetch(Method::GET, &path, Some(&token), None).await;
             let took = seconds(sent.elapsed());
