@@ -2,10 +2,11 @@
 //! accepted findings, the promise matrix, the one-line tally, and the
 //! promises no scenario verified (NOT CHECKED).
 
+use crate::report::expected::Applied;
 use crate::report::results::{PromiseRow, RunReport, Verdict};
 use crate::report::safe::line;
 
-pub fn print(report: &RunReport, expected_not_run: &[String]) {
+pub fn print(report: &RunReport, expected: &Applied) {
     for note in &report.informational {
         println!(
             "[informational] {} ({}): {}",
@@ -28,8 +29,11 @@ pub fn print(report: &RunReport, expected_not_run: &[String]) {
             _ => {}
         }
     }
-    for scenario in expected_not_run {
+    for scenario in &expected.not_run {
         println!("[expected failure not run] {scenario}: it did not run, so it is not checked");
+    }
+    for entry in &expected.expired {
+        println!("[expected failure expired] {}", line(entry));
     }
     println!();
     print!("{}", matrix(report));
@@ -57,6 +61,17 @@ pub fn print(report: &RunReport, expected_not_run: &[String]) {
         println!(
             "warning: {} scenarios did not run; the checks they make are NOT verified by this run (reasons above)",
             totals.skipped
+        );
+    }
+    if !expected.expired.is_empty() {
+        println!(
+            "failed: {} --expect-failures entr{} expired (above): the run fails until each is renewed or fixed",
+            expected.expired.len(),
+            if expected.expired.len() == 1 {
+                "y"
+            } else {
+                "ies"
+            }
         );
     }
 }

@@ -9,11 +9,14 @@
 //! scenario = "Missing token: list with no Authorization header"
 //! grade = "failed"        # or "non-strict"
 //! reason = "FastAPI 0.115's HTTPBearer answers 403; upgrade planned"
+//! until = 2027-01-31      # optional: after this date the entry fails the run
 //! ```
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use toml::value::Datetime;
 
 use crate::report::results::{ScenarioResult, Verdict};
 
@@ -48,6 +51,44 @@ struct Entry {
     /// The worst grade accepted.
     grade: Accepted,
     reason: String,
+    /// The last day the acceptance holds: a date, so that an accepted
+    /// finding cannot be forgotten (Schemathesis's baseline has the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    until: Option<Datetime>,
+}
+
+impl Entry {
+    /// `until` as a date; only a plain TOML date (`2027-01-31`) is one.
+    fn until(&self) -> Result<Option<NaiveDate>, String> {
+        let Some(until) = &self.until else {
+            return Ok(None);
+        };
+        let date = until
+            .date
+            .filter(|_| until.time.is_none() && until.offset.is_none())
+            .and_then(|date| {
+                NaiveDate::from_ymd_opt(
+                    i32::from(date.year),
+                    u32::from(date.month),
+                    u32::from(date.day),
+                )
+            });
+        date.map(Some).ok_or_else(|| {
+            format!(
+                "{:?} has until = {until}: expected a date such as 2027-01-31",
+                self.scenario
+            )
+        })
+    }
+}
+
+/// What applying the list did besides re-grading: the listed scenarios
+/// that did not run, and the entries whose date has passed, each as one
+/// line naming it. An expired entry fails the run whatever happened.
+#[derive(Debug, Default)]
+pub struct Applied {
+    pub not_run: Vec<String>,
+    pub expired: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -76,6 +117,7 @@ impl ExpectedFailures {
             if entry.reason.trim().is_empty() {
                 return Err(invalid(format!("{:?} has no reason", entry.scenario)));
             }
+            entry.until().map_err(invalid)?;
             if !known.contains(&entry.scenario) {
                 return Err(invalid(format!(
                     "{:?} is not a scenario of the catalogue (see --list)",
@@ -87,31 +129,42 @@ impl ExpectedFailures {
     }
 
     /// Turns the listed failures into expected ones and the listed passes
-    /// into unexpected ones. Returns the listed scenarios that did not run.
-    pub fn apply(&self, results: &mut [ScenarioResult]) -> Vec<String> {
-        let mut not_run = Vec::new();
+    /// into unexpected ones, as of `today`: an entry past its `until`
+    /// accepts nothing any more (its pass still shows the list is stale).
+    pub fn apply(&self, results: &mut [ScenarioResult], today: NaiveDate) -> Applied {
+        let mut applied = Applied::default();
         for entry in &self.expected {
+            // Checked at load.
+            let until = entry.until().ok().flatten();
+            let expired = until.filter(|until| *until < today);
+            if let Some(until) = expired {
+                applied.expired.push(format!(
+                    "{}: accepted until {until} ({}); renew the entry with a new date, or fix the finding",
+                    entry.scenario, entry.reason
+                ));
+            }
             let Some(result) = results
                 .iter_mut()
                 .find(|result| result.id() == entry.scenario)
             else {
-                not_run.push(entry.scenario.clone());
+                applied.not_run.push(entry.scenario.clone());
                 continue;
             };
             let reason = entry.reason.clone();
             result.verdict = match (&result.verdict, entry.grade) {
+                (Verdict::Passed, _) => Verdict::UnexpectedPass { reason },
+                _ if expired.is_some() => continue,
                 (Verdict::Failed, Accepted::Failed) | (Verdict::NonStrict, _) => {
                     Verdict::ExpectedFailure { reason }
                 }
                 (Verdict::Failed, Accepted::NonStrict) => continue,
-                (Verdict::Passed, _) => Verdict::UnexpectedPass { reason },
                 _ => {
-                    not_run.push(entry.scenario.clone());
+                    applied.not_run.push(entry.scenario.clone());
                     continue;
                 }
             };
         }
-        not_run
+        applied
     }
 
     /// The failed and non-strict scenarios of a run, in this file's format.
@@ -131,6 +184,7 @@ impl ExpectedFailures {
                         "TODO: why this {} finding is accepted",
                         result.verdict.label()
                     ),
+                    until: None,
                 })
                 .collect(),
         };
@@ -175,6 +229,51 @@ mod tests {
 
     const KNOWN: &str = "Missing token: list";
 
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("a date")
+    }
+
+    #[test]
+    fn an_entry_accepts_until_its_date_and_then_fails_the_run_naming_itself() {
+        let file = TempFile::with(&format!(
+            "[[expected]]\nscenario = \"{KNOWN}\"\ngrade = \"failed\"\nreason = \"upgrade in January\"\nuntil = 2027-01-31\n"
+        ));
+        let expected = ExpectedFailures::load(&file.0, &[KNOWN.to_owned()]).expect("valid");
+        let on = |today: &str| {
+            let mut results = vec![result("list", Verdict::Failed)];
+            let applied = expected.apply(&mut results, day(today));
+            (results.remove(0).verdict, applied.expired)
+        };
+        let (verdict, expired) = on("2027-01-31");
+        assert!(matches!(verdict, Verdict::ExpectedFailure { .. }));
+        assert!(expired.is_empty());
+        let (verdict, expired) = on("2027-02-01");
+        assert_eq!(verdict, Verdict::Failed, "an expired entry accepts nothing");
+        assert_eq!(expired.len(), 1);
+        assert!(expired[0].starts_with(KNOWN) && expired[0].contains("until 2027-01-31"));
+        // Also when the scenario did not run: the date is what expired.
+        let applied = expected.apply(&mut [], day("2027-02-01"));
+        assert_eq!((applied.not_run.len(), applied.expired.len()), (1, 1));
+    }
+
+    #[test]
+    fn an_until_that_is_not_a_plain_date_is_refused() {
+        for until in [
+            "2027-01-31T10:00:00",
+            "\"2027-01-31\"",
+            "2027-01-31T10:00:00Z",
+        ] {
+            let file = TempFile::with(&format!(
+                "[[expected]]\nscenario = \"{KNOWN}\"\ngrade = \"failed\"\nreason = \"r\"\nuntil = {until}\n"
+            ));
+            let error = ExpectedFailures::load(&file.0, &[KNOWN.to_owned()]).expect_err(until);
+            assert!(
+                error.to_string().contains("is not valid"),
+                "{until}: {error}"
+            );
+        }
+    }
+
     #[test]
     fn listed_failures_are_accepted_and_listed_passes_are_stale() {
         let entry = |scenario: &str, grade: &str| {
@@ -199,7 +298,7 @@ mod tests {
             result("create", Verdict::Failed),
             result("update", Verdict::Failed),
         ];
-        let not_run = expected.apply(&mut results);
+        let not_run = expected.apply(&mut results, day("2026-11-27")).not_run;
         assert!(matches!(
             results[0].verdict,
             Verdict::ExpectedFailure { .. }

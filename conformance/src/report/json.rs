@@ -12,7 +12,7 @@ use crate::report::results::{Informational, PromiseRow, RunReport, ScenarioResul
 use crate::report::text;
 
 /// Bumped when a field changes meaning or goes away.
-const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Report<'a> {

@@ -1,6 +1,6 @@
 //! What a run found and how it is told: typed findings and their grades,
 //! the results of every scenario, hints for known causes, and the console,
-//! JUnit, HTML and JSON writers.
+//! JUnit, HTML, JSON and Markdown writers.
 
 pub mod console;
 pub mod expected;
@@ -9,6 +9,7 @@ pub mod hints;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod redact;
 pub mod results;
 pub mod safe;

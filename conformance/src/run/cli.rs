@@ -114,6 +114,11 @@ pub struct Cli {
     #[arg(long, value_name = "REGEX")]
     pub name: Option<Regex>,
 
+    /// Run only the scenarios that failed (or were non-strict) in an
+    /// earlier run's --json report: to iterate on a fix in seconds.
+    #[arg(long, value_name = "REPORT.json")]
+    pub rerun_failed: Option<PathBuf>,
+
     /// Run only the load scenario: USERS fresh users at once, for
     /// --duration seconds (bounded: at most 200 000 requests).
     #[arg(long, value_name = "USERS", value_parser = clap::value_parser!(u16).range(2..=1000))]
@@ -150,6 +155,12 @@ pub struct Cli {
     /// with its request, response and curl) to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+
+    /// Write a Markdown summary (the verdict, the promise matrix, each
+    /// failed finding with its hint and curl) to FILE, e.g.
+    /// "$GITHUB_STEP_SUMMARY" in a GitHub Actions step.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
 
     /// Write this run's findings to FILE in the --expect-failures format,
     /// to start a list of accepted findings from.

@@ -10,6 +10,7 @@ pub mod features;
 pub mod plan;
 pub mod prepare;
 pub mod reports;
+pub mod rerun;
 pub mod scenarios;
 pub mod session;
 pub mod signals;

@@ -10,6 +10,7 @@ use crate::report::expected::ExpectedFailures;
 use crate::run::api::{ApiPlan, DocumentSource};
 use crate::run::cli::Cli;
 use crate::run::features::Features;
+use crate::run::rerun;
 use crate::run::scenarios::Selection;
 use crate::run::sources::Sources;
 use crate::target::openapi::infer;
@@ -45,6 +46,8 @@ pub struct Outputs {
     /// Cucumber's JSON, scenario by scenario and step by step.
     pub cucumber_json: Option<PathBuf>,
     pub html: Option<PathBuf>,
+    /// A Markdown summary, for a CI job's page.
+    pub markdown: Option<PathBuf>,
     /// `--record-failures`: this run's findings as accepted ones.
     pub record: Option<PathBuf>,
 }
@@ -104,6 +107,10 @@ impl RunPlan {
             Target::External { .. } => Sources::external(&cli, &profile)?,
             Target::Bundled { secret } => Sources::bundled(&cli, secret, &profile),
         };
+        let only = match &cli.rerun_failed {
+            Some(path) => Some(rerun::failed_in(path, &features.scenario_ids())?),
+            None => None,
+        };
         let expected = match &cli.expect_failures {
             Some(path) => Some(ExpectedFailures::load(path, &features.scenario_ids())?),
             None => None,
@@ -113,6 +120,7 @@ impl RunPlan {
             selection: Selection {
                 tags: cli.tags,
                 name: cli.name,
+                only,
                 strict: cli.strict,
                 load: cli.load.is_some(),
                 unavailable: sources.unavailable(),
@@ -138,6 +146,7 @@ impl RunPlan {
                 json: cli.json,
                 cucumber_json: cli.cucumber_json,
                 html: cli.html,
+                markdown: cli.markdown,
                 record: cli.record_failures,
             },
             strict: cli.strict,

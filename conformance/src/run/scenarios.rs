@@ -2,6 +2,7 @@
 //! and Cucumber JSON writers, cleanup after each scenario, and each
 //! scenario's verdict.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -34,6 +35,8 @@ pub struct ReportFileError {
 pub struct Selection {
     pub tags: Option<TagOperation>,
     pub name: Option<Regex>,
+    /// `--rerun-failed`: only these scenarios (`Feature: Scenario`).
+    pub only: Option<BTreeSet<String>>,
     /// What this run cannot give the scenarios that need it, with the
     /// reason; the first that a scenario's tags name is its skip reason.
     pub unavailable: Vec<(Capability, String)>,
@@ -54,6 +57,10 @@ impl Selection {
                 .name
                 .as_ref()
                 .is_none_or(|re| re.is_match(&scenario.name))
+            && self
+                .only
+                .as_ref()
+                .is_none_or(|only| only.contains(&format!("{}: {}", feature.name, scenario.name)))
     }
 
     /// Why a chosen scenario cannot run here, if it cannot.

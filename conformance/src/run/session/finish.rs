@@ -61,19 +61,23 @@ impl Session {
             }
         };
         let mut scenarios = tally.results;
-        let not_run = self
+        let today = chrono::Local::now().date_naive();
+        let applied = self
             .expected
             .as_ref()
-            .map(|expected| expected.apply(&mut scenarios))
+            .map(|expected| expected.apply(&mut scenarios, today))
             .unwrap_or_default();
         let report = self.report(scenarios, left_behind, None);
-        report::console::print(&report, &not_run);
+        report::console::print(&report, &applied);
         let written = reports::write(&self.outputs, &report);
         // The reports first: they are what a CI step that kills slow steps
         // must find.
         self.shut_down().await?;
         written?;
-        let failed = report.fails_run() || tally.execution_failed || !report.left_behind.is_empty();
+        let failed = report.fails_run()
+            || tally.execution_failed
+            || !report.left_behind.is_empty()
+            || !applied.expired.is_empty();
         Ok(if failed {
             ExitCode::from(1)
         } else {

@@ -1,0 +1,223 @@
+//! `--markdown FILE`: a short Markdown summary for a CI job page (GitHub's
+//! `$GITHUB_STEP_SUMMARY`): the verdict, the promise matrix, then each
+//! failed finding with its hint and how to reproduce it. What the target
+//! sent goes only into code spans and fenced blocks, so that it shows as
+//! text and never as Markdown or HTML.
+//!
+//! Written by hand: no maintained crate builds GitHub-flavoured Markdown
+//! with escaping; the rules that matter here are the two below (a code
+//! fence longer than any backtick run inside, and `|` in table cells).
+
+use std::fmt::Write as _;
+
+use crate::report::finding::Failure;
+use crate::report::hints::Hint;
+use crate::report::results::{RunReport, ScenarioResult, Verdict};
+use crate::report::{safe, text};
+
+/// A job summary is capped (1 MiB on GitHub): past this many failed
+/// findings, the rest are counted and left to the other reports.
+const MAX_FINDINGS: usize = 30;
+
+pub fn render(report: &RunReport) -> String {
+    let mut page = String::new();
+    let totals = report.totals();
+    let verdict = if report.stopped.is_some() {
+        "did not run"
+    } else if report.fails_run() {
+        "FAILED"
+    } else {
+        "passed"
+    };
+    let _ = writeln!(
+        page,
+        "## todo-conformance {}: {verdict}\n\nTarget {} (profile {}){}: {} passed, {} failed, {} non-strict, {} skipped, {} expected failures, in {:.0} s.\n",
+        env!("CARGO_PKG_VERSION"),
+        code(&report.target),
+        code(&report.profile),
+        if report.strict { ", --strict" } else { "" },
+        totals.passed,
+        totals.failed,
+        totals.non_strict,
+        totals.skipped,
+        totals.expected_failures,
+        report.duration_secs
+    );
+    if let Some(reason) = report.stop_reason() {
+        let _ = writeln!(
+            page,
+            "The run stopped before any scenario: {}\n",
+            code(&reason)
+        );
+        return page;
+    }
+    matrix(&mut page, report);
+    for row in report.not_checked() {
+        let because = row
+            .not_checked_because
+            .as_deref()
+            .unwrap_or("no reason recorded");
+        let _ = writeln!(
+            page,
+            "> [!WARNING]\n> **NOT CHECKED: {}**: every scenario that decides it was skipped ({}).\n",
+            cell(&row.promise),
+            code(because)
+        );
+    }
+    failed_findings(&mut page, report);
+    page
+}
+
+fn matrix(page: &mut String, report: &RunReport) {
+    page.push_str("| promise | status | passed | failed | non-strict | expected | skipped |\n");
+    page.push_str("|---|---|--:|--:|--:|--:|--:|\n");
+    for row in report.by_promise() {
+        let status = row.status().label();
+        let status = if status == "passed" {
+            status.to_owned()
+        } else {
+            format!("**{status}**")
+        };
+        let _ = writeln!(
+            page,
+            "| {} | {status} | {} | {} | {} | {} | {} |",
+            cell(&row.promise),
+            row.passed,
+            row.failed,
+            row.non_strict,
+            row.expected_failures,
+            row.skipped
+        );
+    }
+    page.push('\n');
+}
+
+fn failed_findings(page: &mut String, report: &RunReport) {
+    let failed: Vec<(&ScenarioResult, &Failure)> = report
+        .scenarios
+        .iter()
+        .filter(|result| result.verdict == Verdict::Failed)
+        .flat_map(|result| result.findings().map(move |failure| (result, failure)))
+        .collect();
+    if failed.is_empty() {
+        return;
+    }
+    let _ = writeln!(page, "### Failed ({})\n", failed.len());
+    for (result, failure) in failed.iter().take(MAX_FINDINGS) {
+        finding(page, result, failure, report.show_tokens);
+    }
+    if failed.len() > MAX_FINDINGS {
+        let _ = writeln!(
+            page,
+            "…and {} more failed findings: see the HTML, JUnit or JSON report.\n",
+            failed.len() - MAX_FINDINGS
+        );
+    }
+}
+
+fn finding(page: &mut String, result: &ScenarioResult, failure: &Failure, show_tokens: bool) {
+    let _ = writeln!(
+        page,
+        "#### {}\n\n- expected {}, got {}",
+        cell(&result.id()),
+        code(&failure.expected),
+        code(&failure.actual)
+    );
+    if let Some(exchange) = &failure.exchange {
+        let _ = writeln!(
+            page,
+            "- request {}",
+            code(&format!(
+                "{} {}",
+                exchange.request.method, exchange.request.url
+            ))
+        );
+    }
+    if let Some(hint) = Hint::of(failure) {
+        let _ = writeln!(page, "- hint: {}", hint.says());
+    }
+    if let Some((command, note)) = text::reproduce(failure, show_tokens) {
+        let fence = fence_for(&command);
+        let _ = writeln!(page, "\n{fence}sh\n{command}\n{fence}");
+        if let Some(note) = note {
+            let _ = writeln!(page, "\n{note}");
+        }
+    }
+    page.push('\n');
+}
+
+/// `text` as one inline code span: on one line, between backtick runs
+/// longer than any inside it (CommonMark's rule), padded so that a
+/// backtick at either end stays text.
+fn code(text: &str) -> String {
+    let text = cell(&safe::line(text));
+    let ticks = "`".repeat(longest_backtick_run(&text) + 1);
+    format!("{ticks} {text} {ticks}")
+}
+
+/// A table cell's text: `|` would end the cell, even inside a code span.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// A code fence no line of `text` can close.
+fn fence_for(text: &str) -> String {
+    "`".repeat((longest_backtick_run(text) + 1).max(3))
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::finding::{Check, Grade};
+
+    fn report_with(actual: &str) -> RunReport {
+        let failure = Failure {
+            promise: "Missing token".to_owned(),
+            scenario: "list".to_owned(),
+            grade: Grade::Broken,
+            check: Check::Status(vec![401]),
+            presented: None,
+            expected: "401".to_owned(),
+            actual: actual.to_owned(),
+            exchange: None,
+        };
+        let mut result = ScenarioResult::with_verdict("Missing token", "list", Verdict::Failed);
+        result.finding = Some(failure);
+        RunReport {
+            target: "http://127.0.0.1:1".to_owned(),
+            profile: "seed".to_owned(),
+            scenarios: vec![result],
+            ..RunReport::default()
+        }
+    }
+
+    #[test]
+    fn a_failed_finding_is_listed_under_a_failed_verdict_with_the_matrix() {
+        let page = render(&report_with("200"));
+        assert!(page.starts_with("## todo-conformance"), "{page}");
+        assert!(page.contains(": FAILED"));
+        assert!(page.contains("| Missing token | **failed** | 0 | 1 |"));
+        assert!(page.contains("#### Missing token: list"));
+        assert!(page.contains("- expected ` 401 `, got ` 200 `"), "{page}");
+    }
+
+    #[test]
+    fn what_the_target_sent_stays_text() {
+        let hostile = "</details><img src=x onerror=alert(1)> `` | # Passed\n## All good";
+        let page = render(&report_with(hostile));
+        let line = page
+            .lines()
+            .find(|line| line.contains("onerror"))
+            .expect("the actual value is shown");
+        // One line, inside a code span whose fence is longer than the
+        // backtick run inside, and the pipe escaped.
+        assert!(line.starts_with("- expected"), "{line}");
+        assert!(line.contains("``` </details>"), "{line}");
+        assert!(line.contains("\\|"), "{line}");
+        assert!(!page.contains("\n## All good"), "{page}");
+    }
+}
