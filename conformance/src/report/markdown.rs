@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use crate::report::finding::Failure;
 use crate::report::hints::Hint;
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
-use crate::report::{safe, text};
+use crate::report::{safe, taxonomy, text};
 
 /// A job summary is capped (1 MiB on GitHub): past this many failed
 /// findings, the rest are counted and left to the other reports.
@@ -116,10 +116,13 @@ fn failed_findings(page: &mut String, report: &RunReport) {
 }
 
 fn finding(page: &mut String, result: &ScenarioResult, failure: &Failure, show_tokens: bool) {
+    let rule = taxonomy::classify(result, Some(failure));
     let _ = writeln!(
         page,
-        "#### {}\n\n- expected {}, got {}",
+        "#### {}\n\n- {} ({})\n- expected {}, got {}",
         cell(&result.id()),
+        rule.ids(),
+        rule.id,
         code(&failure.expected),
         code(&failure.actual)
     );
@@ -203,6 +206,7 @@ mod tests {
         assert!(page.contains("| Missing token | **failed** | 0 | 1 |"));
         assert!(page.contains("#### Missing token: list"));
         assert!(page.contains("- expected ` 401 `, got ` 200 `"), "{page}");
+        assert!(page.contains("- CWE-"), "every finding carries its ids: {page}");
     }
 
     #[test]

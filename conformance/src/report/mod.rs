@@ -1,6 +1,7 @@
 //! What a run found and how it is told: typed findings and their grades,
 //! the results of every scenario, hints for known causes, and the console,
-//! JUnit, HTML, JSON and Markdown writers.
+//! JUnit, HTML, JSON and Markdown writers, and the CWE and OWASP ids of each
+//! finding.
 
 pub mod console;
 pub mod expected;
@@ -13,6 +14,7 @@ pub mod markdown;
 pub mod redact;
 pub mod results;
 pub mod safe;
+pub mod taxonomy;
 pub mod text;
 
 #[cfg(test)]

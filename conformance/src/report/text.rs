@@ -10,6 +10,7 @@ use crate::report::redact::{
     header_value,
 };
 use crate::report::safe;
+use crate::report::taxonomy::Rule;
 
 /// The indentation of a finding's continuation lines.
 const INDENT: &str = "          ";
@@ -46,8 +47,17 @@ pub fn headline(failure: &Failure) -> String {
 /// header values on their line, bodies on lines of their own, each inside
 /// the block, so that no answer can forge a line of the report.
 pub fn details(failure: &Failure, show_tokens: bool) -> String {
+    described(failure, None, show_tokens)
+}
+
+/// [`details`], with the finding's CWE and OWASP ids under its headline
+/// when its family is known.
+fn described(failure: &Failure, rule: Option<&Rule>, show_tokens: bool) -> String {
     let mut text = headline(failure);
     let _ = writeln!(text);
+    if let Some(rule) = rule {
+        let _ = writeln!(text, "ids:      {} ({})", rule.ids(), rule.id);
+    }
     let _ = writeln!(
         text,
         "expected: {}",
@@ -126,7 +136,20 @@ pub fn reproduce(failure: &Failure, show_tokens: bool) -> Option<(String, Option
 
 /// The whole block: details, then how to reproduce.
 pub fn block(failure: &Failure, show_tokens: bool) -> String {
-    let mut text = details(failure, show_tokens);
+    reproducible(described(failure, None, show_tokens), failure, show_tokens)
+}
+
+/// The whole block with the finding's ids: what the console prints.
+pub fn classified_block(failure: &Failure, rule: &Rule, show_tokens: bool) -> String {
+    reproducible(
+        described(failure, Some(rule), show_tokens),
+        failure,
+        show_tokens,
+    )
+}
+
+/// `text`, then how to reproduce the finding.
+fn reproducible(mut text: String, failure: &Failure, show_tokens: bool) -> String {
     let Some((command, note)) = reproduce(failure, show_tokens) else {
         return text;
     };
