@@ -1,132 +1,141 @@
-//! JUnit XML for CI: a test suite per promise, a test case per scenario.
-//! Failed scenarios (and expected failures that passed) are failures;
-//! skipped scenarios and accepted expected failures are skipped, with their
-//! reason; non-strict findings pass, with their report as output. A promise
-//! whose every deciding scenario was skipped says NOT CHECKED, on its suite
-//! and on each skip.
+//! JUnit XML for CI, written by `quick-junit`: a test suite per promise, a
+//! test case per scenario. Failed scenarios (and expected failures that
+//! passed) are failures; skipped scenarios and accepted expected failures
+//! are skipped, with their reason; non-strict findings pass, with their
+//! report as output. A promise whose every deciding scenario was skipped
+//! says NOT CHECKED, on its suite and on each skip.
+//!
+//! quick-junit escapes the XML and drops the control characters it cannot
+//! hold; what it leaves that XML 1.0 still forbids is replaced here (see
+//! [`xml_text`]).
 
-use std::fmt::Write as _;
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
-use crate::report::text;
+use crate::report::{safe, text};
 
 pub fn render(report: &RunReport) -> String {
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let mut junit = Report::new(REPORT_NAME);
+    junit.set_time(Duration::try_from_secs_f64(report.duration_secs).unwrap_or_default());
     if let Some(reason) = report.stop_reason() {
-        // One failed test case, so that CI shows the run failed, and why.
-        let _ = write!(
-            xml,
-            "<testsuites name=\"todo-conformance\" tests=\"1\" failures=\"1\" skipped=\"0\" time=\"{:.3}\">\n  \
-             <testsuite name=\"{STOPPED_SUITE}\" tests=\"1\" failures=\"1\" skipped=\"0\">\n    \
-             <testcase classname=\"{STOPPED_SUITE}\" name=\"{STOPPED_CASE}\"><failure message=\"{}\"/></testcase>\n  \
-             </testsuite>\n</testsuites>\n",
-            report.duration_secs,
-            escape(&reason)
-        );
-        return xml;
-    }
-    let totals = report.totals();
-    let _ = writeln!(
-        xml,
-        r#"<testsuites name="todo-conformance" tests="{}" failures="{}" skipped="{}" time="{:.3}">"#,
-        report.scenarios.len(),
-        totals.failed,
-        totals.skipped + totals.expected_failures,
-        report.duration_secs
-    );
-    for row in report.by_promise() {
-        let cases: Vec<&ScenarioResult> = report
-            .scenarios
-            .iter()
-            .filter(|result| result.promise == row.promise)
-            .collect();
-        let _ = writeln!(
-            xml,
-            r#"  <testsuite name="{}" tests="{}" failures="{}" skipped="{}">"#,
-            escape(&row.promise),
-            cases.len(),
-            row.failed,
-            row.skipped + row.expected_failures
-        );
-        let not_checked = row.not_checked > 0;
-        if not_checked {
-            // CI views show a skip as harmless: say that the promise itself
-            // went unverified, on the suite and on each of its skips.
-            let _ = writeln!(
-                xml,
-                r#"    <properties><property name="verdict" value="NOT CHECKED: every scenario that decides this promise was skipped ({})"/></properties>"#,
-                escape(row.not_checked_because.as_deref().unwrap_or_default())
+        junit.add_test_suite(stopped(&reason));
+    } else {
+        for row in report.by_promise() {
+            let mut suite = TestSuite::new(row.promise.as_str());
+            let not_checked = row.not_checked > 0;
+            if not_checked {
+                // CI views show a skip as harmless: say that the promise itself
+                // went unverified, on the suite and on each of its skips.
+                suite.add_property(Property::new(
+                    "verdict",
+                    format!(
+                        "NOT CHECKED: every scenario that decides this promise was skipped ({})",
+                        reason_text(row.not_checked_because.as_deref().unwrap_or_default())
+                    ),
+                ));
+            }
+            suite.add_test_cases(
+                report
+                    .scenarios
+                    .iter()
+                    .filter(|result| result.promise == row.promise)
+                    .map(|result| test_case(result, report.show_tokens, not_checked)),
             );
+            junit.add_test_suite(suite);
         }
-        for case in cases {
-            xml.push_str(&test_case(case, report.show_tokens, not_checked));
-        }
-        xml.push_str("  </testsuite>\n");
     }
-    xml.push_str("</testsuites>\n");
-    xml
+    // Into memory there is no I/O to fail, and every string is UTF-8.
+    junit
+        .to_string()
+        .expect("a JUnit report serialises to memory")
 }
 
-/// The test suite and test case of a run that stopped without results.
-const STOPPED_SUITE: &str = "todo-conformance";
+/// The report's name, and the test suite of a run that stopped.
+const REPORT_NAME: &str = "todo-conformance";
 const STOPPED_CASE: &str = "the run stopped before any scenario result";
 
-fn test_case(result: &ScenarioResult, show_tokens: bool, not_checked: bool) -> String {
-    let report = result
-        .findings()
-        .map(|finding| text::block(finding, show_tokens))
-        .collect::<Vec<_>>()
-        .join("\n\n");
-    let report = report.as_str();
-    let headline = result.findings().next().map(text::headline);
-    let body = match &result.verdict {
-        Verdict::Passed => String::new(),
-        Verdict::Failed => format!(
-            r#"<failure message="{}">{}</failure>"#,
-            escape(headline.as_deref().unwrap_or("the scenario failed")),
-            escape(report)
-        ),
-        Verdict::UnexpectedPass { reason } => format!(
-            r#"<failure message="listed in --expect-failures ({}), but passed: remove it from the list"/>"#,
-            escape(reason)
-        ),
-        Verdict::NonStrict => format!("<system-out>{}</system-out>", escape(report)),
-        Verdict::ExpectedFailure { reason } => format!(
-            r#"<skipped message="expected failure: {}"/><system-out>{}</system-out>"#,
-            escape(reason),
-            escape(report)
-        ),
-        Verdict::Skipped { reason } if not_checked => format!(
-            r#"<skipped message="NOT CHECKED (the promise is unverified): {}"/>"#,
-            escape(reason)
-        ),
-        Verdict::Skipped { reason } => format!(r#"<skipped message="{}"/>"#, escape(reason)),
-    };
-    format!(
-        "    <testcase classname=\"{}\" name=\"{}\">{body}</testcase>\n",
-        escape(&result.promise),
-        escape(&result.scenario)
-    )
+/// One failed test case, so that CI shows the run failed, and why.
+fn stopped(reason: &str) -> TestSuite {
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    status.set_message(reason_text(reason));
+    let mut case = TestCase::new(STOPPED_CASE, status);
+    case.set_classname(REPORT_NAME);
+    let mut suite = TestSuite::new(REPORT_NAME);
+    suite.add_test_case(case);
+    suite
 }
 
-/// Escaped for XML text and attributes; characters XML 1.0 cannot hold at
-/// all (most control characters, which hostile bodies may carry) become
-/// U+FFFD.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            '\t' | '\n' | '\r' => escaped.push(c),
-            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => escaped.push('\u{fffd}'),
-            c => escaped.push(c),
+fn test_case(result: &ScenarioResult, show_tokens: bool, not_checked: bool) -> TestCase {
+    let report = xml_text(
+        &result
+            .findings()
+            .map(|finding| text::block(finding, show_tokens))
+            .collect::<Vec<_>>()
+            .join("\n\n"),
+    );
+    let mut output = None;
+    let status = match &result.verdict {
+        Verdict::Passed => TestCaseStatus::success(),
+        Verdict::Failed => {
+            let headline = result.findings().next().map(text::headline);
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_message(xml_text(
+                    headline.as_deref().unwrap_or("the scenario failed"),
+                ))
+                .set_description(report);
+            status
         }
+        Verdict::UnexpectedPass { reason } => {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status.set_message(format!(
+                "listed in --expect-failures ({}), but passed: remove it from the list",
+                reason_text(reason)
+            ));
+            status
+        }
+        Verdict::NonStrict => {
+            output = Some(report);
+            TestCaseStatus::success()
+        }
+        Verdict::ExpectedFailure { reason } => {
+            output = Some(report);
+            skipped(format!("expected failure: {}", reason_text(reason)))
+        }
+        Verdict::Skipped { reason } if not_checked => skipped(format!(
+            "NOT CHECKED (the promise is unverified): {}",
+            reason_text(reason)
+        )),
+        Verdict::Skipped { reason } => skipped(reason_text(reason)),
+    };
+    let mut case = TestCase::new(result.scenario.as_str(), status);
+    case.set_classname(result.promise.as_str());
+    if let Some(output) = output {
+        case.set_system_out(output);
     }
-    escaped
+    case
+}
+
+fn skipped(message: String) -> TestCaseStatus {
+    let mut status = TestCaseStatus::skipped();
+    status.set_message(message);
+    status
+}
+
+/// A reason as the console shows it (a target may have written part of it:
+/// what would act on a terminal or a CI log is shown escaped, not dropped),
+/// in characters XML can hold.
+fn reason_text(reason: &str) -> String {
+    xml_text(&safe::line(reason))
+}
+
+/// `text` without the two noncharacters XML 1.0 cannot hold and quick-junit
+/// lets through (it drops C0 controls and ANSI escapes itself); a hostile
+/// body may carry them.
+fn xml_text(text: &str) -> String {
+    text.replace(['\u{fffe}', '\u{ffff}'], "\u{fffd}")
 }
 
 #[cfg(test)]
@@ -145,6 +154,12 @@ mod tests {
             actual: "200".to_owned(),
             exchange: None,
         }
+    }
+
+    /// The report read back by quick-junit's own parser: the XML is well
+    /// formed, and its counts are those of the test cases.
+    fn parsed(xml: &str) -> Report {
+        Report::deserialize_from_str(xml).unwrap_or_else(|error| panic!("{error}: {xml}"))
     }
 
     fn result(scenario: &str, verdict: Verdict, finding: Option<Failure>) -> ScenarioResult {
@@ -220,8 +235,10 @@ mod tests {
             ..RunReport::default()
         };
         let xml = render(&report);
-        assert!(
-            xml.contains(r#"tests="6" failures="2" skipped="2""#),
+        let parsed = parsed(&xml);
+        assert_eq!(
+            (parsed.tests, parsed.failures, parsed.skipped),
+            (6, 2, 2),
             "{xml}"
         );
         assert!(
@@ -244,15 +261,17 @@ mod tests {
             ..RunReport::default()
         };
         let xml = render(&report);
-        assert!(
-            xml.contains(
-                r#"<testsuites name="todo-conformance" tests="1" failures="1" skipped="0""#
-            ),
+        let parsed = parsed(&xml);
+        assert_eq!(
+            (parsed.tests, parsed.failures, parsed.skipped),
+            (1, 1, 0),
             "{xml}"
         );
+        let case = &parsed.test_suites[0].test_cases[0];
+        assert_eq!(case.name.as_str(), STOPPED_CASE);
         assert!(
             xml.contains(
-                r#"name="the run stopped before any scenario result"><failure message="no answer to GET http://t/&lt;x&gt; &amp; eyJhbGciOiJI…"/></testcase>"#
+                r#"<failure message="no answer to GET http://t/&lt;x&gt; &amp; eyJhbGciOiJI…"/>"#
             ),
             "{xml}"
         );
@@ -292,6 +311,7 @@ mod tests {
             ..RunReport::default()
         };
         let xml = render(&report);
+        parsed(&xml);
         let legal = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..);
         assert!(xml.chars().all(legal), "{xml:?}");
         assert!(!xml.contains("</testcase>]]>"), "{xml}");
@@ -305,7 +325,10 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_cannot_break_the_xml() {
-        assert_eq!(escape("a\u{0}b\u{1b}c\n"), "a\u{fffd}b\u{fffd}c\n");
+    fn a_reason_shows_its_control_characters_as_the_console_does() {
+        assert_eq!(
+            reason_text("a\u{0}b\u{1b}[2Jc\n\u{fffe}"),
+            "a\\u{0}b\\u{1b}[2Jc\\n\u{fffd}"
+        );
     }
 }
