@@ -40,12 +40,19 @@ pub fn headline(failure: &Failure) -> String {
     line
 }
 
-/// Everything but the curl command: headline, expected against actual, the
-/// hint, the request and the response, credentials hidden unless
-/// `show_tokens`. What the target wrote is made safe where it is placed:
-/// header values on their line, bodies on lines of their own, each inside
-/// the block, so that no answer can forge a line of the report.
-pub fn details(failure: &Failure, show_tokens: bool) -> String {
+/// Everything but the curl command: the outcome, the hint, then the
+/// exchange.
+fn details(failure: &Failure, show_tokens: bool) -> String {
+    let mut text = outcome(failure);
+    if let Some(hint) = Hint::of(failure) {
+        let _ = writeln!(text, "hint:     {}", hint.says());
+    }
+    text.push_str(&exchange(failure, show_tokens));
+    text
+}
+
+/// The headline, then expected against actual.
+pub fn outcome(failure: &Failure) -> String {
     let mut text = headline(failure);
     let _ = writeln!(text);
     let _ = writeln!(
@@ -58,9 +65,15 @@ pub fn details(failure: &Failure, show_tokens: bool) -> String {
         "actual:   {}",
         safe::indented(&failure.actual, INDENT)
     );
-    if let Some(hint) = Hint::of(failure) {
-        let _ = writeln!(text, "hint:     {}", hint.says());
-    }
+    text
+}
+
+/// The request and the response, if there was an exchange, credentials
+/// hidden unless `show_tokens`. What the target wrote is made safe where it
+/// is placed: header values on their line, bodies on lines of their own,
+/// each inside the block, so that no answer can forge a line of the report.
+pub fn exchange(failure: &Failure, show_tokens: bool) -> String {
+    let mut text = String::new();
     let Some(exchange) = &failure.exchange else {
         return text;
     };

@@ -1,10 +1,12 @@
 //! A finding: collapsible, open when it fails the run since that is what a
-//! reader came for, with its report and its curl command in a block of its
-//! own so that it can be copied whole.
+//! reader came for, with its known cause (the hint) set apart from its
+//! report, and its curl command in a block of its own so that it can be
+//! copied whole.
 
 use maud::{Markup, html};
 
 use crate::report::finding::Failure;
+use crate::report::hints::Hint;
 use crate::report::results::{ScenarioResult, Verdict};
 use crate::report::text;
 
@@ -56,10 +58,14 @@ fn nothing_reported(verdict: &Verdict) -> &'static str {
     }
 }
 
-/// The finding's details, then how to reproduce it.
+/// The finding's known cause, its report (what was expected and what came,
+/// the request and the response), then how to reproduce it.
 fn report(finding: &Failure, show_tokens: bool) -> Markup {
     html! {
-        pre.report { (text::details(finding, show_tokens)) } "\n"
+        @if let Some(hint) = Hint::of(finding) {
+            p.hint { span.label { "hint" } " " (hint.says()) } "\n"
+        }
+        pre.report { (text::outcome(finding)) (text::exchange(finding, show_tokens)) } "\n"
         @if let Some((command, note)) = text::reproduce(finding, show_tokens) {
             p.reproduce { "reproduce:" } "\n"
             pre.curl {

@@ -3,6 +3,7 @@
 use super::matrix::anchor;
 use super::*;
 use crate::report::finding::{Check, Failure, Grade};
+use crate::report::hints::Hint;
 use crate::report::results::{Informational, ScenarioResult, Verdict};
 use crate::target::http::{Exchange, Received, SentRequest};
 
@@ -314,4 +315,30 @@ fn a_hostile_body_comes_out_shown_not_acting() {
         "{page}"
     );
     assert!(page.contains("]]&gt;"), "{page}");
+}
+
+#[test]
+fn a_finding_with_a_known_cause_shows_its_hint_apart() {
+    let mut failed = failed_with("Missing token", r#"{"detail":"Not authenticated"}"#);
+    if let Some(Exchange {
+        response: Ok(received),
+        ..
+    }) = failed
+        .finding
+        .as_mut()
+        .and_then(|finding| finding.exchange.as_mut())
+    {
+        received.status = 403;
+    }
+    let hint = Hint::FastApiHttpBearer.says();
+    let mut report = sample();
+    report.scenarios = vec![failed];
+    let page = render(&report);
+    let shown = format!(
+        "<p class=\"hint\"><span class=\"label\">hint</span> {}</p>\n<pre class=\"report\">promise broken",
+        maud::html! { (hint) }.into_string()
+    );
+    assert!(page.contains(&shown), "{page}");
+    // Once: the report below it does not repeat it.
+    assert!(!page.contains("hint:"), "{page}");
 }
