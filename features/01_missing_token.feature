@@ -1,4 +1,4 @@
-@must @missing-token
+@must @missing-token @tc-missing-token
 Feature: Missing token
   Promise: a request without usable bearer credentials gets 401 with a
   `WWW-Authenticate: Bearer` challenge, and no task data, on every task route

@@ -1,4 +1,4 @@
-@must @forged-token
+@must @forged-token @tc-forged-token
 Feature: Forged token
   Promise: a token the target did not sign, or signed and then altered, gets
   401 on every route, and a write attempted with it does not happen.

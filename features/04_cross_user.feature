@@ -1,4 +1,4 @@
-@must @cross-user
+@must @cross-user @tc-bola
 Feature: Cross-user isolation
   Promise: Alice's tasks are invisible and untouchable for Bob. Every attempt
   is a 404, the same answer as for a task that does not exist (never a 403,
@@ -55,7 +55,7 @@ Feature: Cross-user isolation
   # non-strict: the contract's 404 "never a 403" is there to deny it. The
   # missing task's id has the type of the target's ids, and each id is
   # masked in its answer.
-  @should
+  @should @tc-existence-oracle
   Scenario Outline: Bob's 404 for Alice's task looks like a missing task's: <route>
     Given Alice has a task
     When Bob calls <route> on Alice's task under his own path

@@ -1,4 +1,4 @@
-@must @crud
+@must @crud @tc-crud
 Feature: Full CRUD for the owner
   Promise: a valid user can create, read, update, toggle and delete their own
   tasks, every change persists, and invalid input is refused with 422
@@ -57,6 +57,7 @@ Feature: Full CRUD for the owner
   # refusal than 422 (400, say), or the input accepted and stored for its
   # owner alone, gains nothing: non-strict under the contract (createTask:
   # 422 for a title or description out of bounds)
+  @tc-input-validation
   Scenario Outline: <input> is refused and nothing is created
     Given Alice is signed in
     When Alice creates a task with <input>

@@ -5,7 +5,7 @@ Feature: No backend state or session storage
 
   # gains: nothing to an attacker. Failed as the contract's stateless
   # design: a token from the shared issuer works without a session row
-  @needs-signing-key
+  @needs-signing-key @tc-control
   Scenario: A token minted by the suite works for CRUD
     Given Alice has a token the target never issued
     When Alice creates a task titled "minted" described as "by the suite"
@@ -17,7 +17,7 @@ Feature: No backend state or session storage
   # gains: nothing: whether a logged-out token still works is reported
   # (stateless tokens do until exp). A 5xx on it fails; another refusal
   # than 401 (403, say) is non-strict under RFC 6750 §3.1 (invalid_token)
-  @needs-logout
+  @needs-logout @tc-logout
   Scenario: After logout the token still works until it expires
     Given Alice has a task
     When Alice logs out

@@ -13,30 +13,51 @@ Feature: Algorithm and signature attacks
     Then the attack is refused
     And Alice's tasks are as they were
 
-    Examples:
-      | route  | attack                                     |
-      | list   | alg none                                   |
-      | list   | alg None                                   |
-      | list   | alg NONE                                   |
-      | list   | alg nOnE                                   |
-      | update | alg nOnE                                   |
-      | list   | a null signature                           |
-      | delete | a null signature                           |
-      | list   | HMAC with an empty key                     |
-      | toggle | HMAC with an empty key                     |
-      | list   | an embedded HMAC jwk (CVE-2018-0114)       |
-      | list   | an embedded EdDSA jwk (CVE-2018-0114)      |
-      | list   | kid path traversal with an empty key       |
-      | list   | kid SQL injection with the key 1           |
-      | list   | sub swapped under the original signature   |
-      | list   | exp pushed out under the original signature |
-      | list   | non-base64url characters                   |
-      | list   | five segments (JWE-shaped)                 |
-      | list   | whitespace inside the token                |
-      | list   | a 64 KiB token                             |
+    @tc-alg-none
+    Examples: no signature, alg none in any letter case
+      | route  | attack   |
+      | list   | alg none |
+      | list   | alg None |
+      | list   | alg NONE |
+      | list   | alg nOnE |
+      | update | alg nOnE |
+
+    @tc-forged-token
+    Examples: a signature that verifies nothing
+      | route  | attack                 |
+      | list   | a null signature       |
+      | delete | a null signature       |
+      | list   | HMAC with an empty key |
+      | toggle | HMAC with an empty key |
+
+    @tc-key-confusion
+    Examples: a key the token brings
+      | route | attack                                |
+      | list  | an embedded HMAC jwk (CVE-2018-0114)  |
+      | list  | an embedded EdDSA jwk (CVE-2018-0114) |
+
+    @tc-kid-injection
+    Examples: a kid that reaches a file or a query
+      | route | attack                               |
+      | list  | kid path traversal with an empty key |
+      | list  | kid SQL injection with the key 1     |
+
+    @tc-forged-token
+    Examples: claims changed under a kept signature
+      | route | attack                                      |
+      | list  | sub swapped under the original signature    |
+      | list  | exp pushed out under the original signature |
+
+    @tc-malformed-token
+    Examples: a garbled token
+      | route | attack                      |
+      | list  | non-base64url characters    |
+      | list  | five segments (JWE-shaped)  |
+      | list  | whitespace inside the token |
+      | list  | a 64 KiB token              |
 
   # gains: any user's token, forged offline with a secret published in tutorials and samples
-  @must
+  @must @tc-weak-secret
   Scenario Outline: HMAC with the well-known weak secret "<secret>"
     Given Alice has a task
     When someone calls list on Alice's task with the attack "HMAC with the weak secret <secret>"
@@ -63,7 +84,7 @@ Feature: Algorithm and signature attacks
   # gains: access with a token that has expired (a string exp in the past)
   # or is not valid yet (a string nbf in the future): a verifier that skips
   # claims it cannot read as numbers never enforces them. A 5xx fails too.
-  @must @needs-signing-key
+  @must @needs-signing-key @tc-token-lifetime
   Scenario Outline: <attack>, signed with the trusted key
     Given Alice has a task
     When someone calls list on Alice's task with the attack "<attack>"
@@ -78,7 +99,7 @@ Feature: Algorithm and signature attacks
   # number; python-jose converts a string one and enforces it, and the
   # scenarios above check that it is enforced). A 5xx fails: it is input
   # the target must survive.
-  @should @needs-signing-key
+  @should @needs-signing-key @tc-malformed-token
   Scenario Outline: <attack>, signed with the trusted key
     Given Alice has a task
     When someone calls list on Alice's task with the attack "<attack>"
@@ -92,7 +113,7 @@ Feature: Algorithm and signature attacks
   # gains: nothing an attacker without the target's secret has (HS384 and
   # HS512 are signed with that secret); non-strict under RFC 8725 §3.1 (an
   # algorithm allow-list)
-  @should @needs-signing-key
+  @should @needs-signing-key @tc-alg-allow-list
   Scenario Outline: <attack>, signed with the trusted key
     Given Alice has a task
     When someone calls list on Alice's task with the attack "<attack>"
@@ -107,14 +128,14 @@ Feature: Algorithm and signature attacks
   # gains: nothing; non-strict under RFC 7515 §4.1.11 (only the holder of
   # the trusted key can sign a token with a crit header; python-jose and
   # PyJWT before 2.12.0 ignore crit)
-  @should @needs-signing-key
+  @should @needs-signing-key @tc-malformed-token
   Scenario: a crit header naming an unknown extension, signed with the trusted key
     Given Alice has a task
     When someone calls list on Alice's task with the attack "a crit header naming an unknown extension"
     Then the attack is refused
 
   # gains: nothing (the signature still verifies); non-strict under RFC 7515 §2 (base64url), a token in many spellings defeats denylists keyed on its text
-  @should
+  @should @tc-malformed-token
   Scenario: Junk in a valid token's signature is refused
     # Python's base64 skips characters outside the alphabet, so python-jose
     # verifies such a token; it forges nothing, but RFC 7515 §2 wants
@@ -125,14 +146,14 @@ Feature: Algorithm and signature attacks
     Then the attack is refused
 
   # gains: nothing an attacker without the key has (only its holder signs such a payload); non-strict under RFC 7519 §4 (a duplicate claim name makes the JWT invalid or takes the last)
-  @should @needs-signing-key
+  @should @needs-signing-key @tc-malformed-token
   Scenario: Duplicate sub keys in the payload
     Given Alice has a task
     When someone calls list on Alice's task with the attack "duplicate sub keys"
     Then the attack is refused
 
   # gains: access as any user with a token signed by a key the attacker hosts (jku, x5u)
-  @must
+  @must @tc-key-confusion
   Scenario Outline: <attack> is refused, and whether the key URL was fetched is reported
     Given Alice has a task
     When someone calls list on Alice's task with the attack "<attack>"
@@ -145,7 +166,7 @@ Feature: Algorithm and signature attacks
       | x5u pointing at the suite    |
 
   # gains: a command run on the target's host (the kid reaches a shell), or access with the forged token
-  @must
+  @must @tc-kid-injection
   Scenario: A kid carrying a shell payload does not run
     Given Alice has a task
     When someone calls list on Alice's task with the attack "kid shell injection with an empty key"
@@ -163,7 +184,7 @@ Feature: Algorithm and signature attacks
   # 2.4.0 (CVE-2022-29217: ssh-ed25519 and ecdsa-sha2 lines) and before
   # 2.13.0 (CVE-2026-48526: a JWK's public material, when the allow-list
   # mixes HMAC and asymmetric algorithms)
-  @must
+  @must @tc-alg-confusion
   Scenario Outline: <attack>
     Given Alice has a task
     When someone calls list on Alice's task with the attack "<attack>"
@@ -200,7 +221,7 @@ Feature: Algorithm and signature attacks
   # gains: access as any user with an all-zero ES256 signature under the
   # target's P-256 key's kid, which Java 15 to 18's ECDSA verified
   # (CVE-2022-21449)
-  @must @needs-p256-key
+  @must @needs-p256-key @tc-forged-token
   Scenario: a psychic ES256 signature (CVE-2022-21449)
     Given Alice has a task
     When someone calls list on Alice's task with the attack "a psychic ES256 signature (CVE-2022-21449)"
@@ -209,7 +230,7 @@ Feature: Algorithm and signature attacks
   # gains: nothing (only the holder of the target's keys signs such a
   # token); informational: a verifier that does not bind a kid to its key
   # lets any key it trusts stand in for any other
-  @should @needs-signing-key @needs-two-keys
+  @should @needs-signing-key @needs-two-keys @tc-key-confusion
   Scenario: Whether the target binds a kid to its key is reported
     Given Alice has a task
     When someone calls list on Alice's task with the attack "a token signed by one trusted key under another's kid"

@@ -1,4 +1,4 @@
-@lifetime @needs-signing-key
+@lifetime @needs-signing-key @tc-token-lifetime
 Feature: Token lifetime
   The contract requires `exp`; `nbf` is honoured (RFC 7519 §4.1.4, §4.1.5).
   Leeway and a future `iat` are reported, not judged.

@@ -1,4 +1,4 @@
-@forgery @needs-signing-key
+@forgery @needs-signing-key @tc-subject-claim
 Feature: Subject claims
   A token must name its user in a non-empty string `sub`. A token that names
   no usable user is refused with 401 (or the 404 of a path that is not the

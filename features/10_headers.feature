@@ -5,7 +5,7 @@ Feature: Authorization header parsing
   into logs.
 
   # gains: nothing (a valid user is refused); non-strict under RFC 9110 §11.1 (the auth-scheme is case-insensitive)
-  @should
+  @should @tc-scheme-case
   Scenario Outline: The scheme written "<scheme>" is accepted for a valid token
     Given Alice has a task
     When Alice lists her tasks with the scheme written "<scheme>"
@@ -20,7 +20,7 @@ Feature: Authorization header parsing
   # gains: Alice's tasks, read or changed, with nothing but Bob's own token
   # and a forged one, from a backend that authenticates one header and acts
   # on the other; or a 5xx on headers an attacker sends.
-  @must
+  @must @tc-duplicate-authorization
   Scenario Outline: Bob's token and a forged token for Alice, <first> first, never act as Alice: <route>
     Given Alice has a task
     When someone calls <route> on Alice's task with Bob's token and a forged token for Alice, <first> first
@@ -40,7 +40,7 @@ Feature: Authorization header parsing
   # whichever the target acts on (reported; Starlette and Node take the
   # first), it acts for a user whose token was sent. 400 is the safest
   # answer. A 5xx fails.
-  @should
+  @should @tc-duplicate-authorization
   Scenario Outline: Two valid Authorization headers, <first> first, are refused with 400
     Given Alice has a task
     When someone lists Alice's tasks with two Authorization headers, <first> first
@@ -53,7 +53,7 @@ Feature: Authorization header parsing
       | Alice's token |
 
   # gains: nothing at once; non-strict under RFC 6750 §2.3 and §5.3 (a token in a URL ends up in logs and Referer headers)
-  @should
+  @should @tc-token-in-url
   Scenario: A token in the query string is not accepted
     Given Alice has a task
     When someone lists Alice's tasks with her token only in the query string
@@ -63,7 +63,7 @@ Feature: Authorization header parsing
   # gains: nothing; reported. A read from a cookie needs the token's
   # holder's browser, and a page on another site cannot read the answer
   # unless CORS lets it. A 5xx fails.
-  @should
+  @should @tc-cookie-token
   Scenario: A token sent only in a cookie is reported
     Given Alice has a task
     When someone lists Alice's tasks with her token only in a cookie
@@ -73,7 +73,7 @@ Feature: Authorization header parsing
   # (cross-site request forgery): the browser attaches the cookie to the
   # request another site makes. Better Auth's session cookies are tried
   # too, and the request says it comes from another site (Origin).
-  @must
+  @must @tc-cookie-token
   Scenario: A write with the token only in a cookie, from another site, is refused
     Given Alice is signed in
     When someone creates a task for Alice with her token only in a cookie, from another site

@@ -5,14 +5,14 @@ Feature: What refusals reveal
   version. After the whole barrage, the valid token still works.
 
   # gains: nothing; non-strict under RFC 6750 §3.1
-  @should
+  @should @tc-bearer-challenge
   Scenario: A refused token is answered with error="invalid_token"
     Given Alice has a task
     When someone calls list on Alice's task with the attack "alg none"
     Then the challenge says error="invalid_token"
 
   # gains: nothing; non-strict under RFC 6750 §3.1
-  @should
+  @should @tc-bearer-challenge
   Scenario: Every 401 of the catalogue names the Bearer scheme with error="invalid_token"
     Given Alice has a task
     When every attack in the catalogue is sent to Alice's task
@@ -23,7 +23,7 @@ Feature: What refusals reveal
   # her. Tokens whose acceptance gains nothing (a future iat, junk in a
   # valid signature, a crit header, a string exp or nbf within the token's
   # lifetime) are graded by their own @should scenarios, not here.
-  @must
+  @must @tc-server-error
   Scenario: The whole catalogue gets no 5xx, and the valid token still works after it
     Given Alice has a task
     When every attack in the catalogue is sent to Alice's task
@@ -31,7 +31,7 @@ Feature: What refusals reveal
     And Alice's own token still works
 
   # gains: a map of the target (stack traces, SQL, file paths, library versions: CWE-209), no access; non-strict
-  @should
+  @should @tc-error-disclosure
   Scenario: No refusal reveals internals
     Given Alice has a task
     When every attack in the catalogue is sent to Alice's task

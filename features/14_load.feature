@@ -1,4 +1,4 @@
-@load @must
+@load @must @tc-load-isolation
 Feature: Isolation under load
   Promise: with many users working at once, every read returns only the
   reader's tasks, every cross-user write changes nothing, and no request

@@ -1,4 +1,4 @@
-@forgery @needs-signing-key
+@forgery @needs-signing-key @tc-issuer-audience
 Feature: Issuer and audience
   A token names who issued it (`iss`) and whom it is for (`aud`). A verifier
   that checks them compares each exactly: a token of another issuer or for

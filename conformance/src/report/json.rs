@@ -9,9 +9,12 @@ use crate::report::finding::{Check, Failure, Grade};
 use crate::report::hints::Hint;
 use crate::report::redact::{BODY_EXCERPT_BYTES, conceal, excerpt, header_value};
 use crate::report::results::{Informational, PromiseRow, RunReport, ScenarioResult, Verdict};
+use crate::report::taxonomy::{self, Rule};
 use crate::report::text;
 
-/// Bumped when a field changes meaning or goes away.
+/// Bumped when a field changes meaning or goes away; fields are added
+/// without a bump, and readers ignore those they do not know
+/// (docs/json-report.md).
 const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]
@@ -87,12 +90,34 @@ struct ScenarioEntry<'a> {
     verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    #[serde(flatten)]
+    ids: Ids,
     findings: Vec<Finding<'a>>,
+}
+
+/// A scenario's or a finding's family and its ids.
+#[derive(Serialize)]
+struct Ids {
+    rule: &'static str,
+    cwe: String,
+    owasp: &'static str,
+}
+
+impl Ids {
+    fn of(rule: &Rule) -> Self {
+        Self {
+            rule: rule.id,
+            cwe: rule.cwe_id(),
+            owasp: rule.owasp.id(),
+        }
+    }
 }
 
 #[derive(Serialize)]
 struct Finding<'a> {
     grade: Grade,
+    #[serde(flatten)]
+    ids: Ids,
     headline: String,
     check: &'a Check,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -176,14 +201,21 @@ fn scenario(result: &ScenarioResult, show_tokens: bool) -> ScenarioEntry<'_> {
         scenario: &result.scenario,
         verdict: result.verdict.label(),
         reason,
+        ids: Ids::of(taxonomy::classify(result, None)),
         findings: result
             .findings()
-            .map(|failure| finding(failure, show_tokens))
+            .map(|failure| {
+                finding(
+                    failure,
+                    taxonomy::classify(result, Some(failure)),
+                    show_tokens,
+                )
+            })
             .collect(),
     }
 }
 
-fn finding(failure: &Failure, show_tokens: bool) -> Finding<'_> {
+fn finding<'a>(failure: &'a Failure, rule: &Rule, show_tokens: bool) -> Finding<'a> {
     let shown = |text: &str| {
         if show_tokens {
             text.to_owned()
@@ -200,6 +232,7 @@ fn finding(failure: &Failure, show_tokens: bool) -> Finding<'_> {
     let exchange = failure.exchange.as_ref();
     Finding {
         grade: failure.grade,
+        ids: Ids::of(rule),
         headline: text::headline(failure),
         check: &failure.check,
         hint: Hint::of(failure).map(|cause| HintText {

@@ -1,6 +1,6 @@
 //! What a run found and how it is told: typed findings and their grades,
 //! the results of every scenario, hints for known causes, and the console,
-//! JUnit, HTML and JSON writers.
+//! JUnit, HTML and JSON writers, and the CWE and OWASP ids of each finding.
 
 pub mod console;
 pub mod expected;
@@ -12,6 +12,7 @@ pub mod junit;
 pub mod redact;
 pub mod results;
 pub mod safe;
+pub mod taxonomy;
 pub mod text;
 
 #[cfg(test)]

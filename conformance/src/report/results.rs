@@ -45,6 +45,19 @@ impl Verdict {
     }
 }
 
+/// Where a scenario comes from: its feature file and the line of its
+/// scenario (or of its example row), and its tags: the feature's, then its
+/// own, then its examples', which name its family (`report::taxonomy`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// As the run read it: `features/NN_name.feature` for the embedded
+    /// features, the path under `--features DIR` otherwise.
+    pub file: String,
+    /// 1-based; 0 when unknown.
+    pub line: usize,
+    pub tags: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct ScenarioResult {
     /// The feature's name: one promise per feature.
@@ -57,6 +70,7 @@ pub struct ScenarioResult {
     pub deviations: Vec<Failure>,
     /// A `@must` scenario: whether its promise was verified depends on it.
     pub must: bool,
+    pub origin: Origin,
 }
 
 impl ScenarioResult {
@@ -86,6 +100,7 @@ impl ScenarioResult {
             finding,
             deviations,
             must: true,
+            origin: Origin::default(),
         }
     }
 
@@ -100,6 +115,7 @@ impl ScenarioResult {
             finding: None,
             deviations: Vec::new(),
             must: true,
+            origin: Origin::default(),
         }
     }
 
@@ -112,6 +128,7 @@ impl ScenarioResult {
             finding: None,
             deviations: Vec::new(),
             must: true,
+            origin: Origin::default(),
         }
     }
 
@@ -119,6 +136,13 @@ impl ScenarioResult {
     #[must_use]
     pub fn noting(mut self, deviations: Vec<Failure>) -> Self {
         self.deviations = deviations;
+        self
+    }
+
+    /// The same result, from `origin`.
+    #[must_use]
+    pub fn at(mut self, origin: Origin) -> Self {
+        self.origin = origin;
         self
     }
 

@@ -10,6 +10,7 @@ use crate::report::redact::{
     header_value,
 };
 use crate::report::safe;
+use crate::report::taxonomy::Rule;
 
 /// The indentation of a finding's continuation lines.
 const INDENT: &str = "          ";
@@ -40,10 +41,16 @@ pub fn headline(failure: &Failure) -> String {
     line
 }
 
-/// Everything but the curl command: the outcome, the hint, then the
+/// Everything but the curl command: the headline, the finding's CWE and
+/// OWASP ids when its family is known, the outcome, the hint, then the
 /// exchange.
-fn details(failure: &Failure, show_tokens: bool) -> String {
-    let mut text = outcome(failure);
+fn described(failure: &Failure, rule: Option<&Rule>, show_tokens: bool) -> String {
+    let mut text = headline(failure);
+    let _ = writeln!(text);
+    if let Some(rule) = rule {
+        let _ = writeln!(text, "ids:      {} ({})", rule.ids(), rule.id);
+    }
+    text.push_str(&outcome(failure));
     if let Some(hint) = Hint::of(failure) {
         let _ = writeln!(text, "hint:     {}", hint.says());
     }
@@ -51,10 +58,9 @@ fn details(failure: &Failure, show_tokens: bool) -> String {
     text
 }
 
-/// The headline, then expected against actual.
+/// Expected against actual.
 pub fn outcome(failure: &Failure) -> String {
-    let mut text = headline(failure);
-    let _ = writeln!(text);
+    let mut text = String::new();
     let _ = writeln!(
         text,
         "expected: {}",
@@ -139,7 +145,20 @@ pub fn reproduce(failure: &Failure, show_tokens: bool) -> Option<(String, Option
 
 /// The whole block: details, then how to reproduce.
 pub fn block(failure: &Failure, show_tokens: bool) -> String {
-    let mut text = details(failure, show_tokens);
+    reproducible(described(failure, None, show_tokens), failure, show_tokens)
+}
+
+/// The whole block with the finding's ids: what the console prints.
+pub fn classified_block(failure: &Failure, rule: &Rule, show_tokens: bool) -> String {
+    reproducible(
+        described(failure, Some(rule), show_tokens),
+        failure,
+        show_tokens,
+    )
+}
+
+/// `text`, then how to reproduce the finding.
+fn reproducible(mut text: String, failure: &Failure, show_tokens: bool) -> String {
     let Some((command, note)) = reproduce(failure, show_tokens) else {
         return text;
     };

@@ -18,8 +18,8 @@ use regex::Regex;
 
 use crate::contract::Capability;
 use crate::report::finding::{Check, Failure, Grade};
-use crate::report::results::ScenarioResult;
-use crate::report::text;
+use crate::report::results::{Origin, ScenarioResult};
+use crate::report::{taxonomy, text};
 use crate::run::features::Features;
 use crate::world::ContractWorld;
 
@@ -79,6 +79,19 @@ pub fn is_should(feature: &Feature, scenario: &Scenario) -> bool {
         .any(|tag| tag == "should")
 }
 
+/// Where a scenario comes from, with every tag that applies to it.
+pub fn origin(feature: &Feature, scenario: &Scenario) -> Origin {
+    Origin {
+        file: feature
+            .path
+            .as_ref()
+            .map(|path| path.display().to_string())
+            .unwrap_or_default(),
+        line: scenario.position.line,
+        tags: feature.tags.iter().chain(&scenario.tags).cloned().collect(),
+    }
+}
+
 /// Every chosen scenario, with its feature.
 fn chosen<'a>(
     features: &'a Features,
@@ -115,7 +128,8 @@ fn skipped(features: &Features, selection: &Selection) -> Vec<ScenarioResult> {
             let reason = selection.skip_reason(feature, scenario)?;
             Some(
                 ScenarioResult::skipped(feature.name.clone(), scenario.name.clone(), reason)
-                    .must(!is_should(feature, scenario)),
+                    .must(!is_should(feature, scenario))
+                    .at(origin(feature, scenario)),
             )
         })
         .collect()
@@ -203,12 +217,19 @@ fn record(
             strict,
         ),
     }
-    .must(!is_should(feature, scenario));
+    .must(!is_should(feature, scenario))
+    .at(origin(feature, scenario));
     // The scenario's findings in one block, written whole, so that a
     // deviation stands with the finding of its scenario.
     let blocks: Vec<String> = result
         .findings()
-        .map(|finding| text::block(finding, show_tokens))
+        .map(|finding| {
+            text::classified_block(
+                finding,
+                taxonomy::classify(&result, Some(finding)),
+                show_tokens,
+            )
+        })
         .collect();
     if !blocks.is_empty() {
         println!("{}\n", blocks.join("\n\n"));

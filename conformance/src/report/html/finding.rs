@@ -65,7 +65,12 @@ fn report(finding: &Failure, show_tokens: bool) -> Markup {
         @if let Some(hint) = Hint::of(finding) {
             p.hint { span.label { "hint" } " " (hint.says()) } "\n"
         }
-        pre.report { (text::outcome(finding)) (text::exchange(finding, show_tokens)) } "\n"
+        pre.report {
+            (text::headline(finding)) "\n"
+            (text::outcome(finding))
+            (text::exchange(finding, show_tokens))
+        }
+        "\n"
         @if let Some((command, note)) = text::reproduce(finding, show_tokens) {
             p.reproduce { "reproduce:" } "\n"
             pre.curl {
