@@ -3,7 +3,10 @@
 //! passed) are failures; skipped scenarios and accepted expected failures
 //! are skipped, with their reason; non-strict findings pass, with their
 //! report as output. A promise whose every deciding scenario was skipped
-//! says NOT CHECKED, on its suite and on each skip.
+//! says NOT CHECKED, on its suite and on each skip. Each finding's block
+//! carries its CWE and OWASP ids, as on the console, and a case with
+//! findings has its deciding finding's rule, CWE and OWASP ids as
+//! properties.
 //!
 //! quick-junit escapes the XML and drops the control characters it cannot
 //! hold; what it leaves that XML 1.0 still forbids is replaced here (see
@@ -14,7 +17,7 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
-use crate::report::{safe, text};
+use crate::report::{safe, taxonomy, text};
 
 pub fn render(report: &RunReport) -> String {
     let mut junit = Report::new(REPORT_NAME);
@@ -68,16 +71,47 @@ fn stopped(reason: &str) -> TestSuite {
 }
 
 fn test_case(result: &ScenarioResult, show_tokens: bool, not_checked: bool) -> TestCase {
-    let report = xml_text(
-        &result
-            .findings()
-            .map(|finding| text::block(finding, show_tokens))
-            .collect::<Vec<_>>()
-            .join("\n\n"),
-    );
-    let mut output = None;
-    let status = match &result.verdict {
-        Verdict::Passed => TestCaseStatus::success(),
+    let (status, output) = status(result, findings_text(result, show_tokens), not_checked);
+    let mut case = TestCase::new(result.scenario.as_str(), status);
+    case.set_classname(result.promise.as_str());
+    if let Some(output) = output {
+        case.set_system_out(output);
+    }
+    if let Some(finding) = result.findings().next() {
+        // The ids of the finding that decided the verdict, for tools that
+        // read properties; every finding's own are in its block.
+        let rule = taxonomy::classify(result, Some(finding));
+        case.add_properties([
+            ("rule", rule.id),
+            ("rule-name", rule.name),
+            ("cwe", &rule.cwe_id()),
+            ("owasp", rule.owasp.id()),
+        ]);
+    }
+    case
+}
+
+/// Every finding's block, with its ids, as the console prints it.
+fn findings_text(result: &ScenarioResult, show_tokens: bool) -> String {
+    let blocks: Vec<String> = result
+        .findings()
+        .map(|finding| {
+            let rule = taxonomy::classify(result, Some(finding));
+            text::classified_block(finding, rule, show_tokens)
+        })
+        .collect();
+    xml_text(&blocks.join("\n\n"))
+}
+
+/// The case's status, and its output: the findings' `report` goes in the
+/// failure, or in the output of a case that passes or is skipped with it.
+fn status(
+    result: &ScenarioResult,
+    report: String,
+    not_checked: bool,
+) -> (TestCaseStatus, Option<String>) {
+    match &result.verdict {
+        Verdict::Passed => (TestCaseStatus::success(), None),
         Verdict::Failed => {
             let headline = result.findings().next().map(text::headline);
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -86,7 +120,7 @@ fn test_case(result: &ScenarioResult, show_tokens: bool, not_checked: bool) -> T
                     headline.as_deref().unwrap_or("the scenario failed"),
                 ))
                 .set_description(report);
-            status
+            (status, None)
         }
         Verdict::UnexpectedPass { reason } => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -94,28 +128,22 @@ fn test_case(result: &ScenarioResult, show_tokens: bool, not_checked: bool) -> T
                 "listed in --expect-failures ({}), but passed: remove it from the list",
                 reason_text(reason)
             ));
-            status
+            (status, None)
         }
-        Verdict::NonStrict => {
-            output = Some(report);
-            TestCaseStatus::success()
-        }
-        Verdict::ExpectedFailure { reason } => {
-            output = Some(report);
-            skipped(format!("expected failure: {}", reason_text(reason)))
-        }
-        Verdict::Skipped { reason } if not_checked => skipped(format!(
-            "NOT CHECKED (the promise is unverified): {}",
-            reason_text(reason)
-        )),
-        Verdict::Skipped { reason } => skipped(reason_text(reason)),
-    };
-    let mut case = TestCase::new(result.scenario.as_str(), status);
-    case.set_classname(result.promise.as_str());
-    if let Some(output) = output {
-        case.set_system_out(output);
+        Verdict::NonStrict => (TestCaseStatus::success(), Some(report)),
+        Verdict::ExpectedFailure { reason } => (
+            skipped(format!("expected failure: {}", reason_text(reason))),
+            Some(report),
+        ),
+        Verdict::Skipped { reason } if not_checked => (
+            skipped(format!(
+                "NOT CHECKED (the promise is unverified): {}",
+                reason_text(reason)
+            )),
+            None,
+        ),
+        Verdict::Skipped { reason } => (skipped(reason_text(reason)), None),
     }
-    case
 }
 
 fn skipped(message: String) -> TestCaseStatus {
@@ -142,6 +170,7 @@ fn xml_text(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::report::finding::{Check, Failure, Grade};
+    use crate::report::results::Origin;
 
     fn finding(grade: Grade, expected: &str) -> Failure {
         Failure {
@@ -322,6 +351,52 @@ mod tests {
             xml.contains("&lt;/testcase&gt;]]&gt;&lt;![CDATA[x"),
             "{xml}"
         );
+    }
+
+    #[test]
+    fn a_finding_carries_its_cwe_and_owasp_ids() {
+        let origin = Origin {
+            tags: vec!["tc-missing-token".to_owned()],
+            ..Origin::default()
+        };
+        let report = RunReport {
+            scenarios: vec![
+                result(
+                    "broken",
+                    Verdict::Failed,
+                    Some(finding(Grade::Broken, "401")),
+                )
+                .at(origin.clone()),
+                result("ok", Verdict::Passed, None).at(origin),
+            ],
+            ..RunReport::default()
+        };
+        let xml = render(&report);
+        let parsed = parsed(&xml);
+        let [broken, ok] = &parsed.test_suites[0].test_cases[..] else {
+            panic!("two cases: {xml}");
+        };
+        let properties: Vec<(&str, &str)> = broken
+            .properties
+            .iter()
+            .map(|property| (property.name.as_str(), property.value.as_str()))
+            .collect();
+        assert_eq!(
+            properties,
+            [
+                ("rule", "TC-MISSING-TOKEN"),
+                ("rule-name", "Route served without a token"),
+                ("cwe", "CWE-306"),
+                ("owasp", "API2:2023"),
+            ],
+            "{xml}"
+        );
+        assert!(
+            xml.contains("\nids:      CWE-306 · OWASP API2:2023 (TC-MISSING-TOKEN)\n"),
+            "{xml}"
+        );
+        // A case with no finding has nothing to classify.
+        assert!(ok.properties.is_empty(), "{xml}");
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! A finding: collapsible, open when it fails the run since that is what a
-//! reader came for, with its known cause (the hint) set apart from its
-//! report, and its curl command in a block of its own so that it can be
-//! copied whole.
+//! reader came for, with its family's ids (rule, CWE, OWASP API Top 10)
+//! and its known cause (the hint) set apart from its report, and its curl
+//! command in a block of its own so that it can be copied whole.
 
 use maud::{Markup, html};
 
 use crate::report::finding::Failure;
 use crate::report::hints::Hint;
 use crate::report::results::{ScenarioResult, Verdict};
+use crate::report::taxonomy::{self, Rule};
 use crate::report::text;
 
 pub fn details(result: &ScenarioResult, show_tokens: bool) -> Markup {
@@ -23,7 +24,7 @@ pub fn details(result: &ScenarioResult, show_tokens: bool) -> Markup {
                 p.reason { (nothing_reported(&result.verdict)) } "\n"
             }
             @for finding in result.findings() {
-                (report(finding, show_tokens))
+                (report(finding, taxonomy::classify(result, Some(finding)), show_tokens))
             }
         }
         "\n"
@@ -58,10 +59,12 @@ fn nothing_reported(verdict: &Verdict) -> &'static str {
     }
 }
 
-/// The finding's known cause, its report (what was expected and what came,
-/// the request and the response), then how to reproduce it.
-fn report(finding: &Failure, show_tokens: bool) -> Markup {
+/// The finding's family (its rule, CWE and OWASP ids), its known cause, its
+/// report (what was expected and what came, the request and the response),
+/// then how to reproduce it.
+fn report(finding: &Failure, rule: &Rule, show_tokens: bool) -> Markup {
     html! {
+        p.ids { code { (rule.id) } " " (rule.name) " · " (rule.ids()) } "\n"
         @if let Some(hint) = Hint::of(finding) {
             p.hint { span.label { "hint" } " " (hint.says()) } "\n"
         }

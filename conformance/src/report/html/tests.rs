@@ -4,7 +4,7 @@ use super::matrix::anchor;
 use super::*;
 use crate::report::finding::{Check, Failure, Grade};
 use crate::report::hints::Hint;
-use crate::report::results::{Informational, ScenarioResult, Verdict};
+use crate::report::results::{Informational, Origin, ScenarioResult, Verdict};
 use crate::target::http::{Exchange, Received, SentRequest};
 
 fn result(promise: &str, scenario: &str, verdict: Verdict) -> ScenarioResult {
@@ -341,4 +341,21 @@ fn a_finding_with_a_known_cause_shows_its_hint_apart() {
     assert!(page.contains(&shown), "{page}");
     // Once: the report below it does not repeat it.
     assert!(!page.contains("hint:"), "{page}");
+}
+
+#[test]
+fn each_finding_shows_its_rule_cwe_and_owasp_ids() {
+    let origin = Origin {
+        tags: vec!["tc-missing-token".to_owned()],
+        ..Origin::default()
+    };
+    let mut report = sample();
+    report.scenarios = vec![failed_with("Missing token", "[]").at(origin)];
+    let page = render(&report);
+    assert!(
+        page.contains(
+            "<p class=\"ids\"><code>TC-MISSING-TOKEN</code> Route served without a token · CWE-306 · OWASP API2:2023</p>"
+        ),
+        "{page}"
+    );
 }
