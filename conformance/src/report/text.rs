@@ -41,23 +41,26 @@ pub fn headline(failure: &Failure) -> String {
     line
 }
 
-/// Everything but the curl command: headline, expected against actual, the
-/// hint, the request and the response, credentials hidden unless
-/// `show_tokens`. What the target wrote is made safe where it is placed:
-/// header values on their line, bodies on lines of their own, each inside
-/// the block, so that no answer can forge a line of the report.
-pub fn details(failure: &Failure, show_tokens: bool) -> String {
-    described(failure, None, show_tokens)
-}
-
-/// [`details`], with the finding's CWE and OWASP ids under its headline
-/// when its family is known.
+/// Everything but the curl command: the headline, the finding's CWE and
+/// OWASP ids when its family is known, the outcome, the hint, then the
+/// exchange.
 fn described(failure: &Failure, rule: Option<&Rule>, show_tokens: bool) -> String {
     let mut text = headline(failure);
     let _ = writeln!(text);
     if let Some(rule) = rule {
         let _ = writeln!(text, "ids:      {} ({})", rule.ids(), rule.id);
     }
+    text.push_str(&outcome(failure));
+    if let Some(hint) = Hint::of(failure) {
+        let _ = writeln!(text, "hint:     {}", hint.says());
+    }
+    text.push_str(&exchange(failure, show_tokens));
+    text
+}
+
+/// Expected against actual.
+pub fn outcome(failure: &Failure) -> String {
+    let mut text = String::new();
     let _ = writeln!(
         text,
         "expected: {}",
@@ -68,9 +71,15 @@ fn described(failure: &Failure, rule: Option<&Rule>, show_tokens: bool) -> Strin
         "actual:   {}",
         safe::indented(&failure.actual, INDENT)
     );
-    if let Some(hint) = Hint::of(failure) {
-        let _ = writeln!(text, "hint:     {}", hint.says());
-    }
+    text
+}
+
+/// The request and the response, if there was an exchange, credentials
+/// hidden unless `show_tokens`. What the target wrote is made safe where it
+/// is placed: header values on their line, bodies on lines of their own,
+/// each inside the block, so that no answer can forge a line of the report.
+pub fn exchange(failure: &Failure, show_tokens: bool) -> String {
+    let mut text = String::new();
     let Some(exchange) = &failure.exchange else {
         return text;
     };

@@ -1,8 +1,10 @@
 //! The HTML report's tests: the matrix, escaping, and what a page holds.
 
+use super::matrix::anchor;
 use super::*;
-use crate::report::finding::{Check, Grade};
-use crate::report::results::Informational;
+use crate::report::finding::{Check, Failure, Grade};
+use crate::report::hints::Hint;
+use crate::report::results::{Informational, Origin, ScenarioResult, Verdict};
 use crate::target::http::{Exchange, Received, SentRequest};
 
 fn result(promise: &str, scenario: &str, verdict: Verdict) -> ScenarioResult {
@@ -177,7 +179,8 @@ fn attacker_controlled_text_comes_out_escaped() {
     assert!(!page.contains("<script"), "{page}");
     assert!(!page.contains("<img"), "{page}");
     assert!(!page.contains("<b>promise"), "{page}");
-    assert!(page.contains("&lt;script&gt;alert(&#39;x&#39; &amp; &quot;y&quot;)&lt;/script&gt;"));
+    // maud quotes every attribute value with `"`, so `'` needs no escape.
+    assert!(page.contains("&lt;script&gt;alert('x' &amp; &quot;y&quot;)&lt;/script&gt;"));
 }
 
 #[test]
@@ -226,7 +229,7 @@ fn failures_open_with_their_curl_command_apart() {
     ));
     assert!(page.contains("response: 200\n          []\n</pre>"));
     assert!(page.contains(&format!(
-        "<pre class=\"curl\">  curl -sS -i -X GET &#39;{TARGET}/tasks&#39;</pre>"
+        "<pre class=\"curl\">  curl -sS -i -X GET '{TARGET}/tasks'</pre>"
     )));
     // Findings that do not fail the run start closed.
     assert!(page.contains("<details class=\"finding nonstrict\">"));
@@ -312,4 +315,47 @@ fn a_hostile_body_comes_out_shown_not_acting() {
         "{page}"
     );
     assert!(page.contains("]]&gt;"), "{page}");
+}
+
+#[test]
+fn a_finding_with_a_known_cause_shows_its_hint_apart() {
+    let mut failed = failed_with("Missing token", r#"{"detail":"Not authenticated"}"#);
+    if let Some(Exchange {
+        response: Ok(received),
+        ..
+    }) = failed
+        .finding
+        .as_mut()
+        .and_then(|finding| finding.exchange.as_mut())
+    {
+        received.status = 403;
+    }
+    let hint = Hint::FastApiHttpBearer.says();
+    let mut report = sample();
+    report.scenarios = vec![failed];
+    let page = render(&report);
+    let shown = format!(
+        "<p class=\"hint\"><span class=\"label\">hint</span> {}</p>\n<pre class=\"report\">promise broken",
+        maud::html! { (hint) }.into_string()
+    );
+    assert!(page.contains(&shown), "{page}");
+    // Once: the report below it does not repeat it.
+    assert!(!page.contains("hint:"), "{page}");
+}
+
+#[test]
+fn each_finding_shows_its_rule_cwe_and_owasp_ids() {
+    let origin = Origin {
+        tags: vec!["tc-missing-token".to_owned()],
+        ..Origin::default()
+    };
+    let mut report = sample();
+    report.scenarios = vec![failed_with("Missing token", "[]").at(origin)];
+    let page = render(&report);
+    assert!(
+        page.contains(
+            "<p class=\"ids\"><code>TC-MISSING-TOKEN</code> Route served without a token · CWE-306 · OWASP API2:2023</p>"
+        ),
+        "{page}"
+    );
 }

@@ -1,0 +1,164 @@
+//! The HTML report: one self-contained page (inline style, no script, no
+//! external assets, so it opens offline and can be attached to a CI run) with
+//! the promise matrix first, then every finding with its report.
+//!
+//! Written with maud: the templates are Rust, checked when the suite
+//! compiles, and every value spliced into them is escaped; only the page's
+//! own style sheet goes in as it is. That matters here: failure reports
+//! quote response bodies, and the target under test may be the attacker.
+//!
+//! Each part of the page is a function that returns `Markup`, so a new
+//! layout rearranges parts rather than strings. Newlines between blocks
+//! keep the page's source readable.
+
+mod finding;
+mod matrix;
+mod promise;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use crate::report::results::RunReport;
+
+/// A self-contained HTML page: the promise matrix, then every finding with its report.
+pub fn render(report: &RunReport) -> String {
+    let (_, label) = overall(report);
+    html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                title { "todo-conformance: " (report.target) " (" (label) ")" } "\n"
+                style { (PreEscaped(STYLE)) } "\n"
+            }
+            "\n"
+            body { "\n" main { "\n" (content(report)) } "\n" } "\n"
+        }
+        "\n"
+    }
+    .into_string()
+}
+
+/// Inside `<main>`: the summary, then the matrix and a section per promise,
+/// or why the run stopped.
+fn content(report: &RunReport) -> Markup {
+    let rows = report.by_promise();
+    html! {
+        (summary(report))
+        @if let Some(reason) = report.stop_reason() {
+            (stopped(&reason))
+        } @else {
+            (matrix::table(report, &rows))
+            @for (index, row) in rows.iter().enumerate() {
+                (promise::section(report, index, row))
+            }
+        }
+        (left_behind(report))
+    }
+}
+
+fn summary(report: &RunReport) -> Markup {
+    let (class, label) = overall(report);
+    let totals = report.totals();
+    let strict = if report.strict { "yes" } else { "no" };
+    let run = [
+        ("target", report.target.as_str()),
+        ("profile", report.profile.as_str()),
+        ("started", report.started_at.as_str()),
+        ("duration", &duration(report.duration_secs)),
+        ("strict", strict),
+    ];
+    html! {
+        header {
+            "\n" h1 { "todo-conformance report" } "\n"
+            p.overall.(class) { (label) } "\n"
+            dl.run {
+                "\n"
+                @for (term, value) in run {
+                    dt { (term) } dd { (value) } "\n"
+                }
+            }
+            "\n"
+            p.totals {
+                (totals.passed) " passed, " (totals.failed) " failed, "
+                (totals.non_strict) " non-strict, " (totals.expected_failures) " expected failures, "
+                (totals.skipped) " skipped, " (totals.informational) " informational"
+            }
+            "\n"
+            @for row in report.not_checked() {
+                p.overall.notchecked { "NOT CHECKED: " (row.promise) } "\n"
+            }
+        }
+        "\n"
+    }
+}
+
+/// Why the run stopped, in place of the matrix and the findings.
+fn stopped(reason: &str) -> Markup {
+    html! {
+        section id="stopped" {
+            "\n" h2 { "The run stopped" } "\n"
+            p.reason { (reason) } "\n"
+            p {
+                "No scenario result was recorded, so this report holds no verdict on any \
+                 promise: fix the cause above and run again."
+            }
+            "\n"
+        }
+        "\n"
+    }
+}
+
+fn left_behind(report: &RunReport) -> Markup {
+    html! {
+        @if !report.left_behind.is_empty() {
+            section id="left-behind" {
+                "\n" h2 { "Left behind" } "\n"
+                p { "Tasks the suite created on the target and could not delete:" } "\n"
+                ul {
+                    "\n"
+                    @for id in &report.left_behind {
+                        li { code { (id) } } "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+    }
+}
+
+/// The run's result as the exit code sees it: (CSS class, label).
+fn overall(report: &RunReport) -> (&'static str, &'static str) {
+    if report.stopped.is_some() {
+        ("failed", "STOPPED")
+    } else if report.fails_run() {
+        ("failed", "FAILED")
+    } else {
+        ("passed", "PASSED")
+    }
+}
+
+/// Seconds under a minute keep a decimal; longer runs read as minutes.
+fn duration(secs: f64) -> String {
+    if secs < 60.0 {
+        format!("{secs:.1} s")
+    } else {
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a run's duration: positive, and far below u64::MAX seconds"
+        )]
+        let whole = secs.round() as u64;
+        format!("{} min {} s", whole / 60, whole % 60)
+    }
+}
+
+/// Colour marks meaning (red failed, amber non-strict, grey skipped, green
+/// passed) but every coloured cell or badge also says it in words.
+const STYLE: &str = include_str!("style.css");
+
+#[cfg(test)]
+mod tests;
