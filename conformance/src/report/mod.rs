@@ -12,6 +12,7 @@ pub mod junit;
 pub mod redact;
 pub mod results;
 pub mod safe;
+pub mod sarif;
 pub mod taxonomy;
 pub mod text;
 

@@ -151,6 +151,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
+    /// Write a SARIF 2.1.0 report to FILE, for GitHub code scanning and
+    /// other security dashboards: one rule per scenario family with its CWE
+    /// and OWASP API Top 10 ids, one result per finding.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
     /// Write this run's findings to FILE in the --expect-failures format,
     /// to start a list of accepted findings from.
     #[arg(long, value_name = "FILE")]

@@ -45,6 +45,8 @@ pub struct Outputs {
     /// Cucumber's JSON, scenario by scenario and step by step.
     pub cucumber_json: Option<PathBuf>,
     pub html: Option<PathBuf>,
+    /// SARIF 2.1.0, for code scanning.
+    pub sarif: Option<PathBuf>,
     /// `--record-failures`: this run's findings as accepted ones.
     pub record: Option<PathBuf>,
 }
@@ -138,6 +140,7 @@ impl RunPlan {
                 json: cli.json,
                 cucumber_json: cli.cucumber_json,
                 html: cli.html,
+                sarif: cli.sarif,
                 record: cli.record_failures,
             },
             strict: cli.strict,
