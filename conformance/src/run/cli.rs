@@ -137,8 +137,9 @@ pub struct Cli {
     pub junit: Option<PathBuf>,
 
     /// Write the suite's own JSON report to FILE: every scenario with its
-    /// grade, and every finding with its check, hint, request, response
-    /// excerpt and curl command.
+    /// grade and its rule, CWE and OWASP ids, and every finding with its
+    /// ids, check, hint, request, response excerpt and curl command
+    /// (docs/json-report.md).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
