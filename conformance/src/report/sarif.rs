@@ -24,7 +24,7 @@ use crate::report::taxonomy::{self, RULES, Rule};
 use crate::report::text;
 
 /// The base the feature files' paths are relative to.
-pub const SUITE_ROOT: &str = "SUITEROOT";
+const SUITE_ROOT: &str = "SUITEROOT";
 /// The key of the fingerprint that follows a finding from run to run.
 const FINGERPRINT: &str = "todoConformanceFinding/v1";
 
@@ -248,10 +248,8 @@ fn sarif_result(report: &RunReport, result: &ScenarioResult, finding: &Failure) 
                 ("curl", json!(curl)),
             ],
         ));
-    let sarif = match suppression(result) {
-        Some(suppression) => sarif.suppressions(vec![suppression]),
-        None => sarif.suppressions(Vec::new()),
-    };
+    // An empty list says "not suppressed"; an absent one, "unknown".
+    let sarif = sarif.suppressions(suppression(result).into_iter().collect::<Vec<_>>());
     let Some((method, url)) = request else {
         return sarif.build();
     };
@@ -326,4 +324,84 @@ fn fingerprint(rule: &Rule, result: &ScenarioResult, finding: &Failure) -> Strin
         let _ = write!(hex, "{byte:02x}");
         hex
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::finding::Check;
+    use crate::report::results::Origin;
+
+    fn deviation() -> Failure {
+        Failure {
+            promise: "Missing token".to_owned(),
+            scenario: "list".to_owned(),
+            grade: Grade::Deviation,
+            check: Check::Status(vec![401]),
+            presented: None,
+            expected: "401".to_owned(),
+            actual: "403".to_owned(),
+            exchange: None,
+        }
+    }
+
+    fn log(report: &RunReport) -> Value {
+        serde_json::from_str(&render(report)).expect("JSON")
+    }
+
+    fn with(verdict: Verdict, file: &str) -> RunReport {
+        let result = ScenarioResult {
+            finding: Some(deviation()),
+            ..ScenarioResult::with_verdict("Missing token", "list", verdict)
+        }
+        .at(Origin {
+            file: file.to_owned(),
+            line: 9,
+            tags: vec!["tc-missing-token".to_owned()],
+        });
+        RunReport {
+            started_at: "2026-11-27T01:00:00Z".to_owned(),
+            scenarios: vec![result],
+            ..RunReport::default()
+        }
+    }
+
+    #[test]
+    fn a_deviation_is_a_warning_and_an_error_under_strict() {
+        let mut report = with(Verdict::NonStrict, "features/01_missing_token.feature");
+        let result = &log(&report)["runs"][0]["results"][0];
+        assert_eq!(result["level"], "warning");
+        assert_eq!(result["ruleId"], "TC-MISSING-TOKEN");
+        assert_eq!(result["suppressions"], serde_json::json!([]));
+        assert_eq!(
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+            9
+        );
+        report.strict = true;
+        assert_eq!(log(&report)["runs"][0]["results"][0]["level"], "error");
+    }
+
+    #[test]
+    fn a_feature_outside_the_suite_is_a_file_uri_and_a_stale_expectation_a_notification() {
+        let mut report = with(Verdict::NonStrict, "/home/me/features/mine.feature");
+        report.scenarios.push(ScenarioResult::with_verdict(
+            "Missing token",
+            "get",
+            Verdict::UnexpectedPass {
+                reason: "fixed in 2.0".to_owned(),
+            },
+        ));
+        let log = log(&report);
+        let artifact =
+            &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(artifact["uri"], "file:///home/me/features/mine.feature");
+        assert!(artifact.get("uriBaseId").is_none());
+        let invocation = &log["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], true);
+        let note = invocation["toolExecutionNotifications"][0]["message"]["text"].to_string();
+        assert!(
+            note.contains("Missing token: get") && note.contains("fixed in 2.0"),
+            "{note}"
+        );
+    }
 }

@@ -136,6 +136,20 @@ fn scenarios_that_send_one_attack_are_in_its_family() {
     assert!(checked > 40, "{checked}");
 }
 
+#[test]
+fn every_catalogue_token_has_a_family_in_the_table() {
+    let attacks = Attack::catalogue();
+    assert!(attacks.len() > 40);
+    for attack in &attacks {
+        let id = attack_family(attack);
+        assert!(
+            RULES.iter().any(|rule| rule.id == id),
+            "{}: {id}",
+            attack.name()
+        );
+    }
+}
+
 fn tagged_result(tag: &str) -> ScenarioResult {
     ScenarioResult::with_verdict("Forged token", "s", Verdict::Failed).at(Origin {
         file: "features/02_forged_token.feature".to_owned(),
