@@ -86,16 +86,11 @@ fn bag<const N: usize>(tags: Vec<String>, properties: [(&str, Value); N]) -> Pro
         .into_iter()
         .map(|(key, value)| (key.to_owned(), value))
         .collect::<BTreeMap<_, _>>();
-    if tags.is_empty() {
-        PropertyBag::builder()
-            .additional_properties(properties)
-            .build()
-    } else {
-        PropertyBag::builder()
-            .tags(tags)
-            .additional_properties(properties)
-            .build()
-    }
+    let mut bag = PropertyBag::builder()
+        .additional_properties(properties)
+        .build();
+    bag.tags = (!tags.is_empty()).then_some(tags);
+    bag
 }
 
 /// A rule as SARIF describes it; `security-severity` and the tags are what
@@ -131,17 +126,18 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
                 ("owasp", json!(rule.owasp.id())),
             ],
         ));
+    let mut descriptor = descriptor.build();
     // Only when the crate says where it lives: a guessed address would rot.
-    match option_env!("CARGO_PKG_REPOSITORY").filter(|url| !url.is_empty()) {
-        Some(repository) => descriptor
-            .help_uri(format!(
+    descriptor.help_uri = option_env!("CARGO_PKG_REPOSITORY")
+        .filter(|url| !url.is_empty())
+        .map(|repository| {
+            format!(
                 "{}/blob/main/docs/sarif.md#{}",
                 repository.trim_end_matches('/'),
                 rule.tag()
-            ))
-            .build(),
-        None => descriptor.build(),
-    }
+            )
+        });
+    descriptor
 }
 
 /// How the run went: a stopped run did not execute its scenarios, and a
@@ -161,16 +157,12 @@ fn invocation(report: &RunReport) -> Invocation {
             result.id()
         )))
     }));
-    let invocation = Invocation::builder()
+    let mut invocation = Invocation::builder()
         .execution_successful(report.stopped.is_none())
-        .start_time_utc(report.started_at.clone());
-    if notifications.is_empty() {
-        invocation.build()
-    } else {
-        invocation
-            .tool_execution_notifications(notifications)
-            .build()
-    }
+        .build();
+    invocation.start_time_utc = Some(report.started_at.clone()).filter(|time| !time.is_empty());
+    invocation.tool_execution_notifications = (!notifications.is_empty()).then_some(notifications);
+    invocation
 }
 
 fn notification(text: &str) -> Notification {
@@ -192,46 +184,15 @@ fn level(report: &RunReport, finding: &Failure) -> ResultLevel {
 
 fn sarif_result(report: &RunReport, result: &ScenarioResult, finding: &Failure) -> SarifResult {
     let rule = taxonomy::classify(result, Some(finding));
-    let shown = |text: &str| {
-        if report.show_tokens {
-            text.to_owned()
-        } else {
-            conceal(text)
-        }
-    };
+    let request = request(finding, report.show_tokens);
     let curl = text::reproduce(finding, report.show_tokens).map(|(command, _)| command);
-    let request = finding.exchange.as_ref().map(|exchange| {
-        (
-            exchange.request.method.to_string(),
-            shown(&exchange.request.url),
-        )
-    });
-    // The URL goes here and in the message: the location above is the
-    // scenario's, since GitHub wants a file.
-    let logical = request
-        .iter()
-        .map(|(method, url)| {
-            LogicalLocation::builder()
-                .name(url.clone())
-                .fully_qualified_name(format!("{method} {url}"))
-                .kind("resource")
-                .build()
-        })
-        .collect::<Vec<_>>();
-    let location = Location::builder()
-        .physical_location(physical(result))
-        .logical_locations(logical)
-        .build();
-    let sarif = SarifResult::builder()
+    let block = text::classified_block(finding, rule, report.show_tokens);
+    let mut sarif = SarifResult::builder()
         .rule_id(rule.id)
         .rule_index(index_of(rule))
         .level(level(report, finding))
-        .message(message(&text::classified_block(
-            finding,
-            rule,
-            report.show_tokens,
-        )))
-        .locations(vec![location])
+        .message(message(&block))
+        .locations(vec![location(result, request.as_ref())])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT.to_owned(),
             fingerprint(rule, result, finding),
@@ -247,24 +208,53 @@ fn sarif_result(report: &RunReport, result: &ScenarioResult, finding: &Failure) 
                 ("owasp", json!(rule.owasp.id())),
                 ("curl", json!(curl)),
             ],
-        ));
-    // An empty list says "not suppressed"; an absent one, "unknown".
-    let sarif = sarif.suppressions(suppression(result).into_iter().collect::<Vec<_>>());
-    let Some((method, url)) = request else {
-        return sarif.build();
-    };
-    let status = finding
+        ))
+        // An empty list says "not suppressed"; an absent one, "unknown".
+        .suppressions(suppression(result).into_iter().collect::<Vec<_>>())
+        .build();
+    sarif.web_request =
+        request.map(|(method, url)| WebRequest::builder().method(method).target(url).build());
+    sarif.web_response = finding
         .exchange
         .as_ref()
         .and_then(|exchange| exchange.response.as_ref().ok())
-        .map(|received| i64::from(received.status));
-    let sarif = sarif.web_request(WebRequest::builder().method(method).target(url).build());
-    match status {
-        Some(status) => sarif
-            .web_response(WebResponse::builder().status_code(status).build())
-            .build(),
-        None => sarif.build(),
-    }
+        .map(|received| {
+            WebResponse::builder()
+                .status_code(i64::from(received.status))
+                .build()
+        });
+    sarif
+}
+
+/// The finding's request, method and URL, credentials hidden unless
+/// `show_tokens`.
+fn request(finding: &Failure, show_tokens: bool) -> Option<(String, String)> {
+    let request = &finding.exchange.as_ref()?.request;
+    let url = if show_tokens {
+        request.url.clone()
+    } else {
+        conceal(&request.url)
+    };
+    Some((request.method.to_string(), url))
+}
+
+/// The scenario's place in its feature file, and the request as a logical
+/// location: GitHub wants a file, and the target's URL is not one.
+fn location(result: &ScenarioResult, request: Option<&(String, String)>) -> Location {
+    let logical = request
+        .into_iter()
+        .map(|(method, url)| {
+            LogicalLocation::builder()
+                .name(url.clone())
+                .fully_qualified_name(format!("{method} {url}"))
+                .kind("resource")
+                .build()
+        })
+        .collect::<Vec<_>>();
+    Location::builder()
+        .physical_location(physical(result))
+        .logical_locations(logical)
+        .build()
 }
 
 /// An expected failure (`--expect-failures`) is reported, suppressed with
@@ -297,13 +287,14 @@ fn physical(result: &ScenarioResult) -> PhysicalLocation {
             .uri_base_id(SUITE_ROOT)
             .build()
     };
-    let physical = PhysicalLocation::builder().artifact_location(artifact);
-    match i64::try_from(origin.line) {
-        Ok(line) if line > 0 => physical
-            .region(Region::builder().start_line(line).build())
-            .build(),
-        _ => physical.build(),
-    }
+    let mut physical = PhysicalLocation::builder()
+        .artifact_location(artifact)
+        .build();
+    physical.region = i64::try_from(origin.line)
+        .ok()
+        .filter(|line| *line > 0)
+        .map(|line| Region::builder().start_line(line).build());
+    physical
 }
 
 fn index_of(rule: &Rule) -> i64 {
@@ -327,81 +318,4 @@ fn fingerprint(rule: &Rule, result: &ScenarioResult, finding: &Failure) -> Strin
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::report::finding::Check;
-    use crate::report::results::Origin;
-
-    fn deviation() -> Failure {
-        Failure {
-            promise: "Missing token".to_owned(),
-            scenario: "list".to_owned(),
-            grade: Grade::Deviation,
-            check: Check::Status(vec![401]),
-            presented: None,
-            expected: "401".to_owned(),
-            actual: "403".to_owned(),
-            exchange: None,
-        }
-    }
-
-    fn log(report: &RunReport) -> Value {
-        serde_json::from_str(&render(report)).expect("JSON")
-    }
-
-    fn with(verdict: Verdict, file: &str) -> RunReport {
-        let result = ScenarioResult {
-            finding: Some(deviation()),
-            ..ScenarioResult::with_verdict("Missing token", "list", verdict)
-        }
-        .at(Origin {
-            file: file.to_owned(),
-            line: 9,
-            tags: vec!["tc-missing-token".to_owned()],
-        });
-        RunReport {
-            started_at: "2026-11-27T01:00:00Z".to_owned(),
-            scenarios: vec![result],
-            ..RunReport::default()
-        }
-    }
-
-    #[test]
-    fn a_deviation_is_a_warning_and_an_error_under_strict() {
-        let mut report = with(Verdict::NonStrict, "features/01_missing_token.feature");
-        let result = &log(&report)["runs"][0]["results"][0];
-        assert_eq!(result["level"], "warning");
-        assert_eq!(result["ruleId"], "TC-MISSING-TOKEN");
-        assert_eq!(result["suppressions"], serde_json::json!([]));
-        assert_eq!(
-            result["locations"][0]["physicalLocation"]["region"]["startLine"],
-            9
-        );
-        report.strict = true;
-        assert_eq!(log(&report)["runs"][0]["results"][0]["level"], "error");
-    }
-
-    #[test]
-    fn a_feature_outside_the_suite_is_a_file_uri_and_a_stale_expectation_a_notification() {
-        let mut report = with(Verdict::NonStrict, "/home/me/features/mine.feature");
-        report.scenarios.push(ScenarioResult::with_verdict(
-            "Missing token",
-            "get",
-            Verdict::UnexpectedPass {
-                reason: "fixed in 2.0".to_owned(),
-            },
-        ));
-        let log = log(&report);
-        let artifact =
-            &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
-        assert_eq!(artifact["uri"], "file:///home/me/features/mine.feature");
-        assert!(artifact.get("uriBaseId").is_none());
-        let invocation = &log["runs"][0]["invocations"][0];
-        assert_eq!(invocation["executionSuccessful"], true);
-        let note = invocation["toolExecutionNotifications"][0]["message"]["text"].to_string();
-        assert!(
-            note.contains("Missing token: get") && note.contains("fixed in 2.0"),
-            "{note}"
-        );
-    }
-}
+mod tests;
