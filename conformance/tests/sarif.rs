@@ -80,6 +80,33 @@ fn of_rule<'a>(log: &'a Value, id: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// The console and the JSON report of the run carry the ids the SARIF
+/// log gives the `alg None` finding.
+fn ids_in_the_console_and_the_json_report(run: &Run, json: &Path) {
+    assert!(
+        run.stdout
+            .contains("ids:      CWE-347 · OWASP API2:2023 (TC-ALG-NONE)"),
+        "{}",
+        run.dump()
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(json).expect("the JSON report"))
+            .expect("JSON");
+    let failed = report["scenarios"]
+        .as_array()
+        .and_then(|entries| {
+            entries
+                .iter()
+                .find(|entry| entry["scenario"] == "alg None on list")
+        })
+        .expect("the scenario");
+    for entry in [failed, &failed["findings"][0]] {
+        assert_eq!(entry["rule"], "TC-ALG-NONE", "{failed}");
+        assert_eq!(entry["cwe"], "CWE-347", "{failed}");
+        assert_eq!(entry["owasp"], "API2:2023", "{failed}");
+    }
+}
+
 /// The unsigned algorithm spelled `None`: failed findings, errors under
 /// their family's rule, with the request, the curl command and the
 /// scenario's line; one of them accepted by `--expect-failures`, and so
@@ -107,29 +134,7 @@ fn a_flawed_target_gives_valid_sarif_with_one_result_per_finding() {
     ];
     let (run, log) = sarif_of(bug, "alg-none.sarif", &more);
     assert_eq!(run.code, Some(1), "{}", run.dump());
-    // The console and the JSON report carry the same ids.
-    assert!(
-        run.stdout
-            .contains("ids:      CWE-347 · OWASP API2:2023 (TC-ALG-NONE)"),
-        "{}",
-        run.dump()
-    );
-    let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).expect("the JSON report"))
-            .expect("JSON");
-    let failed = report["scenarios"]
-        .as_array()
-        .and_then(|entries| {
-            entries
-                .iter()
-                .find(|entry| entry["scenario"] == "alg None on list")
-        })
-        .expect("the scenario");
-    for entry in [failed, &failed["findings"][0]] {
-        assert_eq!(entry["rule"], "TC-ALG-NONE", "{failed}");
-        assert_eq!(entry["cwe"], "CWE-347", "{failed}");
-        assert_eq!(entry["owasp"], "API2:2023", "{failed}");
-    }
+    ids_in_the_console_and_the_json_report(&run, &json);
     assert_eq!(log["version"], "2.1.0");
 
     let findings = of_rule(&log, "TC-ALG-NONE");
