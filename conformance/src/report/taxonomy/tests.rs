@@ -65,9 +65,11 @@ fn family_tags_name_known_rules_one_per_level() {
 }
 
 #[test]
-fn every_rule_but_the_catch_all_is_used_by_a_shipped_scenario() {
+fn every_scenario_family_is_used_by_a_shipped_scenario() {
     let results = shipped();
-    for rule in RULES.iter().filter(|rule| rule.id != CUSTOM) {
+    // The refusal's status is a finding's family only.
+    let by_scenario = |rule: &&Rule| rule.id != CUSTOM && rule.id != "TC-REFUSAL-STATUS";
+    for rule in RULES.iter().filter(by_scenario) {
         assert!(
             results.iter().any(|result| family(result) == rule),
             "{} has no scenario",
@@ -202,7 +204,9 @@ fn a_finding_leaves_its_family_only_on_typed_evidence() {
     let accepted = finding(200, Check::Status(vec![401]), none.clone(), Grade::Broken);
     assert_eq!(id(Some(&accepted)), "TC-ALG-NONE");
     let refused_oddly = finding(403, Check::Status(vec![401]), none, Grade::Deviation);
-    assert_eq!(id(Some(&refused_oddly)), "TC-FORGED-TOKEN");
+    assert_eq!(id(Some(&refused_oddly)), "TC-REFUSAL-STATUS");
+    let broken_refusal = finding(403, Check::Status(vec![404]), None, Grade::Broken);
+    assert_eq!(id(Some(&broken_refusal)), "TC-FORGED-TOKEN");
 }
 
 #[test]
@@ -283,6 +287,8 @@ answer with a 5xx status is `TC-SERVER-ERROR` wherever it happens; a
 missing or wrong Bearer challenge is `TC-BEARER-CHALLENGE`; a token of the
 attack catalogue that got a success is that token's family (so the
 catalogue barrage files an accepted `alg: none` token under `TC-ALG-NONE`).
+A contract deviation that refused with another 4xx status than the check
+wanted (403 for 401, 403 for 404, 400 for 422) is `TC-REFUSAL-STATUS`.
 A scenario of a feature file without a `@tc-…` tag (`--features DIR`) is
 `TC-CUSTOM`. Rule ids are stable: one is added for a new family, never
 renamed. `severity` is what `security-severity` says (critical 9.1, high
