@@ -206,7 +206,10 @@ mod tests {
         assert!(page.contains("| Missing token | **failed** | 0 | 1 |"));
         assert!(page.contains("#### Missing token: list"));
         assert!(page.contains("- expected ` 401 `, got ` 200 `"), "{page}");
-        assert!(page.contains("- CWE-"), "every finding carries its ids: {page}");
+        assert!(
+            page.contains("- CWE-"),
+            "every finding carries its ids: {page}"
+        );
     }
 
     #[test]

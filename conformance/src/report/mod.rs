@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod redact;
 pub mod results;
 pub mod safe;
+pub mod sarif;
 pub mod taxonomy;
 pub mod text;
 

@@ -28,6 +28,7 @@ fn known(id: &str) -> &'static Rule {
 
 const SERVER_ERROR: &str = "TC-SERVER-ERROR";
 const BEARER_CHALLENGE: &str = "TC-BEARER-CHALLENGE";
+const REFUSAL_STATUS: &str = "TC-REFUSAL-STATUS";
 
 /// The family a tag names, if it names one.
 fn tagged(tag: &str) -> Option<&'static Rule> {
@@ -50,7 +51,9 @@ pub fn family(result: &ScenarioResult) -> &'static Rule {
 /// finding. A finding leaves its scenario's family when its typed data
 /// names another cause: a 5xx answer is a server error on attacker input
 /// wherever it happens; a missing or wrong challenge is the challenge's
-/// rule; a catalogue token that got a success is that token's family.
+/// rule; a deviation that refused with another 4xx than the check wanted
+/// is a refusal's status; a catalogue token that got a success is that
+/// token's family.
 /// A step that only prepares the scenario stays in the scenario's family.
 pub fn classify(result: &ScenarioResult, finding: Option<&Failure>) -> &'static Rule {
     let scenario = family(result);
@@ -73,6 +76,10 @@ pub fn classify(result: &ScenarioResult, finding: Option<&Failure>) -> &'static 
         Check::BearerChallenge | Check::InvalidTokenChallenge
     ) {
         return known(BEARER_CHALLENGE);
+    }
+    let refused = status.is_some_and(|status| (400..500).contains(&status));
+    if finding.grade == Grade::Deviation && matches!(finding.check, Check::Status(_)) && refused {
+        return known(REFUSAL_STATUS);
     }
     match &finding.presented {
         Some(Presented::Attack(attack))

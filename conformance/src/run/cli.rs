@@ -142,8 +142,9 @@ pub struct Cli {
     pub junit: Option<PathBuf>,
 
     /// Write the suite's own JSON report to FILE: every scenario with its
-    /// grade, and every finding with its check, hint, request, response
-    /// excerpt and curl command.
+    /// grade and its rule, CWE and OWASP ids, and every finding with its
+    /// ids, check, hint, request, response excerpt and curl command
+    /// (docs/json-report.md).
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
@@ -161,6 +162,12 @@ pub struct Cli {
     /// "$GITHUB_STEP_SUMMARY" in a GitHub Actions step.
     #[arg(long, value_name = "FILE")]
     pub markdown: Option<PathBuf>,
+
+    /// Write a SARIF 2.1.0 report to FILE, for GitHub code scanning and
+    /// other security dashboards: one rule per scenario family with its CWE
+    /// and OWASP API Top 10 ids, one result per finding.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
 
     /// Write this run's findings to FILE in the --expect-failures format,
     /// to start a list of accepted findings from.

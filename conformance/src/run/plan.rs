@@ -48,6 +48,8 @@ pub struct Outputs {
     pub html: Option<PathBuf>,
     /// A Markdown summary, for a CI job's page.
     pub markdown: Option<PathBuf>,
+    /// SARIF 2.1.0, for code scanning.
+    pub sarif: Option<PathBuf>,
     /// `--record-failures`: this run's findings as accepted ones.
     pub record: Option<PathBuf>,
 }
@@ -147,6 +149,7 @@ impl RunPlan {
                 cucumber_json: cli.cucumber_json,
                 html: cli.html,
                 markdown: cli.markdown,
+                sarif: cli.sarif,
                 record: cli.record_failures,
             },
             strict: cli.strict,

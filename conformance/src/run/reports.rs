@@ -24,6 +24,7 @@ pub fn write(outputs: &Outputs, report: &RunReport) -> anyhow::Result<()> {
     write(&outputs.html, report::html::render(report))?;
     write(&outputs.json, report::json::render(report))?;
     write(&outputs.markdown, report::markdown::render(report))?;
+    write(&outputs.sarif, report::sarif::render(report))?;
     // A stopped run found nothing: recording that would accept nothing.
     if let (Some(path), None) = (&outputs.record, &report.stopped) {
         ExpectedFailures::record(&report.scenarios, path)?;

@@ -28,6 +28,19 @@ impl Owasp {
             Self::Api10 => "API10:2023",
         }
     }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Api1 => "Broken Object Level Authorization",
+            Self::Api2 => "Broken Authentication",
+            Self::Api3 => "Broken Object Property Level Authorization",
+            Self::Api4 => "Unrestricted Resource Consumption",
+            Self::Api5 => "Broken Function Level Authorization",
+            Self::Api8 => "Security Misconfiguration",
+            Self::Api9 => "Improper Inventory Management",
+            Self::Api10 => "Unsafe Consumption of APIs",
+        }
+    }
 }
 
 /// How bad a broken rule is, for tools that rank alerts (GitHub's
@@ -38,6 +51,19 @@ pub enum Severity {
     High,
     Medium,
     Low,
+}
+
+impl Severity {
+    /// A CVSS-like score in GitHub's bands for `security-severity` (9.0 and
+    /// over critical, 7.0 high, 4.0 medium, below that low).
+    pub fn score(self) -> &'static str {
+        match self {
+            Self::Critical => "9.1",
+            Self::High => "7.5",
+            Self::Medium => "5.3",
+            Self::Low => "3.1",
+        }
+    }
 }
 
 /// A scenario family: one rule of the suite.

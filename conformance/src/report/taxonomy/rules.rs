@@ -219,6 +219,17 @@ pub const RULES: &[Rule] = &[
         owasp: Owasp::Api8,
         severity: Severity::Low,
     },
+    // Filed by finding, never by scenario: a refusal that exposes nothing
+    // but has another 4xx status than the contract's (403 for 401, 403 for
+    // 404, 400 for 422) breaks the specification, not a security promise.
+    Rule {
+        id: "TC-REFUSAL-STATUS",
+        name: "Refusal with another status than the contract's",
+        help: "A refused request gets the status the contract names: 401 for a missing or bad token, 404 for another user's task, 422 for invalid input. A target that refuses with another 4xx and exposes nothing is a contract deviation (non-strict): an attacker gains nothing, but clients and the suite's other verdicts rely on the status. Fix: answer with the contract's status; the finding's hint names the usual cause.",
+        cwe: 684,
+        owasp: Owasp::Api8,
+        severity: Severity::Low,
+    },
     Rule {
         id: "TC-SERVER-ERROR",
         name: "Server error on attacker input",

@@ -4,6 +4,7 @@
 
 use cucumber::gherkin::{self, GherkinEnv};
 
+use super::rule::Severity;
 use super::*;
 use crate::report::results::{Origin, ScenarioResult, Verdict};
 use crate::run::features::{EMBEDDED, Features};
@@ -64,9 +65,11 @@ fn family_tags_name_known_rules_one_per_level() {
 }
 
 #[test]
-fn every_rule_but_the_catch_all_is_used_by_a_shipped_scenario() {
+fn every_scenario_family_is_used_by_a_shipped_scenario() {
     let results = shipped();
-    for rule in RULES.iter().filter(|rule| rule.id != CUSTOM) {
+    // The refusal's status is a finding's family only.
+    let by_scenario = |rule: &&Rule| rule.id != CUSTOM && rule.id != "TC-REFUSAL-STATUS";
+    for rule in RULES.iter().filter(by_scenario) {
         assert!(
             results.iter().any(|result| family(result) == rule),
             "{} has no scenario",
@@ -135,6 +138,20 @@ fn scenarios_that_send_one_attack_are_in_its_family() {
     assert!(checked > 40, "{checked}");
 }
 
+#[test]
+fn every_catalogue_token_has_a_family_in_the_table() {
+    let attacks = Attack::catalogue();
+    assert!(attacks.len() > 40);
+    for attack in &attacks {
+        let id = attack_family(attack);
+        assert!(
+            RULES.iter().any(|rule| rule.id == id),
+            "{}: {id}",
+            attack.name()
+        );
+    }
+}
+
 fn tagged_result(tag: &str) -> ScenarioResult {
     ScenarioResult::with_verdict("Forged token", "s", Verdict::Failed).at(Origin {
         file: "features/02_forged_token.feature".to_owned(),
@@ -187,7 +204,9 @@ fn a_finding_leaves_its_family_only_on_typed_evidence() {
     let accepted = finding(200, Check::Status(vec![401]), none.clone(), Grade::Broken);
     assert_eq!(id(Some(&accepted)), "TC-ALG-NONE");
     let refused_oddly = finding(403, Check::Status(vec![401]), none, Grade::Deviation);
-    assert_eq!(id(Some(&refused_oddly)), "TC-FORGED-TOKEN");
+    assert_eq!(id(Some(&refused_oddly)), "TC-REFUSAL-STATUS");
+    let broken_refusal = finding(403, Check::Status(vec![404]), None, Grade::Broken);
+    assert_eq!(id(Some(&broken_refusal)), "TC-FORGED-TOKEN");
 }
 
 #[test]
@@ -197,4 +216,164 @@ fn a_scenario_without_a_family_tag_is_custom_and_the_last_tag_wins() {
     let mut both = tagged_result("tc-bola");
     both.origin.tags.insert(0, "tc-crud".to_owned());
     assert_eq!(family(&both).id, "TC-BOLA");
+}
+
+const REGENERATE: &str = "UPDATE_SARIF_DOC=1 cargo test -p todo-conformance --bins taxonomy";
+
+const HEADER: &str = "# SARIF and the rule taxonomy
+
+`--sarif FILE` writes a [SARIF 2.1.0](https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html)
+log for GitHub code scanning and other security dashboards. It is written
+whole or not at all, like every report, also when the run stopped.
+
+    todo-conformance --base-url https://api.example.com --sarif conformance.sarif
+
+On GitHub, upload it with `github/codeql-action/upload-sarif` (with
+`if: always()`, since the suite exits 1 when it finds something).
+
+## What the log holds
+
+- **One rule per scenario family** (`tool.driver.rules`), all of them in
+  every log, in the order below: `id`, `name`, `shortDescription`,
+  `fullDescription` and `help` (what it checks, what an attacker gains, how
+  to fix it, and its ids), and `properties`: `tags` (`security`, `CWE-n`,
+  `external/cwe/cwe-n`, `OWASP APIn:2023`), `cwe`, `owasp` and
+  `security-severity`, the score GitHub ranks alerts by. `helpUri` points
+  here when the crate's `repository` is set.
+- **One result per finding**: every finding of every scenario that has
+  one (the finding that stopped it and the deviations noted on the way),
+  whatever its verdict. `ruleId` and `ruleIndex`; `level`: `error` for a
+  broken promise, `warning` for a contract deviation and `note` for a
+  `@should` finding (both `error` under `--strict`, where they fail the
+  run), `note` for a scenario the target did not let the suite set up;
+  `message.text`: the block the console prints (headline, ids, expected
+  against actual, hint, request, response excerpt, curl command);
+  `webRequest` (method and URL) and `webResponse` (status);
+  `properties`: `promise`, `scenario`, `verdict`, `grade`, `cwe`, `owasp`,
+  `curl`. Credentials are hidden exactly as in the console, JUnit, HTML
+  and JSON reports, unless `--show-tokens`.
+- **Location.** GitHub code scanning wants a file and a line for every
+  result, and the target's code is not the suite's to point at: the
+  physical location is the scenario's feature file and line (the example
+  row's, for an outline), as `features/NN_name.feature` relative to
+  `uriBaseId` `SUITEROOT`, the suite's source tree (described in
+  `run.originalUriBaseIds`); a feature read with `--features DIR` is named
+  by its path, absolute ones as `file://` URIs. The request's method and
+  URL are the result's logical location.
+- **Fingerprints.** `partialFingerprints.todoConformanceFinding/v1` hashes
+  the rule, the scenario and the check, so that a dashboard keeps one alert
+  across runs instead of opening a new one each time.
+- **Expected failures** (`--expect-failures`) stay in the log, with a
+  suppression of `kind` `external`, `status` `accepted`, and the list's
+  reason as its `justification`: viewers that honour SARIF suppressions do
+  not raise them. An entry that passed (stale) is an `error` notification
+  in `invocations[0].toolExecutionNotifications`.
+- **A stopped run** (preflight failed, say) still writes a valid log:
+  `invocations[0].executionSuccessful` is `false`, the reason is a
+  notification, and `results` is empty.
+
+`conformance/tests/sarif.rs` validates logs of real runs against flawed
+targets, and of a stopped run, against the SARIF 2.1.0 JSON schema
+(vendored in `conformance/tests/fixtures/sarif/`, formats included). CI
+validates a file written by a real run with `ci/check-sarif.sh FILE`.
+
+## Families
+
+Every scenario belongs to one family, named by a `@tc-…` tag in its
+feature file: the feature's tag, unless the scenario or its examples carry
+their own (`--tags @tc-alg-none` runs one family). A finding belongs to its
+scenario's family, except when its own typed data names another cause: an
+answer with a 5xx status is `TC-SERVER-ERROR` wherever it happens; a
+missing or wrong Bearer challenge is `TC-BEARER-CHALLENGE`; a token of the
+attack catalogue that got a success is that token's family (so the
+catalogue barrage files an accepted `alg: none` token under `TC-ALG-NONE`).
+A contract deviation that refused with another 4xx status than the check
+wanted (403 for 401, 403 for 404, 400 for 422) is `TC-REFUSAL-STATUS`.
+A scenario of a feature file without a `@tc-…` tag (`--features DIR`) is
+`TC-CUSTOM`. Rule ids are stable: one is added for a new family, never
+renamed. `severity` is what `security-severity` says (critical 9.1, high
+7.5, medium 5.3, low 3.1).
+
+This file is written from the rule table (`conformance/src/report/taxonomy/rules.rs`)
+and the feature files by a test, which fails when it is out of date.
+Regenerate it with:
+
+";
+
+fn severity(rule: &Rule) -> &'static str {
+    match rule.severity {
+        Severity::Critical => "critical",
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+    }
+}
+
+/// docs/sarif.md: the header above, then the table and each rule's text.
+fn sarif_doc() -> String {
+    use std::fmt::Write as _;
+    let results = shipped();
+    let mut doc = format!("{HEADER}    {REGENERATE}\n\n");
+    doc.push_str("| rule | name | CWE | OWASP API Top 10 (2023) | severity | scenarios |\n|---|---|---|---|---|---|\n");
+    for rule in RULES {
+        let count = results
+            .iter()
+            .filter(|result| family(result) == rule)
+            .count();
+        let _ = writeln!(
+            doc,
+            "| [`{}`](#{}) | {} | {} | {} {} | {} | {count} |",
+            rule.id,
+            rule.tag(),
+            rule.name.replace('|', "\\|"),
+            rule.cwe_id(),
+            rule.owasp.id(),
+            rule.owasp.name(),
+            severity(rule),
+        );
+    }
+    for rule in RULES {
+        let mut files: Vec<&str> = Vec::new();
+        for result in results.iter().filter(|result| family(result) == rule) {
+            if !files.contains(&result.origin.file.as_str()) {
+                files.push(&result.origin.file);
+            }
+        }
+        let found_in = if files.is_empty() {
+            "no shipped scenario".to_owned()
+        } else {
+            files
+                .iter()
+                .map(|file| format!("`{file}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let _ = write!(
+            doc,
+            "\n### {}\n\n**{}** · {} · OWASP {} {} · {}\n\n{}\n\nScenarios: {found_in}.\n",
+            rule.id,
+            rule.name,
+            rule.cwe_id(),
+            rule.owasp.id(),
+            rule.owasp.name(),
+            severity(rule),
+            rule.help,
+        );
+    }
+    doc
+}
+
+#[test]
+fn docs_sarif_md_lists_every_rule_and_is_current() {
+    let document = sarif_doc();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/sarif.md");
+    if std::env::var_os("UPDATE_SARIF_DOC").is_some() {
+        std::fs::write(&path, &document).expect("write docs/sarif.md");
+        return;
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == document,
+        "docs/sarif.md is out of date; regenerate it with\n  {REGENERATE}"
+    );
 }
