@@ -6,7 +6,8 @@
 # the calibration variant seed-jose (python-jose accepts a token without exp:
 # exit-code 1, the failed finding and its hint in the summary), and with bad
 # inputs (exit 2, one ::error line). The secret must appear in no output but
-# the ::add-mask:: line.
+# the ::add-mask:: line, and both runs' SARIF must validate against the SARIF
+# 2.1.0 schema (ci/check-sarif.sh).
 #
 # Usage: ci/check-action.sh
 # Environment (optional): TODO_CONFORMANCE_BIN, TODO_REFERENCE_SERVER_BIN
@@ -113,6 +114,11 @@ expect failing "the token without exp is not among the failed findings" "$WORK/f
 expect failing "no hint in the summary" "$WORK/failing/summary.md" '^- hint: '
 expect failing "no ::error annotation" "$WORK/failing/log" '^::error title=todo-conformance::'
 no_secret failing
+for run in passing failing; do
+  "$ROOT/ci/check-sarif.sh" "$WORK/$run/conformance.sarif" >"$WORK/$run/sarif-check.log" 2>&1 ||
+    { cat "$WORK/$run/sarif-check.log" >&2; die "$run: conformance.sarif is not valid SARIF 2.1.0"; }
+done
+log "the SARIF of both runs validates against the SARIF 2.1.0 schema"
 
 step bad-input INPUT_BASE_URL="http://127.0.0.1:$REF_PORT" INPUT_STRICT=maybe
 [[ $CODE == 2 ]] || die "bad-input: exit $CODE, expected 2"
