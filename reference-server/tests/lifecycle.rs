@@ -1,142 +1,25 @@
-//! The server's life: configuration errors, both database paths, waiting for
-//! a database that is not up yet, graceful shutdown that removes the
-//! container, and readiness when Postgres goes away.
+//! The server's life: configuration errors, the three database ways, waiting
+//! for a database that is not up yet, graceful shutdown that removes the
+//! container or the local cluster, and readiness when Postgres goes away.
 //!
-//! These start their own servers and containers; they need a Docker engine
-//! and the image named by `TODO_POSTGRES_IMAGE` (default `postgres:17-alpine`).
+//! These start their own servers and containers; most need a Docker engine
+//! and the image named by `TODO_POSTGRES_IMAGE` (default `postgres:17-alpine`),
+//! the local-cluster ones the PostgreSQL binaries installed here.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use todo_reference_server::{Config, DatabaseConfig, Secret, spawn};
 
 #[path = "common/postgres.rs"]
 mod postgres;
+#[path = "common/process.rs"]
+mod process;
+
+use process::ServerProcess;
 
 const SECRET: &str = "lifecycle-test-secret-0123456789abcdef";
-const BINARY: &str = env!("CARGO_BIN_EXE_todo-reference-server");
-
-/// The server binary, with a clean environment plus `vars`, its log lines
-/// collected from stderr.
-struct ServerProcess {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    log: Vec<String>,
-}
-
-impl ServerProcess {
-    fn start(vars: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(BINARY);
-        command
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("RUST_LOG", "info")
-            .envs(vars.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for passthrough in ["DOCKER_HOST", "TODO_POSTGRES_IMAGE", "HOME"] {
-            if let Ok(value) = std::env::var(passthrough) {
-                command.env(passthrough, value);
-            }
-        }
-        let mut child = command.spawn().expect("the server binary starts");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Self {
-            child,
-            lines,
-            log: Vec::new(),
-        }
-    }
-
-    /// Reads log lines until one contains `needle`; returns that line.
-    fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.log.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(
-                    std::sync::mpsc::RecvTimeoutError::Timeout
-                    | std::sync::mpsc::RecvTimeoutError::Disconnected,
-                ) => panic!(
-                    "no log line with {needle:?} within {timeout:?}; log so far:\n{}",
-                    self.log.join("\n")
-                ),
-            }
-        }
-    }
-
-    fn url(&mut self) -> String {
-        let line = self.wait_for("listening on http://", Duration::from_secs(120));
-        let url = &line[line.find("http://").unwrap()..];
-        url.split_whitespace().next().unwrap().to_owned()
-    }
-
-    fn terminate(&mut self) -> ExitStatus {
-        // SAFETY: sending a signal to our own child process.
-        #[allow(
-            unsafe_code,
-            reason = "std's Child can only SIGKILL; the test needs SIGTERM"
-        )]
-        unsafe {
-            libc::kill(
-                libc::pid_t::try_from(self.child.id()).expect("a pid fits in pid_t"),
-                libc::SIGTERM,
-            )
-        };
-        self.wait(Duration::from_secs(60))
-    }
-
-    fn wait(&mut self, timeout: Duration) -> ExitStatus {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Up to the end of stderr, which the reader may not have
-                // passed on yet: a test may count the lines.
-                while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
-                    self.log.push(line);
-                }
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!(
-                    "the server did not exit within {timeout:?}; log:\n{}",
-                    self.log.join("\n")
-                );
-            }
-            self.log.extend(self.lines.try_iter());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn logged(&self, needle: &str) -> bool {
-        self.log.iter().any(|line| line.contains(needle))
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn container_exists(id: &str) -> bool {
     Command::new("docker")
@@ -372,4 +255,149 @@ async fn readiness_follows_the_database_and_health_does_not() {
         .unwrap();
     assert_eq!(list.status(), 503);
     server.shutdown().await.unwrap();
+}
+
+/// The third way, from the PostgreSQL binaries installed here: forced with
+/// `TODO_POSTGRES=local` and stopped with SIGTERM, then chosen because no
+/// Docker engine answers and stopped with Ctrl-C (SIGINT). Either way it
+/// serves, and once the server has exited the cluster's processes and its
+/// folder are gone.
+#[tokio::test]
+async fn on_local_binaries_it_serves_and_leaves_nothing_behind_at_sigterm_or_ctrl_c() {
+    let ways = [
+        (("TODO_POSTGRES", "local"), libc::SIGTERM),
+        (
+            ("DOCKER_HOST", "unix:///nonexistent/docker.sock"),
+            libc::SIGINT,
+        ),
+    ];
+    for (way, signal) in ways {
+        let mut server = ServerProcess::start(&[
+            ("BETTER_AUTH_SECRET", SECRET),
+            ("TODO_BIND", "127.0.0.1:0"),
+            way,
+        ]);
+        let ready = server.wait_for(
+            "throwaway PostgreSQL cluster from the installed binaries is ready",
+            Duration::from_secs(120),
+        );
+        let field = |name: &str| {
+            ready
+                .split_whitespace()
+                .find_map(|field| field.strip_prefix(name))
+                .unwrap_or_else(|| panic!("no {name} in {ready}"))
+                .to_owned()
+        };
+        let dir = field("dir=");
+        let pid_file =
+            std::fs::read_to_string(Path::new(&dir).join("data/postmaster.pid")).unwrap();
+        let postmaster: u32 = pid_file.lines().next().unwrap().parse().unwrap();
+        let url = server.url();
+        assert!(server.logged("database=a throwaway PostgreSQL cluster"));
+        task_round_trip(&url).await;
+        let processes: Vec<u32> = std::iter::once(postmaster)
+            .chain(children_of(postmaster))
+            .collect();
+        assert!(
+            processes.len() > 1,
+            "the postmaster and its workers: {processes:?}"
+        );
+
+        let (status, server) = tokio::task::spawn_blocking(move || (server.signal(signal), server))
+            .await
+            .unwrap();
+        let log = server.log.join("\n");
+        assert!(status.success(), "exit status {status:?}; log:\n{log}");
+        assert!(
+            server.logged("stopped and removed the throwaway PostgreSQL cluster"),
+            "log:\n{log}"
+        );
+        assert!(!Path::new(&dir).exists(), "{dir} outlived the server");
+        let left: Vec<&u32> = processes
+            .iter()
+            .filter(|pid| Path::new(&format!("/proc/{pid}")).exists())
+            .collect();
+        assert!(
+            left.is_empty(),
+            "postgres processes {left:?} outlived the server"
+        );
+        if way.0 == "DOCKER_HOST" {
+            assert!(server.logged("no Docker engine answers at unix:///nonexistent/docker.sock"));
+        }
+    }
+}
+
+/// Registers, stores a task and reads it back: the database really works.
+async fn task_round_trip(url: &str) {
+    let client = reqwest::Client::new();
+    let registered: serde_json::Value = client
+        .post(format!("{url}/api/auth/register"))
+        .json(&serde_json::json!({"email": "local@example.test", "password": "password123"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (id, token) = (
+        registered["user"]["id"].as_str().unwrap(),
+        registered["token"].as_str().unwrap(),
+    );
+    let tasks = format!("{url}/api/{id}/tasks");
+    let created = client
+        .post(&tasks)
+        .bearer_auth(token)
+        .json(&serde_json::json!({"title": "on the local cluster"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let listed: serde_json::Value = client
+        .get(&tasks)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["title"], "on the local cluster", "{listed}");
+}
+
+/// The processes whose parent is `pid`, from /proc.
+fn children_of(pid: u32) -> Vec<u32> {
+    let parent = pid.to_string();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // The command name, in parentheses, may hold spaces: after it,
+            // the state and then the parent's pid.
+            let ppid = stat[stat.rfind(')')? + 1..].split_whitespace().nth(1)?;
+            (ppid == parent).then_some(child)
+        })
+        .collect()
+}
+
+/// A container whose image cannot be pulled: one line that names the fix.
+#[test]
+fn a_container_image_that_cannot_be_pulled_fails_in_one_line_naming_the_fix() {
+    let mut server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("TODO_POSTGRES", "container"),
+        ("TODO_POSTGRES_IMAGE", "no/such:image"),
+        ("RUST_LOG", "error"),
+    ]);
+    let status = server.wait(Duration::from_secs(120));
+    assert!(!status.success());
+    assert_eq!(server.log.len(), 1, "log:\n{}", server.log.join("\n"));
+    let line = &server.log[0];
+    assert!(
+        line.contains("could not start a Postgres container from image no/such:image"),
+        "{line}"
+    );
+    assert!(line.contains("TODO_POSTGRES_IMAGE="), "{line}");
 }

@@ -104,8 +104,9 @@ mod tests {
         })
     }
 
-    fn down() -> EngineDown {
-        EngineDown::new("unix:///nowhere.sock", "Socket not found")
+    /// No engine answers (the engine type is `()`: nothing is started).
+    fn down() -> Result<(), EngineDown> {
+        Err(EngineDown::new("unix:///nowhere.sock", "Socket not found"))
     }
 
     #[tokio::test]
@@ -128,11 +129,9 @@ mod tests {
         let auto = DatabaseConfig::Auto(image());
         let way = decide(&auto, async || Ok(()), || panic!("searched")).await;
         assert!(matches!(way, Ok(Way::Container(..))));
-        let way = decide(&auto, async || Err(down()), installed).await;
+        let way = decide(&auto, async || down(), installed).await;
         assert!(matches!(way, Ok(Way::Local(_))));
-        let error = decide(&auto, async || Err(down()), || None)
-            .await
-            .unwrap_err();
+        let error = decide(&auto, async || down(), || None).await.unwrap_err();
         let line = error.to_string();
         for way in [
             "set DATABASE_URL",
@@ -147,7 +146,7 @@ mod tests {
     #[tokio::test]
     async fn a_forced_container_never_falls_back() {
         let forced = DatabaseConfig::Container(image());
-        let error = decide(&forced, async || Err(down()), installed)
+        let error = decide(&forced, async || down(), installed)
             .await
             .unwrap_err();
         assert!(matches!(error, DatabaseError::NoEngine { .. }), "{error}");
