@@ -25,7 +25,8 @@ pub(super) enum Way<E> {
 
 /// A Postgres that lives exactly as long as the server.
 pub(super) enum Throwaway {
-    Container(ContainerAsync<Postgres>),
+    // Boxed: the container handle is large, and one of these is ever made.
+    Container(Box<ContainerAsync<Postgres>>),
     Local(Cluster),
 }
 
@@ -75,7 +76,11 @@ pub(super) async fn start(
         Way::Container(image, docker) => {
             let (options, container) = container::start(&image, &docker).await?;
             let description = format!("a Postgres container ({image})");
-            (options, Some(Throwaway::Container(container)), description)
+            (
+                options,
+                Some(Throwaway::Container(Box::new(container))),
+                description,
+            )
         }
         Way::Local(binaries) => {
             let (cluster, options) = Cluster::start(&binaries).await?;
@@ -98,6 +103,8 @@ mod tests {
         ImageRef::parse("postgres:17-alpine").unwrap()
     }
 
+    /// Where `binaries` finds PostgreSQL.
+    #[expect(clippy::unnecessary_wraps, reason = "it stands for `discover`")]
     fn installed() -> Option<Binaries> {
         Some(Binaries {
             dir: PathBuf::from("/usr/lib/postgresql/15/bin"),

@@ -241,10 +241,10 @@ impl Drop for Cluster {
         }
         match fs::remove_dir_all(&self.dir) {
             Ok(()) => {
-                tracing::info!(dir = %self.dir.display(), "stopped and removed the throwaway PostgreSQL cluster")
+                tracing::info!(dir = %self.dir.display(), "stopped and removed the throwaway PostgreSQL cluster");
             }
             Err(error) => {
-                tracing::warn!(dir = %self.dir.display(), %error, "could not remove the throwaway PostgreSQL cluster")
+                tracing::warn!(dir = %self.dir.display(), %error, "could not remove the throwaway PostgreSQL cluster");
             }
         }
     }
