@@ -21,6 +21,9 @@ pub mod tokens;
 
 pub use config::{Config, ConfigError, DatabaseConfig, ImageRef, Secret};
 pub use database::{DatabaseError, LocalError};
+// A throwaway Postgres of the chain's two kinds, for the tests that take
+// theirs down and bring it back (no Docker engine needed).
+pub use database::{Halt, LocalCluster, docker_engine_answers};
 pub use server::{RunningServer, SpawnError, spawn};
 
 // What the routes run on a request's credentials and bodies, public so that

@@ -10,14 +10,14 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use todo_reference_server::{Config, DatabaseConfig, Secret, spawn};
+use todo_reference_server::{Config, DatabaseConfig, Halt, Secret, docker_engine_answers, spawn};
 
 #[path = "common/postgres.rs"]
 mod postgres;
 #[path = "common/process.rs"]
 mod process;
 
-use process::ServerProcess;
+use process::{ServerProcess, children_of, task_round_trip};
 
 const SECRET: &str = "lifecycle-test-secret-0123456789abcdef";
 
@@ -103,8 +103,10 @@ fn an_unreachable_database_is_retried_with_backoff_then_fails_clearly() {
 
 #[tokio::test]
 async fn a_database_that_starts_late_is_waited_for() {
-    let port = postgres::free_port();
-    let database_url = format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres");
+    // Started and halted first: a local cluster's URL (its password) is
+    // known only once it exists.
+    let (mut postgres, database_url) = postgres::start(Some(postgres::free_port())).await;
+    postgres.halt(Halt::Fast).await;
     let mut server = ServerProcess::start(&[
         ("BETTER_AUTH_SECRET", SECRET),
         ("TODO_BIND", "127.0.0.1:0"),
@@ -118,7 +120,7 @@ async fn a_database_that_starts_late_is_waited_for() {
     })
     .await
     .unwrap();
-    let (_postgres, _) = postgres::container(Some(port)).await;
+    postgres.restart().await;
     let (url, mut server) = tokio::task::spawn_blocking(move || {
         let mut server = server;
         (server.url(), server)
@@ -133,10 +135,17 @@ async fn a_database_that_starts_late_is_waited_for() {
     assert!(status.success());
 }
 
+/// With nothing set, the chain decides: a container when a Docker engine
+/// answers, else a cluster from the installed binaries; either is gone after
+/// a SIGTERM.
 #[tokio::test]
-async fn by_default_it_runs_on_a_container_it_removes_at_sigterm() {
+async fn by_default_it_runs_on_a_throwaway_postgres_it_removes_at_sigterm() {
     let mut server =
         ServerProcess::start(&[("BETTER_AUTH_SECRET", SECRET), ("TODO_BIND", "127.0.0.1:0")]);
+    if !docker_engine_answers().await {
+        leaves_no_cluster_behind(server, libc::SIGTERM).await;
+        return;
+    }
     let ready_line = server.wait_for("Postgres container is ready", Duration::from_secs(120));
     let id = ready_line
         .split_whitespace()
@@ -161,7 +170,12 @@ async fn by_default_it_runs_on_a_container_it_removes_at_sigterm() {
 
 #[tokio::test]
 async fn with_database_url_it_uses_that_database_and_starts_no_container() {
-    let (_postgres, database_url) = postgres::container(None).await;
+    let (_postgres, database_url) = postgres::start(None).await;
+    let password = database_url["postgres://postgres:".len()..]
+        .split('@')
+        .next()
+        .unwrap()
+        .to_owned();
     let mut server = ServerProcess::start(&[
         ("BETTER_AUTH_SECRET", SECRET),
         ("TODO_BIND", "127.0.0.1:0"),
@@ -171,9 +185,10 @@ async fn with_database_url_it_uses_that_database_and_starts_no_container() {
     assert!(server.logged("using the database from DATABASE_URL"));
     assert!(!server.logged("starting a Postgres container"));
     assert!(
-        !server.logged("postgres:postgres@"),
+        !server.logged(&format!(":{password}@")),
         "credentials reached the log"
     );
+    assert!(!server.logged("throwaway PostgreSQL cluster from the installed"));
     let client = reqwest::Client::new();
     let registered = client
         .post(format!("{url}/api/auth/register"))
@@ -199,7 +214,7 @@ async fn with_database_url_it_uses_that_database_and_starts_no_container() {
 
 #[tokio::test]
 async fn readiness_follows_the_database_and_health_does_not() {
-    let (postgres, database_url) = postgres::container(None).await;
+    let (mut postgres, database_url) = postgres::start(None).await;
     let config = Config::new(
         Secret::new(SECRET).unwrap(),
         DatabaseConfig::Url(database_url),
@@ -221,7 +236,7 @@ async fn readiness_follows_the_database_and_health_does_not() {
     );
 
     // Killed, not stopped: a smart shutdown would wait for our pool to leave.
-    postgres.stop_with_timeout(Some(0)).await.unwrap();
+    postgres.halt(Halt::Crash).await;
     let started = Instant::now();
     let ready = client.get(format!("{url}/ready")).send().await.unwrap();
     assert_eq!(ready.status(), 503);
@@ -259,131 +274,75 @@ async fn readiness_follows_the_database_and_health_does_not() {
 
 /// The third way, from the PostgreSQL binaries installed here: forced with
 /// `TODO_POSTGRES=local` and stopped with SIGTERM, then chosen because no
-/// Docker engine answers and stopped with Ctrl-C (SIGINT). Either way it
-/// serves, and once the server has exited the cluster's processes and its
-/// folder are gone.
+/// Docker engine answers and stopped with Ctrl-C (SIGINT).
 #[tokio::test]
 async fn on_local_binaries_it_serves_and_leaves_nothing_behind_at_sigterm_or_ctrl_c() {
-    let ways = [
-        (("TODO_POSTGRES", "local"), libc::SIGTERM),
-        (
-            ("DOCKER_HOST", "unix:///nonexistent/docker.sock"),
-            libc::SIGINT,
-        ),
-    ];
-    for (way, signal) in ways {
-        let mut server = ServerProcess::start(&[
-            ("BETTER_AUTH_SECRET", SECRET),
-            ("TODO_BIND", "127.0.0.1:0"),
-            way,
-        ]);
-        let ready = server.wait_for(
-            "throwaway PostgreSQL cluster from the installed binaries is ready",
-            Duration::from_secs(120),
-        );
-        let field = |name: &str| {
-            ready
-                .split_whitespace()
-                .find_map(|field| field.strip_prefix(name))
-                .unwrap_or_else(|| panic!("no {name} in {ready}"))
-                .to_owned()
-        };
-        let dir = field("dir=");
-        let pid_file =
-            std::fs::read_to_string(Path::new(&dir).join("data/postmaster.pid")).unwrap();
-        let postmaster: u32 = pid_file.lines().next().unwrap().parse().unwrap();
-        let url = server.url();
-        assert!(server.logged("database=a throwaway PostgreSQL cluster"));
-        task_round_trip(&url).await;
-        let processes: Vec<u32> = std::iter::once(postmaster)
-            .chain(children_of(postmaster))
-            .collect();
-        assert!(
-            processes.len() > 1,
-            "the postmaster and its workers: {processes:?}"
-        );
-
-        let (status, server) = tokio::task::spawn_blocking(move || (server.signal(signal), server))
-            .await
-            .unwrap();
-        let log = server.log.join("\n");
-        assert!(status.success(), "exit status {status:?}; log:\n{log}");
-        assert!(
-            server.logged("stopped and removed the throwaway PostgreSQL cluster"),
-            "log:\n{log}"
-        );
-        assert!(!Path::new(&dir).exists(), "{dir} outlived the server");
-        let left: Vec<&u32> = processes
-            .iter()
-            .filter(|pid| Path::new(&format!("/proc/{pid}")).exists())
-            .collect();
-        assert!(
-            left.is_empty(),
-            "postgres processes {left:?} outlived the server"
-        );
-        if way.0 == "DOCKER_HOST" {
-            assert!(server.logged("no Docker engine answers at unix:///nonexistent/docker.sock"));
-        }
-    }
+    let server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("TODO_POSTGRES", "local"),
+    ]);
+    leaves_no_cluster_behind(server, libc::SIGTERM).await;
+    let server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("DOCKER_HOST", "unix:///nonexistent/docker.sock"),
+    ]);
+    let server = leaves_no_cluster_behind(server, libc::SIGINT).await;
+    assert!(server.logged("no Docker engine answers at unix:///nonexistent/docker.sock"));
 }
 
-/// Registers, stores a task and reads it back: the database really works.
-async fn task_round_trip(url: &str) {
-    let client = reqwest::Client::new();
-    let registered: serde_json::Value = client
-        .post(format!("{url}/api/auth/register"))
-        .json(&serde_json::json!({"email": "local@example.test", "password": "password123"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (id, token) = (
-        registered["user"]["id"].as_str().unwrap(),
-        registered["token"].as_str().unwrap(),
+/// `server`, on a local cluster, serves; after `signal` it exits, and the
+/// cluster's processes and its folder are gone.
+async fn leaves_no_cluster_behind(mut server: ServerProcess, signal: libc::c_int) -> ServerProcess {
+    let ready = server.wait_for(
+        "throwaway PostgreSQL cluster from the installed binaries is ready",
+        Duration::from_secs(120),
     );
-    let tasks = format!("{url}/api/{id}/tasks");
-    let created = client
-        .post(&tasks)
-        .bearer_auth(token)
-        .json(&serde_json::json!({"title": "on the local cluster"}))
-        .send()
+    let dir = ready
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("dir="))
+        .unwrap_or_else(|| panic!("no dir= in {ready}"))
+        .to_owned();
+    let pid_file = std::fs::read_to_string(Path::new(&dir).join("data/postmaster.pid")).unwrap();
+    let postmaster: u32 = pid_file.lines().next().unwrap().parse().unwrap();
+    let url = server.url();
+    assert!(server.logged("database=a throwaway PostgreSQL cluster"));
+    task_round_trip(&url).await;
+    let processes: Vec<u32> = std::iter::once(postmaster)
+        .chain(children_of(postmaster))
+        .collect();
+    assert!(
+        processes.len() > 1,
+        "the postmaster and its workers: {processes:?}"
+    );
+
+    let (status, server) = tokio::task::spawn_blocking(move || (server.signal(signal), server))
         .await
         .unwrap();
-    assert_eq!(created.status(), 201);
-    let listed: serde_json::Value = client
-        .get(&tasks)
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed[0]["title"], "on the local cluster", "{listed}");
+    let log = server.log.join("\n");
+    assert!(status.success(), "exit status {status:?}; log:\n{log}");
+    assert!(
+        server.logged("stopped and removed the throwaway PostgreSQL cluster"),
+        "log:\n{log}"
+    );
+    assert!(!Path::new(&dir).exists(), "{dir} outlived the server");
+    let left: Vec<&u32> = processes
+        .iter()
+        .filter(|pid| Path::new(&format!("/proc/{pid}")).exists())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "postgres processes {left:?} outlived the server"
+    );
+    server
 }
 
-/// The processes whose parent is `pid`, from /proc.
-fn children_of(pid: u32) -> Vec<u32> {
-    let parent = pid.to_string();
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
-            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
-            // The command name, in parentheses, may hold spaces: after it,
-            // the state and then the parent's pid.
-            let ppid = stat[stat.rfind(')')? + 1..].split_whitespace().nth(1)?;
-            (ppid == parent).then_some(child)
-        })
-        .collect()
-}
-
-/// A container whose image cannot be pulled: one line that names the fix.
-#[test]
-fn a_container_image_that_cannot_be_pulled_fails_in_one_line_naming_the_fix() {
+/// A container that cannot start says why in one line that names the fix:
+/// an image that cannot be pulled, or no Docker engine at all.
+#[tokio::test]
+async fn a_container_that_cannot_start_fails_in_one_line_naming_the_fix() {
+    let engine = docker_engine_answers().await;
     let mut server = ServerProcess::start(&[
         ("BETTER_AUTH_SECRET", SECRET),
         ("TODO_BIND", "127.0.0.1:0"),
@@ -391,13 +350,23 @@ fn a_container_image_that_cannot_be_pulled_fails_in_one_line_naming_the_fix() {
         ("TODO_POSTGRES_IMAGE", "no/such:image"),
         ("RUST_LOG", "error"),
     ]);
-    let status = server.wait(Duration::from_secs(120));
+    let (status, server) =
+        tokio::task::spawn_blocking(move || (server.wait(Duration::from_secs(120)), server))
+            .await
+            .unwrap();
     assert!(!status.success());
     assert_eq!(server.log.len(), 1, "log:\n{}", server.log.join("\n"));
     let line = &server.log[0];
-    assert!(
-        line.contains("could not start a Postgres container from image no/such:image"),
-        "{line}"
-    );
-    assert!(line.contains("TODO_POSTGRES_IMAGE="), "{line}");
+    let (what, fix) = if engine {
+        (
+            "could not start a Postgres container from image no/such:image",
+            "TODO_POSTGRES_IMAGE=",
+        )
+    } else {
+        (
+            "TODO_POSTGRES=container, but no Docker engine answers",
+            "`bash ci/docker-up.sh`",
+        )
+    };
+    assert!(line.contains(what) && line.contains(fix), "{line}");
 }

@@ -65,8 +65,7 @@ pub(super) async fn decide<E>(
 pub(super) async fn start(
     config: &DatabaseConfig,
 ) -> Result<(PgConnectOptions, Option<Throwaway>, String), DatabaseError> {
-    let lookup = |name: &str| std::env::var(name).ok();
-    let engine = async || container::probe(&container::engine_host(&lookup, Path::exists)).await;
+    let engine = container::probe_here;
     let binaries = || discover(std::env::var_os("PATH").as_deref(), Path::new("/"));
     Ok(match decide(config, engine, binaries).await? {
         Way::Url(url) => {
@@ -83,12 +82,16 @@ pub(super) async fn start(
             )
         }
         Way::Local(binaries) => {
-            let (cluster, options) = Cluster::start(&binaries).await?;
+            let cluster = Cluster::start(binaries, None).await?;
             let description = format!(
                 "a throwaway PostgreSQL cluster ({})",
-                binaries.dir.display()
+                cluster.binaries().dir.display()
             );
-            (options, Some(Throwaway::Local(cluster)), description)
+            (
+                cluster.options(),
+                Some(Throwaway::Local(cluster)),
+                description,
+            )
         }
     })
 }

@@ -46,6 +46,17 @@ pub(super) fn engine_host(
     format!("unix://{}", socket.display())
 }
 
+/// Whether a Docker engine answers where testcontainers would look for it.
+pub async fn docker_engine_answers() -> bool {
+    probe_here().await.is_ok()
+}
+
+/// Asks the engine testcontainers would use for `/_ping`, briefly.
+pub(super) async fn probe_here() -> Result<Docker, EngineDown> {
+    let lookup = |name: &str| std::env::var(name).ok();
+    probe(&engine_host(&lookup, Path::exists)).await
+}
+
 /// Asks the engine at `host` for `/_ping`, briefly.
 pub(super) async fn probe(host: &str) -> Result<Docker, EngineDown> {
     let down = |reason: String| EngineDown::new(host, reason);

@@ -16,8 +16,9 @@ use tokio::time::Instant;
 
 use crate::config::DatabaseConfig;
 use chain::Throwaway;
+pub use container::docker_engine_answers;
 pub use error::DatabaseError;
-pub use local::LocalError;
+pub use local::{Cluster as LocalCluster, Halt, LocalError};
 
 /// The pool's size: two connections per core (PostgreSQL's rule of thumb).
 /// More only queue up inside Postgres, competing for the same cores: on 2

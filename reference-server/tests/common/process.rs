@@ -1,5 +1,6 @@
 //! The server binary run as a child process, for the tests of its life: its
-//! log lines collected, signals sent to it.
+//! log lines collected, signals sent to it, the processes it started, and a
+//! round trip through its database.
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
@@ -132,4 +133,58 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Registers, stores a task and reads it back: the database really works.
+pub async fn task_round_trip(url: &str) {
+    let client = reqwest::Client::new();
+    let registered: serde_json::Value = client
+        .post(format!("{url}/api/auth/register"))
+        .json(&serde_json::json!({"email": "local@example.test", "password": "password123"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (id, token) = (
+        registered["user"]["id"].as_str().unwrap(),
+        registered["token"].as_str().unwrap(),
+    );
+    let tasks = format!("{url}/api/{id}/tasks");
+    let created = client
+        .post(&tasks)
+        .bearer_auth(token)
+        .json(&serde_json::json!({"title": "on the local cluster"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let listed: serde_json::Value = client
+        .get(&tasks)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["title"], "on the local cluster", "{listed}");
+}
+
+/// The processes whose parent is `pid`, from /proc.
+pub fn children_of(pid: u32) -> Vec<u32> {
+    let parent = pid.to_string();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // The command name, in parentheses, may hold spaces: after it,
+            // the state and then the parent's pid.
+            let ppid = stat[stat.rfind(')')? + 1..].split_whitespace().nth(1)?;
+            (ppid == parent).then_some(child)
+        })
+        .collect()
 }

@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 pub use discover::{Binaries, discover};
 pub use error::LocalError;
-use process::{Owner, last_line, stop};
+use process::{Owner, crash, last_line, stop};
 
 /// The cluster's superuser and database.
 const USER: &str = "postgres";
@@ -38,12 +38,34 @@ const PORT_ATTEMPTS: u32 = 3;
 /// Dropping it stops the server (fast shutdown) and removes the folder.
 pub struct Cluster {
     dir: PathBuf,
+    binaries: Binaries,
+    owner: Owner,
+    password: String,
+    port: u16,
     server: Option<std::process::Child>,
 }
 
+/// How a test takes the server down (`Cluster::halt`).
+#[derive(Debug, Clone, Copy)]
+pub enum Halt {
+    /// SIGINT: PostgreSQL's fast shutdown.
+    Fast,
+    /// SIGKILL to the server and its workers at once: a crash.
+    Crash,
+}
+
 impl Cluster {
-    /// Creates the cluster and starts its server; the options reach it.
-    pub async fn start(binaries: &Binaries) -> Result<(Self, PgConnectOptions), LocalError> {
+    /// Creates a cluster from the binaries found on this machine
+    /// (`discover`) and starts its server, on `port` or a free one.
+    pub async fn start_installed(port: Option<u16>) -> Result<Self, LocalError> {
+        let binaries = discover(std::env::var_os("PATH").as_deref(), Path::new("/"))
+            .ok_or(LocalError::NotInstalled)?;
+        Self::start(binaries, port).await
+    }
+
+    /// Creates the cluster and starts its server, on `port` (where a test
+    /// restarts it) or a free one.
+    pub async fn start(binaries: Binaries, port: Option<u16>) -> Result<Self, LocalError> {
         let owner = Owner::for_postgres().await?;
         let dir = std::env::temp_dir().join(format!(
             "todo-reference-server-pg-{}",
@@ -61,29 +83,65 @@ impl Cluster {
         // removes the folder and stops the server.
         let mut cluster = Self {
             dir: dir.clone(),
+            binaries,
+            owner,
+            password: format!(
+                "{}{}",
+                uuid::Uuid::new_v4().simple(),
+                uuid::Uuid::new_v4().simple()
+            ),
+            port: 0,
             server: None,
         };
         owner.chown(&dir).map_err(io_error)?;
-        let password = format!(
-            "{}{}",
-            uuid::Uuid::new_v4().simple(),
-            uuid::Uuid::new_v4().simple()
-        );
-        cluster.init(binaries, owner, &password).await?;
-        let port = cluster.serve(binaries, owner).await?;
+        cluster.init().await?;
+        cluster.serve(port).await?;
         tracing::info!(
-            binaries = %binaries.dir.display(),
+            binaries = %cluster.binaries.dir.display(),
             dir = %dir.display(),
-            port,
+            port = cluster.port,
             "a throwaway PostgreSQL cluster from the installed binaries is ready"
         );
-        let options = PgConnectOptions::new()
+        Ok(cluster)
+    }
+
+    pub fn options(&self) -> PgConnectOptions {
+        PgConnectOptions::new()
             .host("127.0.0.1")
-            .port(port)
+            .port(self.port)
             .username(USER)
-            .password(&password)
-            .database(USER);
-        Ok((cluster, options))
+            .password(&self.password)
+            .database(USER)
+    }
+
+    /// The URL, password included, for a test's own connections.
+    pub fn url(&self) -> String {
+        format!(
+            "postgres://{USER}:{}@127.0.0.1:{}/{USER}",
+            self.password, self.port
+        )
+    }
+
+    pub fn binaries(&self) -> &Binaries {
+        &self.binaries
+    }
+
+    /// Takes the server down and waits until it is gone; the folder stays,
+    /// for `restart`.
+    pub async fn halt(&mut self, how: Halt) {
+        let Some(mut server) = self.server.take() else {
+            return;
+        };
+        let _ = tokio::task::spawn_blocking(move || match how {
+            Halt::Fast => stop(&mut server),
+            Halt::Crash => crash(&mut server),
+        })
+        .await;
+    }
+
+    /// Starts the server again on its port, after `halt`.
+    pub async fn restart(&mut self) -> Result<(), LocalError> {
+        self.serve(Some(self.port)).await
     }
 
     /// Stops the server and removes the folder, off the async threads.
@@ -96,12 +154,7 @@ impl Cluster {
         self.dir.join("data")
     }
 
-    async fn init(
-        &self,
-        binaries: &Binaries,
-        owner: Owner,
-        password: &str,
-    ) -> Result<(), LocalError> {
+    async fn init(&self) -> Result<(), LocalError> {
         let pwfile = self.dir.join("password");
         let io_error = |source| LocalError::Io {
             dir: self.dir.clone(),
@@ -112,10 +165,10 @@ impl Cluster {
             .create_new(true)
             .mode(0o600)
             .open(&pwfile)
-            .and_then(|mut file| file.write_all(password.as_bytes()))
+            .and_then(|mut file| file.write_all(self.password.as_bytes()))
             .map_err(io_error)?;
-        owner.chown(&pwfile).map_err(io_error)?;
-        let mut initdb = tokio::process::Command::new(binaries.initdb());
+        self.owner.chown(&pwfile).map_err(io_error)?;
+        let mut initdb = tokio::process::Command::new(self.binaries.initdb());
         initdb
             .arg("--pgdata")
             .arg(self.data())
@@ -126,7 +179,7 @@ impl Cluster {
             .stdin(Stdio::null())
             .process_group(0)
             .kill_on_drop(true);
-        owner.apply_async(&mut initdb);
+        self.owner.apply_async(&mut initdb);
         let output = initdb.output().await;
         let _ = fs::remove_file(&pwfile);
         let output = output.map_err(io_error)?;
@@ -134,29 +187,37 @@ impl Cluster {
             return Ok(());
         }
         Err(LocalError::Failed {
-            program: binaries.initdb(),
+            program: self.binaries.initdb(),
             reason: last_line(&String::from_utf8_lossy(&output.stderr))
                 .unwrap_or_else(|| output.status.to_string()),
         })
     }
 
-    /// Starts the server on a free loopback port, again on another one when
-    /// that was taken meanwhile; the port.
-    async fn serve(&mut self, binaries: &Binaries, owner: Owner) -> Result<u16, LocalError> {
+    /// Starts the server on `port`, or on a free loopback port, again on
+    /// another one when that was taken meanwhile.
+    async fn serve(&mut self, port: Option<u16>) -> Result<(), LocalError> {
+        let program = self.binaries.postgres();
         let failed = |reason| LocalError::Failed {
-            program: binaries.postgres(),
+            program: program.clone(),
             reason,
         };
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let port = free_port().map_err(|error| failed(error.to_string()))?;
-            self.spawn_server(binaries, owner, port)?;
+            self.port = match port {
+                Some(port) => port,
+                None => free_port().map_err(|error| failed(error.to_string()))?,
+            };
+            self.spawn_server()?;
             match self.wait_until_ready().await {
-                Ok(()) => return Ok(port),
-                Err(log) if log.contains("already in use") && attempt < PORT_ATTEMPTS => {
+                Ok(()) => return Ok(()),
+                Err(log)
+                    if port.is_none()
+                        && log.contains("already in use")
+                        && attempt < PORT_ATTEMPTS =>
+                {
                     tracing::info!(
-                        port,
+                        port = self.port,
                         "the port was taken before PostgreSQL bound it; trying another"
                     );
                 }
@@ -165,31 +226,28 @@ impl Cluster {
         }
     }
 
-    fn spawn_server(
-        &mut self,
-        binaries: &Binaries,
-        owner: Owner,
-        port: u16,
-    ) -> Result<(), LocalError> {
+    fn spawn_server(&mut self) -> Result<(), LocalError> {
         let io_error = |source| LocalError::Io {
             dir: self.dir.clone(),
             source,
         };
         let log = fs::File::create(self.log()).map_err(io_error)?;
-        let mut server = std::process::Command::new(binaries.postgres());
+        let mut server = std::process::Command::new(self.binaries.postgres());
         server
             .arg("-D")
             .arg(self.data())
-            .args(["-p", &port.to_string()])
+            .args(["-p", &self.port.to_string()])
             .args([
                 "-c",
                 "listen_addresses=127.0.0.1",
                 "-c",
                 "unix_socket_directories=",
             ])
-            // Its data dies with it: durability would only cost time.
-            .args(["-c", "fsync=off", "-c", "synchronous_commit=off"])
-            .args(["-c", "full_page_writes=off"])
+            // Its data dies with it: syncing to disk would only cost time.
+            // A commit is still written before it is acknowledged
+            // (synchronous_commit stays on), so a crash of PostgreSQL alone,
+            // not of the machine, loses no acknowledged write.
+            .args(["-c", "fsync=off", "-c", "full_page_writes=off"])
             .current_dir(&self.dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -197,7 +255,7 @@ impl Cluster {
             // Out of the terminal's process group: a Ctrl-C reaches this
             // process, which drains its requests before stopping the cluster.
             .process_group(0);
-        owner.apply(&mut server);
+        self.owner.apply(&mut server);
         self.server = Some(server.spawn().map_err(io_error)?);
         Ok(())
     }
@@ -207,6 +265,7 @@ impl Cluster {
     async fn wait_until_ready(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + READY_TIMEOUT;
         let pid_file = self.data().join("postmaster.pid");
+        let pid = self.server.as_ref().map(std::process::Child::id);
         loop {
             let exited = match self.server.as_mut().map(std::process::Child::try_wait) {
                 Some(Ok(None)) => None,
@@ -219,7 +278,7 @@ impl Cluster {
                 let log = fs::read_to_string(self.log()).unwrap_or_default();
                 return Err(if log.trim().is_empty() { status } else { log });
             }
-            if is_ready(&pid_file) {
+            if pid.is_some_and(|pid| is_ready(&pid_file, pid)) {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -250,13 +309,15 @@ impl Drop for Cluster {
     }
 }
 
-/// Line 8 of postmaster.pid is the server's status since PostgreSQL 10.
-fn is_ready(pid_file: &Path) -> bool {
+/// Whether postmaster.pid is `pid`'s (not one a crashed server left) and
+/// says "ready" on line 8, the server's status since PostgreSQL 10.
+fn is_ready(pid_file: &Path, pid: u32) -> bool {
     fs::read_to_string(pid_file).is_ok_and(|content| {
-        content
-            .lines()
-            .nth(7)
-            .is_some_and(|status| status.trim() == "ready")
+        let mut lines = content.lines();
+        lines
+            .next()
+            .is_some_and(|line| line.trim() == pid.to_string())
+            && lines.nth(6).is_some_and(|status| status.trim() == "ready")
     })
 }
 

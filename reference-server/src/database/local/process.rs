@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Child;
 use std::time::{Duration, Instant};
 
-use rustix::process::{Pid, Signal, geteuid, kill_process};
+use rustix::process::{Pid, Signal, geteuid, kill_process, kill_process_group};
 
 use super::error::LocalError;
 
@@ -112,4 +112,11 @@ fn exited_within(server: &mut Child, timeout: Duration) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
     false
+}
+
+/// Kills the server and its workers at once, as a crashed machine would:
+/// they share the process group the server leads.
+pub fn crash(server: &mut Child) {
+    let _ = kill_process_group(Pid::from_child(server), Signal::KILL);
+    let _ = server.wait();
 }
