@@ -1,8 +1,9 @@
 //! The suite against its bundled reference server: every scenario passes,
 //! and the reports say so. Plus the exit code 2 paths, which need no server.
 //!
-//! The bundled server needs Docker and the image named by
-//! `TODO_POSTGRES_IMAGE` (or `DATABASE_URL`), like the server's own tests.
+//! The bundled server finds its Postgres like the server's own tests:
+//! `DATABASE_URL`, else a container of `TODO_POSTGRES_IMAGE` when a Docker
+//! engine answers, else a cluster from the installed PostgreSQL binaries.
 
 use std::process::{Command, Output};
 

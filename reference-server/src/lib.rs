@@ -1,8 +1,9 @@
 //! The reference implementation of the JWT-secured Todo REST API contract
 //! (`contract/openapi.yaml`): axum, sqlx and Postgres.
 //!
-//! [`spawn`] runs it in-process on a Postgres from `DATABASE_URL` or from
-//! testcontainers; the binary does the same from environment variables.
+//! [`spawn`] runs it in-process on a Postgres from `DATABASE_URL`, or on a
+//! throwaway one (a testcontainers container, or a cluster from the installed
+//! PostgreSQL binaries); the binary does the same from environment variables.
 
 mod app;
 mod auth;
@@ -19,7 +20,10 @@ mod tasks;
 pub mod tokens;
 
 pub use config::{Config, ConfigError, DatabaseConfig, ImageRef, Secret};
-pub use database::DatabaseError;
+pub use database::{DatabaseError, LocalError};
+// A throwaway Postgres of the chain's two kinds, for the tests that take
+// theirs down and bring it back (no Docker engine needed).
+pub use database::{Halt, LocalCluster, docker_engine_answers};
 pub use server::{RunningServer, SpawnError, spawn};
 
 // What the routes run on a request's credentials and bodies, public so that

@@ -44,7 +44,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
             return Ok(());
         }
     };
-    tracing::info!("listening on {}", server.url());
+    tracing::info!(database = %server.database(), "listening on {}", server.url());
     signal.await?;
     tracing::info!("shutting down");
     server.shutdown().await?;

@@ -54,6 +54,7 @@ pub enum SpawnError {
 /// connections are drained and the Postgres container is removed.
 pub struct RunningServer {
     addr: SocketAddr,
+    database: String,
     stop: oneshot::Sender<()>,
     task: JoinHandle<()>,
 }
@@ -61,6 +62,11 @@ pub struct RunningServer {
 impl RunningServer {
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Which Postgres it runs on, for a banner: "a Postgres container (…)".
+    pub fn database(&self) -> &str {
+        &self.database
     }
 
     /// `http://ip:port`, without a trailing slash.
@@ -120,13 +126,19 @@ pub async fn spawn(config: Config) -> Result<RunningServer, SpawnError> {
         openapi,
     };
     let router = app::router(state, config.request_timeout);
+    let description = database.description().to_owned();
     let http = http1_builder(config.header_read_timeout);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         serve(listener, router, http, stopped).await;
         database.close().await;
     });
-    Ok(RunningServer { addr, stop, task })
+    Ok(RunningServer {
+        addr,
+        database: description,
+        stop,
+        task,
+    })
 }
 
 /// HTTP/1.1 only (no h2c, which `axum::serve` would also accept), with what

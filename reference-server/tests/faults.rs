@@ -7,24 +7,24 @@
 //! answering again the server does too; and every write acknowledged with a
 //! 2xx, before, between or after the outages, is read back at the end.
 //!
-//! Needs a Docker engine and the image named by `TODO_POSTGRES_IMAGE`
-//! (default `postgres:17-alpine`).
+//! Runs on a container when a Docker engine answers (the image named by
+//! `TODO_POSTGRES_IMAGE`, default `postgres:17-alpine`), else on a cluster
+//! from the installed PostgreSQL binaries.
 
 use std::collections::HashSet;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use sqlx::{Connection, PgConnection};
-use testcontainers_modules::postgres::Postgres;
-use testcontainers_modules::testcontainers::ContainerAsync;
-use todo_reference_server::{Config, DatabaseConfig, Secret, spawn};
+use todo_reference_server::{Config, DatabaseConfig, Halt, Secret, spawn};
 use tokio::time::Instant;
 
 #[path = "common/postgres.rs"]
 mod postgres;
+
+use postgres::TestPostgres;
 
 const SECRET: &str = "faults-test-secret-0123456789abcdef0123";
 const CLIENTS: usize = 4;
@@ -42,15 +42,6 @@ const OUTAGE: Duration = Duration::from_secs(3);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The only 503 body allowed: nothing about the database's internals.
 const UNAVAILABLE: &str = r#"{"detail":"Service temporarily unavailable"}"#;
-
-/// How Postgres is taken down.
-#[derive(Debug, Clone, Copy)]
-enum Stop {
-    /// SIGINT: Postgres' fast shutdown, which ends the sessions and exits.
-    Fast,
-    /// SIGKILL: a crash; Postgres recovers from its WAL at the next start.
-    Crash,
-}
 
 /// One answer as a client saw it.
 struct Answer {
@@ -76,30 +67,6 @@ fn token(sub: &str) -> String {
         &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
     )
     .unwrap()
-}
-
-async fn docker(args: &[&str]) {
-    let status = tokio::time::timeout(
-        Duration::from_secs(60),
-        tokio::process::Command::new("docker")
-            .args(args)
-            .stdout(Stdio::null())
-            .status(),
-    )
-    .await
-    .expect("docker answers within a minute")
-    .expect("the docker client runs");
-    assert!(status.success(), "docker {args:?} failed: {status}");
-}
-
-/// Takes Postgres down and waits until its process is gone.
-async fn stop_postgres(container: &ContainerAsync<Postgres>, how: Stop) {
-    let signal = match how {
-        Stop::Fast => "SIGINT",
-        Stop::Crash => "SIGKILL",
-    };
-    docker(&["kill", "--signal", signal, container.id()]).await;
-    docker(&["wait", container.id()]).await;
 }
 
 /// Polls until a fresh connection of the test's own works: the moment the
@@ -188,8 +155,8 @@ async fn run_client(
 /// went down, when it answered again, and how long the server took to
 /// follow.
 async fn outage(
-    container: &ContainerAsync<Postgres>,
-    how: Stop,
+    postgres: &mut TestPostgres,
+    how: Halt,
     database_url: &str,
     base: &str,
 ) -> (Instant, Instant, Duration) {
@@ -198,13 +165,13 @@ async fn outage(
         .build()
         .unwrap();
     let down = Instant::now();
-    stop_postgres(container, how).await;
+    postgres.halt(how).await;
     let (ready, latency) = get_status(&client, &format!("{base}/ready")).await;
     assert_eq!(ready, 503, "/ready while Postgres is down ({how:?})");
     assert!(latency < PROMPT, "/ready took {latency:?} to say 503");
     tokio::time::sleep(OUTAGE).await;
 
-    docker(&["start", container.id()]).await;
+    postgres.restart().await;
     let back = wait_until_postgres_answers(database_url).await;
     loop {
         let (ready, _) = get_status(&client, &format!("{base}/ready")).await;
@@ -237,9 +204,9 @@ async fn wait_for_writes(acknowledged: &AtomicUsize, count: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_restart_and_crash_under_load_give_prompt_503s_and_lose_no_acknowledged_write() {
-    // A fixed host port: the restarted container must be where the server
+    // A fixed port: the restarted Postgres must be where the server
     // looks for it.
-    let (container, database_url) = postgres::container(Some(postgres::free_port())).await;
+    let (mut postgres, database_url) = postgres::start(Some(postgres::free_port())).await;
     let config = Config::new(
         Secret::new(SECRET).unwrap(),
         DatabaseConfig::Url(database_url.clone()),
@@ -261,9 +228,9 @@ async fn a_database_restart_and_crash_under_load_give_prompt_503s_and_lose_no_ac
         .collect();
 
     let mut outages = Vec::new();
-    for how in [Stop::Fast, Stop::Crash] {
+    for how in [Halt::Fast, Halt::Crash] {
         wait_for_writes(&acknowledged, 60).await;
-        outages.push((how, outage(&container, how, &database_url, &base).await));
+        outages.push((how, outage(&mut postgres, how, &database_url, &base).await));
     }
     wait_for_writes(&acknowledged, 60).await;
     stop.store(true, Ordering::SeqCst);

@@ -1,142 +1,25 @@
-//! The server's life: configuration errors, both database paths, waiting for
-//! a database that is not up yet, graceful shutdown that removes the
-//! container, and readiness when Postgres goes away.
+//! The server's life: configuration errors, the three database ways, waiting
+//! for a database that is not up yet, graceful shutdown that removes the
+//! container or the local cluster, and readiness when Postgres goes away.
 //!
-//! These start their own servers and containers; they need a Docker engine
-//! and the image named by `TODO_POSTGRES_IMAGE` (default `postgres:17-alpine`).
+//! These start their own servers and containers; most need a Docker engine
+//! and the image named by `TODO_POSTGRES_IMAGE` (default `postgres:17-alpine`),
+//! the local-cluster ones the PostgreSQL binaries installed here.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use todo_reference_server::{Config, DatabaseConfig, Secret, spawn};
+use todo_reference_server::{Config, DatabaseConfig, Halt, Secret, docker_engine_answers, spawn};
 
 #[path = "common/postgres.rs"]
 mod postgres;
+#[path = "common/process.rs"]
+mod process;
+
+use process::{ServerProcess, children_of, task_round_trip};
 
 const SECRET: &str = "lifecycle-test-secret-0123456789abcdef";
-const BINARY: &str = env!("CARGO_BIN_EXE_todo-reference-server");
-
-/// The server binary, with a clean environment plus `vars`, its log lines
-/// collected from stderr.
-struct ServerProcess {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    log: Vec<String>,
-}
-
-impl ServerProcess {
-    fn start(vars: &[(&str, &str)]) -> Self {
-        let mut command = Command::new(BINARY);
-        command
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("RUST_LOG", "info")
-            .envs(vars.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for passthrough in ["DOCKER_HOST", "TODO_POSTGRES_IMAGE", "HOME"] {
-            if let Ok(value) = std::env::var(passthrough) {
-                command.env(passthrough, value);
-            }
-        }
-        let mut child = command.spawn().expect("the server binary starts");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Self {
-            child,
-            lines,
-            log: Vec::new(),
-        }
-    }
-
-    /// Reads log lines until one contains `needle`; returns that line.
-    fn wait_for(&mut self, needle: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.log.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(
-                    std::sync::mpsc::RecvTimeoutError::Timeout
-                    | std::sync::mpsc::RecvTimeoutError::Disconnected,
-                ) => panic!(
-                    "no log line with {needle:?} within {timeout:?}; log so far:\n{}",
-                    self.log.join("\n")
-                ),
-            }
-        }
-    }
-
-    fn url(&mut self) -> String {
-        let line = self.wait_for("listening on http://", Duration::from_secs(120));
-        let url = &line[line.find("http://").unwrap()..];
-        url.split_whitespace().next().unwrap().to_owned()
-    }
-
-    fn terminate(&mut self) -> ExitStatus {
-        // SAFETY: sending a signal to our own child process.
-        #[allow(
-            unsafe_code,
-            reason = "std's Child can only SIGKILL; the test needs SIGTERM"
-        )]
-        unsafe {
-            libc::kill(
-                libc::pid_t::try_from(self.child.id()).expect("a pid fits in pid_t"),
-                libc::SIGTERM,
-            )
-        };
-        self.wait(Duration::from_secs(60))
-    }
-
-    fn wait(&mut self, timeout: Duration) -> ExitStatus {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Up to the end of stderr, which the reader may not have
-                // passed on yet: a test may count the lines.
-                while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
-                    self.log.push(line);
-                }
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!(
-                    "the server did not exit within {timeout:?}; log:\n{}",
-                    self.log.join("\n")
-                );
-            }
-            self.log.extend(self.lines.try_iter());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn logged(&self, needle: &str) -> bool {
-        self.log.iter().any(|line| line.contains(needle))
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn container_exists(id: &str) -> bool {
     Command::new("docker")
@@ -220,8 +103,10 @@ fn an_unreachable_database_is_retried_with_backoff_then_fails_clearly() {
 
 #[tokio::test]
 async fn a_database_that_starts_late_is_waited_for() {
-    let port = postgres::free_port();
-    let database_url = format!("postgres://postgres:postgres@127.0.0.1:{port}/postgres");
+    // Started and halted first: a local cluster's URL (its password) is
+    // known only once it exists.
+    let (mut postgres, database_url) = postgres::start(Some(postgres::free_port())).await;
+    postgres.halt(Halt::Fast).await;
     let mut server = ServerProcess::start(&[
         ("BETTER_AUTH_SECRET", SECRET),
         ("TODO_BIND", "127.0.0.1:0"),
@@ -235,7 +120,7 @@ async fn a_database_that_starts_late_is_waited_for() {
     })
     .await
     .unwrap();
-    let (_postgres, _) = postgres::container(Some(port)).await;
+    postgres.restart().await;
     let (url, mut server) = tokio::task::spawn_blocking(move || {
         let mut server = server;
         (server.url(), server)
@@ -250,10 +135,17 @@ async fn a_database_that_starts_late_is_waited_for() {
     assert!(status.success());
 }
 
+/// With nothing set, the chain decides: a container when a Docker engine
+/// answers, else a cluster from the installed binaries; either is gone after
+/// a SIGTERM.
 #[tokio::test]
-async fn by_default_it_runs_on_a_container_it_removes_at_sigterm() {
+async fn by_default_it_runs_on_a_throwaway_postgres_it_removes_at_sigterm() {
     let mut server =
         ServerProcess::start(&[("BETTER_AUTH_SECRET", SECRET), ("TODO_BIND", "127.0.0.1:0")]);
+    if !docker_engine_answers().await {
+        leaves_no_cluster_behind(server, libc::SIGTERM).await;
+        return;
+    }
     let ready_line = server.wait_for("Postgres container is ready", Duration::from_secs(120));
     let id = ready_line
         .split_whitespace()
@@ -278,7 +170,12 @@ async fn by_default_it_runs_on_a_container_it_removes_at_sigterm() {
 
 #[tokio::test]
 async fn with_database_url_it_uses_that_database_and_starts_no_container() {
-    let (_postgres, database_url) = postgres::container(None).await;
+    let (_postgres, database_url) = postgres::start(None).await;
+    let password = database_url["postgres://postgres:".len()..]
+        .split('@')
+        .next()
+        .unwrap()
+        .to_owned();
     let mut server = ServerProcess::start(&[
         ("BETTER_AUTH_SECRET", SECRET),
         ("TODO_BIND", "127.0.0.1:0"),
@@ -288,9 +185,10 @@ async fn with_database_url_it_uses_that_database_and_starts_no_container() {
     assert!(server.logged("using the database from DATABASE_URL"));
     assert!(!server.logged("starting a Postgres container"));
     assert!(
-        !server.logged("postgres:postgres@"),
+        !server.logged(&format!(":{password}@")),
         "credentials reached the log"
     );
+    assert!(!server.logged("throwaway PostgreSQL cluster from the installed"));
     let client = reqwest::Client::new();
     let registered = client
         .post(format!("{url}/api/auth/register"))
@@ -316,7 +214,7 @@ async fn with_database_url_it_uses_that_database_and_starts_no_container() {
 
 #[tokio::test]
 async fn readiness_follows_the_database_and_health_does_not() {
-    let (postgres, database_url) = postgres::container(None).await;
+    let (mut postgres, database_url) = postgres::start(None).await;
     let config = Config::new(
         Secret::new(SECRET).unwrap(),
         DatabaseConfig::Url(database_url),
@@ -338,7 +236,7 @@ async fn readiness_follows_the_database_and_health_does_not() {
     );
 
     // Killed, not stopped: a smart shutdown would wait for our pool to leave.
-    postgres.stop_with_timeout(Some(0)).await.unwrap();
+    postgres.halt(Halt::Crash).await;
     let started = Instant::now();
     let ready = client.get(format!("{url}/ready")).send().await.unwrap();
     assert_eq!(ready.status(), 503);
@@ -372,4 +270,103 @@ async fn readiness_follows_the_database_and_health_does_not() {
         .unwrap();
     assert_eq!(list.status(), 503);
     server.shutdown().await.unwrap();
+}
+
+/// The third way, from the PostgreSQL binaries installed here: forced with
+/// `TODO_POSTGRES=local` and stopped with SIGTERM, then chosen because no
+/// Docker engine answers and stopped with Ctrl-C (SIGINT).
+#[tokio::test]
+async fn on_local_binaries_it_serves_and_leaves_nothing_behind_at_sigterm_or_ctrl_c() {
+    let server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("TODO_POSTGRES", "local"),
+    ]);
+    leaves_no_cluster_behind(server, libc::SIGTERM).await;
+    let server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("DOCKER_HOST", "unix:///nonexistent/docker.sock"),
+    ]);
+    let server = leaves_no_cluster_behind(server, libc::SIGINT).await;
+    assert!(server.logged("no Docker engine answers at unix:///nonexistent/docker.sock"));
+}
+
+/// `server`, on a local cluster, serves; after `signal` it exits, and the
+/// cluster's processes and its folder are gone.
+async fn leaves_no_cluster_behind(mut server: ServerProcess, signal: libc::c_int) -> ServerProcess {
+    let ready = server.wait_for(
+        "throwaway PostgreSQL cluster from the installed binaries is ready",
+        Duration::from_secs(120),
+    );
+    let dir = ready
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("dir="))
+        .unwrap_or_else(|| panic!("no dir= in {ready}"))
+        .to_owned();
+    let pid_file = std::fs::read_to_string(Path::new(&dir).join("data/postmaster.pid")).unwrap();
+    let postmaster: u32 = pid_file.lines().next().unwrap().parse().unwrap();
+    let url = server.url();
+    assert!(server.logged("database=a throwaway PostgreSQL cluster"));
+    task_round_trip(&url).await;
+    let processes: Vec<u32> = std::iter::once(postmaster)
+        .chain(children_of(postmaster))
+        .collect();
+    assert!(
+        processes.len() > 1,
+        "the postmaster and its workers: {processes:?}"
+    );
+
+    let (status, server) = tokio::task::spawn_blocking(move || (server.signal(signal), server))
+        .await
+        .unwrap();
+    let log = server.log.join("\n");
+    assert!(status.success(), "exit status {status:?}; log:\n{log}");
+    assert!(
+        server.logged("stopped and removed the throwaway PostgreSQL cluster"),
+        "log:\n{log}"
+    );
+    assert!(!Path::new(&dir).exists(), "{dir} outlived the server");
+    let left: Vec<&u32> = processes
+        .iter()
+        .filter(|pid| Path::new(&format!("/proc/{pid}")).exists())
+        .collect();
+    assert!(
+        left.is_empty(),
+        "postgres processes {left:?} outlived the server"
+    );
+    server
+}
+
+/// A container that cannot start says why in one line that names the fix:
+/// an image that cannot be pulled, or no Docker engine at all.
+#[tokio::test]
+async fn a_container_that_cannot_start_fails_in_one_line_naming_the_fix() {
+    let engine = docker_engine_answers().await;
+    let mut server = ServerProcess::start(&[
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("TODO_POSTGRES", "container"),
+        ("TODO_POSTGRES_IMAGE", "no/such:image"),
+        ("RUST_LOG", "error"),
+    ]);
+    let (status, server) =
+        tokio::task::spawn_blocking(move || (server.wait(Duration::from_secs(120)), server))
+            .await
+            .unwrap();
+    assert!(!status.success());
+    assert_eq!(server.log.len(), 1, "log:\n{}", server.log.join("\n"));
+    let line = &server.log[0];
+    let (what, fix) = if engine {
+        (
+            "could not start a Postgres container from image no/such:image",
+            "TODO_POSTGRES_IMAGE=",
+        )
+    } else {
+        (
+            "TODO_POSTGRES=container, but no Docker engine answers",
+            "`bash ci/docker-up.sh`",
+        )
+    };
+    assert!(line.contains(what) && line.contains(fix), "{line}");
 }

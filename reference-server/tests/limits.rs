@@ -12,8 +12,6 @@ use std::time::Duration;
 
 use serde_json::json;
 use sqlx::{Connection, PgConnection};
-use testcontainers_modules::postgres::Postgres;
-use testcontainers_modules::testcontainers::ContainerAsync;
 use todo_reference_server::config::database_from_lookup;
 use todo_reference_server::{Config, DatabaseConfig, RunningServer, Secret, spawn};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -78,12 +76,12 @@ async fn status(url: &str, token: Option<&str>) -> (u16, String) {
     (status, response.text().await.unwrap())
 }
 
-async fn postgres() -> (Option<ContainerAsync<Postgres>>, String) {
+async fn postgres() -> (Option<common::postgres::TestPostgres>, String) {
     if let Ok(url) = std::env::var("DATABASE_URL") {
         return (None, url);
     }
-    let (container, url) = common::postgres::container(None).await;
-    (Some(container), url)
+    let (postgres, url) = common::postgres::start(None).await;
+    (Some(postgres), url)
 }
 
 async fn server_with(

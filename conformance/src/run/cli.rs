@@ -11,9 +11,10 @@ use crate::tokens::issuer::IssuerArgs;
 
 /// Security conformance suite for JWT-secured Todo REST APIs.
 ///
-/// With no --base-url it starts the bundled reference server (on a
-/// testcontainers Postgres, or DATABASE_URL) and runs every scenario against
-/// it. Exit codes: 0 every scenario that ran passed (skipped ones are listed
+/// With no --base-url it starts the bundled reference server (on
+/// DATABASE_URL, else a testcontainers Postgres when a Docker engine answers,
+/// else a throwaway cluster from the PostgreSQL installed here) and runs every
+/// scenario against it. Exit codes: 0 every scenario that ran passed (skipped ones are listed
 /// with their reason), 1 a scenario failed, 2 the run could not happen.
 #[derive(Debug, Parser)]
 #[command(name = "todo-conformance", version)]

@@ -1,5 +1,6 @@
-//! Where the tasks live: an existing Postgres or a throwaway container, and
-//! the container image reference.
+//! Where the tasks live: an existing Postgres, or a throwaway one (a
+//! container or a cluster from local binaries), and the container image
+//! reference.
 
 use std::fmt;
 
@@ -46,13 +47,19 @@ impl fmt::Display for ImageRef {
     }
 }
 
-/// Where the tasks live.
+/// Where the tasks live: `DATABASE_URL` first, else a throwaway Postgres that
+/// lives exactly as long as the server, chosen by `TODO_POSTGRES`.
 #[derive(Clone)]
 pub enum DatabaseConfig {
     /// An existing Postgres (`DATABASE_URL`).
     Url(String),
-    /// A throwaway Postgres started with testcontainers, removed at shutdown.
+    /// A container when a Docker engine answers, else a cluster from the
+    /// PostgreSQL binaries installed on this machine (`TODO_POSTGRES` unset).
+    Auto(ImageRef),
+    /// A container started with testcontainers (`TODO_POSTGRES=container`).
     Container(ImageRef),
+    /// A cluster from the installed PostgreSQL binaries (`TODO_POSTGRES=local`).
+    Local,
 }
 
 impl fmt::Debug for DatabaseConfig {
@@ -60,23 +67,38 @@ impl fmt::Debug for DatabaseConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Url(_) => f.write_str("Url(<redacted>)"),
+            Self::Auto(image) => write!(f, "Auto({image})"),
             Self::Container(image) => write!(f, "Container({image})"),
+            Self::Local => f.write_str("Local"),
         }
     }
 }
 
-/// `DATABASE_URL` when set, otherwise a container from `TODO_POSTGRES_IMAGE`
-/// (or the default image).
+/// `DATABASE_URL` when set; otherwise the throwaway Postgres `TODO_POSTGRES`
+/// names (`container`, `local`, or `auto`, the default), its container from
+/// `TODO_POSTGRES_IMAGE` (or the default image).
 pub fn database_from_lookup(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<DatabaseConfig, ConfigError> {
     if let Some(url) = lookup("DATABASE_URL").filter(|url| !url.is_empty()) {
         return Ok(DatabaseConfig::Url(url));
     }
-    let image = lookup("TODO_POSTGRES_IMAGE")
-        .filter(|image| !image.is_empty())
-        .unwrap_or_else(|| DEFAULT_POSTGRES_IMAGE.to_owned());
-    Ok(DatabaseConfig::Container(ImageRef::parse(&image)?))
+    let image = || {
+        let image = lookup("TODO_POSTGRES_IMAGE")
+            .filter(|image| !image.is_empty())
+            .unwrap_or_else(|| DEFAULT_POSTGRES_IMAGE.to_owned());
+        ImageRef::parse(&image)
+    };
+    match lookup("TODO_POSTGRES").as_deref().map(str::trim) {
+        None | Some("" | "auto") => Ok(DatabaseConfig::Auto(image()?)),
+        Some("container") => Ok(DatabaseConfig::Container(image()?)),
+        Some("local") => Ok(DatabaseConfig::Local),
+        Some(other) => Err(ConfigError::Invalid {
+            var: "TODO_POSTGRES",
+            value: other.to_owned(),
+            reason: "expected container, local or auto".to_owned(),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -97,5 +119,41 @@ mod tests {
         ] {
             assert!(ImageRef::parse(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    fn lookup(vars: &[(&str, &str)]) -> Result<DatabaseConfig, ConfigError> {
+        database_from_lookup(&|name| {
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| (*value).to_owned())
+        })
+    }
+
+    #[test]
+    fn todo_postgres_picks_the_throwaway_way_and_database_url_wins_over_it() {
+        let image = ("TODO_POSTGRES_IMAGE", "local/postgres:15");
+        assert!(matches!(lookup(&[image]), Ok(DatabaseConfig::Auto(i)) if i.tag == "15"));
+        assert!(matches!(
+            lookup(&[("TODO_POSTGRES", "auto")]),
+            Ok(DatabaseConfig::Auto(_))
+        ));
+        assert!(matches!(
+            lookup(&[("TODO_POSTGRES", "container"), image]),
+            Ok(DatabaseConfig::Container(i)) if i.name == "local/postgres"
+        ));
+        // A local cluster needs no image, so a broken one does not matter.
+        assert!(matches!(
+            lookup(&[("TODO_POSTGRES", "local"), ("TODO_POSTGRES_IMAGE", "bad")]),
+            Ok(DatabaseConfig::Local)
+        ));
+        assert!(matches!(
+            lookup(&[
+                ("TODO_POSTGRES", "local"),
+                ("DATABASE_URL", "postgres://db/x")
+            ]),
+            Ok(DatabaseConfig::Url(_))
+        ));
+        let error = lookup(&[("TODO_POSTGRES", "docker")]).unwrap_err();
+        assert!(error.to_string().contains("TODO_POSTGRES"), "{error}");
     }
 }

@@ -312,10 +312,10 @@ mod tests {
         assert_eq!(config.request_timeout, DEFAULT_REQUEST_TIMEOUT);
         assert_eq!(config.header_read_timeout, DEFAULT_HEADER_READ_TIMEOUT);
         match config.database {
-            DatabaseConfig::Container(image) => {
+            DatabaseConfig::Auto(image) => {
                 assert_eq!(image.to_string(), DEFAULT_POSTGRES_IMAGE);
             }
-            other @ DatabaseConfig::Url(_) => panic!("expected a container, got {other:?}"),
+            other => panic!("expected the chain (container, else local), got {other:?}"),
         }
     }
 

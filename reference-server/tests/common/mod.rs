@@ -1,9 +1,11 @@
 //! Test support: one reference server per test binary, and an HTTP client
 //! that checks every response against `contract/openapi.yaml`.
 //!
-//! The server runs on the Postgres the README describes: `DATABASE_URL` when
-//! it is set, a testcontainers Postgres (`TODO_POSTGRES_IMAGE`) otherwise.
-//! Every test registers its own users, so tests share the server safely.
+//! The server runs on the Postgres the binary would pick: `DATABASE_URL` when
+//! it is set, else a testcontainers Postgres (`TODO_POSTGRES_IMAGE`) when a
+//! Docker engine answers, else a cluster from the installed PostgreSQL
+//! binaries (`TODO_POSTGRES` forces one). Every test registers its own
+//! users, so tests share the server safely.
 
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
@@ -64,8 +66,10 @@ fn start_shared_server() -> SharedServer {
     });
     let url = match url_rx.recv() {
         Ok(Ok(url)) => url,
-        Ok(Err(error)) => panic!("the test server could not start: {error}"),
-        Err(std::sync::mpsc::RecvError) => panic!("the test server thread died while starting"),
+        Ok(Err(error)) => postgres::fail_once(&format!("the test server could not start: {error}")),
+        Err(std::sync::mpsc::RecvError) => {
+            postgres::fail_once("the test server thread died while starting")
+        }
     };
     // Statics are never dropped: without this the Postgres container would
     // outlive the test process.

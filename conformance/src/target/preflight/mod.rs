@@ -29,18 +29,18 @@ pub struct Reachable {
 }
 
 /// Starts the reference server on an ephemeral loopback port, with the
-/// suite's `secret`, on `DATABASE_URL` or a testcontainers Postgres.
+/// suite's `secret`, on `DATABASE_URL` or a throwaway Postgres (a container
+/// when a Docker engine answers, else the PostgreSQL installed here), and
+/// says which.
 pub async fn start_bundled(secret: &str) -> Result<RunningServer, TargetError> {
     let database = config::database_from_lookup(&|name| std::env::var(name).ok())?;
-    let description = match &database {
-        todo_reference_server::DatabaseConfig::Url(_) => "the Postgres at DATABASE_URL".to_owned(),
-        todo_reference_server::DatabaseConfig::Container(image) => {
-            format!("a Postgres container ({image})")
-        }
-    };
-    eprintln!("starting the bundled reference server on {description}...");
     let config = Config::new(Secret::new(secret)?, database);
+    eprintln!("starting the bundled reference server...");
     let server = todo_reference_server::spawn(config).await?;
+    eprintln!(
+        "the bundled reference server is up, on {}",
+        server.database()
+    );
     Ok(server)
 }
 

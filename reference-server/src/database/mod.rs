@@ -1,18 +1,24 @@
-//! The Postgres the server runs on: `DATABASE_URL`, or a container started
-//! with testcontainers that lives exactly as long as the server.
+//! The Postgres the server runs on: `DATABASE_URL`, or a throwaway one that
+//! lives exactly as long as the server, a container (`container`) or a
+//! cluster from the installed binaries (`local`), as `chain` decides.
+
+mod chain;
+mod container;
+mod error;
+mod local;
 
 use std::io;
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Connection, PgConnection, PgPool};
-use testcontainers_modules::postgres::Postgres;
-use testcontainers_modules::testcontainers::runners::AsyncRunner;
-use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt, TestcontainersError};
 use tokio::time::Instant;
 
-use crate::config::{DatabaseConfig, ImageRef};
+use crate::config::DatabaseConfig;
+use chain::Throwaway;
+pub use container::docker_engine_answers;
+pub use error::DatabaseError;
+pub use local::{Cluster as LocalCluster, Halt, LocalError};
 
 /// The pool's size: two connections per core (PostgreSQL's rule of thumb).
 /// More only queue up inside Postgres, competing for the same cores: on 2
@@ -34,33 +40,10 @@ const MAX_RETRY_DELAY: Duration = Duration::from_secs(2);
 /// gives up after this, so that the next attempt is logged.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Debug, thiserror::Error)]
-pub enum DatabaseError {
-    #[error(
-        "could not start a Postgres container from image {image}: {source}. Is a Docker engine running and is the image available? Set DATABASE_URL to use an existing database, or TODO_POSTGRES_IMAGE=name:tag to use another image"
-    )]
-    Container {
-        image: ImageRef,
-        source: TestcontainersError,
-    },
-    #[error("DATABASE_URL is not a valid Postgres URL: {0}")]
-    InvalidUrl(sqlx::Error),
-    #[error(
-        "could not connect to Postgres at {target} (gave up after {waited:.1?}, {attempts} attempt(s)): {source}"
-    )]
-    Connect {
-        target: String,
-        attempts: u32,
-        waited: Duration,
-        source: sqlx::Error,
-    },
-    #[error("could not apply the database migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-}
-
 pub struct Database {
     pub pool: PgPool,
-    container: Option<ContainerAsync<Postgres>>,
+    throwaway: Option<Throwaway>,
+    description: String,
 }
 
 impl Database {
@@ -70,17 +53,11 @@ impl Database {
         config: &DatabaseConfig,
         connect_timeout: Duration,
     ) -> Result<Self, DatabaseError> {
-        let (options, container) = match config {
-            DatabaseConfig::Url(url) => {
-                let options = PgConnectOptions::from_str(url).map_err(DatabaseError::InvalidUrl)?;
-                tracing::info!(target = %describe(&options), "using the database from DATABASE_URL");
-                (options, None)
-            }
-            DatabaseConfig::Container(image) => {
-                let (options, container) = start_container(image).await?;
-                (options, Some(container))
-            }
-        };
+        // A failure below drops `throwaway`, which removes it.
+        let (options, throwaway, description) = chain::start(config).await?;
+        if throwaway.is_none() {
+            tracing::info!(target = %describe(&options), "using the database from DATABASE_URL");
+        }
         wait_for_postgres(&options, connect_timeout).await?;
         let pool = PgPoolOptions::new()
             .max_connections(max_connections())
@@ -91,20 +68,33 @@ impl Database {
             .test_before_acquire(true)
             .connect_lazy_with(options);
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool, container })
+        Ok(Self {
+            pool,
+            throwaway,
+            description,
+        })
     }
 
-    /// Closes the pool and removes the container, if there is one.
+    /// Which Postgres this is, for a banner: "a Postgres container (…)".
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// Closes the pool and removes the throwaway Postgres, if there is one.
     pub async fn close(self) {
         self.pool.close().await;
-        if let Some(container) = self.container {
-            let id = container.id().to_owned();
-            match container.rm().await {
-                Ok(()) => tracing::info!(container = %id, "removed the Postgres container"),
-                Err(error) => {
-                    tracing::warn!(container = %id, %error, "could not remove the Postgres container");
+        match self.throwaway {
+            None => {}
+            Some(Throwaway::Container(container)) => {
+                let id = container.id().to_owned();
+                match container.rm().await {
+                    Ok(()) => tracing::info!(container = %id, "removed the Postgres container"),
+                    Err(error) => {
+                        tracing::warn!(container = %id, %error, "could not remove the Postgres container");
+                    }
                 }
             }
+            Some(Throwaway::Local(cluster)) => cluster.close().await,
         }
     }
 }
@@ -172,32 +162,6 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
         }),
         _ => false,
     }
-}
-
-async fn start_container(
-    image: &ImageRef,
-) -> Result<(PgConnectOptions, ContainerAsync<Postgres>), DatabaseError> {
-    tracing::info!(%image, "starting a Postgres container (set DATABASE_URL to use an existing database)");
-    let failed = |source| DatabaseError::Container {
-        image: image.clone(),
-        source,
-    };
-    let container = Postgres::default()
-        .with_name(&image.name)
-        .with_tag(&image.tag)
-        .start()
-        .await
-        .map_err(failed)?;
-    let port = container.get_host_port_ipv4(5432).await.map_err(failed)?;
-    tracing::info!(container = %container.id(), %image, port, "Postgres container is ready");
-    // The fixed credentials of the testcontainers Postgres module.
-    let options = PgConnectOptions::new()
-        .host("127.0.0.1")
-        .port(port)
-        .username("postgres")
-        .password("postgres")
-        .database("postgres");
-    Ok((options, container))
 }
 
 /// Host, port and database, without the credentials.
