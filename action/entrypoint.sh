@@ -21,9 +21,12 @@ SUITE=${TODO_CONFORMANCE_BIN:-$(command -v todo-conformance || true)}
 [[ -n "$SUITE" && -x "$SUITE" ]] || die "the suite is not installed (TODO_CONFORMANCE_BIN=${TODO_CONFORMANCE_BIN:-unset})"
 [[ -n "${INPUT_BASE_URL:-}" ]] || die "the input base-url is required"
 
-# Masked in the log even when the workflow passed it as plain text.
+# Masked in the log even when the workflow passed it as plain text; a mask
+# covers one line, so each line of the secret gets its own.
 if [[ -n "${BETTER_AUTH_SECRET:-}" ]]; then
-  echo "::add-mask::$BETTER_AUTH_SECRET"
+  while IFS= read -r line; do
+    [[ -z "$line" ]] || echo "::add-mask::$line"
+  done <<<"$BETTER_AUTH_SECRET"
 else
   unset BETTER_AUTH_SECRET
 fi

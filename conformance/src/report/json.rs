@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::report::finding::{Check, Failure, Grade};
 use crate::report::hints::Hint;
-use crate::report::redact::{BODY_EXCERPT_BYTES, conceal, excerpt, header_value};
+use crate::report::redact::{self, BODY_EXCERPT_BYTES, excerpt, header_value};
 use crate::report::results::{Informational, PromiseRow, RunReport, ScenarioResult, Verdict};
 use crate::report::taxonomy::{self, Rule};
 use crate::report::text;
@@ -36,6 +36,8 @@ struct Report<'a> {
     scenarios: Vec<ScenarioEntry<'a>>,
     informational: &'a [Informational],
     left_behind: &'a [String],
+    /// `--expect-failures` entries past their date: each fails the run.
+    expired_acceptances: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -185,6 +187,7 @@ pub fn render(report: &RunReport) -> String {
             .collect(),
         informational: &report.informational,
         left_behind: &report.left_behind,
+        expired_acceptances: &report.expired,
     };
     serde_json::to_string_pretty(&document).expect("the report serialises")
 }
@@ -216,13 +219,7 @@ fn scenario(result: &ScenarioResult, show_tokens: bool) -> ScenarioEntry<'_> {
 }
 
 fn finding<'a>(failure: &'a Failure, rule: &Rule, show_tokens: bool) -> Finding<'a> {
-    let shown = |text: &str| {
-        if show_tokens {
-            text.to_owned()
-        } else {
-            conceal(text)
-        }
-    };
+    let shown = |text: &str| redact::shown(text, show_tokens);
     let headers = |headers: &[(String, String)]| {
         headers
             .iter()

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use crate::report::finding::Failure;
 use crate::report::hints::Hint;
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
-use crate::report::{safe, taxonomy, text};
+use crate::report::{redact, safe, taxonomy, text};
 
 /// A job summary is capped (1 MiB on GitHub): past this many failed
 /// findings, the rest are counted and left to the other reports.
@@ -60,12 +60,52 @@ pub fn render(report: &RunReport) -> String {
         let _ = writeln!(
             page,
             "> [!WARNING]\n> **NOT CHECKED: {}**: every scenario that decides it was skipped ({}).\n",
-            cell(&row.promise),
+            row.promise,
             code(because)
         );
     }
     failed_findings(&mut page, report);
+    outside_scenarios(&mut page, report);
     page
+}
+
+/// What fails the run besides a scenario's finding: a stale or expired
+/// acceptance, a task left behind.
+fn outside_scenarios(page: &mut String, report: &RunReport) {
+    let mut lines: Vec<String> = report
+        .scenarios
+        .iter()
+        .filter_map(|result| match &result.verdict {
+            Verdict::UnexpectedPass { reason } => Some(format!(
+                "{}: listed in `--expect-failures` ({}), but it passed: remove it from the list",
+                result.id(),
+                code(reason)
+            )),
+            _ => None,
+        })
+        .collect();
+    lines.extend(
+        report
+            .expired
+            .iter()
+            .map(|entry| format!("expired `--expect-failures` entry: {}", code(entry))),
+    );
+    if !report.left_behind.is_empty() {
+        let ids: Vec<String> = report.left_behind.iter().map(|id| code(id)).collect();
+        lines.push(format!(
+            "left behind: {} task(s) the suite created and could not delete: {}",
+            ids.len(),
+            ids.join(", ")
+        ));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let _ = writeln!(page, "### Also failing the run\n");
+    for line in lines {
+        let _ = writeln!(page, "- {line}");
+    }
+    page.push('\n');
 }
 
 fn matrix(page: &mut String, report: &RunReport) {
@@ -120,7 +160,7 @@ fn finding(page: &mut String, result: &ScenarioResult, failure: &Failure, show_t
     let _ = writeln!(
         page,
         "#### {}\n\n- {} ({})\n- expected {}, got {}",
-        cell(&result.id()),
+        result.id(),
         rule.ids(),
         rule.id,
         code(&failure.expected),
@@ -132,7 +172,8 @@ fn finding(page: &mut String, result: &ScenarioResult, failure: &Failure, show_t
             "- request {}",
             code(&format!(
                 "{} {}",
-                exchange.request.method, exchange.request.url
+                exchange.request.method,
+                redact::shown(&exchange.request.url, show_tokens)
             ))
         );
     }
@@ -153,12 +194,13 @@ fn finding(page: &mut String, result: &ScenarioResult, failure: &Failure, show_t
 /// longer than any inside it (CommonMark's rule), padded so that a
 /// backtick at either end stays text.
 fn code(text: &str) -> String {
-    let text = cell(&safe::line(text));
+    let text = safe::line(text);
     let ticks = "`".repeat(longest_backtick_run(&text) + 1);
     format!("{ticks} {text} {ticks}")
 }
 
-/// A table cell's text: `|` would end the cell, even inside a code span.
+/// A table cell's text: `|` would end the cell, even inside a code span,
+/// so only cells get it escaped (elsewhere the backslash would show).
 fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
@@ -176,6 +218,7 @@ fn longest_backtick_run(text: &str) -> usize {
 mod tests {
     use super::*;
     use crate::report::finding::{Check, Grade};
+    use crate::target::http::{Exchange, Received, SentRequest};
 
     fn report_with(actual: &str) -> RunReport {
         let failure = Failure {
@@ -213,6 +256,45 @@ mod tests {
     }
 
     #[test]
+    fn what_fails_the_run_outside_a_scenario_is_listed_and_tokens_are_hidden() {
+        let mut report = report_with("200");
+        report.expired = vec!["Missing token: list: accepted until 2000-01-31".to_owned()];
+        report.left_behind = vec!["task-1".to_owned()];
+        let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
+        let exchange = Exchange {
+            request: SentRequest {
+                method: reqwest::Method::GET,
+                url: format!("http://127.0.0.1:1/api/alice/tasks?access_token={token}"),
+                headers: Vec::new(),
+                body: None,
+            },
+            response: Ok(Received {
+                status: 200,
+                headers: Vec::new(),
+                body: Vec::new(),
+                truncated: false,
+            }),
+            elapsed: std::time::Duration::ZERO,
+        };
+        report.scenarios[0]
+            .finding
+            .as_mut()
+            .expect("a finding")
+            .exchange = Some(exchange);
+        let page = render(&report);
+        assert!(page.contains("### Also failing the run"), "{page}");
+        assert!(page.contains("accepted until 2000-01-31"), "{page}");
+        assert!(
+            page.contains("`` task-1 ``") || page.contains("` task-1 `"),
+            "{page}"
+        );
+        assert!(
+            !page.contains(token),
+            "a whole token in the summary: {page}"
+        );
+    }
+
+    #[test]
     fn what_the_target_sent_stays_text() {
         let hostile = "</details><img src=x onerror=alert(1)> `` | # Passed\n## All good";
         let page = render(&report_with(hostile));
@@ -224,7 +306,7 @@ mod tests {
         // backtick run inside, and the pipe escaped.
         assert!(line.starts_with("- expected"), "{line}");
         assert!(line.contains("``` </details>"), "{line}");
-        assert!(line.contains("\\|"), "{line}");
+        assert!(line.contains("`` | #") && !line.contains("\\|"), "{line}");
         assert!(!page.contains("\n## All good"), "{page}");
     }
 }

@@ -51,6 +51,15 @@ static SECRET_MEMBER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid regex")
 });
 
+/// `text` as a report shows it: whole with `--show-tokens`, else concealed.
+pub fn shown(text: &str, show_tokens: bool) -> String {
+    if show_tokens {
+        text.to_owned()
+    } else {
+        conceal(text)
+    }
+}
+
 /// Tokens cut to a prefix and credential members hidden.
 pub fn conceal(text: &str) -> String {
     let hidden = SECRET_MEMBER.replace_all(text, r#""$1":"<hidden>""#);

@@ -189,6 +189,9 @@ pub struct RunReport {
     pub informational: Vec<Informational>,
     /// Task ids the suite created and could not delete.
     pub left_behind: Vec<String>,
+    /// `--expect-failures` entries past their `until` date, one line each
+    /// naming the entry: each fails the run, whatever its scenario did.
+    pub expired: Vec<String>,
     /// Why the run stopped without a result for its scenarios (the
     /// preflight, say): the report then says that instead.
     pub stopped: Option<String>,
@@ -371,10 +374,14 @@ impl RunReport {
         })
     }
 
+    /// Whether the run fails, as its exit code says: a scenario's verdict,
+    /// a task left behind, or an acceptance past its date.
     pub fn fails_run(&self) -> bool {
         self.scenarios
             .iter()
             .any(|result| result.verdict.fails_run())
+            || !self.left_behind.is_empty()
+            || !self.expired.is_empty()
     }
 }
 

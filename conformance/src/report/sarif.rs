@@ -5,7 +5,6 @@
 //! `--show-tokens`, as in every report. See docs/sarif.md.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::{Value, json};
@@ -18,7 +17,7 @@ use serde_sarif::sarif::{
 use sha2::{Digest as _, Sha256};
 
 use crate::report::finding::{Failure, Grade};
-use crate::report::redact::conceal;
+use crate::report::redact;
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
 use crate::report::taxonomy::{self, RULES, Rule};
 use crate::report::text;
@@ -35,7 +34,8 @@ pub fn render(report: &RunReport) -> String {
         .flat_map(|result| {
             result
                 .findings()
-                .map(move |finding| sarif_result(report, result, finding))
+                .enumerate()
+                .map(move |(nth, finding)| sarif_result(report, result, nth, finding))
         })
         .collect::<Vec<_>>();
     let run = Run::builder()
@@ -126,28 +126,31 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
                 ("owasp", json!(rule.owasp.id())),
             ],
         ));
-    let mut descriptor = descriptor.build();
-    // Only when the crate says where it lives: a guessed address would rot.
-    descriptor.help_uri = option_env!("CARGO_PKG_REPOSITORY")
-        .filter(|url| !url.is_empty())
-        .map(|repository| {
-            format!(
-                "{}/blob/main/docs/sarif.md#{}",
-                repository.trim_end_matches('/'),
-                rule.tag()
-            )
-        });
-    descriptor
+    descriptor.build()
 }
 
-/// How the run went: a stopped run did not execute its scenarios, and a
-/// stale `--expect-failures` entry fails the run without a finding.
+/// How the run went: a stopped run did not execute its scenarios; a stale
+/// or expired `--expect-failures` entry and a task left behind fail the run
+/// without a finding.
 fn invocation(report: &RunReport) -> Invocation {
     let mut notifications: Vec<Notification> = report
         .stop_reason()
         .into_iter()
         .map(|reason| notification(&format!("the run stopped: {reason}")))
         .collect();
+    notifications.extend(
+        report
+            .expired
+            .iter()
+            .map(|entry| notification(&format!("expired --expect-failures entry: {entry}"))),
+    );
+    if !report.left_behind.is_empty() {
+        notifications.push(notification(&format!(
+            "left behind: {} task(s) the suite created and could not delete: {}",
+            report.left_behind.len(),
+            report.left_behind.join(", ")
+        )));
+    }
     notifications.extend(report.scenarios.iter().filter_map(|result| {
         let Verdict::UnexpectedPass { reason } = &result.verdict else {
             return None;
@@ -172,17 +175,24 @@ fn notification(text: &str) -> Notification {
         .build()
 }
 
-/// A finding's level: an error when it fails the run, else by its grade.
+/// A finding's level: an error when it fails the run (a broken promise, a
+/// scenario the target did not let the suite set up, and under `--strict`
+/// any finding), else a warning for a deviation and a note for a `@should`.
 fn level(report: &RunReport, finding: &Failure) -> ResultLevel {
     match finding.grade {
-        Grade::Broken => ResultLevel::Error,
-        Grade::Deviation | Grade::Should if report.strict => ResultLevel::Error,
+        Grade::Broken | Grade::NotSetUp => ResultLevel::Error,
+        _ if report.strict => ResultLevel::Error,
         Grade::Deviation => ResultLevel::Warning,
-        Grade::Should | Grade::NotSetUp => ResultLevel::Note,
+        Grade::Should => ResultLevel::Note,
     }
 }
 
-fn sarif_result(report: &RunReport, result: &ScenarioResult, finding: &Failure) -> SarifResult {
+fn sarif_result(
+    report: &RunReport,
+    result: &ScenarioResult,
+    nth: usize,
+    finding: &Failure,
+) -> SarifResult {
     let rule = taxonomy::classify(result, Some(finding));
     let request = request(finding, report.show_tokens);
     let curl = text::reproduce(finding, report.show_tokens).map(|(command, _)| command);
@@ -195,7 +205,7 @@ fn sarif_result(report: &RunReport, result: &ScenarioResult, finding: &Failure) 
         .locations(vec![location(result, request.as_ref())])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT.to_owned(),
-            fingerprint(rule, result, finding),
+            fingerprint(rule, result, nth, finding),
         )]))
         .properties(bag(
             Vec::new(),
@@ -230,12 +240,10 @@ fn sarif_result(report: &RunReport, result: &ScenarioResult, finding: &Failure) 
 /// `show_tokens`.
 fn request(finding: &Failure, show_tokens: bool) -> Option<(String, String)> {
     let request = &finding.exchange.as_ref()?.request;
-    let url = if show_tokens {
-        request.url.clone()
-    } else {
-        conceal(&request.url)
-    };
-    Some((request.method.to_string(), url))
+    Some((
+        request.method.to_string(),
+        redact::shown(&request.url, show_tokens),
+    ))
 }
 
 /// The scenario's place in its feature file, and the request as a logical
@@ -277,10 +285,11 @@ fn suppression(result: &ScenarioResult) -> Option<Suppression> {
 /// point at, so it points at the scenario that found it.
 fn physical(result: &ScenarioResult) -> PhysicalLocation {
     let origin = &result.origin;
-    let artifact = if Path::new(&origin.file).is_absolute() {
-        ArtifactLocation::builder()
-            .uri(format!("file://{}", origin.file))
-            .build()
+    // `--features DIR` files carry absolute paths; the embedded ones are
+    // relative to the suite's source tree.
+    let file_uri = reqwest::Url::from_file_path(Path::new(&origin.file));
+    let artifact = if let Ok(uri) = file_uri {
+        ArtifactLocation::builder().uri(uri.to_string()).build()
     } else {
         ArtifactLocation::builder()
             .uri(origin.file.clone())
@@ -307,14 +316,13 @@ fn index_of(rule: &Rule) -> i64 {
 
 /// Stable across runs for the same finding of the same scenario, so that a
 /// dashboard keeps one alert open instead of opening a new one each run.
-fn fingerprint(rule: &Rule, result: &ScenarioResult, finding: &Failure) -> String {
+fn fingerprint(rule: &Rule, result: &ScenarioResult, nth: usize, finding: &Failure) -> String {
     let check = serde_json::to_string(&finding.check).expect("a check serialises");
-    let key = format!("{}\0{}\0{check}", rule.id, result.id());
-    let digest = Sha256::digest(key.as_bytes());
-    digest.iter().fold(String::new(), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    // Its place among the scenario's findings tells apart two of one check
+    // (the sweep's, one per operation, in the document's order); the URL
+    // would not, as it holds each run's fresh user and task ids.
+    let key = format!("{}\0{}\0{check}\0{nth}", rule.id, result.id());
+    format!("{:x}", Sha256::digest(key.as_bytes()))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::report::finding::{Failure, Grade};
 use crate::report::hints::Hint;
 use crate::report::redact::{
-    BODY_EXCERPT_BYTES, COOKIE_VARIABLE, TOKEN_VARIABLE, carries_token, conceal, curl, excerpt,
+    self, BODY_EXCERPT_BYTES, COOKIE_VARIABLE, TOKEN_VARIABLE, carries_token, curl, excerpt,
     header_value,
 };
 use crate::report::safe;
@@ -83,13 +83,7 @@ pub fn exchange(failure: &Failure, show_tokens: bool) -> String {
     let Some(exchange) = &failure.exchange else {
         return text;
     };
-    let shown = |text: &str| {
-        if show_tokens {
-            text.to_owned()
-        } else {
-            conceal(text)
-        }
-    };
+    let shown = |text: &str| redact::shown(text, show_tokens);
     let request = &exchange.request;
     let _ = writeln!(
         text,

@@ -103,7 +103,8 @@ pub struct Cli {
     pub read_only: bool,
 
     /// Known findings to accept (TOML, see docs/profiles.md): they do not
-    /// fail the run, but one that stops happening does.
+    /// fail the run, but one that stops happening does, and so does an
+    /// entry past its `until` date (e.g. until = 2027-01-31).
     #[arg(long, value_name = "FILE")]
     pub expect_failures: Option<PathBuf>,
 

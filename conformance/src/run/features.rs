@@ -148,6 +148,9 @@ impl Features {
                     path: path.clone(),
                     source,
                 })?;
+                // Absolute, so that reports name the file wherever they
+                // are read (SARIF makes a file URI of it).
+                let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
                 parse(&path.display().to_string(), &text)
             })
             .collect::<Result<_, _>>()

@@ -294,7 +294,10 @@ async fn dispatch(
     if let Some(body) = &request.body {
         builder = builder.body(body.clone());
     }
-    builder.send().await
+    // Without the URL reqwest's message would end with: the report shows
+    // the request already, redacted, and a URL may carry a token
+    // (`?access_token=`).
+    builder.send().await.map_err(reqwest::Error::without_url)
 }
 
 /// The connection was closed or reset before any answer came: what a
@@ -355,7 +358,11 @@ async fn read(mut response: reqwest::Response) -> Result<Received, Unanswered> {
         .collect();
     let mut body = Vec::new();
     let mut truncated = false;
-    while let Some(chunk) = response.chunk().await.map_err(|e| unanswered(&e))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|error| unanswered(&error.without_url()))?
+    {
         let room = MAX_BODY_BYTES - body.len();
         if chunk.len() > room {
             body.extend_from_slice(&chunk[..room]);

@@ -56,6 +56,7 @@ fn content(report: &RunReport) -> Markup {
             }
         }
         (left_behind(report))
+        (expired(report))
     }
 }
 
@@ -121,6 +122,26 @@ fn left_behind(report: &RunReport) -> Markup {
                     "\n"
                     @for id in &report.left_behind {
                         li { code { (id) } } "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+    }
+}
+
+/// Acceptances past their date: each fails the run.
+fn expired(report: &RunReport) -> Markup {
+    html! {
+        @if !report.expired.is_empty() {
+            section id="expired" {
+                "\n" h2 { "Expired acceptances" } "\n"
+                p { "--expect-failures entries past their until date; each fails the run:" } "\n"
+                ul {
+                    "\n"
+                    @for entry in &report.expired {
+                        li { (entry) } "\n"
                     }
                 }
                 "\n"

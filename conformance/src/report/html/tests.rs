@@ -82,6 +82,7 @@ fn sample() -> RunReport {
             text: "accepts tokens 30 s past exp".to_owned(),
         }],
         left_behind: Vec::new(),
+        expired: Vec::new(),
         show_tokens: false,
         stopped: None,
     }
@@ -248,6 +249,29 @@ fn skips_passes_notes_and_leftovers_are_listed() {
     assert!(page.contains("<section id=\"left-behind\">"));
     assert!(page.contains("<code>task-&lt;1&gt;</code>"));
     assert!(!render(&sample()).contains("left-behind"));
+}
+
+#[test]
+fn an_expired_acceptance_is_listed_and_fails_the_page() {
+    let passing = RunReport {
+        scenarios: vec![result("Missing token", "no header", Verdict::Passed)],
+        ..sample()
+    };
+    assert!(render(&passing).contains("PASSED"));
+    let expired = RunReport {
+        expired: vec!["Missing token: no header: accepted until 2000-01-31 (<b>)".to_owned()],
+        ..passing
+    };
+    let page = render(&expired);
+    assert!(page.contains("<section id=\"expired\">"), "{page}");
+    assert!(
+        page.contains("accepted until 2000-01-31 (&lt;b&gt;)"),
+        "{page}"
+    );
+    assert!(
+        page.contains("FAILED") && !page.contains("PASSED"),
+        "{page}"
+    );
 }
 
 #[test]

@@ -29,6 +29,9 @@ pub fn render(report: &RunReport) -> String {
             junit.add_test_suite(promise_suite(report, &row));
         }
     }
+    if let Some(suite) = run_problems(report) {
+        junit.add_test_suite(suite);
+    }
     // Into memory there is no I/O to fail, and every string is UTF-8.
     junit
         .to_string()
@@ -67,13 +70,40 @@ const STOPPED_CASE: &str = "the run stopped before any scenario result";
 
 /// One failed test case, so that CI shows the run failed, and why.
 fn stopped(reason: &str) -> TestSuite {
-    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-    status.set_message(reason_text(reason));
-    let mut case = TestCase::new(STOPPED_CASE, status);
-    case.set_classname(REPORT_NAME);
     let mut suite = TestSuite::new(REPORT_NAME);
-    suite.add_test_case(case);
+    suite.add_test_case(failed_case(STOPPED_CASE, reason));
     suite
+}
+
+/// What fails the run outside any scenario, a failed case each: the tasks
+/// left behind, and the acceptances past their date.
+fn run_problems(report: &RunReport) -> Option<TestSuite> {
+    let mut cases: Vec<TestCase> = report
+        .expired
+        .iter()
+        .map(|entry| failed_case("an --expect-failures entry expired", entry))
+        .collect();
+    if !report.left_behind.is_empty() {
+        let ids = report.left_behind.join(", ");
+        cases.push(failed_case(
+            "the suite deletes what it created",
+            &format!("left behind: {ids}"),
+        ));
+    }
+    if cases.is_empty() {
+        return None;
+    }
+    let mut suite = TestSuite::new(REPORT_NAME);
+    suite.add_test_cases(cases);
+    Some(suite)
+}
+
+fn failed_case(name: &str, message: &str) -> TestCase {
+    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+    status.set_message(reason_text(message));
+    let mut case = TestCase::new(name, status);
+    case.set_classname(REPORT_NAME);
+    case
 }
 
 fn test_case(result: &ScenarioResult, show_tokens: bool, not_checked: bool) -> TestCase {

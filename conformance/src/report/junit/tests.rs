@@ -238,3 +238,23 @@ fn a_reason_shows_its_control_characters_as_the_console_does() {
         "a\\u{0}b\\u{1b}[2Jc\\n\u{fffd}"
     );
 }
+
+#[test]
+fn what_fails_the_run_outside_a_scenario_is_a_failed_case_each() {
+    let report = RunReport {
+        scenarios: vec![result("ok", Verdict::Passed, None)],
+        expired: vec!["Missing token: ok: accepted until 2000-01-31 (r)".to_owned()],
+        left_behind: vec!["task-1".to_owned(), "task-2".to_owned()],
+        ..RunReport::default()
+    };
+    let junit = parsed(&render(&report));
+    assert_eq!(junit.failures, 2);
+    let xml = render(&report);
+    assert!(xml.contains("accepted until 2000-01-31"), "{xml}");
+    assert!(xml.contains("left behind: task-1, task-2"), "{xml}");
+    let clean = RunReport {
+        scenarios: vec![result("ok", Verdict::Passed, None)],
+        ..RunReport::default()
+    };
+    assert_eq!(parsed(&render(&clean)).failures, 0);
+}

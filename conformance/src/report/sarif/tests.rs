@@ -77,3 +77,14 @@ fn a_feature_outside_the_suite_is_a_file_uri_and_a_stale_expectation_a_notificat
         "{note}"
     );
 }
+
+#[test]
+fn an_expired_acceptance_and_a_task_left_behind_are_notifications() {
+    let mut report = with(Verdict::Passed, "features/01_missing_token.feature");
+    report.expired = vec!["Missing token: list: accepted until 2000-01-31 (r)".to_owned()];
+    report.left_behind = vec!["task-1".to_owned()];
+    let log = log(&report);
+    let notes = log["runs"][0]["invocations"][0]["toolExecutionNotifications"].to_string();
+    assert!(notes.contains("accepted until 2000-01-31"), "{notes}");
+    assert!(notes.contains("left behind: 1 task(s)"), "{notes}");
+}

@@ -238,14 +238,15 @@ On GitHub, upload it with `github/codeql-action/upload-sarif` (with
   `fullDescription` and `help` (what it checks, what an attacker gains, how
   to fix it, and its ids), and `properties`: `tags` (`security`, `CWE-n`,
   `external/cwe/cwe-n`, `OWASP APIn:2023`), `cwe`, `owasp` and
-  `security-severity`, the score GitHub ranks alerts by. `helpUri` points
-  here when the crate's `repository` is set.
+  `security-severity`, the score GitHub ranks alerts by. No `helpUri`: the
+  help text is in the log itself, and the suite has no published address.
 - **One result per finding**: every finding of every scenario that has
   one (the finding that stopped it and the deviations noted on the way),
   whatever its verdict. `ruleId` and `ruleIndex`; `level`: `error` for a
-  broken promise, `warning` for a contract deviation and `note` for a
-  `@should` finding (both `error` under `--strict`, where they fail the
-  run), `note` for a scenario the target did not let the suite set up;
+  broken promise and for a scenario the target did not let the suite set
+  up (both fail the run), `warning` for a contract deviation and `note`
+  for a `@should` finding (both `error` under `--strict`, where they fail
+  the run);
   `message.text`: the block the console prints (headline, ids, expected
   against actual, hint, request, response excerpt, curl command);
   `webRequest` (method and URL) and `webResponse` (status);
