@@ -13,7 +13,8 @@ use crate::tokens::issuer::IssuerArgs;
 ///
 /// With no --base-url it starts the bundled reference server (on a
 /// testcontainers Postgres, or DATABASE_URL) and runs every scenario against
-/// it. Exit codes: 0 every scenario that ran passed (skipped ones are listed
+/// it; a client-only build (without the `bundled` feature) needs --base-url.
+/// Exit codes: 0 every scenario that ran passed (skipped ones are listed
 /// with their reason), 1 a scenario failed, 2 the run could not happen.
 #[derive(Debug, Parser)]
 #[command(name = "todo-conformance", version)]
