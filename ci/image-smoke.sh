@@ -142,7 +142,7 @@ fi
 # 3. One calibration variant, graded as ci/interop-calibration.sh grades it.
 log "building or reusing the calibration venv"
 "$FAMILY/serve.sh" --venv
-DATABASE_URL="${ADMIN_URL%/*}/smoke_variant" PORT="$VARIANT_PORT" BETTER_AUTH_SECRET="$SECRET" \
+DATABASE_URL="postgresql://postgres:postgres@127.0.0.1:$PG_PORT/smoke_variant" PORT="$VARIANT_PORT" BETTER_AUTH_SECRET="$SECRET" \
     "$FAMILY/serve.sh" "$VARIANT" >"$WORK/variant.log" 2>&1 &
 PIDS+=($!)
 wait_for "http://127.0.0.1:$VARIANT_PORT/health" "${PIDS[-1]}" "$WORK/variant.log"

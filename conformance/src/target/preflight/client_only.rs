@@ -1,8 +1,10 @@
 //! A client-only build (`--no-default-features`) has no bundled reference
 //! server: the plan asks for --base-url before a run starts, so none is
-//! ever running, which the empty type says to the compiler.
+//! ever running, which the empty type says to the compiler. Futures that
+//! are ready at once, for the callers that await the real server's.
 
 use std::convert::Infallible;
+use std::future::{Ready, ready};
 
 use super::TargetError;
 
@@ -14,12 +16,12 @@ impl RunningServer {
         match *self {}
     }
 
-    pub async fn shutdown(self) -> Result<(), Infallible> {
+    pub fn shutdown(self) -> Ready<Result<(), Infallible>> {
         match self {}
     }
 }
 
 /// The run without --base-url, refused as the plan refuses it.
-pub async fn start_bundled(_secret: &str) -> Result<RunningServer, TargetError> {
-    Err(TargetError::NoBundledServer)
+pub fn start_bundled(_secret: &str) -> Ready<Result<RunningServer, TargetError>> {
+    ready(Err(TargetError::NoBundledServer))
 }
