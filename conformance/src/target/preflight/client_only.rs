@@ -6,7 +6,7 @@
 use std::convert::Infallible;
 use std::future::{Ready, ready};
 
-use super::TargetError;
+use super::error::TargetError;
 
 /// The bundled server that a client-only build never has.
 pub enum RunningServer {}
