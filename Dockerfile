@@ -18,7 +18,8 @@
 # (ci/build-suite-image.sh) and runs it (ci/image-smoke.sh).
 
 FROM rust:1.95-alpine AS build
-RUN apk add --no-cache musl-dev
+# ring (rustls) compiles C: gcc and musl-dev.
+RUN apk add --no-cache gcc musl-dev
 WORKDIR /src
 COPY . .
 RUN cargo build --locked --profile dist -p todo-conformance --no-default-features \
