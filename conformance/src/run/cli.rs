@@ -14,7 +14,8 @@ use crate::tokens::issuer::IssuerArgs;
 /// With no --base-url it starts the bundled reference server (on
 /// DATABASE_URL, else a testcontainers Postgres when a Docker engine answers,
 /// else a throwaway cluster from the PostgreSQL installed here) and runs every
-/// scenario against it. Exit codes: 0 every scenario that ran passed (skipped ones are listed
+/// scenario against it; a client-only build (without the `bundled` feature)
+/// needs --base-url. Exit codes: 0 every scenario that ran passed (skipped ones are listed
 /// with their reason), 1 a scenario failed, 2 the run could not happen.
 #[derive(Debug, Parser)]
 #[command(name = "todo-conformance", version)]

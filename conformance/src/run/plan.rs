@@ -14,6 +14,7 @@ use crate::run::rerun;
 use crate::run::scenarios::Selection;
 use crate::run::sources::Sources;
 use crate::target::openapi::infer;
+use crate::target::preflight::TargetError;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
 use crate::world::context::LoadPlan;
@@ -101,9 +102,11 @@ impl RunPlan {
         let connection = Connection::from_cli(&cli);
         let target = match &cli.base_url {
             Some(url) => Target::External { url: url.clone() },
-            None => Target::Bundled {
+            // `--list` needs no server: a client-only build lists too.
+            None if cfg!(feature = "bundled") || mode(&cli) == Mode::List => Target::Bundled {
                 secret: fresh_secret(),
             },
+            None => return Err(TargetError::NoBundledServer.into()),
         };
         let sources = match &target {
             Target::External { .. } => Sources::external(&cli, &profile)?,

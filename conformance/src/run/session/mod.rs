@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::anyhow;
-use todo_reference_server::RunningServer;
 
 use crate::contract::Capability;
 use crate::report::expected::ExpectedFailures;
@@ -31,7 +30,7 @@ use crate::target::accounts::{
 };
 use crate::target::http::Client;
 use crate::target::ledger::Ledger;
-use crate::target::preflight::{self, Reachable, TargetError};
+use crate::target::preflight::{self, Reachable, RunningServer, TargetError};
 use crate::target::profile::Profile;
 use crate::target::routes;
 use crate::target::users::{GivenUsers, Provisioning, UserSource};

@@ -8,10 +8,17 @@ use crate::target::users::UserSource;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TargetError {
+    #[cfg(feature = "bundled")]
     #[error("{0}")]
     Config(#[from] todo_reference_server::ConfigError),
+    #[cfg(feature = "bundled")]
     #[error("could not start the bundled reference server: {0}")]
     Spawn(#[from] todo_reference_server::SpawnError),
+    /// No --base-url, in a build without the bundled server.
+    #[error(
+        "no --base-url: this is a client-only build (without the `bundled` feature), which has no reference server to start; pass --base-url URL of the API to test"
+    )]
+    NoBundledServer,
     /// A transport error: said as such, never as a refusal.
     #[error("{}", no_answer(.sent, .unanswered, *.timeout))]
     NoAnswer {

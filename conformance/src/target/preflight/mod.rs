@@ -3,10 +3,15 @@
 //! one line naming the real cause when something stops the run (its words
 //! are in `error`).
 
+#[cfg(not(feature = "bundled"))]
+mod client_only;
 mod error;
 
 use reqwest::Method;
-use todo_reference_server::{Config, RunningServer, Secret, config};
+#[cfg(feature = "bundled")]
+pub use todo_reference_server::RunningServer;
+#[cfg(feature = "bundled")]
+use todo_reference_server::{Config, Secret, config};
 
 use crate::contract::Route;
 use crate::target::accounts::issued;
@@ -17,6 +22,8 @@ use crate::target::routes;
 use crate::target::tasks::Tasks;
 use crate::target::users::{Account, Provisioning, UserSource};
 use crate::tokens::PublicKey;
+#[cfg(not(feature = "bundled"))]
+pub use client_only::{RunningServer, start_bundled};
 use error::{credentials_hint, describe, no_answer_to, not_a_task, refused_hint, sent_as, who};
 
 pub use error::TargetError;
@@ -32,6 +39,7 @@ pub struct Reachable {
 /// suite's `secret`, on `DATABASE_URL` or a throwaway Postgres (a container
 /// when a Docker engine answers, else the PostgreSQL installed here), and
 /// says which.
+#[cfg(feature = "bundled")]
 pub async fn start_bundled(secret: &str) -> Result<RunningServer, TargetError> {
     let database = config::database_from_lookup(&|name| std::env::var(name).ok())?;
     let config = Config::new(Secret::new(secret)?, database);
