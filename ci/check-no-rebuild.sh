@@ -21,11 +21,15 @@ trap 'rm -rf "$work"' EXIT
 artifacts() {
     local name=$1
     shift
+    # python3, not jq: a fresh machine has the one, not the other.
     cargo "$@" --message-format=json 2>"$work/$name.log" |
-        jq -r --arg root "file://$PWD" '
-            select(.reason == "compiler-artifact")
-            | select(.package_id | startswith("path+" + $root) | not)
-            | .filenames[]' |
+        ROOT="path+file://$PWD" python3 -c '
+import json, os, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    if message.get("reason") == "compiler-artifact" and not message["package_id"].startswith(os.environ["ROOT"]):
+        print("\n".join(message["filenames"]))
+' |
         sort -u >"$work/$name.txt"
 }
 
@@ -37,6 +41,8 @@ check() {
     shift
     # shellcheck disable=SC2086 # the commands split into words on purpose
     artifacts first $first
+    # An empty list would pass every comparison: the check must see builds.
+    [[ -s "$work/first.txt" ]] || { cat "$work/first.log" >&2; echo "no dependency artifacts listed for \`cargo $first\`" >&2; exit 2; }
     for second in "$@"; do
         # shellcheck disable=SC2086
         artifacts second $second
