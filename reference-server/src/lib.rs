@@ -22,7 +22,11 @@ pub mod tokens;
 pub use config::{Config, ConfigError, DatabaseConfig, ImageRef, Secret};
 pub use database::{DatabaseError, LocalError};
 // A throwaway Postgres of the chain's two kinds, for the tests that take
-// theirs down and bring it back (no Docker engine needed).
+// theirs down and bring it back (no Docker engine needed). Public for those
+// tests only, not behind a `test-support` feature: enabled through a
+// dev-dependency on this crate, it would give `cargo test --workspace` and
+// `cargo run -p todo-conformance` (which links this library) two builds of
+// it, each command rebuilding after the other.
 pub use database::{Halt, LocalCluster, docker_engine_answers};
 pub use server::{RunningServer, SpawnError, spawn};
 

@@ -17,7 +17,7 @@ mod postgres;
 #[path = "common/process.rs"]
 mod process;
 
-use process::{ServerProcess, children_of, task_round_trip};
+use process::{ServerProcess, children_of, is_running, local_cluster, task_round_trip};
 
 const SECRET: &str = "lifecycle-test-secret-0123456789abcdef";
 
@@ -289,23 +289,13 @@ async fn on_local_binaries_it_serves_and_leaves_nothing_behind_at_sigterm_or_ctr
         ("DOCKER_HOST", "unix:///nonexistent/docker.sock"),
     ]);
     let server = leaves_no_cluster_behind(server, libc::SIGINT).await;
-    assert!(server.logged("no Docker engine answers at unix:///nonexistent/docker.sock"));
+    assert!(server.logged("no Docker engine answers (failed to initialize a docker client: Socket not found: /nonexistent/docker.sock)"));
 }
 
 /// `server`, on a local cluster, serves; after `signal` it exits, and the
 /// cluster's processes and its folder are gone.
 async fn leaves_no_cluster_behind(mut server: ServerProcess, signal: libc::c_int) -> ServerProcess {
-    let ready = server.wait_for(
-        "throwaway PostgreSQL cluster from the installed binaries is ready",
-        Duration::from_secs(120),
-    );
-    let dir = ready
-        .split_whitespace()
-        .find_map(|field| field.strip_prefix("dir="))
-        .unwrap_or_else(|| panic!("no dir= in {ready}"))
-        .to_owned();
-    let pid_file = std::fs::read_to_string(Path::new(&dir).join("data/postmaster.pid")).unwrap();
-    let postmaster: u32 = pid_file.lines().next().unwrap().parse().unwrap();
+    let (dir, postmaster) = local_cluster(&mut server);
     let url = server.url();
     assert!(server.logged("database=a throwaway PostgreSQL cluster"));
     task_round_trip(&url).await;
@@ -336,6 +326,39 @@ async fn leaves_no_cluster_behind(mut server: ServerProcess, signal: libc::c_int
         "postgres processes {left:?} outlived the server"
     );
     server
+}
+
+/// Killed with no chance to clean up, the server takes its cluster's
+/// PostgreSQL down with it (the parent-death signal), and the next start
+/// removes the folder it left.
+#[tokio::test]
+async fn a_killed_server_takes_its_local_cluster_down_and_the_next_start_sweeps_it() {
+    let vars = [
+        ("BETTER_AUTH_SECRET", SECRET),
+        ("TODO_BIND", "127.0.0.1:0"),
+        ("TODO_POSTGRES", "local"),
+    ];
+    let mut killed = ServerProcess::start(&vars);
+    let (dir, postmaster) = local_cluster(&mut killed);
+    killed.signal(libc::SIGKILL);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while is_running(postmaster) {
+        assert!(
+            Instant::now() < deadline,
+            "postmaster {postmaster} outlived its killed server by 5 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(Path::new(&dir).exists(), "a SIGKILL runs no cleanup");
+
+    let mut next = ServerProcess::start(&vars);
+    local_cluster(&mut next);
+    assert!(!Path::new(&dir).exists(), "{dir} was not swept");
+    assert!(next.logged("removed a throwaway PostgreSQL cluster a killed server left behind"));
+    let status = tokio::task::spawn_blocking(move || next.terminate())
+        .await
+        .unwrap();
+    assert!(status.success(), "exit status {status:?}");
 }
 
 /// A container that cannot start says why in one line that names the fix:

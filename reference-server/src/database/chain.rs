@@ -43,7 +43,9 @@ pub(super) async fn decide<E>(
             Ok(engine) => Way::Container(image.clone(), engine),
             Err(engine) => return Err(DatabaseError::NoEngine { engine }),
         },
-        DatabaseConfig::Local => Way::Local(binaries().ok_or(LocalError::NotInstalled)?),
+        DatabaseConfig::Local => Way::Local(binaries().ok_or(DatabaseError::NotInstalled {
+            source: LocalError::NotInstalled,
+        })?),
         DatabaseConfig::Auto(image) => match engine().await {
             Ok(engine) => Way::Container(image.clone(), engine),
             Err(engine) => match binaries() {
@@ -116,7 +118,7 @@ mod tests {
 
     /// No engine answers (the engine type is `()`: nothing is started).
     fn down() -> Result<(), EngineDown> {
-        Err(EngineDown::new("unix:///nowhere.sock", "Socket not found"))
+        Err(EngineDown::new("Socket not found: /nowhere.sock"))
     }
 
     #[tokio::test]
@@ -130,7 +132,9 @@ mod tests {
         let way = decide(&DatabaseConfig::Local, no_probe, || None).await;
         assert!(matches!(
             way,
-            Err(DatabaseError::Local(LocalError::NotInstalled))
+            Err(DatabaseError::NotInstalled {
+                source: LocalError::NotInstalled
+            })
         ));
     }
 

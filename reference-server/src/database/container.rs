@@ -1,13 +1,12 @@
 //! A throwaway Postgres in a container: whether a Docker engine answers, and
 //! the container itself, with the fix named when it cannot start.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use sqlx::postgres::PgConnectOptions;
 use testcontainers_modules::postgres::Postgres;
 use testcontainers_modules::testcontainers::bollard::Docker;
-use testcontainers_modules::testcontainers::core::client::ClientError;
+use testcontainers_modules::testcontainers::core::client::{ClientError, docker_client_instance};
 use testcontainers_modules::testcontainers::runners::AsyncRunner;
 use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt, TestcontainersError};
 
@@ -19,53 +18,34 @@ use crate::config::ImageRef;
 const PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 /// The image `ci/build-postgres-image.sh` builds without a registry.
 const LOCAL_IMAGE: &str = "local/postgres:15";
-const DEFAULT_SOCKET: &str = "/var/run/docker.sock";
-
-/// Where testcontainers looks for the engine, in its order: `DOCKER_HOST`,
-/// else the first of the usual sockets that exists (the default one, then
-/// rootless Docker's and Docker Desktop's).
-pub(super) fn engine_host(
-    lookup: &impl Fn(&str) -> Option<String>,
-    exists: impl Fn(&Path) -> bool,
-) -> String {
-    if let Some(host) = lookup("DOCKER_HOST").filter(|host| !host.is_empty()) {
-        return host;
-    }
-    let mut sockets = vec![PathBuf::from(DEFAULT_SOCKET)];
-    if let Some(runtime) = lookup("XDG_RUNTIME_DIR") {
-        sockets.push(Path::new(&runtime).join(".docker/run/docker.sock"));
-    }
-    if let Some(home) = lookup("HOME") {
-        sockets.push(Path::new(&home).join(".docker/run/docker.sock"));
-        sockets.push(Path::new(&home).join(".docker/desktop/docker.sock"));
-    }
-    let socket = sockets
-        .into_iter()
-        .find(|socket| exists(socket))
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_SOCKET));
-    format!("unix://{}", socket.display())
-}
 
 /// Whether a Docker engine answers where testcontainers would look for it.
 pub async fn docker_engine_answers() -> bool {
     probe_here().await.is_ok()
 }
 
-/// Asks the engine testcontainers would use for `/_ping`, briefly.
+/// Asks the engine testcontainers would use (`DOCKER_HOST`, its
+/// `TESTCONTAINERS_HOST_OVERRIDE`/`tc.host` settings, else the usual sockets)
+/// for `/_ping`, briefly: testcontainers' own client, so that the answer is
+/// the one the container's start will get.
 pub(super) async fn probe_here() -> Result<Docker, EngineDown> {
-    let lookup = |name: &str| std::env::var(name).ok();
-    probe(&engine_host(&lookup, Path::exists)).await
-}
-
-/// Asks the engine at `host` for `/_ping`, briefly.
-pub(super) async fn probe(host: &str) -> Result<Docker, EngineDown> {
-    let down = |reason: String| EngineDown::new(host, reason);
-    let docker = Docker::connect_with_host(host).map_err(|error| down(error.to_string()))?;
-    match tokio::time::timeout(PROBE_TIMEOUT, docker.ping()).await {
-        Ok(Ok(_)) => Ok(docker),
-        Ok(Err(error)) => Err(down(error.to_string())),
-        Err(_) => Err(down(format!("no answer within {PROBE_TIMEOUT:?}"))),
-    }
+    let probe = async {
+        let docker = docker_client_instance()
+            .await
+            .map_err(|error| EngineDown::new(error.to_string()))?;
+        docker
+            .ping()
+            .await
+            .map_err(|error| EngineDown::new(error.to_string()))?;
+        Ok(docker)
+    };
+    tokio::time::timeout(PROBE_TIMEOUT, probe)
+        .await
+        .unwrap_or_else(|_| {
+            Err(EngineDown::new(format!(
+                "no answer within {PROBE_TIMEOUT:?}"
+            )))
+        })
 }
 
 /// Starts `image` on the engine `docker` answered for; the container is
@@ -133,30 +113,6 @@ mod tests {
     use testcontainers_modules::testcontainers::bollard::errors::Error as BollardError;
 
     use super::*;
-
-    #[test]
-    fn docker_host_wins_else_the_first_socket_that_exists() {
-        let vars = |host: Option<&'static str>| {
-            move |name: &str| match name {
-                "DOCKER_HOST" => host.map(str::to_owned),
-                "HOME" => Some("/home/me".to_owned()),
-                _ => None,
-            }
-        };
-        let exists = |path: &Path| path == Path::new("/home/me/.docker/desktop/docker.sock");
-        assert_eq!(
-            engine_host(&vars(Some("unix:///no/such.sock")), exists),
-            "unix:///no/such.sock"
-        );
-        assert_eq!(
-            engine_host(&vars(None), exists),
-            "unix:///home/me/.docker/desktop/docker.sock"
-        );
-        assert_eq!(
-            engine_host(&vars(None), |_| false),
-            "unix:///var/run/docker.sock"
-        );
-    }
 
     #[test]
     fn an_image_that_cannot_be_pulled_names_the_local_image_or_the_script() {

@@ -6,14 +6,15 @@ use std::time::Duration;
 
 use testcontainers_modules::testcontainers::TestcontainersError;
 
-use super::local::error::{LocalError, SEARCHED_FOLDERS};
+use super::local::error::LocalError;
 use crate::config::ImageRef;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DatabaseError {
     /// None of the three ways works on this machine.
     #[error(
-        "no Postgres to run on: set DATABASE_URL to an existing database, or start a Docker engine ({engine}; `bash ci/docker-up.sh` starts one in this repository), or install PostgreSQL (no initdb and postgres on PATH or in {SEARCHED_FOLDERS})"
+        "no Postgres to run on: set DATABASE_URL to an existing database, or start a Docker engine ({engine}; `bash ci/docker-up.sh` starts one in this repository), or install PostgreSQL ({})",
+        LocalError::NotInstalled
     )]
     Nowhere { engine: EngineDown },
     #[error(
@@ -28,6 +29,10 @@ pub enum DatabaseError {
         /// What to do about it.
         hint: String,
     },
+    #[error(
+        "TODO_POSTGRES=local, but PostgreSQL is not installed here ({source}): install it (e.g. `apt-get install postgresql`), or set DATABASE_URL, or unset TODO_POSTGRES to use a Docker engine"
+    )]
+    NotInstalled { source: LocalError },
     #[error(transparent)]
     Local(#[from] LocalError),
     #[error("DATABASE_URL is not a valid Postgres URL: {0}")]
@@ -45,17 +50,16 @@ pub enum DatabaseError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// No Docker engine answered the probe.
+/// No Docker engine answered the probe; the reason names where it looked
+/// when the client says (a socket not found).
 #[derive(Debug)]
 pub struct EngineDown {
-    host: String,
     reason: String,
 }
 
 impl EngineDown {
-    pub(super) fn new(host: &str, reason: impl Into<String>) -> Self {
+    pub(super) fn new(reason: impl Into<String>) -> Self {
         Self {
-            host: host.to_owned(),
             reason: reason.into(),
         }
     }
@@ -63,11 +67,7 @@ impl EngineDown {
 
 impl fmt::Display for EngineDown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "no Docker engine answers at {} ({})",
-            self.host, self.reason
-        )
+        write!(f, "no Docker engine answers ({})", self.reason)
     }
 }
 

@@ -16,7 +16,7 @@ use testcontainers_modules::testcontainers::core::IntoContainerPort;
 use testcontainers_modules::testcontainers::runners::AsyncRunner;
 use testcontainers_modules::testcontainers::{ContainerAsync, ImageExt};
 use todo_reference_server::config::DEFAULT_POSTGRES_IMAGE;
-use todo_reference_server::{Halt, ImageRef, LocalCluster, docker_engine_answers};
+use todo_reference_server::{Halt, ImageRef, LocalCluster, LocalError, docker_engine_answers};
 
 pub fn image() -> ImageRef {
     let image =
@@ -42,9 +42,10 @@ pub enum TestPostgres {
 /// A Postgres and its URL, by the chain. `port` fixes its port, so that a
 /// restarted one is where the server looks for it.
 pub async fn start(port: Option<u16>) -> (TestPostgres, String) {
-    let local = match std::env::var("TODO_POSTGRES").as_deref() {
-        Ok("local") => true,
-        Ok("container") => false,
+    let forced = std::env::var("TODO_POSTGRES").ok();
+    let local = match forced.as_deref() {
+        Some("local") => true,
+        Some("container") => false,
         _ => !docker_engine_answers().await,
     };
     if !local {
@@ -53,9 +54,28 @@ pub async fn start(port: Option<u16>) -> (TestPostgres, String) {
     }
     let cluster = LocalCluster::start_installed(port)
         .await
-        .unwrap_or_else(|error| fail_once(&format!("no Docker engine answers, and {error}")));
+        .unwrap_or_else(|error| {
+            fail_once(&no_local_cluster(
+                &error,
+                forced.as_deref() == Some("local"),
+            ))
+        });
     let url = cluster.url();
     (TestPostgres::Local(cluster), url)
+}
+
+/// Why the tests have no local cluster, in the server's words
+/// (`DatabaseError::Nowhere` and `NotInstalled`).
+fn no_local_cluster(error: &LocalError, forced: bool) -> String {
+    match (error, forced) {
+        (LocalError::NotInstalled, false) => format!(
+            "no Postgres to run the tests on: start a Docker engine (none answers; `bash ci/docker-up.sh` starts one in this repository), or install PostgreSQL ({error})"
+        ),
+        (LocalError::NotInstalled, true) => format!(
+            "TODO_POSTGRES=local, but PostgreSQL is not installed here ({error}): install it (e.g. `apt-get install postgresql`), or unset TODO_POSTGRES to use a Docker engine"
+        ),
+        _ => format!("could not start a throwaway PostgreSQL cluster for the tests: {error}"),
+    }
 }
 
 impl TestPostgres {

@@ -5,11 +5,26 @@
 #![allow(dead_code)] // Each test binary uses a different part of this module.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_todo-reference-server");
+/// What testcontainers reads to find and use the Docker engine: without
+/// them (rootless Docker's XDG_RUNTIME_DIR, say) the test would see an
+/// engine the server does not. HOME holds `.testcontainers.properties`.
+const ENGINE_LOOKUP: [&str; 9] = [
+    "DOCKER_HOST",
+    "DOCKER_TLS_VERIFY",
+    "DOCKER_CERT_PATH",
+    "DOCKER_CONFIG",
+    "DOCKER_AUTH_CONFIG",
+    "DOCKER_DEFAULT_PLATFORM",
+    "TESTCONTAINERS_COMMAND",
+    "XDG_RUNTIME_DIR",
+    "HOME",
+];
 
 /// The server binary, with a clean environment plus `vars`, its log lines
 /// collected from stderr.
@@ -29,7 +44,7 @@ impl ServerProcess {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
-        for passthrough in ["DOCKER_HOST", "TODO_POSTGRES_IMAGE", "HOME"] {
+        for passthrough in ENGINE_LOOKUP.iter().chain(&["TODO_POSTGRES_IMAGE"]) {
             if let Ok(value) = std::env::var(passthrough) {
                 command.env(passthrough, value);
             }
@@ -170,6 +185,32 @@ pub async fn task_round_trip(url: &str) {
         .await
         .unwrap();
     assert_eq!(listed[0]["title"], "on the local cluster", "{listed}");
+}
+
+/// The folder and the postmaster's pid of the server's local cluster, once
+/// it is ready.
+pub fn local_cluster(server: &mut ServerProcess) -> (String, u32) {
+    let ready = server.wait_for(
+        "throwaway PostgreSQL cluster from the installed binaries is ready",
+        Duration::from_secs(120),
+    );
+    let dir = ready
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("dir="))
+        .unwrap_or_else(|| panic!("no dir= in {ready}"))
+        .to_owned();
+    let pid_file = std::fs::read_to_string(Path::new(&dir).join("data/postmaster.pid")).unwrap();
+    (dir, pid_file.lines().next().unwrap().parse().unwrap())
+}
+
+/// Whether `pid` runs: exists and is not a zombie its new parent has not
+/// reaped yet.
+pub fn is_running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rfind(')')
+            .and_then(|end| stat[end + 1..].split_whitespace().next())
+            .is_some_and(|state| state != "Z")
+    })
 }
 
 /// The processes whose parent is `pid`, from /proc.

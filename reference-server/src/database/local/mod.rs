@@ -9,6 +9,7 @@
 mod discover;
 pub mod error;
 mod process;
+mod sweep;
 
 use std::fs;
 use std::io::{self, Write};
@@ -23,7 +24,7 @@ use tokio::time::Instant;
 
 pub use discover::{Binaries, discover};
 pub use error::LocalError;
-use process::{Owner, crash, last_line, stop};
+use process::{GroupGuard, Owner, Server, crash, last_line, stop};
 
 /// The cluster's superuser and database.
 const USER: &str = "postgres";
@@ -33,16 +34,22 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 const POLL: Duration = Duration::from_millis(50);
 /// A port picked free may be taken before the server binds it.
 const PORT_ATTEMPTS: u32 = 3;
+/// The clusters' folders in the temporary folder: `<prefix><uuid>`.
+const DIR_PREFIX: &str = "todo-reference-server-pg-";
+/// A folder with no owner file this old is left over, not starting.
+const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// The cluster: its folder and its server, a direct child of this process.
-/// Dropping it stops the server (fast shutdown) and removes the folder.
+/// Dropping it stops the server (fast shutdown) and removes the folder;
+/// should this process die without dropping it, the server gets SIGQUIT
+/// (its parent-death signal) and the next start removes the folder.
 pub struct Cluster {
     dir: PathBuf,
     binaries: Binaries,
     owner: Owner,
     password: String,
     port: u16,
-    server: Option<std::process::Child>,
+    server: Option<Server>,
 }
 
 /// How a test takes the server down (`Cluster::halt`).
@@ -56,7 +63,8 @@ pub enum Halt {
 
 impl Cluster {
     /// Creates a cluster from the binaries found on this machine
-    /// (`discover`) and starts its server, on `port` or a free one.
+    /// (`discover`) and starts its server, on `port` or a free one. Public,
+    /// with `url`, `halt` and `restart`, for the tests (see lib.rs).
     pub async fn start_installed(port: Option<u16>) -> Result<Self, LocalError> {
         let binaries = discover(std::env::var_os("PATH").as_deref(), Path::new("/"))
             .ok_or(LocalError::NotInstalled)?;
@@ -67,10 +75,9 @@ impl Cluster {
     /// restarts it) or a free one.
     pub async fn start(binaries: Binaries, port: Option<u16>) -> Result<Self, LocalError> {
         let owner = Owner::for_postgres().await?;
-        let dir = std::env::temp_dir().join(format!(
-            "todo-reference-server-pg-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
+        let temp = std::env::temp_dir();
+        sweep::sweep(&temp, DIR_PREFIX, STALE_AFTER);
+        let dir = temp.join(format!("{DIR_PREFIX}{}", uuid::Uuid::new_v4().simple()));
         let io_error = |source| LocalError::Io {
             dir: dir.clone(),
             source,
@@ -93,6 +100,7 @@ impl Cluster {
             port: 0,
             server: None,
         };
+        sweep::mark_owner(&dir).map_err(io_error)?;
         owner.chown(&dir).map_err(io_error)?;
         cluster.init().await?;
         cluster.serve(port).await?;
@@ -133,8 +141,8 @@ impl Cluster {
             return;
         };
         let _ = tokio::task::spawn_blocking(move || match how {
-            Halt::Fast => stop(&mut server),
-            Halt::Crash => crash(&mut server),
+            Halt::Fast => stop(&mut server.child),
+            Halt::Crash => crash(&mut server.child),
         })
         .await;
     }
@@ -177,10 +185,21 @@ impl Cluster {
             .args(["--encoding=UTF8", "--locale=C", "--no-sync"])
             .current_dir(&self.dir)
             .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            // Its own group, killed whole should the start be cancelled.
             .process_group(0)
             .kill_on_drop(true);
         self.owner.apply_async(&mut initdb);
-        let output = initdb.output().await;
+        let output = match initdb.spawn() {
+            Ok(child) => {
+                let group = GroupGuard::new(child.id());
+                let output = child.wait_with_output().await;
+                group.disarm();
+                output
+            }
+            Err(error) => Err(error),
+        };
         let _ = fs::remove_file(&pwfile);
         let output = output.map_err(io_error)?;
         if output.status.success() {
@@ -256,7 +275,7 @@ impl Cluster {
             // process, which drains its requests before stopping the cluster.
             .process_group(0);
         self.owner.apply(&mut server);
-        self.server = Some(server.spawn().map_err(io_error)?);
+        self.server = Some(Server::spawn(server).map_err(io_error)?);
         Ok(())
     }
 
@@ -265,9 +284,9 @@ impl Cluster {
     async fn wait_until_ready(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + READY_TIMEOUT;
         let pid_file = self.data().join("postmaster.pid");
-        let pid = self.server.as_ref().map(std::process::Child::id);
+        let pid = self.server.as_ref().map(|server| server.child.id());
         loop {
-            let exited = match self.server.as_mut().map(std::process::Child::try_wait) {
+            let exited = match self.server.as_mut().map(|server| server.child.try_wait()) {
                 Some(Ok(None)) => None,
                 Some(Ok(Some(status))) => Some(status.to_string()),
                 Some(Err(error)) => Some(error.to_string()),
@@ -296,7 +315,7 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         if let Some(mut server) = self.server.take() {
-            stop(&mut server);
+            stop(&mut server.child);
         }
         match fs::remove_dir_all(&self.dir) {
             Ok(()) => {
