@@ -4,8 +4,8 @@
 #
 #   docker build -t todo-conformance .
 #   mkdir -p out
-#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/out:/out" todo-conformance \
-#       --base-url https://api.example.com --secret "$JWT_SECRET" --junit /out/conformance.xml
+#   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD/out:/out" -e BETTER_AUTH_SECRET \
+#       todo-conformance --base-url https://api.example.com --junit /out/conformance.xml
 #
 # (--user: the reports then belong to you, and the image's own user need
 # not be allowed to write to your folder.)

@@ -2,11 +2,21 @@
 //! accepted findings, the promise matrix, the one-line tally, and the
 //! promises no scenario verified (NOT CHECKED).
 
-use crate::report::expected::Applied;
 use crate::report::results::{PromiseRow, RunReport, Verdict};
 use crate::report::safe::line;
 
-pub fn print(report: &RunReport, expected: &Applied) {
+/// `expected_not_run`: the `--expect-failures` entries whose scenario did
+/// not run.
+pub fn print(report: &RunReport, expected_not_run: &[String]) {
+    notes_and_verdicts(report, expected_not_run);
+    println!();
+    print!("{}", matrix(report));
+    closing(report);
+}
+
+/// One line for each note, skip, accepted finding and acceptance that did
+/// not apply.
+fn notes_and_verdicts(report: &RunReport, expected_not_run: &[String]) {
     for note in &report.informational {
         println!(
             "[informational] {} ({}): {}",
@@ -29,14 +39,22 @@ pub fn print(report: &RunReport, expected: &Applied) {
             _ => {}
         }
     }
-    for scenario in &expected.not_run {
-        println!("[expected failure not run] {scenario}: it did not run, so it is not checked");
+    // One line, not one per entry: with --tags or --rerun-failed most of a
+    // list may be outside the run.
+    if !expected_not_run.is_empty() {
+        println!(
+            "[expected failures not run] {} listed scenario(s) did not run, so they are not checked: {}",
+            expected_not_run.len(),
+            expected_not_run.join("; ")
+        );
     }
-    for entry in &expected.expired {
+    for entry in &report.expired {
         println!("[expected failure expired] {}", line(entry));
     }
-    println!();
-    print!("{}", matrix(report));
+}
+
+/// The tally, the promises nothing verified, and what else fails the run.
+fn closing(report: &RunReport) {
     let totals = report.totals();
     println!(
         "conformance: {} passed, {} failed, {} non-strict, {} skipped, {} expected failures, {} informational in {:.1}s",
@@ -63,15 +81,10 @@ pub fn print(report: &RunReport, expected: &Applied) {
             totals.skipped
         );
     }
-    if !expected.expired.is_empty() {
+    if !report.expired.is_empty() {
         println!(
-            "failed: {} --expect-failures entr{} expired (above): the run fails until each is renewed or fixed",
-            expected.expired.len(),
-            if expected.expired.len() == 1 {
-                "y"
-            } else {
-                "ies"
-            }
+            "failed: {} --expect-failures entries past their date (above): the run fails until each is renewed or fixed",
+            report.expired.len()
         );
     }
 }

@@ -58,6 +58,12 @@ pub struct Origin {
     pub tags: Vec<String>,
 }
 
+/// A scenario's one name, `Feature: Scenario`, as `--list`, the reports,
+/// `--expect-failures` and `--rerun-failed` say it.
+pub fn scenario_id(promise: &str, scenario: &str) -> String {
+    format!("{promise}: {scenario}")
+}
+
 #[derive(Debug, Clone)]
 pub struct ScenarioResult {
     /// The feature's name: one promise per feature.
@@ -161,7 +167,7 @@ impl ScenarioResult {
 
     /// How `--list` and `--expect-failures` name a scenario.
     pub fn id(&self) -> String {
-        format!("{}: {}", self.promise, self.scenario)
+        scenario_id(&self.promise, &self.scenario)
     }
 }
 

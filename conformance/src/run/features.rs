@@ -8,6 +8,8 @@ use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, GherkinEnv};
 use futures::stream;
 
+use crate::report::results::scenario_id;
+
 /// `features/*.feature` at build time, in file name order.
 pub const EMBEDDED: &[(&str, &str)] = &[
     (
@@ -119,7 +121,7 @@ impl Features {
                 feature
                     .scenarios
                     .iter()
-                    .map(|scenario| format!("{}: {}", feature.name, scenario.name))
+                    .map(|scenario| scenario_id(&feature.name, &scenario.name))
             })
             .collect()
     }

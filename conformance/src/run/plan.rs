@@ -100,14 +100,7 @@ impl RunPlan {
         };
         let (profile, api) = profile_and_api(&cli)?;
         let connection = Connection::from_cli(&cli);
-        let target = match &cli.base_url {
-            Some(url) => Target::External { url: url.clone() },
-            // `--list` needs no server: a client-only build lists too.
-            None if cfg!(feature = "bundled") || mode(&cli) == Mode::List => Target::Bundled {
-                secret: fresh_secret(),
-            },
-            None => return Err(TargetError::NoBundledServer.into()),
-        };
+        let target = target(&cli)?;
         let sources = match &target {
             Target::External { .. } => Sources::external(&cli, &profile)?,
             Target::Bundled { secret } => Sources::bundled(&cli, secret, &profile),
@@ -166,6 +159,18 @@ impl RunPlan {
             Target::External { url } => Some(url),
             Target::Bundled { .. } => None,
         }
+    }
+}
+
+/// `--base-url`, else the bundled server, which a client-only build has
+/// not (but `--list` needs no server: a client-only build lists too).
+fn target(cli: &Cli) -> anyhow::Result<Target> {
+    match &cli.base_url {
+        Some(url) => Ok(Target::External { url: url.clone() }),
+        None if cfg!(feature = "bundled") || mode(cli) == Mode::List => Ok(Target::Bundled {
+            secret: fresh_secret(),
+        }),
+        None => Err(TargetError::NoBundledServer.into()),
     }
 }
 

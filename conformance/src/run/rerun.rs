@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::report::json::FORMAT_VERSION;
+use crate::report::results::scenario_id;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RerunError {
@@ -79,7 +80,7 @@ pub fn failed_in(path: &Path, known: &[String]) -> Result<BTreeSet<String>, Reru
         .scenarios
         .into_iter()
         .filter(|scenario| matches!(scenario.verdict.as_str(), "failed" | "non-strict"))
-        .map(|scenario| format!("{}: {}", scenario.promise, scenario.scenario))
+        .map(|scenario| scenario_id(&scenario.promise, &scenario.scenario))
         .collect();
     if failed.is_empty() {
         return Err(RerunError::NothingFailed {

@@ -19,7 +19,7 @@ use regex::Regex;
 
 use crate::contract::Capability;
 use crate::report::finding::{Check, Failure, Grade};
-use crate::report::results::{Origin, ScenarioResult};
+use crate::report::results::{Origin, ScenarioResult, scenario_id};
 use crate::report::{taxonomy, text};
 use crate::run::features::Features;
 use crate::world::ContractWorld;
@@ -60,7 +60,7 @@ impl Selection {
             && self
                 .only
                 .as_ref()
-                .is_none_or(|only| only.contains(&format!("{}: {}", feature.name, scenario.name)))
+                .is_none_or(|only| only.contains(&scenario_id(&feature.name, &scenario.name)))
     }
 
     /// Why a chosen scenario cannot run here, if it cannot.

@@ -69,7 +69,7 @@ impl Session {
             .unwrap_or_default();
         let mut report = self.report(scenarios, left_behind, None);
         report.expired.clone_from(&applied.expired);
-        report::console::print(&report, &applied);
+        report::console::print(&report, &applied.not_run);
         let written = reports::write(&self.outputs, &report);
         // The reports first: they are what a CI step that kills slow steps
         // must find.
