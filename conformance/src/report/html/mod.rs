@@ -112,16 +112,19 @@ fn stopped(reason: &str) -> Markup {
     }
 }
 
-fn left_behind(report: &RunReport) -> Markup {
+/// What fails the run outside any scenario, each listed in a section of
+/// its own when there is any: `(id, title, intro, items, as code)`.
+fn outside_scenarios(id: &str, title: &str, intro: &str, items: &[String], code: bool) -> Markup {
     html! {
-        @if !report.left_behind.is_empty() {
-            section id="left-behind" {
-                "\n" h2 { "Left behind" } "\n"
-                p { "Tasks the suite created on the target and could not delete:" } "\n"
+        @if !items.is_empty() {
+            section id=(id) {
+                "\n" h2 { (title) } "\n"
+                p { (intro) } "\n"
                 ul {
                     "\n"
-                    @for id in &report.left_behind {
-                        li { code { (id) } } "\n"
+                    @for item in items {
+                        @if code { li { code { (item) } } } @else { li { (item) } }
+                        "\n"
                     }
                 }
                 "\n"
@@ -131,24 +134,24 @@ fn left_behind(report: &RunReport) -> Markup {
     }
 }
 
-/// Acceptances past their date: each fails the run.
+fn left_behind(report: &RunReport) -> Markup {
+    outside_scenarios(
+        "left-behind",
+        "Left behind",
+        "Tasks the suite created on the target and could not delete:",
+        &report.left_behind,
+        true,
+    )
+}
+
 fn expired(report: &RunReport) -> Markup {
-    html! {
-        @if !report.expired.is_empty() {
-            section id="expired" {
-                "\n" h2 { "Expired acceptances" } "\n"
-                p { "--expect-failures entries past their until date; each fails the run:" } "\n"
-                ul {
-                    "\n"
-                    @for entry in &report.expired {
-                        li { (entry) } "\n"
-                    }
-                }
-                "\n"
-            }
-            "\n"
-        }
-    }
+    outside_scenarios(
+        "expired",
+        "Expired acceptances",
+        "--expect-failures entries past their until date; each fails the run:",
+        &report.expired,
+        false,
+    )
 }
 
 /// The run's result as the exit code sees it: (CSS class, label).
