@@ -6,6 +6,7 @@
 pub mod console;
 pub mod expected;
 pub mod finding;
+pub mod groups;
 pub mod hints;
 pub mod html;
 pub mod json;
