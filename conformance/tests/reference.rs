@@ -139,7 +139,7 @@ fn tags_and_names_select_scenarios() {
     let named = stdout(&suite(&["--list", "--name", "^Delete"]));
     assert_eq!(
         named.trim(),
-        "Full CRUD for the owner: Delete removes the task"
+        "Full CRUD for the owner: Delete removes the task  [@must @crud @tc-crud]"
     );
 }
 

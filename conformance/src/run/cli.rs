@@ -131,7 +131,8 @@ pub struct Cli {
     #[arg(long, default_value_t = 10, requires = "load", value_parser = clap::value_parser!(u64).range(1..=600), value_name = "SECS")]
     pub duration: u64,
 
-    /// Print the scenarios that would run, and exit.
+    /// Print the scenarios that would run, each with its grade (@must or
+    /// @should) and tags, and why any would be skipped, and exit.
     #[arg(long)]
     pub list: bool,
 

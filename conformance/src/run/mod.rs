@@ -66,12 +66,16 @@ async fn print_profile(cli: &Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `--list`: the scenarios that would run, and why the others would not.
+/// `--list`: the scenarios that would run, each with its grade and tags,
+/// and why the others would not.
 fn list(plan: &RunPlan) {
-    for (feature, scenario, skip) in scenarios::plan(&plan.features, &plan.selection) {
-        match skip {
-            None => println!("{feature}: {scenario}"),
-            Some(reason) => println!("{feature}: {scenario}  [skipped: {reason}]"),
-        }
+    for planned in scenarios::plan(&plan.features, &plan.selection) {
+        let grade = if planned.should { "@should" } else { "@must" };
+        let tags: Vec<String> = planned.tags.iter().map(|tag| format!("@{tag}")).collect();
+        let skip = planned
+            .skip
+            .map(|reason| format!("  [skipped: {reason}]"))
+            .unwrap_or_default();
+        println!("{}  [{grade} {}]{skip}", planned.id, tags.join(" "));
     }
 }

@@ -17,6 +17,7 @@ pub fn write(outputs: &Outputs, report: &RunReport) -> anyhow::Result<()> {
         if let Some(path) = path {
             write_whole(path, &text)
                 .map_err(|error| anyhow!("could not write {}: {error}", path.display()))?;
+            println!("wrote {}", path.display());
         }
         Ok(())
     };
@@ -28,6 +29,7 @@ pub fn write(outputs: &Outputs, report: &RunReport) -> anyhow::Result<()> {
     // A stopped run found nothing: recording that would accept nothing.
     if let (Some(path), None) = (&outputs.record, &report.stopped) {
         ExpectedFailures::record(&report.scenarios, path)?;
+        println!("wrote {}", path.display());
     }
     Ok(())
 }

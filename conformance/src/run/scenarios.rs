@@ -113,15 +113,32 @@ fn chosen<'a>(
     })
 }
 
+/// A chosen scenario as `--list` shows it.
+pub struct Planned {
+    /// `Feature: Scenario`.
+    pub id: String,
+    /// `@should`, else `@must`: how a finding of it is graded.
+    pub should: bool,
+    /// Its own tags and its feature's, without the grade.
+    pub tags: Vec<String>,
+    /// Why it cannot run here, when it cannot.
+    pub skip: Option<String>,
+}
+
 /// Every chosen scenario, and for those that cannot run, why.
-pub fn plan(features: &Features, selection: &Selection) -> Vec<(String, String, Option<String>)> {
+pub fn plan(features: &Features, selection: &Selection) -> Vec<Planned> {
     chosen(features, selection)
-        .map(|(feature, scenario)| {
-            (
-                feature.name.clone(),
-                scenario.name.clone(),
-                selection.skip_reason(feature, scenario),
-            )
+        .map(|(feature, scenario)| Planned {
+            id: scenario_id(&feature.name, &scenario.name),
+            should: is_should(feature, scenario),
+            tags: feature
+                .tags
+                .iter()
+                .chain(&scenario.tags)
+                .filter(|tag| !matches!(tag.as_str(), "must" | "should"))
+                .cloned()
+                .collect(),
+            skip: selection.skip_reason(feature, scenario),
         })
         .collect()
 }
@@ -320,7 +337,9 @@ impl Drop for Output {
         {
             let whole =
                 *written && file.flush().is_ok() && std::fs::rename(&*partial, &*path).is_ok();
-            if !whole {
+            if whole {
+                println!("wrote {}", path.display());
+            } else {
                 let _ = std::fs::remove_file(&*partial);
             }
         }

@@ -69,10 +69,11 @@ impl Session {
             .unwrap_or_default();
         let mut report = self.report(scenarios, left_behind, None);
         report.expired.clone_from(&applied.expired);
-        report::console::print(&report, &applied.not_run);
+        // The report files first, each confirmed in a line: they are what a
+        // CI step that kills slow steps must find, and the console's closing
+        // words (the tally, the warnings) stay its last lines.
         let written = reports::write(&self.outputs, &report);
-        // The reports first: they are what a CI step that kills slow steps
-        // must find.
+        report::console::print(&report, &applied.not_run);
         self.shut_down().await?;
         written?;
         let failed = report.fails_run() || tally.execution_failed;
