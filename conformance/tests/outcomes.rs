@@ -182,6 +182,35 @@ fn a_dry_run_sends_nothing() {
 }
 
 #[test]
+fn a_dry_run_needs_no_key_and_says_what_a_run_would_need() {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    let mut command = run::keyless_command(&url, run::CONCURRENCY);
+    command.arg("--dry-run");
+    let (code, stdout, stderr) = run::run_bounded(command);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("(no key given: tokens are shown as minted with the target's secret; a run needs --secret"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "    When someone calls list on Alice's task with a token that expired an hour ago"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        listener.accept().is_err(),
+        "the dry run connected to the target"
+    );
+    // A run, unlike a dry run, still needs a key.
+    let (code, _, stderr) = run::run_bounded(run::keyless_command(&url, run::CONCURRENCY));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("no token source"), "{stderr}");
+}
+
+#[test]
 fn an_interrupted_run_deletes_what_it_created() {
     let runtime = run::runtime();
     let secret = server::secret_for(Bug::None);

@@ -12,6 +12,7 @@ use crate::report::finding::{Check, Failure, Grade};
 use crate::report::hints::Hint;
 use crate::report::results::{RunReport, ScenarioResult};
 use crate::report::taxonomy::{self, Rule};
+use crate::target::http::Exchange;
 
 /// What makes two findings one cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,10 +97,7 @@ fn key(result: &ScenarioResult, failure: &Failure) -> Key {
             rule: taxonomy::classify(result, Some(failure)).id,
             grade: failure.grade,
             check: failure.check.clone(),
-            status: failure
-                .exchange
-                .as_ref()
-                .and_then(|exchange| exchange.status()),
+            status: failure.exchange.as_ref().and_then(Exchange::status),
         },
     }
 }

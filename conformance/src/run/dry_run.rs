@@ -8,6 +8,7 @@ use crate::contract::Route;
 use crate::run::api::DocumentSource;
 use crate::run::plan::RunPlan;
 use crate::run::scenarios::Selection;
+use crate::run::sources::KeyOrigin;
 use crate::target::openapi::discover;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
@@ -24,6 +25,11 @@ pub fn print(plan: &RunPlan) {
         .base_url()
         .unwrap_or("the bundled reference server (started on a loopback port)");
     println!("dry run: nothing is sent. A run against {target} would send:");
+    if sources.key == KeyOrigin::Placeholder {
+        println!(
+            "(no key given: tokens are shown as minted with the target's secret; a run needs --secret or BETTER_AUTH_SECRET, --signing-key FILE, --better-auth URL, or --users register)"
+        );
+    }
     println!();
     if plan.api.given.is_none() && matches!(plan.api.source, DocumentSource::Discover) {
         // The document is looked for only by a run: these routes may change.

@@ -48,6 +48,9 @@ pub struct Sources {
     pub jwks_wait: Duration,
 }
 
+/// What a dry run without a key mints with: never sent anywhere.
+const PLACEHOLDER_SECRET: &str = "<the target's secret>";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyOrigin {
     /// The suite chose it, for the bundled server.
@@ -56,6 +59,9 @@ pub enum KeyOrigin {
     /// BETTER_AUTH_SECRET, from the environment.
     SecretEnvironment,
     SigningKey,
+    /// `--dry-run` with no key: nothing is sent, so a placeholder stands
+    /// for the secret a run would need.
+    Placeholder,
     None,
 }
 
@@ -63,7 +69,7 @@ impl KeyOrigin {
     /// What to check when the target refuses tokens signed with this key.
     pub fn check(self) -> &'static str {
         match self {
-            Self::Chosen | Self::None => "",
+            Self::Chosen | Self::Placeholder | Self::None => "",
             Self::SecretFlag => "check that --secret is the target's token secret",
             Self::SecretEnvironment => {
                 "the secret is BETTER_AUTH_SECRET from this environment: check that it is the target's token secret, and if it is set there for something else, unset it"
@@ -100,7 +106,13 @@ impl Sources {
     /// depend on the profile, on an empty BETTER_AUTH_SECRET, or on which
     /// `--users` value goes with which flag.
     pub fn external(cli: &Cli, profile: &Profile) -> Result<Self, SourceError> {
-        let secret = cli.secret.as_deref().filter(|secret| !secret.is_empty());
+        let given = cli.secret.as_deref().filter(|secret| !secret.is_empty());
+        let placeholder = cli.dry_run
+            && given.is_none()
+            && cli.signing_key.is_none()
+            && cli.better_auth.is_none()
+            && cli.users.is_none_or(|users| users == UserSource::Mint);
+        let secret = given.or(placeholder.then_some(PLACEHOLDER_SECRET));
         let better_auth = cli
             .better_auth
             .as_ref()
@@ -135,6 +147,7 @@ impl Sources {
         };
         let key = match (&cli.signing_key, secret) {
             (Some(_), _) => KeyOrigin::SigningKey,
+            (None, Some(_)) if placeholder => KeyOrigin::Placeholder,
             (None, Some(_)) if cli.secret_from_environment => KeyOrigin::SecretEnvironment,
             (None, Some(_)) => KeyOrigin::SecretFlag,
             (None, None) => KeyOrigin::None,

@@ -112,7 +112,7 @@ pub fn suite_command(base_url: &str, secret: &str, concurrency: u16) -> Command 
 }
 
 /// The suite's command without `--secret`: the caller says how it mints.
-fn keyless_command(base_url: &str, concurrency: u16) -> Command {
+pub fn keyless_command(base_url: &str, concurrency: u16) -> Command {
     let mut command = Command::new(SUITE);
     command
         .args(["--base-url", base_url])
