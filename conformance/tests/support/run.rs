@@ -294,65 +294,89 @@ pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
     if let Some(path) = &options.junit {
         command.arg("--junit").arg(path);
     }
+    // The verdicts come from the suite's own JSON report, never from the
+    // console's words: a run that asked for one keeps it, the others get
+    // one of their own.
+    let asked = options
+        .args
+        .iter()
+        .position(|arg| arg == "--json")
+        .and_then(|at| options.args.get(at + 1))
+        .map(PathBuf::from);
+    let report_path = asked.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("run-{}.json", uuid::Uuid::new_v4().simple()))
+    });
+    if asked.is_none() {
+        command.arg("--json").arg(&report_path);
+    }
     command
         .args(&options.args)
         .envs(options.env.iter().cloned());
     let started = Instant::now();
     let (code, stdout, stderr) = run_bounded(command);
     let elapsed = started.elapsed();
-    let reports = |prefix: &str, suffix: &str| -> BTreeSet<Scenario> {
-        stdout
-            .lines()
-            .filter_map(|line| line.split_once(prefix).map(|(_, rest)| rest.trim_end()))
-            .filter_map(|report| {
-                let (feature, rest) = report.split_once(" (")?;
-                let scenario = rest.strip_suffix(suffix)?;
-                Some((feature.to_owned(), scenario.to_owned()))
-            })
-            .collect()
-    };
+    let report: serde_json::Value = std::fs::read_to_string(&report_path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    if asked.is_none() {
+        let _ = std::fs::remove_file(&report_path);
+    }
+    let graded = |grades: &[&str]| with_findings(&report, grades);
     // Deviations fail a strict run: there they count as broken promises.
-    let deviations = reports(
-        "contract deviation (no data exposed; fails the run only with --strict): ",
-        ")",
-    );
+    let (broken, non_strict): (&[&str], &[&str]) = if options.strict {
+        (&["broken", "deviation"], &["should"])
+    } else {
+        (&["broken"], &["should", "deviation"])
+    };
     Run {
         bug,
         code,
         tally: tally(&stdout),
-        broken: reports("promise broken: ", ")")
-            .into_iter()
-            .chain(deviations.iter().filter(|_| options.strict).cloned())
-            .collect(),
-        findings: reports(
-            "non-strict finding (a SHOULD; fails the run only with --strict): ",
-            ")",
-        )
-        .into_iter()
-        .chain(deviations.iter().filter(|_| !options.strict).cloned())
-        .collect(),
-        not_set_up: reports(
-            "scenario not set up: ",
-            "): the target failed a preparing step, so this is no verdict on the promise",
-        ),
-        unchecked: unchecked(&stdout),
+        broken: graded(broken),
+        findings: graded(non_strict),
+        not_set_up: graded(&["not-set-up"]),
+        unchecked: unchecked(&report),
         stdout,
         stderr,
         elapsed,
     }
 }
 
-/// The scenarios skipped as "NOT CHECKED".
-fn unchecked(stdout: &str) -> BTreeSet<Scenario> {
-    stdout
-        .lines()
-        .filter_map(|line| line.strip_prefix("[skipped] "))
-        .filter_map(|report| {
-            let (feature, rest) = report.split_once(": ")?;
-            let (scenario, _) = rest.split_once(": NOT CHECKED")?;
-            Some((feature.to_owned(), scenario.to_owned()))
+/// The scenarios of a `--json` report with a finding of one of `grades`.
+fn with_findings(report: &serde_json::Value, grades: &[&str]) -> BTreeSet<Scenario> {
+    scenarios(report)
+        .filter(|scenario| {
+            scenario["findings"].as_array().is_some_and(|findings| {
+                findings
+                    .iter()
+                    .any(|finding| grades.contains(&finding["grade"].as_str().unwrap_or_default()))
+            })
         })
+        .map(named)
         .collect()
+}
+
+/// The scenarios skipped as "NOT CHECKED": they could not judge the target.
+fn unchecked(report: &serde_json::Value) -> BTreeSet<Scenario> {
+    scenarios(report)
+        .filter(|scenario| {
+            scenario["verdict"] == "skipped"
+                && scenario["reason"]
+                    .as_str()
+                    .is_some_and(|reason| reason.starts_with("NOT CHECKED"))
+        })
+        .map(named)
+        .collect()
+}
+
+fn scenarios(report: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    report["scenarios"].as_array().into_iter().flatten()
+}
+
+fn named(scenario: &serde_json::Value) -> Scenario {
+    let text = |key: &str| scenario[key].as_str().unwrap_or_default().to_owned();
+    (text("promise"), text("scenario"))
 }
 
 /// The counts of the final tally line.
