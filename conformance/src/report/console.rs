@@ -2,16 +2,64 @@
 //! accepted findings, the promise matrix, the one-line tally, and the
 //! promises no scenario verified (NOT CHECKED).
 
+use crate::report::groups::{self, Group};
 use crate::report::results::{PromiseRow, RunReport, Verdict};
 use crate::report::safe::line;
+use crate::report::{safe, text};
 
 /// `expected_not_run`: the `--expect-failures` entries whose scenario did
 /// not run.
 pub fn print(report: &RunReport, expected_not_run: &[String]) {
+    findings_by_cause(report);
     notes_and_verdicts(report, expected_not_run);
     println!();
     print!("{}", matrix(report));
     closing(report);
+}
+
+/// How many scenarios a group names before it counts the rest.
+const NAMED_SCENARIOS: usize = 5;
+
+/// Every finding, one group per cause: its headline, hint and ids once, the
+/// routes and scenarios it covers, and one full example.
+fn findings_by_cause(report: &RunReport) {
+    for group in groups::by_cause(report, |_| true) {
+        print_group(report, &group);
+    }
+}
+
+fn print_group(report: &RunReport, group: &Group<'_>) {
+    let (result, example) = group.example();
+    let count = group.findings.len();
+    println!(
+        "{} ({count} finding{}, {})",
+        text::headline(example),
+        if count == 1 { "" } else { "s" },
+        group.rule.ids()
+    );
+    let routes: Vec<String> = group.routes().into_iter().collect();
+    if count > 1 && !routes.is_empty() {
+        println!("  routes:    {}", safe::line(&routes.join(", ")));
+    }
+    if count > 1 {
+        let mut names: Vec<String> = group
+            .findings
+            .iter()
+            .take(NAMED_SCENARIOS)
+            .map(|(result, _)| result.id())
+            .collect();
+        if count > NAMED_SCENARIOS {
+            names.push(format!("and {} more", count - NAMED_SCENARIOS));
+        }
+        println!("  scenarios: {}", names.join("; "));
+        println!("  example ({}):", result.id());
+    }
+    let block = text::classified_block(example, group.rule, report.show_tokens);
+    // The block is made safe already, line by line.
+    for line in block.lines() {
+        println!("  {line}");
+    }
+    println!();
 }
 
 /// One line for each note, skip, accepted finding and acceptance that did

@@ -30,7 +30,6 @@ enum Key {
 #[derive(Debug)]
 pub struct Group<'a> {
     key: Key,
-    pub hint: Option<Hint>,
     /// The family of the first finding: the group's ids.
     pub rule: &'static Rule,
     pub grade: Grade,
@@ -72,7 +71,6 @@ pub fn by_cause<'a>(
             match groups.iter_mut().find(|group| group.key == key) {
                 Some(group) => group.findings.push((result, failure)),
                 None => groups.push(Group {
-                    hint: Hint::of(failure),
                     rule: taxonomy::classify(result, Some(failure)),
                     grade: failure.grade,
                     key,
@@ -215,7 +213,7 @@ mod tests {
         let groups = by_cause(&report, |_| true);
         assert_eq!(groups.len(), 1, "{groups:?}");
         let group = &groups[0];
-        assert_eq!(group.hint, Some(Hint::FastApiHttpBearer));
+        assert_eq!(Hint::of(group.example().1), Some(Hint::FastApiHttpBearer));
         assert_eq!(group.findings.len(), 7);
         assert_eq!(group.example().0.scenario, "route 0");
         let shown = group.routes();

@@ -202,6 +202,11 @@ pub struct Cli {
     #[arg(long)]
     pub strict: bool,
 
+    /// Print every finding's full report as its scenario ends, besides the
+    /// findings grouped by cause at the end.
+    #[arg(long)]
+    pub verbose: bool,
+
     /// Print tokens in full in failure reports and curl commands.
     #[arg(long)]
     pub show_tokens: bool,

@@ -120,6 +120,7 @@ impl RunPlan {
                 name: cli.name,
                 only,
                 strict: cli.strict,
+                verbose: cli.verbose,
                 load: cli.load.is_some(),
                 unavailable: sources.unavailable(),
             },

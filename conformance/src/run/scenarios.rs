@@ -42,6 +42,8 @@ pub struct Selection {
     pub unavailable: Vec<(Capability, String)>,
     /// `@should` scenarios fail the run too.
     pub strict: bool,
+    /// `--verbose`: every finding's block as its scenario ends.
+    pub verbose: bool,
     /// `--load`: the `@load` scenario runs, and only it; without, never.
     pub load: bool,
 }
@@ -211,6 +213,7 @@ fn record(
     finished: &ScenarioFinished,
     world: Option<&mut ContractWorld>,
     strict: bool,
+    verbose: bool,
 ) {
     let (finding, deviations, show_tokens, unjudged) = match world {
         Some(world) => {
@@ -255,7 +258,7 @@ fn record(
             )
         })
         .collect();
-    if !blocks.is_empty() {
+    if verbose && !blocks.is_empty() {
         println!("{}\n", blocks.join("\n\n"));
     }
     if let Ok(mut results) = RESULTS.lock() {
@@ -352,7 +355,7 @@ pub async fn run(
     concurrency: usize,
     cucumber_json: Option<&Path>,
 ) -> Result<Tally, ReportFileError> {
-    let strict = selection.strict;
+    let (strict, verbose) = (selection.strict, selection.verbose);
     let order = features.scenario_ids();
     let skipped = skipped(&features, &selection);
     // Cucumber's own console (its step log and its closing summary) is not
@@ -376,7 +379,14 @@ pub async fn run(
             async {}.boxed_local()
         })
         .after(move |feature, _, scenario, finished, mut world| {
-            record(feature, scenario, finished, world.as_deref_mut(), strict);
+            record(
+                feature,
+                scenario,
+                finished,
+                world.as_deref_mut(),
+                strict,
+                verbose,
+            );
             async move {
                 if let Some(world) = world {
                     world.clean_up().await;

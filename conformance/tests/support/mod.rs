@@ -118,7 +118,7 @@ pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> 
         ));
     }
     for note in flaw.notes {
-        if !run.stdout.contains(note) {
+        if !run.said(note) {
             problems.push(format!("the run did not report {note:?}"));
         }
     }

@@ -62,6 +62,9 @@ pub struct Run {
     pub not_set_up: BTreeSet<Scenario>,
     /// Scenarios skipped as "NOT CHECKED": they could not judge the target.
     pub unchecked: BTreeSet<Scenario>,
+    /// The run's `--json` report: every finding whole, where the console
+    /// shows one example per cause.
+    pub report: serde_json::Value,
     pub elapsed: Duration,
 }
 
@@ -80,6 +83,22 @@ impl Run {
             "{:?}: exit code {:?} after {:.2?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.bug, self.code, self.elapsed, self.stdout, self.stderr
         )
+    }
+
+    /// Whether the run said `text`: on the console, or in any text of its
+    /// JSON report (a finding the console grouped under another example).
+    pub fn said(&self, text: &str) -> bool {
+        fn holds(value: &serde_json::Value, text: &str) -> bool {
+            match value {
+                serde_json::Value::String(string) => string.contains(text),
+                serde_json::Value::Array(items) => items.iter().any(|item| holds(item, text)),
+                serde_json::Value::Object(members) => {
+                    members.values().any(|member| holds(member, text))
+                }
+                _ => false,
+            }
+        }
+        self.stdout.contains(text) || holds(&self.report, text)
     }
 
     /// Every scenario the run reported as failing, at any level.
@@ -337,6 +356,7 @@ pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
         findings: graded(non_strict),
         not_set_up: graded(&["not-set-up"]),
         unchecked: unchecked(&report),
+        report,
         stdout,
         stderr,
         elapsed,
