@@ -96,9 +96,10 @@ issuer=$(sed -n 's|^JWKS: *\(http://[^ ]*\)/api/auth/jwks$|\1|p' "$WORK/issuer.o
 start_server 18202 BETTER_AUTH_URL="$issuer" DATABASE_URL="$(database interop_issuer)"
 issuer_server=$SERVER_URL
 "$SUITE" --base-url "$issuer_server" --signing-key "$WORK/issuer.jwk.json" --token-issuer "$issuer" \
-  --strict --concurrency 8 >"$WORK/run2.out" 2>&1 \
+  --strict --verbose --concurrency 8 >"$WORK/run2.out" 2>&1 \
   || { cat "$WORK/run2.out"; die "the suite failed against the JWKS-mode server with its own issuer"; }
-# The key-lifecycle scenarios' times are informational lines: kept in the log.
+# The key-lifecycle scenarios' times are informational lines (--verbose
+# prints each): kept in the log.
 grep -E "^(conformance: |\[skipped\]|\[informational\] A key's life)" "$WORK/run2.out" >&2
 
 log "3/4: the misconfiguration: HS256 only, with Better Auth's own secret"

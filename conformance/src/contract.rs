@@ -186,6 +186,41 @@ impl InvalidInput {
     }
 }
 
+/// Whether the user can make a skipped scenario run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SkipKind {
+    /// The run lacks what the user can give it (a key, `--better-auth`, an
+    /// issuer the suite drives): the reason says how.
+    Unlockable,
+    /// The target lacks what the check needs (a logout route, JWTs of its
+    /// own), or the suite cannot judge it there yet: no flag helps.
+    Unsupported,
+}
+
+/// Why a scenario cannot run here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skip {
+    pub reason: String,
+    pub kind: SkipKind,
+}
+
+impl Skip {
+    pub fn unlockable(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            kind: SkipKind::Unlockable,
+        }
+    }
+
+    pub fn unsupported(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+            kind: SkipKind::Unsupported,
+        }
+    }
+}
+
 /// What a scenario needs of the run, as the feature files tag it
 /// (`@needs-secret`, `@load`, ...): a run that lacks it skips the scenario,
 /// with the reason.

@@ -115,7 +115,8 @@ fn an_untrusted_minting_key_leaves_the_minted_scenarios_not_checked() {
     let runtime = run::runtime();
     let secret = server::secret_for(Bug::None);
     let server = runtime.block_on(server::start(Bug::None, &secret));
-    let mut command = suite(&server.url, &["--users", "register"]);
+    // --verbose: a line for each skipped scenario.
+    let mut command = suite(&server.url, &["--users", "register", "--verbose"]);
     command.env(
         "BETTER_AUTH_SECRET",
         "a-secret-left-over-from-another-service",
@@ -219,7 +220,7 @@ fn a_target_without_account_routes_skips_their_scenarios() {
         ..server::Shape::default()
     };
     let server = runtime.block_on(server::start_shaped(Bug::None, &secret, shape));
-    let mut command = suite(&server.url, &["--secret", &secret]);
+    let mut command = suite(&server.url, &["--secret", &secret, "--verbose"]);
     command.args(["--tags", "@accounts"]);
     let (code, stdout, stderr) = run::run_bounded(command);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
@@ -370,7 +371,7 @@ fn a_paginated_list_is_followed_page_by_page() {
 fn a_list_cut_at_a_page_size_says_only_page_1_was_read() {
     let runtime = run::runtime();
     let (server, secret, users) = with_given_tasks(&runtime, server::Listing::ArrayPage, 15);
-    let mut command = suite(&server.url, &["--secret", &secret, "--strict"]);
+    let mut command = suite(&server.url, &["--secret", &secret, "--strict", "--verbose"]);
     command.args(["--tags", "@crud"]);
     as_given(&mut command, &users);
     let (code, stdout, stderr) = run::run_bounded(command);

@@ -369,7 +369,7 @@ fn resets_of_task_reads_are_never_an_existence_oracle() {
     let secret = server::secret_for(Bug::None);
     let server = runtime.block_on(server::start(Bug::None, &secret));
     let target = runtime.block_on(hostile::start(&server.url, Mode::ResetsTaskReads));
-    let args = ["--tags", "@cross-user", "--name", ": get$"];
+    let args = ["--tags", "@cross-user", "--name", ": get$", "--verbose"];
     let options = Options {
         args: args.map(ToOwned::to_owned).to_vec(),
         ..Options::default()

@@ -288,7 +288,9 @@ fn a_target_that_takes_the_user_from_the_token_passes_with_its_profile() {
     )
     .expect("write the profile");
     let mut command = run::suite_command(&server.url, &secret, run::CONCURRENCY);
-    command.arg("--strict").arg("--profile").arg(&profile);
+    command
+        .args(["--strict", "--verbose", "--profile"])
+        .arg(&profile);
     let (code, stdout, stderr) = run::run_bounded(command);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(

@@ -248,6 +248,8 @@ async fn scenarios_that_cannot_run_are_reported_skipped() {
         "register".to_owned(),
         "--junit".to_owned(),
         junit.display().to_string(),
+        // A line for each skipped scenario.
+        "--verbose".to_owned(),
     ];
     let output = tokio::task::spawn_blocking(move || {
         suite(&args.iter().map(String::as_str).collect::<Vec<_>>())

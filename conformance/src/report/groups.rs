@@ -3,8 +3,6 @@
 //! the routes and scenarios it covers and one full example, not one block
 //! per route. A known cause (a hint) groups across scenario families; an
 //! unknown one groups by family, grade, check and answer status.
-//!
-//! Issue 17 work in progress: not yet called by the writers.
 
 use std::collections::BTreeSet;
 
@@ -40,6 +38,23 @@ impl<'a> Group<'a> {
     /// The finding shown in full.
     pub fn example(&self) -> (&'a ScenarioResult, &'a Failure) {
         self.findings[0]
+    }
+
+    /// Whether a known cause (a hint) joins the findings, rather than
+    /// their being alike (family, grade, check and status).
+    pub fn known_cause(&self) -> bool {
+        matches!(self.key, Key::Known(..))
+    }
+
+    /// The promises the findings break, once each, in report order.
+    pub fn promises(&self) -> Vec<&'a str> {
+        let mut promises: Vec<&'a str> = Vec::new();
+        for (result, _) in &self.findings {
+            if !promises.contains(&result.promise.as_str()) {
+                promises.push(&result.promise);
+            }
+        }
+        promises
     }
 
     /// `METHOD /path` of each finding's request, ids masked, once each.

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::contract::SkipKind;
 use crate::report::finding::{Check, Failure, Grade};
 use crate::report::hints::Hint;
 use crate::report::redact::{self, BODY_EXCERPT_BYTES, excerpt, header_value};
@@ -92,6 +93,9 @@ struct ScenarioEntry<'a> {
     verdict: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    /// For `skipped`: whether the user can make it run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skip_kind: Option<SkipKind>,
     #[serde(flatten)]
     ids: Ids,
     findings: Vec<Finding<'a>>,
@@ -196,7 +200,11 @@ fn scenario(result: &ScenarioResult, show_tokens: bool) -> ScenarioEntry<'_> {
     let reason = match &result.verdict {
         Verdict::ExpectedFailure { reason }
         | Verdict::UnexpectedPass { reason }
-        | Verdict::Skipped { reason } => Some(reason.as_str()),
+        | Verdict::Skipped { reason, .. } => Some(reason.as_str()),
+        _ => None,
+    };
+    let skip_kind = match &result.verdict {
+        Verdict::Skipped { kind, .. } => Some(*kind),
         _ => None,
     };
     ScenarioEntry {
@@ -204,6 +212,7 @@ fn scenario(result: &ScenarioResult, show_tokens: bool) -> ScenarioEntry<'_> {
         scenario: &result.scenario,
         verdict: result.verdict.label(),
         reason,
+        skip_kind,
         ids: Ids::of(taxonomy::classify(result, None)),
         findings: result
             .findings()

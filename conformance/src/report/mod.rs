@@ -16,6 +16,7 @@ pub mod redact;
 pub mod results;
 pub mod safe;
 pub mod sarif;
+pub mod skips;
 pub mod taxonomy;
 pub mod text;
 

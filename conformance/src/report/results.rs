@@ -1,6 +1,7 @@
 //! What a run found, scenario by scenario and promise by promise: the one
 //! record the console summary and every report file are written from.
 
+use crate::contract::{Skip, SkipKind};
 use crate::report::finding::Failure;
 use crate::report::redact::conceal;
 
@@ -21,9 +22,10 @@ pub enum Verdict {
     UnexpectedPass {
         reason: String,
     },
-    /// Could not run here.
+    /// Could not run here; `kind` says whether the user can change that.
     Skipped {
         reason: String,
+        kind: SkipKind,
     },
 }
 
@@ -126,11 +128,14 @@ impl ScenarioResult {
     }
 
     /// A scenario that could not run here.
-    pub fn skipped(promise: String, scenario: String, reason: String) -> Self {
+    pub fn skipped(promise: String, scenario: String, skip: Skip) -> Self {
         Self {
             promise,
             scenario,
-            verdict: Verdict::Skipped { reason },
+            verdict: Verdict::Skipped {
+                reason: skip.reason,
+                kind: skip.kind,
+            },
             finding: None,
             deviations: Vec::new(),
             must: true,
@@ -330,7 +335,7 @@ impl RunReport {
                 .iter()
                 .filter(|result| result.promise == row.promise && (result.must || row.must == 0))
                 .find_map(|result| match &result.verdict {
-                    Verdict::Skipped { reason } => Some(reason.clone()),
+                    Verdict::Skipped { reason, .. } => Some(reason.clone()),
                     _ => None,
                 });
         }

@@ -16,7 +16,7 @@ use crate::report::taxonomy::Rule;
 const INDENT: &str = "          ";
 
 /// The first words of a finding of this grade.
-fn grade_words(grade: Grade) -> &'static str {
+pub fn grade_words(grade: Grade) -> &'static str {
     match grade {
         Grade::Broken => "promise broken",
         Grade::Deviation => {

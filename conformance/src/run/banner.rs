@@ -10,7 +10,8 @@ use crate::tokens::PublicKey;
 /// What the run found out while preparing, for the banner.
 pub struct Banner<'a> {
     pub base_url: &'a str,
-    pub bundled: bool,
+    /// The bundled server's database, when the target is that server.
+    pub bundled: Option<&'a str>,
     pub profile: &'a Profile,
     /// The OpenAPI document and how the profile came about.
     pub api: &'a Settled,
@@ -23,11 +24,10 @@ pub struct Banner<'a> {
 impl Banner<'_> {
     /// To stderr: stdout is the scenarios'.
     pub fn print(&self) {
-        let bundled = if self.bundled {
-            " (bundled reference server)"
-        } else {
-            ""
-        };
+        let bundled = self
+            .bundled
+            .map(|database| format!(" (bundled reference server, on {database})"))
+            .unwrap_or_default();
         eprintln!("target:  {}{bundled}", self.base_url);
         eprintln!("openapi: {}", self.api.document_line());
         eprintln!("profile: {}", self.api.profile_line());

@@ -202,10 +202,15 @@ pub struct Cli {
     #[arg(long)]
     pub strict: bool,
 
-    /// Print every finding's full report as its scenario ends, besides the
-    /// findings grouped by cause at the end.
-    #[arg(long)]
+    /// Also print cucumber's step log, every finding's full report as its
+    /// scenario ends, every skipped scenario and every informational note.
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
     pub verbose: bool,
+
+    /// Print only the summary, the findings groups' headlines and the
+    /// warnings: no banner, no progress, no matrix.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 
     /// Print tokens in full in failure reports and curl commands.
     #[arg(long)]

@@ -116,8 +116,8 @@ fn print_feature(feature: &Feature, selection: &Selection) {
     }
     println!("{}:", feature.name);
     for scenario in chosen {
-        if let Some(reason) = selection.skip_reason(feature, scenario) {
-            println!("  {}  [skipped: {reason}]", scenario.name);
+        if let Some(skip) = selection.skip_reason(feature, scenario) {
+            println!("  {}  [skipped: {}]", scenario.name, skip.reason);
         } else {
             println!("  {}", scenario.name);
             for step in feature

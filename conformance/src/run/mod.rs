@@ -5,10 +5,12 @@
 pub mod api;
 pub mod banner;
 pub mod cli;
+pub mod cucumber_json;
 pub mod dry_run;
 pub mod features;
 pub mod plan;
 pub mod prepare;
+pub mod progress;
 pub mod reports;
 pub mod rerun;
 pub mod scenarios;
@@ -74,7 +76,7 @@ fn list(plan: &RunPlan) {
         let tags: Vec<String> = planned.tags.iter().map(|tag| format!("@{tag}")).collect();
         let skip = planned
             .skip
-            .map(|reason| format!("  [skipped: {reason}]"))
+            .map(|skip| format!("  [skipped: {}]", skip.reason))
             .unwrap_or_default();
         println!("{}  [{grade} {}]{skip}", planned.id, tags.join(" "));
     }

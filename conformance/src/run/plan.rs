@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::report::console::Detail;
 use crate::report::expected::ExpectedFailures;
 use crate::run::api::{ApiPlan, DocumentSource};
 use crate::run::cli::Cli;
@@ -84,6 +85,8 @@ pub struct RunPlan {
     pub outputs: Outputs,
     /// Non-strict findings fail the run too.
     pub strict: bool,
+    /// `--quiet`, `--verbose` or neither.
+    pub detail: Detail,
     /// Scenarios at once: one with given users, who are shared.
     pub concurrency: usize,
     pub load: Option<LoadPlan>,
@@ -99,6 +102,7 @@ impl RunPlan {
             None => Features::embedded()?,
         };
         let (profile, api) = profile_and_api(&cli)?;
+        let detail = detail(&cli);
         let connection = Connection::from_cli(&cli);
         let target = target(&cli)?;
         let sources = match &target {
@@ -120,7 +124,7 @@ impl RunPlan {
                 name: cli.name,
                 only,
                 strict: cli.strict,
-                verbose: cli.verbose,
+                detail,
                 load: cli.load.is_some(),
                 unavailable: sources.unavailable(),
             },
@@ -150,6 +154,7 @@ impl RunPlan {
                 record: cli.record_failures,
             },
             strict: cli.strict,
+            detail,
             show_tokens: cli.show_tokens,
         })
     }
@@ -222,4 +227,14 @@ fn fresh_secret() -> String {
         uuid::Uuid::new_v4().simple(),
         uuid::Uuid::new_v4().simple()
     )
+}
+
+fn detail(cli: &Cli) -> Detail {
+    if cli.quiet {
+        Detail::Quiet
+    } else if cli.verbose {
+        Detail::Verbose
+    } else {
+        Detail::Normal
+    }
 }

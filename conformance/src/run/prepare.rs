@@ -5,7 +5,7 @@
 use ed25519_dalek::SigningKey;
 use serde_json::json;
 
-use crate::contract::Capability;
+use crate::contract::{Capability, Skip};
 use crate::run::scenarios::Selection;
 use crate::run::sources::{Sources, key_gaps};
 use crate::target::http::Client;
@@ -65,7 +65,7 @@ pub fn trusted_minter(
     for capability in lost.into_iter().rev() {
         selection
             .unavailable
-            .insert(0, (capability, reason.clone()));
+            .insert(0, (capability, Skip::unlockable(reason.clone())));
     }
     (None, Vec::new())
 }

@@ -1,12 +1,11 @@
-//! Running the scenarios: selection, skips with their reasons, the console
-//! and Cucumber JSON writers, cleanup after each scenario, and each
-//! scenario's verdict.
+//! Running the scenarios: selection, skips with their reasons, progress,
+//! cucumber's writers (its step log with `--verbose`, its JSON report),
+//! cleanup after each scenario, and each scenario's verdict.
 
 use std::collections::BTreeSet;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::io;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use cucumber::event::{ScenarioFinished, StepError};
 use cucumber::gherkin::tagexpr::TagOperation;
@@ -17,19 +16,15 @@ use cucumber::{World as _, WriterExt as _, writer};
 use futures::FutureExt as _;
 use regex::Regex;
 
-use crate::contract::Capability;
+use crate::contract::{Capability, Skip};
+use crate::report::console::Detail;
 use crate::report::finding::{Check, Failure, Grade};
-use crate::report::results::{Origin, ScenarioResult, scenario_id};
+use crate::report::results::{Origin, ScenarioResult, Verdict, scenario_id};
 use crate::report::{taxonomy, text};
+use crate::run::cucumber_json::{Output, ReportFileError};
 use crate::run::features::Features;
+use crate::run::progress::Progress;
 use crate::world::ContractWorld;
-
-#[derive(Debug, thiserror::Error)]
-#[error("could not write the report file {path}: {source}")]
-pub struct ReportFileError {
-    path: PathBuf,
-    source: io::Error,
-}
 
 /// Which scenarios run, and which are skipped and why.
 pub struct Selection {
@@ -39,11 +34,12 @@ pub struct Selection {
     pub only: Option<BTreeSet<String>>,
     /// What this run cannot give the scenarios that need it, with the
     /// reason; the first that a scenario's tags name is its skip reason.
-    pub unavailable: Vec<(Capability, String)>,
+    pub unavailable: Vec<(Capability, Skip)>,
     /// `@should` scenarios fail the run too.
     pub strict: bool,
-    /// `--verbose`: every finding's block as its scenario ends.
-    pub verbose: bool,
+    /// `--verbose` shows the step log and every finding's block as its
+    /// scenario ends; the progress bar shows otherwise, unless `--quiet`.
+    pub detail: Detail,
     /// `--load`: the `@load` scenario runs, and only it; without, never.
     pub load: bool,
 }
@@ -66,12 +62,12 @@ impl Selection {
     }
 
     /// Why a chosen scenario cannot run here, if it cannot.
-    pub fn skip_reason(&self, feature: &Feature, scenario: &Scenario) -> Option<String> {
+    pub fn skip_reason(&self, feature: &Feature, scenario: &Scenario) -> Option<Skip> {
         let has = |tag: &str| feature.tags.iter().chain(&scenario.tags).any(|t| t == tag);
         self.unavailable
             .iter()
             .find(|(capability, _)| has(capability.tag()))
-            .map(|(_, reason)| reason.clone())
+            .map(|(_, skip)| skip.clone())
     }
 
     fn runs(&self, feature: &Feature, scenario: &Scenario) -> bool {
@@ -124,7 +120,7 @@ pub struct Planned {
     /// Its own tags and its feature's, without the grade.
     pub tags: Vec<String>,
     /// Why it cannot run here, when it cannot.
-    pub skip: Option<String>,
+    pub skip: Option<Skip>,
 }
 
 /// Every chosen scenario, and for those that cannot run, why.
@@ -214,6 +210,7 @@ fn record(
     world: Option<&mut ContractWorld>,
     strict: bool,
     verbose: bool,
+    progress: &Progress,
 ) {
     let (finding, deviations, show_tokens, unjudged) = match world {
         Some(world) => {
@@ -232,10 +229,12 @@ fn record(
         // Stopped for want of a verdict: what stopped it is not a finding,
         // and the scenario is no verdict on its promise; the deviations
         // seen before it stopped stay on record.
-        Some(reason) => {
-            ScenarioResult::skipped(feature.name.clone(), scenario.name.clone(), reason)
-                .noting(deviations)
-        }
+        Some(reason) => ScenarioResult::skipped(
+            feature.name.clone(),
+            scenario.name.clone(),
+            Skip::unsupported(reason),
+        )
+        .noting(deviations),
         None => ScenarioResult::graded(
             feature.name.clone(),
             scenario.name.clone(),
@@ -246,106 +245,30 @@ fn record(
     }
     .must(!is_should(feature, scenario))
     .at(origin(feature, scenario));
-    // The scenario's findings in one block, written whole, so that a
-    // deviation stands with the finding of its scenario.
-    let blocks: Vec<String> = result
-        .findings()
-        .map(|finding| {
-            text::classified_block(
-                finding,
-                taxonomy::classify(&result, Some(finding)),
-                show_tokens,
-            )
-        })
-        .collect();
-    if verbose && !blocks.is_empty() {
-        println!("{}\n", blocks.join("\n\n"));
+    if verbose {
+        print_findings(&result, show_tokens);
     }
+    progress.ended(result.verdict == Verdict::Failed);
     if let Ok(mut results) = RESULTS.lock() {
         results.push(result);
     }
 }
 
-/// Cucumber's JSON report file, or nowhere when it was not asked for. Its
-/// writer writes the whole report when the run finishes: written beside the
-/// file and renamed there when dropped, so that a run cut short by a signal
-/// leaves the old file (or none), never an empty or half one.
-enum Output {
-    File {
-        file: BufWriter<File>,
-        partial: PathBuf,
-        path: PathBuf,
-        written: bool,
-    },
-    /// A path that is not a file (`/dev/stdout`, a pipe): written as it is.
-    Stream(BufWriter<File>),
-    Nowhere,
-}
-
-impl Output {
-    fn create(path: Option<&Path>) -> Result<Self, ReportFileError> {
-        let Some(path) = path else {
-            return Ok(Self::Nowhere);
-        };
-        let error = |source| ReportFileError {
-            path: path.to_owned(),
-            source,
-        };
-        if std::fs::metadata(path).is_ok_and(|metadata| !metadata.is_file()) {
-            return File::create(path)
-                .map(|file| Self::Stream(BufWriter::new(file)))
-                .map_err(error);
-        }
-        let mut partial = path.as_os_str().to_owned();
-        partial.push(".partial");
-        let partial = PathBuf::from(partial);
-        let file = File::create(&partial).map_err(error)?;
-        Ok(Self::File {
-            file: BufWriter::new(file),
-            partial,
-            path: path.to_owned(),
-            written: false,
+/// The scenario's findings in one block, written whole, so that a
+/// deviation stands with the finding of its scenario.
+fn print_findings(result: &ScenarioResult, show_tokens: bool) {
+    let blocks: Vec<String> = result
+        .findings()
+        .map(|finding| {
+            text::classified_block(
+                finding,
+                taxonomy::classify(result, Some(finding)),
+                show_tokens,
+            )
         })
-    }
-}
-
-impl Write for Output {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        match self {
-            Self::File { file, written, .. } => {
-                *written = true;
-                file.write(bytes)
-            }
-            Self::Stream(file) => file.write(bytes),
-            Self::Nowhere => Ok(bytes.len()),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Self::File { file, .. } | Self::Stream(file) => file.flush(),
-            Self::Nowhere => Ok(()),
-        }
-    }
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        if let Self::File {
-            file,
-            partial,
-            path,
-            written,
-        } = self
-        {
-            let whole =
-                *written && file.flush().is_ok() && std::fs::rename(&*partial, &*path).is_ok();
-            if whole {
-                println!("wrote {}", path.display());
-            } else {
-                let _ = std::fs::remove_file(&*partial);
-            }
-        }
+        .collect();
+    if !blocks.is_empty() {
+        println!("{}\n", blocks.join("\n\n"));
     }
 }
 
@@ -355,14 +278,24 @@ pub async fn run(
     concurrency: usize,
     cucumber_json: Option<&Path>,
 ) -> Result<Tally, ReportFileError> {
-    let (strict, verbose) = (selection.strict, selection.verbose);
+    let strict = selection.strict;
+    let verbose = selection.detail == Detail::Verbose;
     let order = features.scenario_ids();
     let skipped = skipped(&features, &selection);
-    // Cucumber's own console (its step log and its closing summary) is not
-    // shown: the scenarios' findings and the suite's summary are the one
-    // account of the run. The writer still counts, for parsing and hook
-    // errors.
-    let writer = writer::Basic::raw(io::sink(), writer::Coloring::Never, 0)
+    let runs = chosen(&features, &selection)
+        .filter(|(feature, scenario)| selection.skip_reason(feature, scenario).is_none())
+        .count();
+    let progress = Arc::new(Progress::start(runs, selection.detail));
+    let ended = Arc::clone(&progress);
+    // Cucumber's step log only with --verbose: by default the findings
+    // grouped by cause and the suite's summary are the one account of the
+    // run. The writer still counts, for parsing and hook errors.
+    let log: Box<dyn io::Write> = if verbose {
+        Box::new(io::stdout())
+    } else {
+        Box::new(io::sink())
+    };
+    let writer = writer::Basic::raw(log, writer::Coloring::Never, 0)
         .summarized()
         .tee::<ContractWorld, _>(writer::Json::for_tee(Output::create(cucumber_json)?))
         .normalized();
@@ -386,6 +319,7 @@ pub async fn run(
                 world.as_deref_mut(),
                 strict,
                 verbose,
+                &ended,
             );
             async move {
                 if let Some(world) = world {
@@ -398,6 +332,7 @@ pub async fn run(
             selection.runs(feature, scenario)
         })
         .await;
+    progress.finish();
     // Failed steps are in the results; these are failures outside scenarios.
     let execution_failed = finished.parsing_errors() + finished.hook_errors() > 0;
     // The writers flush their files when dropped.

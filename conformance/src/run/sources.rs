@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::contract::Capability;
+use crate::contract::{Capability, Skip};
 use crate::run::cli::Cli;
 use crate::target::profile::Profile;
 use crate::target::users::UserSource;
@@ -182,55 +182,61 @@ impl Sources {
         )
     }
 
-    /// What the scenarios need and these sources cannot give, and why.
-    pub fn unavailable(&self) -> Vec<(Capability, String)> {
+    /// What the scenarios need and these sources cannot give, and why: all
+    /// of it the user can give.
+    pub fn unavailable(&self) -> Vec<(Capability, Skip)> {
         let mut unavailable = Vec::new();
+        let mut lacks = |capability, reason: &str| {
+            unavailable.push((capability, Skip::unlockable(reason)));
+        };
         if self.minter.is_none() {
-            unavailable.push((
+            lacks(
                 Capability::SigningKey,
-                "needs a key the target trusts to mint tokens: pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`".to_owned(),
-            ));
+                "needs a key the target trusts to mint tokens: pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`",
+            );
         }
         if let Some(minter) = &self.minter {
             if minter.issuer().is_none() {
-                unavailable.push((
+                lacks(
                     Capability::ExpectedIssuer,
-                    "needs the `iss` the target expects, and its tokens claim none: set `issuer` in the profile's [claims] (or pass --signing-key with --token-issuer)".to_owned(),
-                ));
+                    "needs the `iss` the target expects, and its tokens claim none: set `issuer` in the profile's [claims] (or pass --signing-key with --token-issuer)",
+                );
             }
             if minter.audience().is_none() {
-                unavailable.push((
+                lacks(
                     Capability::ExpectedAudience,
-                    "needs the `aud` the target expects, and its tokens claim none: set `audience` in the profile's [claims] (or pass --signing-key with --token-audience)".to_owned(),
-                ));
+                    "needs the `aud` the target expects, and its tokens claim none: set `audience` in the profile's [claims] (or pass --signing-key with --token-audience)",
+                );
             }
         }
         if !matches!(self.minter, Some(Minter::Hs256(..))) {
-            unavailable.push((
+            lacks(
                 Capability::Secret,
-                "needs the target's HS256 secret: pass --secret".to_owned(),
-            ));
+                "needs the target's HS256 secret: pass --secret",
+            );
+        }
+        if self.issuer.is_none() {
+            lacks(
+                Capability::IssuerControl,
+                "needs an issuer the suite can drive: run `todo-conformance issuer`, point the target at it, and pass the key file it wrote as --signing-key",
+            );
         }
         // Known before the run unless they come from --better-auth's JWKS:
         // --list says which key types are missing too.
         if let Some(keys) = self.known_keys() {
             unavailable.extend(key_gaps(&keys, self.spare_keys.is_empty()));
         }
-        if self.issuer.is_none() {
-            unavailable.push((
-                Capability::IssuerControl,
-                "needs an issuer the suite can drive: run `todo-conformance issuer`, point the target at it, and pass the key file it wrote as --signing-key".to_owned(),
-            ));
-        }
         unavailable
     }
 
     /// The load scenario needs many fresh users; given users are two.
-    pub fn load_unavailable(&self) -> Option<(Capability, String)> {
+    pub fn load_unavailable(&self) -> Option<(Capability, Skip)> {
         (self.users == UserSource::Given).then(|| {
             (
                 Capability::Load,
-                "the load scenario needs many fresh users, and --users given has two".to_owned(),
+                Skip::unlockable(
+                    "the load scenario needs many fresh users, and --users given has two: run it with made-up users",
+                ),
             )
         })
     }
@@ -260,33 +266,44 @@ fn key_file(
 
 /// The key-dependent capabilities `keys` (the target's trusted public keys)
 /// cannot give, with the reason; `no_spare` when the suite holds only the
-/// key it mints with.
-pub fn key_gaps(keys: &[PublicKey], no_spare: bool) -> Vec<(Capability, String)> {
-    let known = if keys.is_empty() {
-        "the suite knows none of the target's public keys (pass --better-auth URL for its JWKS, or --signing-key)".to_owned()
+/// key it mints with. Knowing none of its keys, every attack is the user's
+/// to unlock, in one reason; knowing some, an attack on a key type the
+/// target does not have cannot run against it.
+pub fn key_gaps(keys: &[PublicKey], no_spare: bool) -> Vec<(Capability, Skip)> {
+    let missing = Family::ALL
+        .into_iter()
+        .filter(|family| !keys.iter().any(|key| key.family() == *family))
+        .map(|family| (Capability::key_of(family), family.name()))
+        .chain(
+            (!keys.iter().any(PublicKey::is_p256))
+                .then_some((Capability::P256Key, "ES256 (P-256)")),
+        );
+    let mut gaps: Vec<(Capability, Skip)> = if keys.is_empty() {
+        missing
+            .map(|(capability, _)| {
+                (capability, Skip::unlockable(
+                    "needs the target's public keys, and the suite knows none: pass --better-auth URL for its JWKS, or --signing-key",
+                ))
+            })
+            .collect()
     } else {
         let described: Vec<String> = keys.iter().map(PublicKey::describe).collect();
-        format!("the target's keys are {}", described.join(", "))
+        missing
+            .map(|(capability, name)| {
+                let reason = format!(
+                    "needs a trusted {name} public key, and the target's keys are {}",
+                    described.join(", ")
+                );
+                (capability, Skip::unsupported(reason))
+            })
+            .collect()
     };
-    let mut gaps = Vec::new();
-    for family in Family::ALL {
-        if !keys.iter().any(|key| key.family() == family) {
-            gaps.push((
-                Capability::key_of(family),
-                format!("needs a trusted {} public key, and {known}", family.name()),
-            ));
-        }
-    }
-    if !keys.iter().any(PublicKey::is_p256) {
-        gaps.push((
-            Capability::P256Key,
-            format!("needs a trusted ES256 (P-256) public key, and {known}"),
-        ));
-    }
     if no_spare {
         gaps.push((
             Capability::TwoKeys,
-            "needs two trusted keys whose private halves the suite holds: run `todo-conformance issuer` with two --alg and pass its key file to --signing-key".to_owned(),
+            Skip::unlockable(
+                "needs two trusted keys whose private halves the suite holds: run `todo-conformance issuer` with two --alg and pass its key file to --signing-key",
+            ),
         ));
     }
     gaps

@@ -22,6 +22,11 @@ async fn alice_is_signed_in(world: &mut ContractWorld) {
     world.alice().await.map(drop).or_stop(world);
 }
 
+#[given("Alice holds a token that expired an hour ago")]
+async fn alice_holds_an_expired_token(world: &mut ContractWorld) {
+    world.hold_expired_token().await.or_stop(world);
+}
+
 #[when(expr = "someone calls {route} on Alice's task with {credentials}")]
 async fn someone_calls(world: &mut ContractWorld, route: Route, credentials: Credentials) {
     world

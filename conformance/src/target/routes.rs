@@ -9,7 +9,7 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::contract::Capability;
+use crate::contract::{Capability, Skip};
 use crate::target::http::{Client, Exchange};
 use crate::target::profile::Profile;
 
@@ -18,19 +18,19 @@ use crate::target::profile::Profile;
 /// account routes are found, and proved with a fresh account, by
 /// `target::accounts`: a login answering 401 to a bad body is no sign that
 /// it is absent.
-pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(Capability, String)> {
+pub async fn missing_routes(client: &Client, profile: &Profile) -> Vec<(Capability, Skip)> {
     let mut missing = Vec::new();
     if !profile.user_in_path() {
         missing.push((
             Capability::UserInPath,
-            format!(
+            Skip::unsupported(format!(
                 "the profile's routes ({}) take the user from the token: there is no path naming another user",
                 profile.routes.tasks
-            ),
+            )),
         ));
     }
     if let Some(reason) = absent(client, Method::POST, &profile.routes.logout, None).await {
-        missing.push((Capability::Logout, reason));
+        missing.push((Capability::Logout, Skip::unsupported(reason)));
     }
     missing
 }

@@ -21,7 +21,7 @@ pub struct Holdings<'a> {
     pub bob: Option<&'a Account>,
     /// The key the target trusts, if the run has it.
     pub minter: Option<&'a Minter>,
-    /// The claims of the expired token an earlier step sent, for its
+    /// The claims of the expired token an earlier step minted, for its
     /// control: "a token that expired an hour ago" sets them, "the same
     /// token expiring in an hour" signs them again.
     pub expired: &'a mut Option<Value>,

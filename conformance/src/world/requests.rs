@@ -117,6 +117,15 @@ impl ContractWorld {
         Ok(())
     }
 
+    /// Mints Alice a token that expired an hour ago, and sends nothing: the
+    /// control renews its claims, so that it checks the renewed token alone.
+    pub async fn hold_expired_token(&mut self) -> Outcome {
+        let alice = self.alice().await?;
+        self.credentials(Credentials::ExpiredAnHourAgo, &alice)
+            .await
+            .map(drop)
+    }
+
     /// The headers presenting `credentials` as Alice's; provisions Bob when
     /// they are built from his token.
     pub(super) async fn credentials(
@@ -155,7 +164,7 @@ impl ContractWorld {
                 "a JWT for Alice to forge variants of",
                 "the target's token is not a JWT with a JSON payload",
             ),
-            Lacking::ExpiredToken => ("an expired token from an earlier step", "none was sent"),
+            Lacking::ExpiredToken => ("an expired token from an earlier step", "none was minted"),
         };
         self.failure_about(None, expected, actual)
     }

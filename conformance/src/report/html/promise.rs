@@ -46,7 +46,7 @@ fn skipped(results: &[&ScenarioResult]) -> Markup {
     let skipped: Vec<(&str, &str)> = results
         .iter()
         .filter_map(|result| match &result.verdict {
-            Verdict::Skipped { reason } => Some((result.scenario.as_str(), reason.as_str())),
+            Verdict::Skipped { reason, .. } => Some((result.scenario.as_str(), reason.as_str())),
             _ => None,
         })
         .collect();

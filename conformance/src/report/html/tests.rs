@@ -2,6 +2,7 @@
 
 use super::matrix::anchor;
 use super::*;
+use crate::contract::SkipKind;
 use crate::report::finding::{Check, Failure, Grade};
 use crate::report::hints::Hint;
 use crate::report::results::{Informational, Origin, ScenarioResult, Verdict};
@@ -66,6 +67,7 @@ fn sample() -> RunReport {
                 "Bob lists",
                 Verdict::Skipped {
                     reason: reason("needs a second user"),
+                    kind: SkipKind::Unlockable,
                 },
             ),
             result(
@@ -282,6 +284,7 @@ fn a_promise_nobody_verified_says_not_checked() {
         "on list",
         Verdict::Skipped {
             reason: reason("needs a key"),
+            kind: SkipKind::Unlockable,
         },
     ));
     let page = render(&report);

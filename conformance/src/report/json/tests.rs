@@ -2,6 +2,7 @@
 //! docs/json-report.md, NOT CHECKED and redaction.
 
 use super::*;
+use crate::contract::Skip;
 
 #[test]
 fn a_promise_nobody_verified_says_not_checked() {
@@ -9,7 +10,7 @@ fn a_promise_nobody_verified_says_not_checked() {
         scenarios: vec![ScenarioResult::skipped(
             "Expired token".to_owned(),
             "on list".to_owned(),
-            "needs a key".to_owned(),
+            Skip::unlockable("needs a key"),
         )],
         ..RunReport::default()
     };
@@ -128,7 +129,7 @@ fn every_field_is_documented_and_the_example_is_current() {
             ScenarioResult::skipped(
                 "Expired token".to_owned(),
                 "s".to_owned(),
-                "no key".to_owned(),
+                Skip::unlockable("no key"),
             ),
         ],
         ..RunReport::default()

@@ -171,14 +171,14 @@ fn status(
             skipped(format!("expected failure: {}", reason_text(reason))),
             Some(report),
         ),
-        Verdict::Skipped { reason } if not_checked => (
+        Verdict::Skipped { reason, .. } if not_checked => (
             skipped(format!(
                 "NOT CHECKED (the promise is unverified): {}",
                 reason_text(reason)
             )),
             None,
         ),
-        Verdict::Skipped { reason } => (skipped(reason_text(reason)), None),
+        Verdict::Skipped { reason, .. } => (skipped(reason_text(reason)), None),
     }
 }
 

@@ -2,6 +2,7 @@
 //! run, the ids, and hostile text read back by quick-junit's own parser.
 
 use super::*;
+use crate::contract::{Skip, SkipKind};
 use crate::report::finding::{Check, Failure, Grade};
 use crate::report::results::Origin;
 
@@ -36,7 +37,7 @@ fn a_promise_nobody_verified_says_not_checked() {
     let skipped = ScenarioResult::skipped(
         "Expired token".to_owned(),
         "on list".to_owned(),
-        "needs a key".to_owned(),
+        Skip::unlockable("needs a key"),
     );
     let report = RunReport {
         scenarios: vec![result("ok", Verdict::Passed, None), skipped],
@@ -90,6 +91,7 @@ fn each_verdict_has_its_junit_form() {
                 "cannot",
                 Verdict::Skipped {
                     reason: "needs a key".to_owned(),
+                    kind: SkipKind::Unlockable,
                 },
                 None,
             ),
@@ -165,6 +167,7 @@ fn a_hostile_body_and_reason_keep_the_xml_well_formed() {
                 "cannot",
                 Verdict::Skipped {
                     reason: format!("NOT CHECKED: redirect to {body}"),
+                    kind: SkipKind::Unlockable,
                 },
                 None,
             ),

@@ -1,6 +1,7 @@
 //! The tally's tests: rows per promise, and promises NOT CHECKED.
 
 use super::*;
+use crate::contract::SkipKind;
 
 fn result(promise: &str, verdict: Verdict) -> ScenarioResult {
     ScenarioResult::with_verdict(promise, "s", verdict)
@@ -11,6 +12,7 @@ fn skipped(promise: &str, reason: &str) -> ScenarioResult {
         promise,
         Verdict::Skipped {
             reason: reason.to_owned(),
+            kind: SkipKind::Unlockable,
         },
     )
 }
@@ -58,6 +60,7 @@ fn rows_count_each_verdict_under_its_promise() {
                 "Cross-user",
                 Verdict::Skipped {
                     reason: "r".to_owned(),
+                    kind: SkipKind::Unlockable,
                 },
             ),
         ],

@@ -73,7 +73,7 @@ impl Session {
         // CI step that kills slow steps must find, and the console's closing
         // words (the tally, the warnings) stay its last lines.
         let written = reports::write(&self.outputs, &report);
-        report::console::print(&report, &applied.not_run);
+        report::console::print(&report, &applied.not_run, self.detail);
         self.shut_down().await?;
         written?;
         let failed = report.fails_run() || tally.execution_failed;

@@ -14,7 +14,8 @@ use std::time::Instant;
 
 use anyhow::anyhow;
 
-use crate::contract::Capability;
+use crate::contract::{Capability, Skip};
+use crate::report::console::Detail;
 use crate::report::expected::ExpectedFailures;
 use crate::run::api::{ApiPlan, Settled};
 use crate::run::banner::Banner;
@@ -50,6 +51,10 @@ pub async fn run(plan: RunPlan) -> anyhow::Result<ExitCode> {
         Target::External { url } => Ok(url.clone()),
         Target::Bundled { secret } => {
             let secret = secret.clone();
+            // The banner says where it runs, once it is up.
+            if session.detail != Detail::Quiet {
+                eprintln!("starting the bundled reference server...");
+            }
             tokio::select! {
                 server = preflight::start_bundled(&secret) => server
                     .map(|server| session.bundled.insert(server).url())
@@ -86,6 +91,8 @@ struct Session {
     started_at: String,
     profile: Profile,
     strict: bool,
+    /// How much the console says.
+    detail: Detail,
     expected: Option<ExpectedFailures>,
     outputs: Outputs,
     /// Credentials shown in full in reports (`--show-tokens`).
@@ -125,6 +132,7 @@ impl Session {
             started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             profile: plan.profile,
             strict: plan.strict,
+            detail: plan.detail,
             expected: plan.expected,
             outputs: plan.outputs,
             show_tokens: plan.show_tokens,
@@ -254,9 +262,10 @@ impl Session {
             settled.write(path)?;
         }
         if settled.document.is_none() {
-            selection
-                .unavailable
-                .push((Capability::OpenApi, settled.absent.clone()));
+            selection.unavailable.push((
+                Capability::OpenApi,
+                Skip::unlockable(settled.absent.clone()),
+            ));
         }
         Ok(settled)
     }
@@ -268,9 +277,12 @@ impl Session {
         keys: &[PublicKey],
         settled: &Settled,
     ) {
+        if self.detail == Detail::Quiet {
+            return;
+        }
         Banner {
             base_url: &self.base_url,
-            bundled: self.bundled.is_some(),
+            bundled: self.bundled.as_ref().map(RunningServer::database),
             profile: &self.profile,
             api: settled,
             sources,

@@ -14,7 +14,7 @@ pub mod trust;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::contract::Capability;
+use crate::contract::{Capability, Skip};
 use crate::target::http::{Client, Exchange};
 use crate::target::profile::Profile;
 use crate::target::routes;
@@ -45,7 +45,7 @@ const SIGN_UP: &[&str] = &[
 /// Finds the target's sign-up and login routes, writes them into the
 /// profile, and proves them: a fresh account signs up and logs in. Returns
 /// what the account scenarios cannot have here, with the reason.
-pub async fn discover(client: &Client, profile: &mut Profile) -> Vec<(Capability, String)> {
+pub async fn discover(client: &Client, profile: &mut Profile) -> Vec<(Capability, Skip)> {
     let control = probe(client, &format!("/todo-conformance-absent-{}", fresh())).await;
     let login = find(client, &profile.routes.login, LOGIN, control.as_ref()).await;
     let sign_up = find(client, &profile.routes.register, SIGN_UP, control.as_ref()).await;
@@ -64,14 +64,14 @@ pub async fn discover(client: &Client, profile: &mut Profile) -> Vec<(Capability
         Ok(Some(_)) => Vec::new(),
         Ok(None) => vec![(
             Capability::IssuedJwt,
-            format!(
+            Skip::unsupported(format!(
                 "the token {} answers is not a JWT (an opaque session token, say): it has no claims to read",
                 profile.routes.login
-            ),
+            )),
         )],
         Err(reason) => vec![
-            (Capability::AccountRoutes, reason.clone()),
-            (Capability::IssuedJwt, reason),
+            (Capability::AccountRoutes, Skip::unsupported(reason.clone())),
+            (Capability::IssuedJwt, Skip::unsupported(reason)),
         ],
     }
 }

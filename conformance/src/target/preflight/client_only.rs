@@ -16,6 +16,10 @@ impl RunningServer {
         match *self {}
     }
 
+    pub fn database(&self) -> &str {
+        match *self {}
+    }
+
     pub fn shutdown(self) -> Ready<Result<(), Infallible>> {
         match self {}
     }

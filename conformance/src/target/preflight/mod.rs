@@ -43,13 +43,7 @@ pub struct Reachable {
 pub async fn start_bundled(secret: &str) -> Result<RunningServer, TargetError> {
     let database = config::database_from_lookup(&|name| std::env::var(name).ok())?;
     let config = Config::new(Secret::new(secret)?, database);
-    eprintln!("starting the bundled reference server...");
-    let server = todo_reference_server::spawn(config).await?;
-    eprintln!(
-        "the bundled reference server is up, on {}",
-        server.database()
-    );
-    Ok(server)
+    Ok(todo_reference_server::spawn(config).await?)
 }
 
 /// Any HTTP answer at all proves the target is there; only a transport

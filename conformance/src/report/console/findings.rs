@@ -1,0 +1,82 @@
+//! The findings on the console, one group per cause: its headline with the
+//! count and ids, the routes and scenarios it covers, and one full example
+//! (request, response excerpt, curl) with the hint said once.
+
+use crate::report::groups::{self, Group};
+use crate::report::results::{RunReport, ScenarioResult, Verdict};
+use crate::report::{safe, text};
+
+/// How many scenarios a group names before it counts the rest.
+const NAMED_SCENARIOS: usize = 5;
+
+/// The groups of the findings the user has not accepted: an expected
+/// failure has its own line.
+pub fn groups(report: &RunReport) -> Vec<Group<'_>> {
+    groups::by_cause(report, |result: &ScenarioResult| {
+        !matches!(result.verdict, Verdict::ExpectedFailure { .. })
+    })
+}
+
+/// `--quiet`: each group's headline alone.
+pub fn print_headlines(report: &RunReport) {
+    for group in groups(report) {
+        println!("{}", headline(&group));
+    }
+}
+
+/// Each group whole, then a blank line.
+pub fn print_groups(report: &RunReport) {
+    for group in groups(report) {
+        print_group(report, &group);
+    }
+}
+
+/// A lone finding's own headline; a group's grade, size and ids.
+fn headline(group: &Group<'_>) -> String {
+    let (_, example) = group.example();
+    let count = group.findings.len();
+    if count == 1 {
+        return text::headline(example);
+    }
+    let joined = if group.known_cause() {
+        "one cause"
+    } else {
+        "alike (one check, one answer)"
+    };
+    format!(
+        "{}: {count} findings, {joined} ({})",
+        text::grade_words(group.grade),
+        group.rule.ids()
+    )
+}
+
+fn print_group(report: &RunReport, group: &Group<'_>) {
+    let (result, example) = group.example();
+    let count = group.findings.len();
+    println!("{}", headline(group));
+    if count > 1 {
+        println!("  cause:     {}", safe::line(&example.actual));
+        println!("  promises:  {}", group.promises().join(", "));
+        let routes: Vec<String> = group.routes().into_iter().collect();
+        if !routes.is_empty() {
+            println!("  routes:    {}", safe::line(&routes.join(", ")));
+        }
+        let mut names: Vec<String> = group
+            .findings
+            .iter()
+            .take(NAMED_SCENARIOS)
+            .map(|(result, _)| result.id())
+            .collect();
+        if count > NAMED_SCENARIOS {
+            names.push(format!("and {} more", count - NAMED_SCENARIOS));
+        }
+        println!("  scenarios: {}", names.join("; "));
+        println!("  example ({}):", result.id());
+    }
+    let block = text::classified_block(example, group.rule, report.show_tokens);
+    // The block is made safe already, line by line.
+    for line in block.lines() {
+        println!("  {line}");
+    }
+    println!();
+}
