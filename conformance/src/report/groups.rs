@@ -3,8 +3,6 @@
 //! the routes and scenarios it covers and one full example, not one block
 //! per route. A known cause (a hint) groups across scenario families; an
 //! unknown one groups by family, grade, check and answer status.
-//!
-//! Issue 17 work in progress: not yet called by the writers.
 
 use std::collections::BTreeSet;
 
