@@ -6,7 +6,9 @@
 #   2. FASTAPI_TARGET_FLAW=legacy-403 (HTTPBearer before FastAPI 0.122): the run
 #      reports exactly the findings in ci/targets/fastapi/expected/legacy-403.toml
 #      (non-strict: a 403 refuses all the same; --strict fails on them),
-#      with the HTTPBearer hint, and its HTML report renders in headless Chromium;
+#      with the HTTPBearer hint, and its HTML reports (the accepted run's and the
+#      failing --strict run's) render in headless Chromium with the first
+#      finding group on the first screen at 1280x800;
 #   3. FASTAPI_TARGET_FLAW=no-exp-required: exactly the findings in
 #      ci/targets/fastapi/expected/no-exp-required.toml, with the require_exp hint;
 #   4. FASTAPI_TARGET_SHAPE=wrapped ({tasks, count}, status open/done, delete 200)
@@ -15,7 +17,8 @@
 # scenario fails and no other does.
 # Needs python3 (3.10+) with pip (the target's venv is built from PyPI), the
 # PostgreSQL 15 binaries, and Chromium for step 2 (ci/check-html-report.sh
-# installs Debian's package if it is missing; SKIP_HTML_CHECK=1 skips it).
+# installs Debian's package if it is missing; SKIP_HTML_CHECK=1 skips it;
+# HTML_SCREENSHOTS=DIR keeps the reports and their screenshots there).
 # Usage: ci/interop-fastapi.sh      (exit 0 when all four hold)
 set -euo pipefail
 
@@ -106,10 +109,17 @@ log "2. legacy-403: exactly the listed findings, non-strict (a 403 still refuses
 start_target legacy-403 seed
 suite legacy-403-raw 0
 needs legacy-403-raw "hint:     FastAPI's HTTPBearer before 0.122 answers 403"
-suite legacy-403-strict 1 --strict
+suite legacy-403-strict 1 --strict --html "$WORK/legacy-403-strict.html"
 suite legacy-403 0 --expect-failures "$TARGET_DIR/expected/legacy-403.toml" --html "$WORK/legacy-403.html"
 if [[ "${SKIP_HTML_CHECK:-0}" != 1 ]]; then
-  "$ROOT/ci/check-html-report.sh" "$WORK/legacy-403.html"
+  shots=${HTML_SCREENSHOTS:-$WORK/screenshots}
+  for report in legacy-403 legacy-403-strict; do
+    # --expect-group: one cause on six routes must show as a group, on the first screen.
+    "$ROOT/ci/check-html-report.sh" --expect-group "$WORK/$report.html" "$shots/$report.png"
+  done
+  if [[ -n "${HTML_SCREENSHOTS:-}" ]]; then
+    cp "$WORK/legacy-403.html" "$WORK/legacy-403-strict.html" "$HTML_SCREENSHOTS/"
+  fi
 fi
 stop_target
 

@@ -176,7 +176,7 @@ fn a_run_stopped_at_preflight_still_writes_every_report_saying_why() {
 
     // HTML: a page that says why.
     assert!(
-        html.contains("<p class=\"overall failed\">STOPPED</p>"),
+        html.contains("<span class=\"overall failed\">STOPPED</span>"),
         "{html}"
     );
     let escaped = reason

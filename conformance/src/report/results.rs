@@ -189,6 +189,8 @@ pub struct Informational {
 #[derive(Debug, Clone, Default)]
 pub struct RunReport {
     pub target: String,
+    /// The target was the bundled reference server the suite started.
+    pub bundled: bool,
     pub profile: String,
     /// RFC 3339, UTC.
     pub started_at: String,

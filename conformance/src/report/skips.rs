@@ -13,6 +13,19 @@ pub struct SkipGroup<'a> {
     pub scenarios: Vec<&'a ScenarioResult>,
 }
 
+impl<'a> SkipGroup<'a> {
+    /// The promises whose scenarios the reason skipped, once each.
+    pub fn promises(&self) -> Vec<&'a str> {
+        let mut promises: Vec<&'a str> = Vec::new();
+        for result in &self.scenarios {
+            if !promises.contains(&result.promise.as_str()) {
+                promises.push(&result.promise);
+            }
+        }
+        promises
+    }
+}
+
 /// The skipped scenarios by reason: those the user can unlock first, then
 /// the largest group.
 pub fn by_reason(report: &RunReport) -> Vec<SkipGroup<'_>> {

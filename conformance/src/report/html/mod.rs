@@ -1,6 +1,10 @@
 //! The HTML report: one self-contained page (inline style, no script, no
-//! external assets, so it opens offline and can be attached to a CI run) with
-//! the promise matrix first, then every finding with its report.
+//! external assets, so it opens offline and can be attached to a CI run).
+//! Its order is a reader's: the run's result, what this run did not check,
+//! then the findings grouped by cause as on the console (what fails the run
+//! first), and only then the promise matrix and the scenarios that passed,
+//! as counts with their list behind a toggle. A failing run's first group
+//! is on the first screen (`ci/check-html-report.sh --expect-group`).
 //!
 //! Written with maud: the templates are Rust, checked when the suite
 //! compiles, and every value spliced into them is escaped; only the page's
@@ -12,14 +16,19 @@
 //! keep the page's source readable.
 
 mod finding;
+mod group;
 mod matrix;
 mod promise;
+mod warning;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use self::group::Part;
 use crate::report::results::RunReport;
+use crate::report::safe;
 
-/// A self-contained HTML page: the promise matrix, then every finding with its report.
+/// A self-contained HTML page: the result, the findings by cause, then the
+/// promise matrix and every scenario.
 pub fn render(report: &RunReport) -> String {
     let (_, label) = overall(report);
     html! {
@@ -41,8 +50,9 @@ pub fn render(report: &RunReport) -> String {
     .into_string()
 }
 
-/// Inside `<main>`: the summary, then the matrix and a section per promise,
-/// or why the run stopped.
+/// Inside `<main>`: the summary, what was not checked, the findings, what
+/// fails the run outside any scenario, the notes, then the matrix and each
+/// promise's scenarios; or why the run stopped.
 fn content(report: &RunReport) -> Markup {
     let rows = report.by_promise();
     html! {
@@ -50,22 +60,42 @@ fn content(report: &RunReport) -> Markup {
         @if let Some(reason) = report.stop_reason() {
             (stopped(&reason))
         } @else {
-            (matrix::table(report, &rows))
-            @for (index, row) in rows.iter().enumerate() {
-                (promise::section(report, index, row))
-            }
+            (warning::unchecked(report))
+            (group::part(report, Part::FailsRun))
         }
         (left_behind(report))
         (expired(report))
+        @if report.stopped.is_none() {
+            (group::part(report, Part::NonStrict))
+            (group::part(report, Part::Expected))
+            (notes(report))
+            (matrix::table(report, &rows))
+            section id="promises" {
+                "\n" h2 { "Scenarios by promise" } "\n"
+                @for (index, row) in rows.iter().enumerate() {
+                    (promise::section(report, index, row))
+                }
+            }
+            "\n"
+        }
     }
 }
+
+/// The tool and the version that wrote the page.
+const SUITE: &str = concat!("todo-conformance ", env!("CARGO_PKG_VERSION"));
 
 fn summary(report: &RunReport) -> Markup {
     let (class, label) = overall(report);
     let totals = report.totals();
     let strict = if report.strict { "yes" } else { "no" };
+    let target = if report.bundled {
+        format!("{} (bundled reference server)", report.target)
+    } else {
+        report.target.clone()
+    };
     let run = [
-        ("target", report.target.as_str()),
+        ("target", target.as_str()),
+        ("suite", SUITE),
         ("profile", report.profile.as_str()),
         ("started", report.started_at.as_str()),
         ("duration", &duration(report.duration_secs)),
@@ -73,8 +103,7 @@ fn summary(report: &RunReport) -> Markup {
     ];
     html! {
         header {
-            "\n" h1 { "todo-conformance report" } "\n"
-            p.overall.(class) { (label) } "\n"
+            "\n" h1 { "todo-conformance report " span.overall.(class) { (label) } } "\n"
             dl.run {
                 "\n"
                 @for (term, value) in run {
@@ -88,11 +117,36 @@ fn summary(report: &RunReport) -> Markup {
                 (totals.skipped) " skipped, " (totals.informational) " informational"
             }
             "\n"
-            @for row in report.not_checked() {
-                p.overall.notchecked { "NOT CHECKED: " (row.promise) } "\n"
-            }
         }
         "\n"
+    }
+}
+
+/// The informational notes, behind a toggle: worth knowing, never a verdict.
+fn notes(report: &RunReport) -> Markup {
+    html! {
+        @if !report.informational.is_empty() {
+            section id="informational" {
+                "\n"
+                details.notes {
+                    summary { (group::plural(report.informational.len(), "informational note")) }
+                    "\n"
+                    ul {
+                        "\n"
+                        @for note in &report.informational {
+                            li {
+                                span.badge.info { "note" } " " (note.promise) " (" (note.scenario) "): "
+                                span.note { (safe::line(&note.text)) }
+                            }
+                            "\n"
+                        }
+                    }
+                    "\n"
+                }
+                "\n"
+            }
+            "\n"
+        }
     }
 }
 

@@ -1,100 +1,78 @@
-//! A promise's section: its status, why it went unchecked if it did, its
-//! findings, then its skipped, passed and informational scenarios listed
-//! compactly.
+//! A promise's scenarios behind a toggle (`<details>`, no script): the
+//! matrix row above already gives the counts, so the list of what passed
+//! stays out of the way of the findings. Closed unless nothing verified
+//! the promise.
 
 use maud::{Markup, html};
 
-use super::finding;
+use super::finding::verdict_class;
 use super::matrix::{anchor, row_status};
 use crate::report::results::{PromiseRow, RunReport, ScenarioResult, Verdict};
+use crate::report::safe;
 
 pub fn section(report: &RunReport, index: usize, row: &PromiseRow) -> Markup {
-    let results: Vec<&ScenarioResult> = report
+    let mut results: Vec<&ScenarioResult> = report
         .scenarios
         .iter()
         .filter(|result| result.promise == row.promise)
         .collect();
+    // What did not pass first; sort_by_key is stable, so run order stays.
+    results.sort_by_key(|result| result.verdict == Verdict::Passed);
     let (status_class, status) = row_status(row);
     html! {
-        section id=(anchor(index, &row.promise)) {
+        details.promise id=(anchor(index, &row.promise)) open[row.not_checked > 0] {
             "\n"
-            h2 { (row.promise) " " span.badge.(status_class) { (status) } } "\n"
+            summary {
+                (row.promise) " " span.badge.(status_class) { (status) }
+                " " span.count { "(" (counts(row)) ")" }
+            }
+            "\n"
             @if let Some(reason) = &row.not_checked_because {
                 p.reason {
                     "NOT CHECKED: every scenario that decides this promise was skipped, \
-                     so this run does not verify it (" (reason) ")."
+                     so this run does not verify it (" (safe::line(reason)) ")."
                 }
                 "\n"
             }
-            @for result in results.iter().filter(|result| has_finding(&result.verdict)) {
-                (finding::details(result, report.show_tokens))
+            @if !results.is_empty() {
+                ul.scenarios {
+                    "\n"
+                    @for result in results { (scenario(result)) }
+                }
+                "\n"
             }
-            (skipped(&results))
-            (passed(&results))
-            (informational(report, &row.promise))
         }
         "\n"
     }
 }
 
-/// Verdicts worth a report of their own; passes and skips are listed compactly.
-fn has_finding(verdict: &Verdict) -> bool {
-    !matches!(verdict, Verdict::Passed | Verdict::Skipped { .. })
-}
-
-fn skipped(results: &[&ScenarioResult]) -> Markup {
-    let skipped: Vec<(&str, &str)> = results
-        .iter()
-        .filter_map(|result| match &result.verdict {
-            Verdict::Skipped { reason, .. } => Some((result.scenario.as_str(), reason.as_str())),
-            _ => None,
-        })
-        .collect();
+fn scenario(result: &ScenarioResult) -> Markup {
+    let class = verdict_class(&result.verdict);
     html! {
-        @if !skipped.is_empty() {
-            h3 { "Skipped" } "\n"
-            ul {
-                "\n"
-                @for (scenario, reason) in skipped {
-                    li { span.badge.skipped { "skipped" } " " (scenario) ": " span.reason { (reason) } } "\n"
-                }
+        li {
+            span.badge.(class) { (result.verdict.label()) } " " (result.scenario)
+            @if let Verdict::Skipped { reason, .. } = &result.verdict {
+                ": " span.reason { (safe::line(reason)) }
             }
-            "\n"
         }
+        "\n"
     }
 }
 
-fn passed(results: &[&ScenarioResult]) -> Markup {
-    let passed: Vec<&str> = results
+/// `12 passed, 1 skipped`: the row's non-zero counts.
+fn counts(row: &PromiseRow) -> String {
+    let counts = [
+        (row.passed, "passed"),
+        (row.failed, "failed"),
+        (row.non_strict, "non-strict"),
+        (row.expected_failures, "expected failures"),
+        (row.skipped, "skipped"),
+        (row.informational, "informational"),
+    ];
+    counts
         .iter()
-        .filter(|result| result.verdict == Verdict::Passed)
-        .map(|result| result.scenario.as_str())
-        .collect();
-    html! {
-        @if !passed.is_empty() {
-            h3 { "Passed" } "\n"
-            ul { "\n" @for scenario in passed { li { (scenario) } "\n" } }
-            "\n"
-        }
-    }
-}
-
-fn informational(report: &RunReport, promise: &str) -> Markup {
-    let notes: Vec<_> = report
-        .informational
-        .iter()
-        .filter(|note| note.promise == promise)
-        .collect();
-    html! {
-        @if !notes.is_empty() {
-            h3 { "Informational" } "\n"
-            ul {
-                "\n"
-                @for note in notes {
-                    li { span.badge.info { "note" } " " (note.scenario) ": " span.note { (note.text) } } "\n"
-                }
-            }
-            "\n"
-        }
-    }
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, label)| format!("{count} {label}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

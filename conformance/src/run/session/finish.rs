@@ -11,6 +11,7 @@ use super::Session;
 use crate::report;
 use crate::report::results::{RunReport, ScenarioResult};
 use crate::report::safe;
+use crate::run::plan::Target;
 use crate::run::reports;
 use crate::run::scenarios::Tally;
 use crate::run::signals::Signals;
@@ -103,6 +104,7 @@ impl Session {
     ) -> RunReport {
         RunReport {
             target: std::mem::take(&mut self.base_url),
+            bundled: matches!(self.target, Target::Bundled { .. }),
             profile: self.profile.name.clone(),
             started_at: std::mem::take(&mut self.started_at),
             duration_secs: self.started.elapsed().as_secs_f64(),

@@ -1,4 +1,9 @@
-//! The HTML report's tests: the matrix, escaping, and what a page holds.
+//! The HTML report's tests: the matrix, escaping, and what a page holds;
+//! `findings` checks the groups and their example, `layout` the order the
+//! page's parts come in.
+
+mod findings;
+mod layout;
 
 use super::matrix::anchor;
 use super::*;
@@ -18,23 +23,34 @@ fn reason(text: &str) -> String {
 
 /// A failed scenario whose target answered 200 with `body`.
 fn failed_with(promise: &str, body: &str) -> ScenarioResult {
+    answered(
+        promise,
+        "a token with alg none",
+        &format!("{TARGET}/tasks"),
+        200,
+        body,
+    )
+}
+
+/// A failed scenario: `GET url` was answered `status` with `body`.
+fn answered(promise: &str, scenario: &str, url: &str, status: u16, body: &str) -> ScenarioResult {
     let finding = Failure {
         promise: promise.to_owned(),
-        scenario: "a token with alg none".to_owned(),
+        scenario: scenario.to_owned(),
         grade: Grade::Broken,
         check: Check::Status(vec![401]),
         presented: None,
         expected: "401".to_owned(),
-        actual: "200".to_owned(),
+        actual: status.to_string(),
         exchange: Some(Exchange {
             request: SentRequest {
                 method: reqwest::Method::GET,
-                url: format!("{TARGET}/tasks"),
+                url: url.to_owned(),
                 headers: Vec::new(),
                 body: None,
             },
             response: Ok(Received {
-                status: 200,
+                status,
                 headers: Vec::new(),
                 body: body.as_bytes().to_vec(),
                 truncated: false,
@@ -44,7 +60,7 @@ fn failed_with(promise: &str, body: &str) -> ScenarioResult {
     };
     ScenarioResult {
         finding: Some(finding),
-        ..result(promise, "a token with alg none", Verdict::Failed)
+        ..result(promise, scenario, Verdict::Failed)
     }
 }
 
@@ -53,6 +69,7 @@ const TARGET: &str = "http://127.0.0.1:3000";
 fn sample() -> RunReport {
     RunReport {
         target: TARGET.to_owned(),
+        bundled: false,
         profile: "default".to_owned(),
         started_at: "2025-11-25T12:00:00Z".to_owned(),
         duration_secs: 3.25,
@@ -174,11 +191,29 @@ fn attacker_controlled_text_comes_out_escaped() {
     let body = r#"<script>alert('x' & "y")</script>"#;
     let mut report = sample();
     report.target = format!("{TARGET}/<script>");
-    report.scenarios = vec![ScenarioResult {
-        scenario: "<img src=x onerror=alert(1)>".to_owned(),
-        ..failed_with("<b>promise</b>", body)
-    }];
+    report.bundled = true;
+    report.scenarios = vec![
+        ScenarioResult {
+            scenario: "<img src=x onerror=alert(1)>".to_owned(),
+            ..failed_with("<b>promise</b>", body)
+        },
+        // Skip reasons and notes may quote the target too (a Location).
+        result(
+            "<b>promise</b>",
+            "s",
+            Verdict::Skipped {
+                reason: reason("redirected to <script>x()</script>"),
+                kind: SkipKind::Unlockable,
+            },
+        ),
+    ];
+    report.informational[0].text = "<img src=y>".to_owned();
     let page = render(&report);
+    assert!(
+        page.contains("redirected to &lt;script&gt;x()&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(page.contains("&lt;img src=y&gt;"), "{page}");
     assert!(!page.contains("<script"), "{page}");
     assert!(!page.contains("<img"), "{page}");
     assert!(!page.contains("<b>promise"), "{page}");
@@ -189,14 +224,14 @@ fn attacker_controlled_text_comes_out_escaped() {
 #[test]
 fn the_overall_result_follows_the_exit_code() {
     let failing = render(&sample());
-    assert!(failing.contains("<p class=\"overall failed\">FAILED</p>"));
+    assert!(failing.contains("<span class=\"overall failed\">FAILED</span>"));
 
     let mut report = sample();
     report
         .scenarios
         .retain(|result| !result.verdict.fails_run());
     let passing = render(&report);
-    assert!(passing.contains("<p class=\"overall passed\">PASSED</p>"));
+    assert!(passing.contains("<span class=\"overall passed\">PASSED</span>"));
     assert!(passing.contains(&format!(
         "<title>todo-conformance: {TARGET} (PASSED)</title>"
     )));
@@ -209,7 +244,12 @@ fn the_overall_result_follows_the_exit_code() {
             reason: reason("issue 13"),
         },
     ));
-    assert!(render(&report).contains("<p class=\"overall failed\">FAILED</p>"));
+    let page = render(&report);
+    assert!(page.contains("<span class=\"overall failed\">FAILED</span>"));
+    assert!(
+        page.contains("<h2>Failures: 1 scenario without a report</h2>"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -225,32 +265,29 @@ fn the_page_loads_nothing_from_elsewhere() {
 }
 
 #[test]
-fn failures_open_with_their_curl_command_apart() {
-    let page = render(&sample());
-    assert!(page.contains(
-        "<details class=\"finding failed\" open>\n<summary><span class=\"badge failed\">failed</span> a token with alg none</summary>"
-    ));
-    assert!(page.contains("response: 200\n          []\n</pre>"));
-    assert!(page.contains(&format!(
-        "<pre class=\"curl\">  curl -sS -i -X GET '{TARGET}/tasks'</pre>"
-    )));
-    // Findings that do not fail the run start closed.
-    assert!(page.contains("<details class=\"finding nonstrict\">"));
-    assert!(page.contains("<details class=\"finding expected\">"));
-    assert!(page.contains("listed in --expect-failures: issue 12"));
-}
-
-#[test]
 fn skips_passes_notes_and_leftovers_are_listed() {
     let mut report = sample();
     report.left_behind = vec!["task-<1>".to_owned()];
     let page = render(&report);
-    assert!(page.contains("Bob lists: <span class=\"reason\">needs a second user</span>"));
-    assert!(page.contains("<li>empty bearer</li>"));
-    assert!(page.contains("leeway: <span class=\"note\">accepts tokens 30 s past exp</span>"));
+    assert!(page.contains(
+        "<span class=\"badge skipped\">skipped</span> Bob lists: <span class=\"reason\">needs a second user</span>"
+    ));
+    assert!(page.contains("<li><span class=\"badge passed\">passed</span> empty bearer</li>"));
+    assert!(page.contains(
+        "<span class=\"badge info\">note</span> Lifetime (leeway): <span class=\"note\">accepts tokens 30 s past exp</span>"
+    ));
+    assert!(page.contains("<summary>1 informational note</summary>"));
     assert!(page.contains("<section id=\"left-behind\">"));
     assert!(page.contains("<code>task-&lt;1&gt;</code>"));
     assert!(!render(&sample()).contains("left-behind"));
+    // A scenario without a report is still named, and says so.
+    assert!(
+        page.contains(
+            "<span class=\"badge nonstrict\">non-strict</span> Cross-user: Bob reads Alice's task: \
+         <span class=\"reason\">no report was recorded</span>"
+        ),
+        "{page}"
+    );
 }
 
 #[test]
@@ -288,7 +325,10 @@ fn a_promise_nobody_verified_says_not_checked() {
         },
     ));
     let page = render(&report);
-    assert!(page.contains("<p class=\"overall notchecked\">NOT CHECKED: Expired token</p>"));
+    assert!(page.contains(
+        "<p class=\"notchecked\"><strong>NOT CHECKED: Expired token</strong>: every scenario that decides it was skipped, \
+         so this run does not verify it</p>"
+    ), "{page}");
     assert!(page.contains("<td class=\"status notchecked\">NOT CHECKED</td>"));
     assert!(page.contains("<span class=\"badge notchecked\">NOT CHECKED</span>"));
     assert!(page.contains("so this run does not verify it (needs a key)."));
@@ -311,7 +351,7 @@ fn a_stopped_run_says_why_instead_of_a_matrix() {
     };
     let page = render(&report);
     assert!(
-        page.contains("<p class=\"overall failed\">STOPPED</p>"),
+        page.contains("<span class=\"overall failed\">STOPPED</span>"),
         "{page}"
     );
     assert!(page.contains("<p class=\"reason\">the route was not found at &lt;x&gt;</p>"));
@@ -342,47 +382,4 @@ fn a_hostile_body_comes_out_shown_not_acting() {
         "{page}"
     );
     assert!(page.contains("]]&gt;"), "{page}");
-}
-
-#[test]
-fn a_finding_with_a_known_cause_shows_its_hint_apart() {
-    let mut failed = failed_with("Missing token", r#"{"detail":"Not authenticated"}"#);
-    if let Some(Exchange {
-        response: Ok(received),
-        ..
-    }) = failed
-        .finding
-        .as_mut()
-        .and_then(|finding| finding.exchange.as_mut())
-    {
-        received.status = 403;
-    }
-    let hint = Hint::FastApiHttpBearer.says();
-    let mut report = sample();
-    report.scenarios = vec![failed];
-    let page = render(&report);
-    let shown = format!(
-        "<p class=\"hint\"><span class=\"label\">hint</span> {}</p>\n<pre class=\"report\">promise broken",
-        maud::html! { (hint) }.into_string()
-    );
-    assert!(page.contains(&shown), "{page}");
-    // Once: the report below it does not repeat it.
-    assert!(!page.contains("hint:"), "{page}");
-}
-
-#[test]
-fn each_finding_shows_its_rule_cwe_and_owasp_ids() {
-    let origin = Origin {
-        tags: vec!["tc-missing-token".to_owned()],
-        ..Origin::default()
-    };
-    let mut report = sample();
-    report.scenarios = vec![failed_with("Missing token", "[]").at(origin)];
-    let page = render(&report);
-    assert!(
-        page.contains(
-            "<p class=\"ids\"><code>TC-MISSING-TOKEN</code> Route served without a token · CWE-306 · OWASP API2:2023</p>"
-        ),
-        "{page}"
-    );
 }
