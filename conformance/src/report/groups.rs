@@ -154,7 +154,7 @@ fn is_id(segment: &str) -> bool {
 mod tests {
     use super::*;
     use crate::report::results::Verdict;
-    use crate::target::http::{Exchange, Received, SentRequest};
+    use crate::target::http::Exchange;
 
     fn finding(
         scenario: &str,
@@ -171,21 +171,7 @@ mod tests {
             presented: None,
             expected: "401".to_owned(),
             actual: status.to_string(),
-            exchange: Some(Exchange {
-                request: SentRequest {
-                    method,
-                    url: url.to_owned(),
-                    headers: Vec::new(),
-                    body: None,
-                },
-                response: Ok(Received {
-                    status,
-                    headers: Vec::new(),
-                    body: body.as_bytes().to_vec(),
-                    truncated: false,
-                }),
-                elapsed: std::time::Duration::ZERO,
-            }),
+            exchange: Some(Exchange::answered(method, url, status, body.as_bytes())),
         };
         ScenarioResult {
             finding: Some(failure),

@@ -206,7 +206,7 @@ impl Hint {
 mod tests {
     use super::*;
     use crate::contract::Credentials;
-    use crate::target::http::{Exchange, SentRequest};
+    use crate::target::http::Exchange;
 
     fn failure(check: Check, status: u16, body: &str) -> Failure {
         Failure {
@@ -217,21 +217,12 @@ mod tests {
             presented: Some(Presented::Credentials(Credentials::None)),
             expected: "401".to_owned(),
             actual: status.to_string(),
-            exchange: Some(Exchange {
-                request: SentRequest {
-                    method: reqwest::Method::GET,
-                    url: "http://127.0.0.1/api/a/tasks".to_owned(),
-                    headers: Vec::new(),
-                    body: None,
-                },
-                response: Ok(Received {
-                    status,
-                    headers: Vec::new(),
-                    body: body.as_bytes().to_vec(),
-                    truncated: false,
-                }),
-                elapsed: std::time::Duration::ZERO,
-            }),
+            exchange: Some(Exchange::answered(
+                reqwest::Method::GET,
+                "http://127.0.0.1/api/a/tasks",
+                status,
+                body.as_bytes(),
+            )),
         }
     }
 

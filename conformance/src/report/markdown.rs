@@ -218,7 +218,7 @@ fn longest_backtick_run(text: &str) -> usize {
 mod tests {
     use super::*;
     use crate::report::finding::{Check, Grade};
-    use crate::target::http::{Exchange, Received, SentRequest};
+    use crate::target::http::Exchange;
 
     fn report_with(actual: &str) -> RunReport {
         let failure = Failure {
@@ -261,21 +261,12 @@ mod tests {
         report.expired = vec!["Missing token: list: accepted until 2000-01-31".to_owned()];
         report.left_behind = vec!["task-1".to_owned()];
         let token = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
-        let exchange = Exchange {
-            request: SentRequest {
-                method: reqwest::Method::GET,
-                url: format!("http://127.0.0.1:1/api/alice/tasks?access_token={token}"),
-                headers: Vec::new(),
-                body: None,
-            },
-            response: Ok(Received {
-                status: 200,
-                headers: Vec::new(),
-                body: Vec::new(),
-                truncated: false,
-            }),
-            elapsed: std::time::Duration::ZERO,
-        };
+        let exchange = Exchange::answered(
+            reqwest::Method::GET,
+            &format!("http://127.0.0.1:1/api/alice/tasks?access_token={token}"),
+            200,
+            b"",
+        );
         report.scenarios[0]
             .finding
             .as_mut()

@@ -25,7 +25,7 @@ fn a_promise_nobody_verified_says_not_checked() {
 #[test]
 fn a_hostile_body_is_valid_json_and_read_back_unchanged() {
     use crate::report::finding::{Check, Failure, Grade};
-    use crate::target::http::{Exchange, Received, SentRequest};
+    use crate::target::http::Exchange;
     let body = "\u{1b}[2J\u{7}\u{0}\"}]</script>]]>\n::error::forged\u{9b}";
     let finding = Failure {
         promise: "Missing token".to_owned(),
@@ -35,21 +35,12 @@ fn a_hostile_body_is_valid_json_and_read_back_unchanged() {
         presented: None,
         expected: "401".to_owned(),
         actual: "500".to_owned(),
-        exchange: Some(Exchange {
-            request: SentRequest {
-                method: reqwest::Method::GET,
-                url: "http://t/api/a/tasks".to_owned(),
-                headers: Vec::new(),
-                body: None,
-            },
-            response: Ok(Received {
-                status: 500,
-                headers: Vec::new(),
-                body: body.as_bytes().to_vec(),
-                truncated: false,
-            }),
-            elapsed: std::time::Duration::ZERO,
-        }),
+        exchange: Some(Exchange::answered(
+            reqwest::Method::GET,
+            "http://t/api/a/tasks",
+            500,
+            body.as_bytes(),
+        )),
     };
     let report = RunReport {
         scenarios: vec![ScenarioResult {

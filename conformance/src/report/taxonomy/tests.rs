@@ -9,7 +9,7 @@ use super::*;
 use crate::report::results::{Origin, ScenarioResult, Verdict};
 use crate::run::features::{EMBEDDED, Features};
 use crate::run::scenarios::origin;
-use crate::target::http::{Exchange, Received, SentRequest};
+use crate::target::http::Exchange;
 
 /// Every scenario of the shipped features, as a result with its origin.
 fn shipped() -> Vec<ScenarioResult> {
@@ -169,21 +169,12 @@ fn finding(status: u16, check: Check, presented: Option<Presented>, grade: Grade
         presented,
         expected: "401".to_owned(),
         actual: status.to_string(),
-        exchange: Some(Exchange {
-            request: SentRequest {
-                method: reqwest::Method::GET,
-                url: "http://t/api/a/tasks".to_owned(),
-                headers: Vec::new(),
-                body: None,
-            },
-            response: Ok(Received {
-                status,
-                headers: Vec::new(),
-                body: Vec::new(),
-                truncated: false,
-            }),
-            elapsed: std::time::Duration::ZERO,
-        }),
+        exchange: Some(Exchange::answered(
+            reqwest::Method::GET,
+            "http://t/api/a/tasks",
+            status,
+            b"",
+        )),
     }
 }
 

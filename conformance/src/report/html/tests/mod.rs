@@ -11,7 +11,7 @@ use crate::contract::SkipKind;
 use crate::report::finding::{Check, Failure, Grade};
 use crate::report::hints::Hint;
 use crate::report::results::{Informational, Origin, ScenarioResult, Verdict};
-use crate::target::http::{Exchange, Received, SentRequest};
+use crate::target::http::Exchange;
 
 fn result(promise: &str, scenario: &str, verdict: Verdict) -> ScenarioResult {
     ScenarioResult::with_verdict(promise, scenario, verdict)
@@ -42,21 +42,12 @@ fn answered(promise: &str, scenario: &str, url: &str, status: u16, body: &str) -
         presented: None,
         expected: "401".to_owned(),
         actual: status.to_string(),
-        exchange: Some(Exchange {
-            request: SentRequest {
-                method: reqwest::Method::GET,
-                url: url.to_owned(),
-                headers: Vec::new(),
-                body: None,
-            },
-            response: Ok(Received {
-                status,
-                headers: Vec::new(),
-                body: body.as_bytes().to_vec(),
-                truncated: false,
-            }),
-            elapsed: std::time::Duration::ZERO,
-        }),
+        exchange: Some(Exchange::answered(
+            reqwest::Method::GET,
+            url,
+            status,
+            body.as_bytes(),
+        )),
     };
     ScenarioResult {
         finding: Some(finding),
