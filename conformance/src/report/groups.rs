@@ -10,6 +10,7 @@ use crate::report::finding::{Check, Failure, Grade};
 use crate::report::hints::Hint;
 use crate::report::results::{RunReport, ScenarioResult};
 use crate::report::taxonomy::{self, Rule};
+use crate::report::text;
 use crate::target::http::Exchange;
 
 /// What makes two findings one cause.
@@ -40,10 +41,23 @@ impl<'a> Group<'a> {
         self.findings[0]
     }
 
-    /// Whether a known cause (a hint) joins the findings, rather than
-    /// their being alike (family, grade, check and status).
-    pub fn known_cause(&self) -> bool {
-        matches!(self.key, Key::Known(..))
+    /// A lone finding's own headline; a group's grade, its size, and what
+    /// joins it: a known cause (a hint), or findings alike (family, grade,
+    /// check and status).
+    pub fn headline(&self) -> String {
+        let (_, example) = self.example();
+        let count = self.findings.len();
+        if count == 1 {
+            return text::headline(example);
+        }
+        let joined = match self.key {
+            Key::Known(..) => "one cause",
+            Key::Unknown { .. } => "alike (one check, one answer)",
+        };
+        format!(
+            "{}: {count} findings, {joined}",
+            text::grade_words(self.grade)
+        )
     }
 
     /// The promises the findings break, once each, in report order.

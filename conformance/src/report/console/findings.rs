@@ -31,23 +31,9 @@ pub fn print_groups(report: &RunReport) {
     }
 }
 
-/// A lone finding's own headline; a group's grade, size and ids.
+/// The group's headline and its ids.
 fn headline(group: &Group<'_>) -> String {
-    let (_, example) = group.example();
-    let count = group.findings.len();
-    if count == 1 {
-        return text::headline(example);
-    }
-    let joined = if group.known_cause() {
-        "one cause"
-    } else {
-        "alike (one check, one answer)"
-    };
-    format!(
-        "{}: {count} findings, {joined} ({})",
-        text::grade_words(group.grade),
-        group.rule.ids()
-    )
+    format!("{} ({})", group.headline(), group.rule.ids())
 }
 
 fn print_group(report: &RunReport, group: &Group<'_>) {

@@ -34,7 +34,7 @@ const LISTED_NOTES: usize = 3;
 pub fn print(report: &RunReport, expected_not_run: &[String], detail: Detail) {
     if detail == Detail::Quiet {
         findings::print_headlines(report);
-        closing(report);
+        closing(report, "--list says how");
         return;
     }
     findings::print_groups(report);
@@ -55,7 +55,7 @@ pub fn print(report: &RunReport, expected_not_run: &[String], detail: Detail) {
     }
     println!();
     print!("{}", matrix::matrix(report));
-    closing(report);
+    closing(report, "each reason above says how");
 }
 
 /// One line for each accepted finding, and each acceptance that did not
@@ -131,8 +131,9 @@ fn every_skip(report: &RunReport) {
 }
 
 /// The summary line, the promises nothing verified, and what else fails
-/// the run or leaves checks undone.
-fn closing(report: &RunReport) {
+/// the run or leaves checks undone; `how` says where the ways to unlock
+/// skipped scenarios are.
+fn closing(report: &RunReport, how: &str) {
     let totals = report.totals();
     println!(
         "conformance: {} passed, {} failed, {} non-strict, {} skipped, {} expected failures, {} informational in {:.1}s",
@@ -157,7 +158,7 @@ fn closing(report: &RunReport) {
     let unlockable = skips::count(&groups, SkipKind::Unlockable);
     if unlockable > 0 {
         println!(
-            "warning: {unlockable} scenarios did not run, and you can unlock them (each reason says how: above, or with --list); until then the checks they make are NOT verified"
+            "warning: {unlockable} scenarios did not run, and you can unlock them ({how}); until then the checks they make are NOT verified"
         );
     }
     if !report.expired.is_empty() {

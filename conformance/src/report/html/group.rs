@@ -10,7 +10,6 @@ use super::finding::{self, listed_because, nothing_reported, verdict_class};
 use crate::report::groups::{self, Group};
 use crate::report::hints::Hint;
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
-use crate::report::text;
 
 /// Which verdicts a part of the findings holds.
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +89,7 @@ fn group_box(report: &RunReport, part: Part, group: &Group<'_>) -> Markup {
             "\n"
             summary {
                 span.badge.(class) { (result.verdict.label()) } " "
-                (text::headline(example)) " " span.count { "(" (plural(count, "finding")) ")" }
+                (group.headline())
             }
             "\n"
             p.ids { code { (group.rule.id) } " " (group.rule.name) " · " (group.rule.ids()) } "\n"

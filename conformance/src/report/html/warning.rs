@@ -45,7 +45,7 @@ pub fn unchecked(report: &RunReport) -> Markup {
 /// How many reasons the warning lists before the rest go behind a toggle:
 /// those that cost the most checks, few enough that the first finding
 /// group stays on the first screen (a client without keys has eight).
-const LISTED_REASONS: usize = 4;
+const LISTED_REASONS: usize = 3;
 
 /// The scenarios the user can unlock: a warning, one line per reason.
 fn unlockable(groups: &[SkipGroup<'_>]) -> Markup {

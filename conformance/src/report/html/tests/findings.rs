@@ -7,7 +7,7 @@ fn failures_open_with_their_curl_command_apart() {
     let page = render(&sample());
     assert!(page.contains(
         "<details class=\"group failed\" open>\n<summary><span class=\"badge failed\">failed</span> \
-         promise broken: Missing token (a token with alg none) <span class=\"count\">(1 finding)</span></summary>"
+         promise broken: Missing token (a token with alg none)</summary>"
     ), "{page}");
     assert!(page.contains("response: 200\n          []\n</pre>"));
     // The block holds the command alone, so that it pastes as it is.
