@@ -282,20 +282,10 @@ pub async fn run(
     let verbose = selection.detail == Detail::Verbose;
     let order = features.scenario_ids();
     let skipped = skipped(&features, &selection);
-    let runs = chosen(&features, &selection)
-        .filter(|(feature, scenario)| selection.skip_reason(feature, scenario).is_none())
-        .count();
+    let runs = chosen(&features, &selection).count() - skipped.len();
     let progress = Arc::new(Progress::start(runs, selection.detail));
     let ended = Arc::clone(&progress);
-    // Cucumber's step log only with --verbose: by default the findings
-    // grouped by cause and the suite's summary are the one account of the
-    // run. The writer still counts, for parsing and hook errors.
-    let log: Box<dyn io::Write> = if verbose {
-        Box::new(io::stdout())
-    } else {
-        Box::new(io::sink())
-    };
-    let writer = writer::Basic::raw(log, writer::Coloring::Never, 0)
+    let writer = writer::Basic::raw(step_log(verbose), writer::Coloring::Never, 0)
         .summarized()
         .tee::<ContractWorld, _>(writer::Json::for_tee(Output::create(cucumber_json)?))
         .normalized();
@@ -337,15 +327,32 @@ pub async fn run(
     let execution_failed = finished.parsing_errors() + finished.hook_errors() > 0;
     // The writers flush their files when dropped.
     drop(finished);
+    Ok(Tally {
+        results: in_order(skipped, &order),
+        execution_failed,
+    })
+}
+
+/// Where cucumber's step log goes: stdout with --verbose; by default
+/// nowhere, the findings grouped by cause and the suite's summary being the
+/// one account of the run. Its writer still counts, for parsing and hook
+/// errors.
+fn step_log(verbose: bool) -> Box<dyn io::Write> {
+    if verbose {
+        Box::new(io::stdout())
+    } else {
+        Box::new(io::sink())
+    }
+}
+
+/// The results the after-hook recorded and the skipped ones, as the
+/// features list them: scenarios end in any order.
+fn in_order(skipped: Vec<ScenarioResult>, order: &[String]) -> Vec<ScenarioResult> {
     let mut results = RESULTS
         .lock()
         .map(|mut results| std::mem::take(&mut *results))
         .unwrap_or_default();
     results.extend(skipped);
-    // Scenarios end in any order; reports list them as the features do.
     results.sort_by_key(|result| order.iter().position(|id| *id == result.id()));
-    Ok(Tally {
-        results,
-        execution_failed,
-    })
+    results
 }
