@@ -191,7 +191,7 @@ fn a_dry_run_needs_no_key_and_says_what_a_run_would_need() {
     let (code, stdout, stderr) = run::run_bounded(command);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains("(no key given: tokens are shown as minted with the target's secret; a run needs --secret"),
+        stdout.contains("(no key given: the scenarios are listed as a run with the target's secret would run them, each token named by what it is; a run needs --secret"),
         "{stdout}"
     );
     assert!(

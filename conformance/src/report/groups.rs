@@ -2,7 +2,8 @@
 //! root cause (403 for a missing token on every route) is one group, with
 //! the routes and scenarios it covers and one full example, not one block
 //! per route. A known cause (a hint) groups across scenario families; an
-//! unknown one groups by family, grade, check and answer status.
+//! unknown one groups by family, grade, check, what was expected and the
+//! answer's status class (200, 201 and 204 are one success).
 
 use std::collections::BTreeSet;
 
@@ -13,6 +14,10 @@ use crate::report::taxonomy::{self, Rule};
 use crate::report::text;
 use crate::target::http::Exchange;
 
+/// How many scenarios a group names before it counts the rest (or, in the
+/// HTML report, puts them behind a toggle).
+pub const NAMED_SCENARIOS: usize = 5;
+
 /// What makes two findings one cause.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Key {
@@ -21,7 +26,9 @@ enum Key {
         rule: &'static str,
         grade: Grade,
         check: Check,
-        status: Option<u16>,
+        expected: String,
+        /// The answer's status class (2 for 2xx); none without an answer.
+        class: Option<u16>,
     },
 }
 
@@ -43,32 +50,32 @@ impl<'a> Group<'a> {
 
     /// A lone finding's own headline; a group's grade, its size, and what
     /// joins it: a known cause (a hint), or findings alike (family, grade,
-    /// check and status).
+    /// check, what was expected and the status class).
     pub fn headline(&self) -> String {
         let (_, example) = self.example();
         let count = self.findings.len();
         if count == 1 {
             return text::headline(example);
         }
-        let joined = match self.key {
-            Key::Known(..) => "one cause",
-            Key::Unknown { .. } => "alike (one check, one answer)",
+        let joined = match &self.key {
+            Key::Known(..) => "one cause".to_owned(),
+            Key::Unknown {
+                expected, class, ..
+            } => {
+                let answer = class.map_or("no answer".to_owned(), |class| format!("{class}xx"));
+                format!("alike: expected {expected}, got {answer}")
+            }
         };
         format!(
-            "{}: {count} findings, {joined}",
-            text::grade_words(self.grade)
+            "{}: {}: {count} findings, {joined}",
+            text::grade_words(self.grade),
+            self.promises().join(", ")
         )
     }
 
     /// The promises the findings break, once each, in report order.
     pub fn promises(&self) -> Vec<&'a str> {
-        let mut promises: Vec<&'a str> = Vec::new();
-        for (result, _) in &self.findings {
-            if !promises.contains(&result.promise.as_str()) {
-                promises.push(&result.promise);
-            }
-        }
-        promises
+        promises_of(self.findings.iter().map(|(result, _)| *result))
     }
 
     /// `METHOD /path` of each finding's request, ids masked, once each.
@@ -85,6 +92,17 @@ impl<'a> Group<'a> {
             })
             .collect()
     }
+}
+
+/// The promises of `results`, once each, in their order.
+pub fn promises_of<'a>(results: impl IntoIterator<Item = &'a ScenarioResult>) -> Vec<&'a str> {
+    let mut promises: Vec<&'a str> = Vec::new();
+    for result in results {
+        if !promises.contains(&result.promise.as_str()) {
+            promises.push(&result.promise);
+        }
+    }
+    promises
 }
 
 /// The findings of the scenarios `shown` keeps, grouped by cause: the worst
@@ -124,7 +142,14 @@ fn key(result: &ScenarioResult, failure: &Failure) -> Key {
             rule: taxonomy::classify(result, Some(failure)).id,
             grade: failure.grade,
             check: failure.check.clone(),
-            status: failure.exchange.as_ref().and_then(Exchange::status),
+            // Most checks are `Check::Other`: what they expected tells them
+            // apart.
+            expected: failure.expected.clone(),
+            class: failure
+                .exchange
+                .as_ref()
+                .and_then(Exchange::status)
+                .map(|status| status / 100),
         },
     }
 }
@@ -241,14 +266,14 @@ mod tests {
     }
 
     #[test]
-    fn unknown_causes_stay_apart_by_status_and_the_worst_comes_first() {
+    fn unknown_causes_stay_apart_by_status_class_and_the_worst_comes_first() {
         let mut should = finding("a", reqwest::Method::GET, "http://h/x", 200, "[]");
         should.finding.as_mut().expect("a finding").grade = Grade::Should;
         let report = RunReport {
             scenarios: vec![
                 should,
                 finding("b", reqwest::Method::GET, "http://h/x", 200, "[]"),
-                finding("c", reqwest::Method::GET, "http://h/x", 200, "[]"),
+                finding("c", reqwest::Method::POST, "http://h/x", 201, "{}"),
                 finding("d", reqwest::Method::GET, "http://h/x", 418, "teapot"),
             ],
             ..RunReport::default()
@@ -261,6 +286,10 @@ mod tests {
         assert_eq!(
             sizes,
             [(Grade::Broken, 2), (Grade::Broken, 1), (Grade::Should, 1)]
+        );
+        assert_eq!(
+            groups[0].headline(),
+            "promise broken: Missing token: 2 findings, alike: expected 401, got 2xx"
         );
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::contract::SkipKind;
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
+use crate::report::{groups, redact, safe};
 
 /// One reason, and every scenario it kept from running.
 #[derive(Debug)]
@@ -16,13 +17,7 @@ pub struct SkipGroup<'a> {
 impl<'a> SkipGroup<'a> {
     /// The promises whose scenarios the reason skipped, once each.
     pub fn promises(&self) -> Vec<&'a str> {
-        let mut promises: Vec<&'a str> = Vec::new();
-        for result in &self.scenarios {
-            if !promises.contains(&result.promise.as_str()) {
-                promises.push(&result.promise);
-            }
-        }
-        promises
+        groups::promises_of(self.scenarios.iter().copied())
     }
 }
 
@@ -55,6 +50,13 @@ pub fn by_reason(report: &RunReport) -> Vec<SkipGroup<'_>> {
     groups
 }
 
+/// A skip reason as the writers show it. It may quote the target (a
+/// sign-up's answer, a redirect's Location): one line, credentials hidden
+/// unless `--show-tokens`.
+pub fn shown(reason: &str, show_tokens: bool) -> String {
+    safe::line(&redact::shown(reason, show_tokens))
+}
+
 /// How many scenarios of `kind` were skipped.
 pub fn count(groups: &[SkipGroup<'_>], kind: SkipKind) -> usize {
     groups
@@ -64,13 +66,14 @@ pub fn count(groups: &[SkipGroup<'_>], kind: SkipKind) -> usize {
         .sum()
 }
 
-/// What a kind means, as a heading says it.
-pub fn heading(kind: SkipKind) -> &'static str {
+/// What the second kind means, wherever it is said.
+pub const UNSUPPORTED: &str = "cannot run against this target (it lacks what they need, or the suite cannot judge it there yet)";
+
+/// What a kind means, as the console's heading says it.
+pub fn heading(kind: SkipKind) -> String {
     match kind {
-        SkipKind::Unlockable => "skipped, and you can unlock them",
-        SkipKind::Unsupported => {
-            "skipped, as they cannot run against this target (it lacks what they need, or the suite cannot judge it there yet)"
-        }
+        SkipKind::Unlockable => "skipped, and you can unlock them".to_owned(),
+        SkipKind::Unsupported => format!("skipped, as they {UNSUPPORTED}"),
     }
 }
 

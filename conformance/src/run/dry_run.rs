@@ -27,7 +27,7 @@ pub fn print(plan: &RunPlan) {
     println!("dry run: nothing is sent. A run against {target} would send:");
     if sources.key == KeyOrigin::Placeholder {
         println!(
-            "(no key given: tokens are shown as minted with the target's secret; a run needs --secret or BETTER_AUTH_SECRET, --signing-key FILE, --better-auth URL, or --users register)"
+            "(no key given: the scenarios are listed as a run with the target's secret would run them, each token named by what it is; a run needs --secret or BETTER_AUTH_SECRET, --signing-key FILE, --better-auth URL, or --users register)"
         );
     }
     println!();

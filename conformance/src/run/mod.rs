@@ -17,6 +17,7 @@ pub mod scenarios;
 pub mod session;
 pub mod signals;
 pub mod sources;
+pub mod step_log;
 
 use std::process::ExitCode;
 
@@ -73,11 +74,13 @@ async fn print_profile(cli: &Cli) -> anyhow::Result<()> {
 fn list(plan: &RunPlan) {
     for planned in scenarios::plan(&plan.features, &plan.selection) {
         let grade = if planned.should { "@should" } else { "@must" };
-        let tags: Vec<String> = planned.tags.iter().map(|tag| format!("@{tag}")).collect();
+        let tags: Vec<String> = std::iter::once(grade.to_owned())
+            .chain(planned.tags.iter().map(|tag| format!("@{tag}")))
+            .collect();
         let skip = planned
             .skip
             .map(|skip| format!("  [skipped: {}]", skip.reason))
             .unwrap_or_default();
-        println!("{}  [{grade} {}]{skip}", planned.id, tags.join(" "));
+        println!("{}  [{}]{skip}", planned.id, tags.join(" "));
     }
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::contract::{Capability, Skip};
 use crate::run::scenarios::Selection;
-use crate::run::sources::{Sources, key_gaps};
+use crate::run::sources::Sources;
 use crate::target::http::Client;
 use crate::target::preflight::{self, TargetError};
 use crate::tokens::key_server::KeyServer;
@@ -23,13 +23,12 @@ pub async fn trusted_keys(
     sources: &Sources,
     selection: &mut Selection,
 ) -> Result<Vec<PublicKey>, TargetError> {
-    let keys = match better_auth {
-        Some(better_auth) => preflight::better_auth_public_keys(better_auth).await?,
-        None => sources.known_keys().unwrap_or_default(),
+    let Some(better_auth) = better_auth else {
+        // Known before the run: `Sources::unavailable` has their gaps.
+        return Ok(sources.known_keys().unwrap_or_default());
     };
-    selection
-        .unavailable
-        .extend(key_gaps(&keys, sources.spare_keys.is_empty()));
+    let keys = preflight::better_auth_public_keys(better_auth).await?;
+    selection.unavailable.extend(sources.key_gaps(&keys));
     Ok(keys)
 }
 

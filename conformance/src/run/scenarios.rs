@@ -16,7 +16,7 @@ use cucumber::{World as _, WriterExt as _, writer};
 use futures::FutureExt as _;
 use regex::Regex;
 
-use crate::contract::{Capability, Skip};
+use crate::contract::{Capability, Skip, SkipKind};
 use crate::report::console::Detail;
 use crate::report::finding::{Check, Failure, Grade};
 use crate::report::results::{Origin, ScenarioResult, Verdict, scenario_id};
@@ -24,6 +24,7 @@ use crate::report::{taxonomy, text};
 use crate::run::cucumber_json::{Output, ReportFileError};
 use crate::run::features::Features;
 use crate::run::progress::Progress;
+use crate::run::step_log::StepLog;
 use crate::world::ContractWorld;
 
 /// Which scenarios run, and which are skipped and why.
@@ -61,13 +62,21 @@ impl Selection {
                 .is_none_or(|only| only.contains(&scenario_id(&feature.name, &scenario.name)))
     }
 
-    /// Why a chosen scenario cannot run here, if it cannot.
+    /// Why a chosen scenario cannot run here, if it cannot: what no flag
+    /// can change first, so that a scenario is never promised to run once
+    /// the user gives what it also lacks.
     pub fn skip_reason(&self, feature: &Feature, scenario: &Scenario) -> Option<Skip> {
         let has = |tag: &str| feature.tags.iter().chain(&scenario.tags).any(|t| t == tag);
-        self.unavailable
-            .iter()
-            .find(|(capability, _)| has(capability.tag()))
-            .map(|(_, skip)| skip.clone())
+        let lacking = || {
+            self.unavailable
+                .iter()
+                .filter(|(capability, _)| has(capability.tag()))
+                .map(|(_, skip)| skip)
+        };
+        lacking()
+            .find(|skip| skip.kind == SkipKind::Unsupported)
+            .or_else(|| lacking().next())
+            .cloned()
     }
 
     fn runs(&self, feature: &Feature, scenario: &Scenario) -> bool {
@@ -246,7 +255,7 @@ fn record(
     .must(!is_should(feature, scenario))
     .at(origin(feature, scenario));
     if verbose {
-        print_findings(&result, show_tokens);
+        print_deviations(&result, show_tokens);
     }
     progress.ended(result.verdict == Verdict::Failed);
     if let Ok(mut results) = RESULTS.lock() {
@@ -254,11 +263,12 @@ fn record(
     }
 }
 
-/// The scenario's findings in one block, written whole, so that a
-/// deviation stands with the finding of its scenario.
-fn print_findings(result: &ScenarioResult, show_tokens: bool) {
+/// `--verbose`: the deviations a scenario noted on its way, in one block
+/// written whole; the step log holds the finding that stopped it.
+fn print_deviations(result: &ScenarioResult, show_tokens: bool) {
     let blocks: Vec<String> = result
-        .findings()
+        .deviations
+        .iter()
         .map(|finding| {
             text::classified_block(
                 finding,
@@ -282,12 +292,14 @@ pub async fn run(
     let verbose = selection.detail == Detail::Verbose;
     let order = features.scenario_ids();
     let skipped = skipped(&features, &selection);
+    // Before the bar: a file that cannot be made stops the run, bar-less.
+    let cucumber_json = Output::create(cucumber_json)?;
     let runs = chosen(&features, &selection).count() - skipped.len();
     let progress = Arc::new(Progress::start(runs, selection.detail));
     let ended = Arc::clone(&progress);
     let writer = writer::Basic::raw(step_log(verbose), writer::Coloring::Never, 0)
         .summarized()
-        .tee::<ContractWorld, _>(writer::Json::for_tee(Output::create(cucumber_json)?))
+        .tee::<ContractWorld, _>(writer::Json::for_tee(cucumber_json))
         .normalized();
     let finished = ContractWorld::cucumber::<&str>()
         .with_parser(features)
@@ -339,7 +351,7 @@ pub async fn run(
 /// errors.
 fn step_log(verbose: bool) -> Box<dyn io::Write> {
     if verbose {
-        Box::new(io::stdout())
+        Box::new(StepLog::default())
     } else {
         Box::new(io::sink())
     }

@@ -48,6 +48,10 @@ pub struct Sources {
     pub jwks_wait: Duration,
 }
 
+/// Why the bundled server cannot run what a key, an issuer or a JWKS
+/// would unlock against another target.
+const BUNDLED: &str = "the bundled reference server verifies HS256 tokens with the secret the suite chose, with no public key, issuer or audience; to run this, start the reference server in JWKS mode (BETTER_AUTH_URL, see the README) and point --base-url at it";
+
 /// What a dry run without a key mints with: never sent anywhere.
 const PLACEHOLDER_SECRET: &str = "<the target's secret>";
 
@@ -183,11 +187,11 @@ impl Sources {
     }
 
     /// What the scenarios need and these sources cannot give, and why: all
-    /// of it the user can give.
+    /// of it the user can give, but to the bundled server.
     pub fn unavailable(&self) -> Vec<(Capability, Skip)> {
         let mut unavailable = Vec::new();
         let mut lacks = |capability, reason: &str| {
-            unavailable.push((capability, Skip::unlockable(reason)));
+            unavailable.push((capability, self.unlockable(reason)));
         };
         if self.minter.is_none() {
             lacks(
@@ -221,12 +225,70 @@ impl Sources {
                 "needs an issuer the suite can drive: run `todo-conformance issuer`, point the target at it, and pass the key file it wrote as --signing-key",
             );
         }
-        // Known before the run unless they come from --better-auth's JWKS:
-        // --list says which key types are missing too.
+        // Known before the run unless they come from --better-auth's JWKS
+        // (`prepare::trusted_keys` adds those): --list says which key types
+        // are missing too.
         if let Some(keys) = self.known_keys() {
-            unavailable.extend(key_gaps(&keys, self.spare_keys.is_empty()));
+            unavailable.extend(self.key_gaps(&keys));
         }
         unavailable
+    }
+
+    /// What the user can give a run against their own target, and the
+    /// bundled server cannot take: it verifies HS256 tokens with the secret
+    /// the suite chose, with no public key, issuer or audience.
+    fn unlockable(&self, reason: &str) -> Skip {
+        if self.key == KeyOrigin::Chosen {
+            let need = reason.split_once(": ").map_or(reason, |(need, _)| need);
+            Skip::unsupported(format!("{need}: {BUNDLED}"))
+        } else {
+            Skip::unlockable(reason)
+        }
+    }
+
+    /// The key-dependent capabilities `keys` (the target's trusted public
+    /// keys) cannot give, with the reason. Knowing none of them, the user
+    /// can unlock every key attack; knowing the key file's, they can add a
+    /// key of a missing type to it; knowing the target's JWKS, an attack on
+    /// a key type it does not hold cannot run against it.
+    pub fn key_gaps(&self, keys: &[PublicKey]) -> Vec<(Capability, Skip)> {
+        let missing = Family::ALL
+            .into_iter()
+            .filter(|family| !keys.iter().any(|key| key.family() == *family))
+            .map(|family| (Capability::key_of(family), family.name()))
+            .chain(
+                (!keys.iter().any(PublicKey::is_p256))
+                    .then_some((Capability::P256Key, "ES256 (P-256)")),
+            );
+        let described: Vec<String> = keys.iter().map(PublicKey::describe).collect();
+        let described = described.join(", ");
+        let mut gaps: Vec<(Capability, Skip)> = missing
+            .map(|(capability, name)| {
+                let skip = if keys.is_empty() {
+                    self.unlockable(
+                        "needs the target's public keys, and the suite knows none: pass --better-auth URL for its JWKS, or --signing-key",
+                    )
+                } else if self.better_auth.is_some() {
+                    Skip::unsupported(format!(
+                        "needs a trusted {name} public key, and the target's JWKS holds {described}"
+                    ))
+                } else {
+                    Skip::unlockable(format!(
+                        "needs a trusted {name} public key, and the key file holds {described}: add a key of that type the target trusts to it (`todo-conformance issuer --alg`), or pass --better-auth URL"
+                    ))
+                };
+                (capability, skip)
+            })
+            .collect();
+        if self.spare_keys.is_empty() {
+            gaps.push((
+                Capability::TwoKeys,
+                self.unlockable(
+                    "needs two trusted keys whose private halves the suite holds: run `todo-conformance issuer` with two --alg and pass its key file to --signing-key",
+                ),
+            ));
+        }
+        gaps
     }
 
     /// The load scenario needs many fresh users; given users are two.
@@ -262,49 +324,4 @@ fn key_file(
         .or_else(|| profile.claims.audience.clone())
         .unwrap_or_else(|| issuer.clone());
     Ok(SigningIdentity::read(path, &issuer, &audience)?)
-}
-
-/// The key-dependent capabilities `keys` (the target's trusted public keys)
-/// cannot give, with the reason; `no_spare` when the suite holds only the
-/// key it mints with. Knowing none of its keys, every attack is the user's
-/// to unlock, in one reason; knowing some, an attack on a key type the
-/// target does not have cannot run against it.
-pub fn key_gaps(keys: &[PublicKey], no_spare: bool) -> Vec<(Capability, Skip)> {
-    let missing = Family::ALL
-        .into_iter()
-        .filter(|family| !keys.iter().any(|key| key.family() == *family))
-        .map(|family| (Capability::key_of(family), family.name()))
-        .chain(
-            (!keys.iter().any(PublicKey::is_p256))
-                .then_some((Capability::P256Key, "ES256 (P-256)")),
-        );
-    let mut gaps: Vec<(Capability, Skip)> = if keys.is_empty() {
-        missing
-            .map(|(capability, _)| {
-                (capability, Skip::unlockable(
-                    "needs the target's public keys, and the suite knows none: pass --better-auth URL for its JWKS, or --signing-key",
-                ))
-            })
-            .collect()
-    } else {
-        let described: Vec<String> = keys.iter().map(PublicKey::describe).collect();
-        missing
-            .map(|(capability, name)| {
-                let reason = format!(
-                    "needs a trusted {name} public key, and the target's keys are {}",
-                    described.join(", ")
-                );
-                (capability, Skip::unsupported(reason))
-            })
-            .collect()
-    };
-    if no_spare {
-        gaps.push((
-            Capability::TwoKeys,
-            Skip::unlockable(
-                "needs two trusted keys whose private halves the suite holds: run `todo-conformance issuer` with two --alg and pass its key file to --signing-key",
-            ),
-        ));
-    }
-    gaps
 }

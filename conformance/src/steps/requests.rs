@@ -81,6 +81,11 @@ fn does_not_mention(world: &mut ContractWorld) {
     world.expect_no_task_data().or_stop(world);
 }
 
+#[then("the renewed token lists Alice's task")]
+fn renewed_token_works(world: &mut ContractWorld) {
+    world.expect_renewed_token_works().or_stop(world);
+}
+
 #[then("the answer lists Alice's task")]
 fn lists_alices_task(world: &mut ContractWorld) {
     world.expect_mentions_alice_task().or_stop(world);

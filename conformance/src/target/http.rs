@@ -135,29 +135,6 @@ impl Exchange {
     }
 }
 
-#[cfg(test)]
-impl Exchange {
-    /// A request without headers or body and its answer without headers:
-    /// what the report writers' tests start from.
-    pub fn answered(method: Method, url: &str, status: u16, body: &[u8]) -> Self {
-        Self {
-            request: SentRequest {
-                method,
-                url: url.to_owned(),
-                headers: Vec::new(),
-                body: None,
-            },
-            response: Ok(Received {
-                status,
-                headers: Vec::new(),
-                body: body.to_vec(),
-                truncated: false,
-            }),
-            elapsed: Duration::ZERO,
-        }
-    }
-}
-
 impl fmt::Display for SentRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.method, self.url)
@@ -420,3 +397,6 @@ fn describe(error: &reqwest::Error) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod answered;

@@ -265,6 +265,22 @@ impl ContractWorld {
         }
     }
 
+    /// The expired-token control: the renewed token lists Alice's task.
+    /// When it does not, a 401 for the expired token proves nothing about
+    /// expiry, and a valid token refused gains an attacker nothing: the
+    /// control stops without a verdict, saying so.
+    pub fn expect_renewed_token_works(&self) -> Outcome {
+        self.expect_success(Route::List)
+            .and_then(|()| self.expect_mentions_alice_task())
+            .map_err(|failure| {
+                self.unjudge(format!(
+                    "NOT CHECKED: the expired token's claims with a future exp were refused too ({}), so a 401 for the expired token proves nothing about expiry",
+                    failure.actual
+                ));
+                failure.not_set_up()
+            })
+    }
+
     pub fn expect_mentions_alice_task(&self) -> Outcome {
         let id = id_of(self.alice_task()?);
         if self

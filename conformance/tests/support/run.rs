@@ -338,6 +338,13 @@ pub fn run_at(url: &str, secret: &str, bug: Bug, options: &Options) -> Run {
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default();
+    // A run that ended (exit 0 or 1) wrote its report: without it, every
+    // set of scenarios below would be empty, and pass any test of it.
+    assert!(
+        !matches!(code, Some(0 | 1)) || report.is_object(),
+        "the run ended with {code:?} and wrote no JSON report at {}\n{stdout}\n{stderr}",
+        report_path.display()
+    );
     if asked.is_none() {
         let _ = std::fs::remove_file(&report_path);
     }

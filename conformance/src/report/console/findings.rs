@@ -2,12 +2,9 @@
 //! count and ids, the routes and scenarios it covers, and one full example
 //! (request, response excerpt, curl) with the hint said once.
 
-use crate::report::groups::{self, Group};
+use crate::report::groups::{self, Group, NAMED_SCENARIOS};
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
 use crate::report::{safe, text};
-
-/// How many scenarios a group names before it counts the rest.
-const NAMED_SCENARIOS: usize = 5;
 
 /// The groups of the findings the user has not accepted: an expected
 /// failure has its own line.
@@ -36,13 +33,12 @@ fn headline(group: &Group<'_>) -> String {
     format!("{} ({})", group.headline(), group.rule.ids())
 }
 
+/// A lone finding is its own block; a group says what it covers first.
 fn print_group(report: &RunReport, group: &Group<'_>) {
     let (result, example) = group.example();
     let count = group.findings.len();
-    println!("{}", headline(group));
     if count > 1 {
-        println!("  cause:     {}", safe::line(&example.actual));
-        println!("  promises:  {}", group.promises().join(", "));
+        println!("{}", headline(group));
         let routes: Vec<String> = group.routes().into_iter().collect();
         if !routes.is_empty() {
             println!("  routes:    {}", safe::line(&routes.join(", ")));
@@ -59,10 +55,11 @@ fn print_group(report: &RunReport, group: &Group<'_>) {
         println!("  scenarios: {}", names.join("; "));
         println!("  example ({}):", result.id());
     }
+    let indent = if count > 1 { "  " } else { "" };
     let block = text::classified_block(example, group.rule, report.show_tokens);
     // The block is made safe already, line by line.
     for line in block.lines() {
-        println!("  {line}");
+        println!("{indent}{line}");
     }
     println!();
 }

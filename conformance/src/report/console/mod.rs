@@ -9,7 +9,7 @@ mod matrix;
 use crate::contract::SkipKind;
 use crate::report::results::{RunReport, Verdict};
 use crate::report::safe::line;
-use crate::report::skips::{self, SkipGroup};
+use crate::report::skips::{self, SkipGroup, UNSUPPORTED};
 
 /// How much the console says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -34,12 +34,14 @@ const LISTED_NOTES: usize = 3;
 pub fn print(report: &RunReport, expected_not_run: &[String], detail: Detail) {
     if detail == Detail::Quiet {
         findings::print_headlines(report);
-        closing(report, "--list says how");
+        stale_acceptances(report);
+        closing(report, "run without --quiet to see how");
         return;
     }
     findings::print_groups(report);
     accepted(report, expected_not_run);
-    skipped(&skips::by_reason(report));
+    stale_acceptances(report);
+    skipped(&skips::by_reason(report), report.show_tokens);
     let notes = report.informational.len();
     if detail == Detail::Verbose {
         every_skip(report);
@@ -58,19 +60,12 @@ pub fn print(report: &RunReport, expected_not_run: &[String], detail: Detail) {
     closing(report, "each reason above says how");
 }
 
-/// One line for each accepted finding, and each acceptance that did not
-/// apply.
+/// One line for each accepted finding, and one for the acceptances whose
+/// scenario did not run.
 fn accepted(report: &RunReport, expected_not_run: &[String]) {
     for result in &report.scenarios {
-        match &result.verdict {
-            Verdict::ExpectedFailure { reason } => {
-                println!("[expected failure] {}: {}", result.id(), line(reason));
-            }
-            Verdict::UnexpectedPass { reason } => println!(
-                "[expected to fail, passed] {}: listed in --expect-failures ({reason}); remove it from the list",
-                result.id()
-            ),
-            _ => {}
+        if let Verdict::ExpectedFailure { reason } = &result.verdict {
+            println!("[expected failure] {}: {}", result.id(), line(reason));
         }
     }
     // One line, not one per entry: with --tags or --rerun-failed most of a
@@ -82,13 +77,28 @@ fn accepted(report: &RunReport, expected_not_run: &[String]) {
             expected_not_run.join("; ")
         );
     }
+}
+
+/// The acceptances that fail the run, even with --quiet: a finding that
+/// stopped happening, and an entry past its date. Neither has a finding
+/// of its own to be grouped.
+fn stale_acceptances(report: &RunReport) {
+    for result in &report.scenarios {
+        if let Verdict::UnexpectedPass { reason } = &result.verdict {
+            println!(
+                "[expected to fail, passed] {}: listed in --expect-failures ({}); remove it from the list",
+                result.id(),
+                line(reason)
+            );
+        }
+    }
     for entry in &report.expired {
         println!("[expected failure expired] {}", line(entry));
     }
 }
 
 /// The skipped scenarios, a line per reason under the heading of its kind.
-fn skipped(groups: &[SkipGroup<'_>]) {
+fn skipped(groups: &[SkipGroup<'_>], show_tokens: bool) {
     for kind in [SkipKind::Unlockable, SkipKind::Unsupported] {
         let count = skips::count(groups, kind);
         if count == 0 {
@@ -98,8 +108,8 @@ fn skipped(groups: &[SkipGroup<'_>]) {
         let of_kind: Vec<&SkipGroup<'_>> =
             groups.iter().filter(|group| group.kind == kind).collect();
         for group in of_kind.iter().take(LISTED_REASONS) {
-            // A reason may quote the target (a redirect's Location): one line.
-            println!("  {:>3}  {}", group.scenarios.len(), line(group.reason));
+            let reason = skips::shown(group.reason, show_tokens);
+            println!("  {:>3}  {reason}", group.scenarios.len());
         }
         if of_kind.len() > LISTED_REASONS {
             println!(
@@ -125,7 +135,8 @@ fn every_note(report: &RunReport) {
 fn every_skip(report: &RunReport) {
     for result in &report.scenarios {
         if let Verdict::Skipped { reason, .. } = &result.verdict {
-            println!("[skipped] {}: {}", result.id(), line(reason));
+            let reason = skips::shown(reason, report.show_tokens);
+            println!("[skipped] {}: {reason}", result.id());
         }
     }
 }
@@ -149,12 +160,22 @@ fn closing(report: &RunReport, how: &str) {
         println!(
             "NOT CHECKED: {}: every scenario that decides it was skipped, so this run does not verify it ({})",
             row.promise,
-            row.not_checked_because
-                .as_deref()
-                .unwrap_or("no reason recorded")
+            skips::shown(
+                row.not_checked_because
+                    .as_deref()
+                    .unwrap_or("no reason recorded"),
+                report.show_tokens
+            )
         );
     }
     let groups = skips::by_reason(report);
+    let unsupported = skips::count(&groups, SkipKind::Unsupported);
+    if unsupported > 0 {
+        println!(
+            "note: {unsupported} scenarios {UNSUPPORTED}; the checks they make are not verified by this run"
+        );
+    }
+    // The last line, when there is one to act on.
     let unlockable = skips::count(&groups, SkipKind::Unlockable);
     if unlockable > 0 {
         println!(

@@ -7,7 +7,7 @@
 use maud::{Markup, html};
 
 use super::finding::{self, listed_because, nothing_reported, verdict_class};
-use crate::report::groups::{self, Group};
+use crate::report::groups::{self, Group, NAMED_SCENARIOS};
 use crate::report::hints::Hint;
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
 
@@ -106,9 +106,6 @@ fn group_box(report: &RunReport, part: Part, group: &Group<'_>) -> Markup {
         "\n"
     }
 }
-
-/// How many scenarios a group names before the rest go behind a toggle.
-const NAMED_SCENARIOS: usize = 5;
 
 /// The routes (ids masked) and the scenarios a group covers.
 fn covers(group: &Group<'_>) -> Markup {

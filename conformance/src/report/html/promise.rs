@@ -8,7 +8,7 @@ use maud::{Markup, html};
 use super::finding::verdict_class;
 use super::matrix::{anchor, row_status};
 use crate::report::results::{PromiseRow, RunReport, ScenarioResult, Verdict};
-use crate::report::safe;
+use crate::report::skips;
 
 pub fn section(report: &RunReport, index: usize, row: &PromiseRow) -> Markup {
     let mut results: Vec<&ScenarioResult> = report
@@ -30,14 +30,14 @@ pub fn section(report: &RunReport, index: usize, row: &PromiseRow) -> Markup {
             @if let Some(reason) = &row.not_checked_because {
                 p.reason {
                     "NOT CHECKED: every scenario that decides this promise was skipped, \
-                     so this run does not verify it (" (safe::line(reason)) ")."
+                     so this run does not verify it (" (skips::shown(reason, report.show_tokens)) ")."
                 }
                 "\n"
             }
             @if !results.is_empty() {
                 ul.scenarios {
                     "\n"
-                    @for result in results { (scenario(result)) }
+                    @for result in results { (scenario(result, report.show_tokens)) }
                 }
                 "\n"
             }
@@ -46,13 +46,13 @@ pub fn section(report: &RunReport, index: usize, row: &PromiseRow) -> Markup {
     }
 }
 
-fn scenario(result: &ScenarioResult) -> Markup {
+fn scenario(result: &ScenarioResult, show_tokens: bool) -> Markup {
     let class = verdict_class(&result.verdict);
     html! {
         li {
             span.badge.(class) { (result.verdict.label()) } " " (result.scenario)
             @if let Verdict::Skipped { reason, .. } = &result.verdict {
-                ": " span.reason { (safe::line(reason)) }
+                ": " span.reason { (skips::shown(reason, show_tokens)) }
             }
         }
         "\n"

@@ -8,7 +8,6 @@ use maud::{Markup, html};
 use super::group::plural;
 use crate::contract::SkipKind;
 use crate::report::results::RunReport;
-use crate::report::safe;
 use crate::report::skips::{self, SkipGroup};
 
 /// The warning box; nothing when every scenario ran.
@@ -34,8 +33,8 @@ pub fn unchecked(report: &RunReport) -> Markup {
                     }
                     "\n"
                 }
-                (unlockable(&groups))
-                (unsupported(&groups))
+                (unlockable(&groups, report.show_tokens))
+                (unsupported(&groups, report.show_tokens))
             }
             "\n"
         }
@@ -48,7 +47,7 @@ pub fn unchecked(report: &RunReport) -> Markup {
 const LISTED_REASONS: usize = 3;
 
 /// The scenarios the user can unlock: a warning, one line per reason.
-fn unlockable(groups: &[SkipGroup<'_>]) -> Markup {
+fn unlockable(groups: &[SkipGroup<'_>], show_tokens: bool) -> Markup {
     let count = skips::count(groups, SkipKind::Unlockable);
     let reasons: Vec<&SkipGroup<'_>> = of_kind(groups, SkipKind::Unlockable);
     let (listed, more) = reasons.split_at(reasons.len().min(LISTED_REASONS));
@@ -59,11 +58,11 @@ fn unlockable(groups: &[SkipGroup<'_>]) -> Markup {
                 ", and you can unlock them (each reason says how); until then the checks they make are NOT verified by this run:"
             }
             "\n"
-            (reason_list(listed))
+            (reason_list(listed, show_tokens))
             @if !more.is_empty() {
                 details.more {
                     summary { "and " (plural(more.len(), "more reason")) }
-                    (reason_list(more))
+                    (reason_list(more, show_tokens))
                 }
                 "\n"
             }
@@ -73,16 +72,13 @@ fn unlockable(groups: &[SkipGroup<'_>]) -> Markup {
 
 /// The scenarios that cannot run against this target: one line, the
 /// reasons behind a toggle.
-fn unsupported(groups: &[SkipGroup<'_>]) -> Markup {
+fn unsupported(groups: &[SkipGroup<'_>], show_tokens: bool) -> Markup {
     let count = skips::count(groups, SkipKind::Unsupported);
     html! {
         @if count > 0 {
             details.more.unsupported {
-                summary {
-                    (plural(count, "scenario")) " cannot run against this target"
-                    " (it lacks what they need, or the suite cannot judge it there yet)"
-                }
-                (reason_list(&of_kind(groups, SkipKind::Unsupported)))
+                summary { (plural(count, "scenario")) " " (skips::UNSUPPORTED) }
+                (reason_list(&of_kind(groups, SkipKind::Unsupported), show_tokens))
             }
             "\n"
         }
@@ -93,16 +89,14 @@ fn of_kind<'g, 'a>(groups: &'g [SkipGroup<'a>], kind: SkipKind) -> Vec<&'g SkipG
     groups.iter().filter(|group| group.kind == kind).collect()
 }
 
-fn reason_list(reasons: &[&SkipGroup<'_>]) -> Markup {
+fn reason_list(reasons: &[&SkipGroup<'_>], show_tokens: bool) -> Markup {
     html! {
         ul.skips {
             "\n"
             @for group in reasons {
                 li {
                     span.badge.skipped { (group.scenarios.len()) " skipped" } " "
-                    // A reason may quote the target (a redirect's
-                    // Location): one line, as on the console.
-                    span.reason { (safe::line(group.reason)) }
+                    span.reason { (skips::shown(group.reason, show_tokens)) }
                     " (" (group.promises().join(", ")) ")"
                 }
                 "\n"

@@ -238,7 +238,8 @@ On GitHub, upload it with `github/codeql-action/upload-sarif` (with
   up (both fail the run), `warning` for a contract deviation and `note`
   for a `@should` finding (both `error` under `--strict`, where they fail
   the run);
-  `message.text`: the block the console prints (headline, ids, expected
+  `message.text`: the finding's block, as the console prints a group's
+  example or, with `--verbose`, every finding (headline, ids, expected
   against actual, hint, request, response excerpt, curl command);
   `webRequest` (method and URL) and `webResponse` (status);
   `properties`: `promise`, `scenario`, `verdict`, `grade`, `cwe`, `owasp`,

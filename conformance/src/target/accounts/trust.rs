@@ -32,8 +32,12 @@ pub async fn check(users: &Provisioning<'_>, account: &Account, advice: &str) ->
         return MintingKey::Trusted;
     }
     eprintln!("warning: {refused}");
-    MintingKey::Untrusted(format!(
+    let mut reason = format!(
         "NOT CHECKED: the target refused a token minted with {}, so a refusal here would prove nothing",
         issued::minting_key(minter)
-    ))
+    );
+    if !advice.is_empty() {
+        reason = format!("{reason}; {advice}");
+    }
+    MintingKey::Untrusted(reason)
 }

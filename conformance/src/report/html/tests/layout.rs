@@ -149,7 +149,7 @@ fn one_cause_on_many_routes_is_one_group_with_one_example() {
     assert_eq!(page.matches("<pre class=\"report\">").count(), 1, "{page}");
     assert_eq!(page.matches("<p class=\"hint\">").count(), 1, "{page}");
     assert!(
-        page.contains("promise broken: 7 findings, one cause</summary>"),
+        page.contains("promise broken: Missing token: 7 findings, one cause</summary>"),
         "{page}"
     );
     assert!(page.contains("<h2>Failures: 7 findings from 1 cause</h2>"));
