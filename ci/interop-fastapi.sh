@@ -110,6 +110,16 @@ start_target legacy-403 seed
 suite legacy-403-raw 0
 needs legacy-403-raw "hint:     FastAPI's HTTPBearer before 0.122 answers 403"
 suite legacy-403-strict 1 --strict --html "$WORK/legacy-403-strict.html"
+# One cause on every task route: one group, with one example, on the console.
+for run in legacy-403-raw legacy-403-strict; do
+  headlines=$(grep -cE '^(promise broken|contract deviation|non-strict finding|scenario not set up)' "$WORK/$run.out" || true)
+  examples=$(grep -c '^  example (' "$WORK/$run.out" || true)
+  if [[ "$headlines" != 1 || "$examples" != 1 ]] || ! grep -qE '^contract deviation .*: 19 findings, one cause' "$WORK/$run.out"; then
+    cat "$WORK/$run.out" >&2
+    die "$run: expected one group of 19 findings with one example, got $headlines headline(s) and $examples example(s)"
+  fi
+done
+log "the 403 on every route is one group of 19 findings with one example"
 suite legacy-403 0 --expect-failures "$TARGET_DIR/expected/legacy-403.toml" --html "$WORK/legacy-403.html"
 if [[ "${SKIP_HTML_CHECK:-0}" != 1 ]]; then
   shots=${HTML_SCREENSHOTS:-$WORK/screenshots}
