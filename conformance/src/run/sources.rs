@@ -50,7 +50,7 @@ pub struct Sources {
 
 /// Why the bundled server cannot run what a key, an issuer or a JWKS
 /// would unlock against another target.
-const BUNDLED: &str = "the bundled reference server verifies HS256 tokens with the secret the suite chose, with no public key, issuer or audience; to run this, start the reference server in JWKS mode (BETTER_AUTH_URL, see the README) and point --base-url at it";
+const BUNDLED: &str = "the bundled server checks HS256 alone; run the reference server in JWKS mode (BETTER_AUTH_URL) and give --base-url";
 
 /// What a dry run without a key mints with: never sent anywhere.
 const PLACEHOLDER_SECRET: &str = "<the target's secret>";
