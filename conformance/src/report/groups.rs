@@ -105,15 +105,15 @@ pub fn promises_of<'a>(results: impl IntoIterator<Item = &'a ScenarioResult>) ->
     promises
 }
 
-/// The findings of the scenarios `shown` keeps, grouped by cause: the worst
-/// grade first, then the largest group.
+/// The findings `shown` keeps, grouped by cause: the worst grade first,
+/// then the largest group.
 pub fn by_cause<'a>(
     report: &'a RunReport,
-    shown: impl Fn(&ScenarioResult) -> bool,
+    shown: impl Fn(&ScenarioResult, &Failure) -> bool,
 ) -> Vec<Group<'a>> {
     let mut groups: Vec<Group<'a>> = Vec::new();
-    for result in report.scenarios.iter().filter(|result| shown(result)) {
-        for failure in result.findings() {
+    for result in &report.scenarios {
+        for failure in result.findings().filter(|failure| shown(result, failure)) {
             let key = key(result, failure);
             match groups.iter_mut().find(|group| group.key == key) {
                 Some(group) => group.findings.push((result, failure)),
@@ -250,7 +250,7 @@ mod tests {
                 .collect(),
             ..RunReport::default()
         };
-        let groups = by_cause(&report, |_| true);
+        let groups = by_cause(&report, |_, _| true);
         assert_eq!(groups.len(), 1, "{groups:?}");
         let group = &groups[0];
         assert_eq!(Hint::of(group.example().1), Some(Hint::FastApiHttpBearer));
@@ -278,7 +278,7 @@ mod tests {
             ],
             ..RunReport::default()
         };
-        let groups = by_cause(&report, |_| true);
+        let groups = by_cause(&report, |_, _| true);
         let sizes: Vec<(Grade, usize)> = groups
             .iter()
             .map(|group| (group.grade, group.findings.len()))

@@ -190,39 +190,44 @@ impl Sources {
     /// of it the user can give, but to the bundled server.
     pub fn unavailable(&self) -> Vec<(Capability, Skip)> {
         let mut unavailable = Vec::new();
-        let mut lacks = |capability, reason: &str| {
-            unavailable.push((capability, self.unlockable(reason)));
+        let mut lacks = |capability, need: &str, how: &str| {
+            unavailable.push((capability, self.unlockable(need, how)));
         };
         if self.minter.is_none() {
             lacks(
                 Capability::SigningKey,
-                "needs a key the target trusts to mint tokens: pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`",
+                "needs a key the target trusts to mint tokens",
+                "pass --secret, or --signing-key with a private JWK the target trusts, or point the target at `todo-conformance issuer`",
             );
         }
         if let Some(minter) = &self.minter {
             if minter.issuer().is_none() {
                 lacks(
                     Capability::ExpectedIssuer,
-                    "needs the `iss` the target expects, and its tokens claim none: set `issuer` in the profile's [claims] (or pass --signing-key with --token-issuer)",
+                    "needs the `iss` the target expects, and its tokens claim none",
+                    "set `issuer` in the profile's [claims] (or pass --signing-key with --token-issuer)",
                 );
             }
             if minter.audience().is_none() {
                 lacks(
                     Capability::ExpectedAudience,
-                    "needs the `aud` the target expects, and its tokens claim none: set `audience` in the profile's [claims] (or pass --signing-key with --token-audience)",
+                    "needs the `aud` the target expects, and its tokens claim none",
+                    "set `audience` in the profile's [claims] (or pass --signing-key with --token-audience)",
                 );
             }
         }
         if !matches!(self.minter, Some(Minter::Hs256(..))) {
             lacks(
                 Capability::Secret,
-                "needs the target's HS256 secret: pass --secret",
+                "needs the target's HS256 secret",
+                "pass --secret",
             );
         }
         if self.issuer.is_none() {
             lacks(
                 Capability::IssuerControl,
-                "needs an issuer the suite can drive: run `todo-conformance issuer`, point the target at it, and pass the key file it wrote as --signing-key",
+                "needs an issuer the suite can drive",
+                "run `todo-conformance issuer`, point the target at it, and pass the key file it wrote as --signing-key",
             );
         }
         // Known before the run unless they come from --better-auth's JWKS
@@ -234,15 +239,15 @@ impl Sources {
         unavailable
     }
 
-    /// What the user can give a run against their own target, and the
-    /// bundled server cannot take: it verifies HS256 tokens with the secret
-    /// the suite chose, with no public key, issuer or audience.
-    fn unlockable(&self, reason: &str) -> Skip {
+    /// What a scenario needs, and how the user gives it to a run against
+    /// their own target; the bundled server cannot take it: it verifies
+    /// HS256 tokens with the secret the suite chose, with no public key,
+    /// issuer or audience.
+    fn unlockable(&self, need: &str, how: &str) -> Skip {
         if self.key == KeyOrigin::Chosen {
-            let need = reason.split_once(": ").map_or(reason, |(need, _)| need);
             Skip::unsupported(format!("{need}: {BUNDLED}"))
         } else {
-            Skip::unlockable(reason)
+            Skip::unlockable(format!("{need}: {how}"))
         }
     }
 
@@ -266,7 +271,8 @@ impl Sources {
             .map(|(capability, name)| {
                 let skip = if keys.is_empty() {
                     self.unlockable(
-                        "needs the target's public keys, and the suite knows none: pass --better-auth URL for its JWKS, or --signing-key",
+                        "needs the target's public keys, and the suite knows none",
+                        "pass --better-auth URL for its JWKS, or --signing-key",
                     )
                 } else if self.better_auth.is_some() {
                     Skip::unsupported(format!(
@@ -284,7 +290,8 @@ impl Sources {
             gaps.push((
                 Capability::TwoKeys,
                 self.unlockable(
-                    "needs two trusted keys whose private halves the suite holds: run `todo-conformance issuer` with two --alg and pass its key file to --signing-key",
+                    "needs two trusted keys whose private halves the suite holds",
+                        "run `todo-conformance issuer` with two --alg and pass its key file to --signing-key",
                 ),
             ));
         }

@@ -7,25 +7,37 @@
 use maud::{Markup, html};
 
 use super::finding::{self, listed_because, nothing_reported, verdict_class};
+use crate::report::finding::Failure;
 use crate::report::groups::{self, Group, NAMED_SCENARIOS};
 use crate::report::hints::Hint;
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
 
-/// Which verdicts a part of the findings holds.
+/// Which findings a part holds.
 #[derive(Debug, Clone, Copy)]
 pub enum Part {
-    /// Failed, and listed in `--expect-failures` but passed.
+    /// What fails the run: a finding that fails its scenario (a non-strict
+    /// one only under --strict), and a scenario listed in
+    /// `--expect-failures` that passed.
     FailsRun,
+    /// Every other finding not accepted: non-strict ones, deviations noted
+    /// on the way of a failed scenario, or of one that stopped unjudged.
     NonStrict,
     Expected,
 }
 
 impl Part {
-    fn holds(self, verdict: &Verdict) -> bool {
+    /// Whether the part holds the scenario's `finding`, or the scenario
+    /// itself when it has none.
+    fn holds(self, report: &RunReport, result: &ScenarioResult, finding: Option<&Failure>) -> bool {
+        let accepted = matches!(result.verdict, Verdict::ExpectedFailure { .. });
+        let fails = result.verdict.fails_run()
+            && finding.is_none_or(|finding| report.strict || !finding.grade.is_non_strict());
         match self {
-            Self::FailsRun => verdict.fails_run(),
-            Self::NonStrict => *verdict == Verdict::NonStrict,
-            Self::Expected => matches!(verdict, Verdict::ExpectedFailure { .. }),
+            Self::FailsRun => fails,
+            Self::NonStrict => {
+                !accepted && !fails && (finding.is_some() || result.verdict == Verdict::NonStrict)
+            }
+            Self::Expected => accepted,
         }
     }
 
@@ -50,11 +62,13 @@ impl Part {
 /// The part's groups, and its scenarios that have no report to group (an
 /// unexpected pass); nothing when it holds no scenario.
 pub fn part(report: &RunReport, part: Part) -> Markup {
-    let groups = groups::by_cause(report, |result| part.holds(&result.verdict));
+    let groups = groups::by_cause(report, |result, finding| {
+        part.holds(report, result, Some(finding))
+    });
     let bare: Vec<&ScenarioResult> = report
         .scenarios
         .iter()
-        .filter(|result| part.holds(&result.verdict) && result.findings().next().is_none())
+        .filter(|result| result.findings().next().is_none() && part.holds(report, result, None))
         .collect();
     let findings: usize = groups.iter().map(|group| group.findings.len()).sum();
     let (id, heading) = part.names();
@@ -83,12 +97,17 @@ pub fn part(report: &RunReport, part: Part) -> Markup {
 fn group_box(report: &RunReport, part: Part, group: &Group<'_>) -> Markup {
     let (result, example) = group.example();
     let count = group.findings.len();
-    let class = verdict_class(&result.verdict);
+    // A deviation noted on the way of a failed scenario is non-strict.
+    let verdict = match part {
+        Part::NonStrict => &Verdict::NonStrict,
+        Part::FailsRun | Part::Expected => &result.verdict,
+    };
+    let class = verdict_class(verdict);
     html! {
         details.group.(class) open[part.open()] {
             "\n"
             summary {
-                span.badge.(class) { (result.verdict.label()) } " "
+                span.badge.(class) { (verdict.label()) } " "
                 (group.headline())
             }
             "\n"

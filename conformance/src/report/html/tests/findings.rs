@@ -117,3 +117,33 @@ fn each_finding_shows_its_rule_cwe_and_owasp_ids() {
         "{page}"
     );
 }
+
+#[test]
+fn a_deviation_noted_by_a_failed_scenario_is_non_strict_not_a_failure() {
+    let mut failed = failed_with("Missing token", "[]");
+    let mut deviation = failed.finding.clone().expect("a finding");
+    deviation.grade = Grade::Deviation;
+    deviation.expected = "a Bearer challenge".to_owned();
+    failed.deviations.push(deviation);
+    let mut report = sample();
+    report.scenarios = vec![failed];
+    let page = render(&report);
+    let failures = page.find("<section id=\"failures\">").expect("failures");
+    let non_strict = page
+        .find("<section id=\"non-strict\">")
+        .expect("non-strict");
+    assert!(failures < non_strict, "{page}");
+    assert!(
+        page[failures..non_strict].contains("promise broken: "),
+        "{page}"
+    );
+    assert!(
+        page[non_strict..]
+            .contains("<span class=\"badge nonstrict\">non-strict</span> contract deviation"),
+        "{page}"
+    );
+    // Under --strict the deviation fails the run with its scenario.
+    report.strict = true;
+    let page = render(&report);
+    assert!(!page.contains("<section id=\"non-strict\">"), "{page}");
+}
