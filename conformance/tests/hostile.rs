@@ -15,6 +15,7 @@ use regex::Regex;
 
 use support::Bug;
 use support::hostile::{self, Mode};
+use support::listing;
 use support::run::{self, Options, Tally, stopped_at_preflight_leaving};
 use support::server;
 
@@ -348,7 +349,7 @@ fn resets_are_not_findings() {
     let run = run::run_at(&target.url, &secret, Bug::None, &Options::default());
     assert!(matches!(run.code, Some(0 | 1)), "{}", run.dump());
     assert!(run.failing().is_empty(), "{}", run.dump());
-    let (_, always_skipped) = run::runnable();
+    let (_, always_skipped) = listing::runnable();
     let tally = run.tally.expect("a tally");
     assert!(tally.skipped > *always_skipped, "{}", run.dump());
     assert!(

@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use support::flaws::{FLAWS, Flaw};
+use support::listing;
 use support::run::{self, Options, Run, Scenario};
 
 /// Suite runs at once: each is a process with 8 scenarios in flight.
@@ -150,8 +151,8 @@ fn every_flaw_is_caught_by_exactly_its_scenarios() {
 
 #[allow(clippy::too_many_lines, reason = "one document, written top to bottom")]
 fn document(runs: &[(usize, Run)]) -> String {
-    let (runnable, skipped) = run::runnable_for(true);
-    let swept = runnable.len() - run::runnable().0.len();
+    let (runnable, skipped) = listing::runnable_for(true);
+    let swept = runnable.len() - listing::runnable().0.len();
     let mut doc = String::new();
     let _ = writeln!(doc, "# Kill matrix\n");
     let _ = writeln!(
@@ -180,7 +181,7 @@ fn document(runs: &[(usize, Run)]) -> String {
          skip them.\n",
         runnable.len()
     );
-    let (jwks_runnable, jwks_skipped) = run::runnable_jwks();
+    let (jwks_runnable, jwks_skipped) = listing::runnable_jwks();
     let _ = writeln!(
         doc,
         "The JWKS-mode rows run the server verifying the tokens of a \

@@ -14,6 +14,7 @@ use jsonwebtoken::{EncodingKey, Header};
 use serde_json::json;
 use support::Bug;
 use support::flaws;
+use support::listing;
 use support::run::{self, Options, Run};
 use support::server;
 
@@ -79,7 +80,7 @@ fn accepted_findings_pass_and_only_new_or_stale_ones_fail() {
     assert!(one_new.broken.contains(new), "{}", one_new.dump());
 
     // A listed scenario that passes means the list is stale.
-    let (runnable, _) = run::runnable();
+    let (runnable, _) = listing::runnable();
     let passing = runnable
         .iter()
         .find(|scenario| !known.contains(scenario))

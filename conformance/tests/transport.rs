@@ -13,6 +13,7 @@ use tokio::net::{TcpListener, TcpStream};
 
 use support::Bug;
 use support::front::{self, Behaviour};
+use support::listing;
 use support::run::{self, Options, Run, stopped_at_preflight};
 use support::server;
 
@@ -54,7 +55,7 @@ fn a_server_that_closes_after_each_5xx_without_saying_so_is_tested_as_if_it_had_
     // 500s graded as what they are.
     assert_eq!(said.code, Some(1), "{}", said.dump());
     let tally = said.tally.expect("a tally");
-    let (runnable, always_skipped) = run::runnable();
+    let (runnable, always_skipped) = listing::runnable();
     // Every refusal is a 500, so the check of the 401s' challenges has
     // nothing to judge: NOT CHECKED, the one scenario more that is skipped.
     assert_eq!(

@@ -78,9 +78,9 @@ impl Flaw {
     /// The scenarios that run in this flaw's row, and the number skipped.
     pub fn runnable(&self) -> &'static (Vec<Scenario>, usize) {
         if self.jwks {
-            super::run::runnable_jwks()
+            super::listing::runnable_jwks()
         } else {
-            super::run::runnable_for(self.document)
+            super::listing::runnable_for(self.document)
         }
     }
 }

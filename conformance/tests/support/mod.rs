@@ -10,6 +10,7 @@ pub mod flaws;
 pub mod front;
 pub mod hostile;
 pub mod issuer;
+pub mod listing;
 pub mod run;
 pub mod server;
 
@@ -70,7 +71,7 @@ pub fn problems(run: &Run, flaw: &Flaw, expected: &[Scenario], strict: bool) -> 
         .cloned()
         .collect();
 
-    let should = run::should_scenarios();
+    let should = listing::should_scenarios();
     let (must_fail, should_find): (BTreeSet<Scenario>, BTreeSet<Scenario>) = if strict {
         (expected.clone(), BTreeSet::new())
     } else {
