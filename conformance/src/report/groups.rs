@@ -192,8 +192,6 @@ fn is_id(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::results::Verdict;
-    use crate::target::http::Exchange;
 
     fn finding(
         scenario: &str,
@@ -202,20 +200,7 @@ mod tests {
         status: u16,
         body: &str,
     ) -> ScenarioResult {
-        let failure = Failure {
-            promise: "Missing token".to_owned(),
-            scenario: scenario.to_owned(),
-            grade: Grade::Broken,
-            check: Check::Status(vec![401]),
-            presented: None,
-            expected: "401".to_owned(),
-            actual: status.to_string(),
-            exchange: Some(Exchange::answered(method, url, status, body.as_bytes())),
-        };
-        ScenarioResult {
-            finding: Some(failure),
-            ..ScenarioResult::with_verdict("Missing token", scenario, Verdict::Failed)
-        }
+        ScenarioResult::failed_answer("Missing token", scenario, (method, url), status, body)
     }
 
     #[test]

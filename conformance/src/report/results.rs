@@ -399,4 +399,6 @@ impl RunReport {
 }
 
 #[cfg(test)]
+mod answered;
+#[cfg(test)]
 mod tests;

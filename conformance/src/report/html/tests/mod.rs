@@ -8,7 +8,7 @@ mod layout;
 use super::matrix::anchor;
 use super::*;
 use crate::contract::SkipKind;
-use crate::report::finding::{Check, Failure, Grade};
+use crate::report::finding::Grade;
 use crate::report::hints::Hint;
 use crate::report::results::{Informational, Origin, ScenarioResult, Verdict};
 use crate::target::http::Exchange;
@@ -34,25 +34,7 @@ fn failed_with(promise: &str, body: &str) -> ScenarioResult {
 
 /// A failed scenario: `GET url` was answered `status` with `body`.
 fn answered(promise: &str, scenario: &str, url: &str, status: u16, body: &str) -> ScenarioResult {
-    let finding = Failure {
-        promise: promise.to_owned(),
-        scenario: scenario.to_owned(),
-        grade: Grade::Broken,
-        check: Check::Status(vec![401]),
-        presented: None,
-        expected: "401".to_owned(),
-        actual: status.to_string(),
-        exchange: Some(Exchange::answered(
-            reqwest::Method::GET,
-            url,
-            status,
-            body.as_bytes(),
-        )),
-    };
-    ScenarioResult {
-        finding: Some(finding),
-        ..result(promise, scenario, Verdict::Failed)
-    }
+    ScenarioResult::failed_answer(promise, scenario, (reqwest::Method::GET, url), status, body)
 }
 
 const TARGET: &str = "http://127.0.0.1:3000";
