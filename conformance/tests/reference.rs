@@ -85,6 +85,20 @@ fn every_scenario_passes_against_the_reference_server() {
         "{summary}, expected {expected}"
     );
     assert!(stderr(&output).contains("bundled reference server"));
+    // What a person reads: each report file confirmed in a line, and,
+    // without them, under 40 lines; no skip the user could unlock against
+    // the bundled server, so no closing warning.
+    let printed = format!("{out}{}", stderr(&output));
+    let wrote = printed
+        .lines()
+        .filter(|line| line.starts_with("wrote "))
+        .count();
+    assert_eq!(wrote, 3, "{printed}");
+    assert!(printed.lines().count() - wrote < 40, "{printed}");
+    assert!(
+        !printed.contains("panicked") && !printed.contains("\nwarning: "),
+        "{printed}"
+    );
 
     let junit = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(junit.matches("<testcase ").count(), listed);
@@ -117,6 +131,13 @@ fn every_scenario_passes_against_the_reference_server() {
     );
     assert_eq!(report["totals"]["failed"], 0);
     assert_eq!(report["totals"]["skipped"], skipped.len());
+    assert!(
+        scenarios
+            .iter()
+            .filter(|scenario| scenario["verdict"] == "skipped")
+            .all(|scenario| scenario["skip_kind"] == "unsupported"),
+        "{report:#}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
