@@ -120,6 +120,33 @@ fn a_target_cannot_write_to_the_console_or_break_a_report() {
     }
 }
 
+/// `--verbose` adds cucumber's step log, which quotes the target in each
+/// finding: it goes through the same sanitiser as the rest.
+#[test]
+fn the_verbose_step_log_cannot_write_to_the_console_either() {
+    let runtime = run::runtime();
+    let bug = Bug::SubUnwrapPanics;
+    let secret = server::secret_for(bug);
+    let server = runtime.block_on(server::start(bug, &secret));
+    let target = runtime.block_on(hostile::start(&server.url, Mode::ConsoleAttack));
+    let options = Options {
+        args: vec!["--verbose".to_owned()],
+        ..Options::default()
+    };
+    let run = run::run_at(&target.url, &secret, bug, &options);
+    assert_eq!(run.code, Some(1), "{}", run.dump());
+    assert!(run.stdout.contains("Step stopped."), "{}", run.dump());
+    assert!(
+        run.stdout.contains(r"\u{3a}:add-mask::Bearer"),
+        "{}",
+        run.dump()
+    );
+    for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        let problems = console_problems(text);
+        assert!(problems.is_empty(), "{name}: {problems:#?}\n{}", run.dump());
+    }
+}
+
 /// Well formed enough for a CI parser: every character one XML 1.0 may
 /// hold, every `&` an entity, and no `<` or `>` outside a tag.
 fn assert_well_formed_xml(xml: &str) {

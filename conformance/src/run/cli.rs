@@ -202,8 +202,9 @@ pub struct Cli {
     #[arg(long)]
     pub strict: bool,
 
-    /// Also print cucumber's step log, every finding's full report as its
-    /// scenario ends, every skipped scenario and every informational note.
+    /// Also print cucumber's step log (each finding in full where it
+    /// stopped its scenario), the deviations each scenario noted, every
+    /// skipped scenario and every informational note.
     #[arg(long, short = 'v', conflicts_with = "quiet")]
     pub verbose: bool,
 

@@ -8,7 +8,7 @@ use crate::report::{safe, text};
 
 /// The groups of the findings the user has not accepted: an expected
 /// failure has its own line.
-pub fn groups(report: &RunReport) -> Vec<Group<'_>> {
+fn groups(report: &RunReport) -> Vec<Group<'_>> {
     groups::by_cause(report, |result: &ScenarioResult, _| {
         !matches!(result.verdict, Verdict::ExpectedFailure { .. })
     })

@@ -18,7 +18,7 @@ pub enum Detail {
     Quiet,
     #[default]
     Normal,
-    /// Also the step log and every finding as its scenario ends, and a
+    /// Also cucumber's step log, the deviations each scenario noted, and a
     /// line for every skipped scenario and every informational note.
     Verbose,
 }
