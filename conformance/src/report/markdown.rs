@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use crate::report::finding::Failure;
 use crate::report::hints::Hint;
 use crate::report::results::{RunReport, ScenarioResult, Verdict};
-use crate::report::{redact, safe, taxonomy, text};
+use crate::report::{redact, safe, skips, taxonomy, text};
 
 /// A job summary is capped (1 MiB on GitHub): past this many failed
 /// findings, the rest are counted and left to the other reports.
@@ -61,7 +61,7 @@ pub fn render(report: &RunReport) -> String {
             page,
             "> [!WARNING]\n> **NOT CHECKED: {}**: every scenario that decides it was skipped ({}).\n",
             row.promise,
-            code(because)
+            code(&skips::shown(because, report.show_tokens))
         );
     }
     failed_findings(&mut page, report);
