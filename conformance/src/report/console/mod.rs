@@ -32,16 +32,17 @@ const LISTED_NOTES: usize = 3;
 /// `expected_not_run`: the `--expect-failures` entries whose scenario did
 /// not run.
 pub fn print(report: &RunReport, expected_not_run: &[String], detail: Detail) {
+    let skip_groups = skips::by_reason(report);
     if detail == Detail::Quiet {
         findings::print_headlines(report);
         stale_acceptances(report);
-        closing(report, "run without --quiet to see how");
+        closing(report, &skip_groups, "run without --quiet to see how");
         return;
     }
     findings::print_groups(report);
     accepted(report, expected_not_run);
     stale_acceptances(report);
-    skipped(&skips::by_reason(report), report.show_tokens);
+    skipped(&skip_groups, report.show_tokens);
     let notes = report.informational.len();
     if detail == Detail::Verbose {
         every_skip(report);
@@ -57,7 +58,7 @@ pub fn print(report: &RunReport, expected_not_run: &[String], detail: Detail) {
     }
     println!();
     print!("{}", matrix::matrix(report));
-    closing(report, "each reason above says how");
+    closing(report, &skip_groups, "each reason above says how");
 }
 
 /// One line for each accepted finding, and one for the acceptances whose
@@ -144,7 +145,7 @@ fn every_skip(report: &RunReport) {
 /// The summary line, the promises nothing verified, and what else fails
 /// the run or leaves checks undone; `how` says where the ways to unlock
 /// skipped scenarios are.
-fn closing(report: &RunReport, how: &str) {
+fn closing(report: &RunReport, groups: &[SkipGroup<'_>], how: &str) {
     let totals = report.totals();
     println!(
         "conformance: {} passed, {} failed, {} non-strict, {} skipped, {} expected failures, {} informational in {:.1}s",
@@ -168,15 +169,14 @@ fn closing(report: &RunReport, how: &str) {
             )
         );
     }
-    let groups = skips::by_reason(report);
-    let unsupported = skips::count(&groups, SkipKind::Unsupported);
+    let unsupported = skips::count(groups, SkipKind::Unsupported);
     if unsupported > 0 {
         println!(
             "note: {unsupported} scenarios {UNSUPPORTED}; the checks they make are not verified by this run"
         );
     }
     // The last line, when there is one to act on.
-    let unlockable = skips::count(&groups, SkipKind::Unlockable);
+    let unlockable = skips::count(groups, SkipKind::Unlockable);
     if unlockable > 0 {
         println!(
             "warning: {unlockable} scenarios did not run, and you can unlock them ({how}); until then the checks they make are NOT verified"
